@@ -1,0 +1,120 @@
+"""Move the metadata header at the top of an article out of the body.
+
+    # 英伟达芯片一片难求，国产替代趁势崛起     -> metadata.title
+    **市界**                                   -> metadata.site
+    **2023-10-20 05:06**                       -> created = "2023-10-20T05:06:00"
+    **https://www.aicaijing.com.cn/article/…** -> metadata.url
+
+Plain-text dumps write the same header as bare lines: a short title line that is not a
+sentence, then a date line (seed 001).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from curate.document import Document, Paragraph
+from curate.pipeline import Context, step
+from curate.rules import Rules
+
+STEP = "extract_header"
+_NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
+_HAN = regex.compile(r"\p{Han}")
+_COMMA = regex.compile(r"[，,]")
+_SENTENCE_END = regex.compile(r"[？！?!]$")
+# A bold line in a Markdown header naming the site is short.
+SITE_MAX_CHARS = 30
+
+
+@dataclass
+class HeaderRules:
+    date_line: regex.Pattern
+    url_line: regex.Pattern
+    title_max_chars: int
+    long_title_max_chars: int
+    window: int
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> HeaderRules:
+        config = rules.yaml("header.yaml")
+        return cls(
+            date_line=regex.compile(config["date_line"]),
+            url_line=regex.compile(config["url_line"]),
+            title_max_chars=int(config["title_max_chars"]),
+            long_title_max_chars=int(config["long_title_max_chars"]),
+            window=int(config["header_window"]),
+        )
+
+    def date(self, text: str) -> str | None:
+        """ISO 8601 form of a date line, or None when ``text`` is not one."""
+        found = self.date_line.match(text)
+        if not found:
+            return None
+        day = f"{int(found['year']):04d}-{int(found['month']):02d}-{int(found['day']):02d}"
+        if found["hour"] is None:
+            return day
+        return f"{day}T{int(found['hour']):02d}:{found['minute']}:{found['second'] or '00'}"
+
+    def is_title(self, paragraph: Paragraph, following: Paragraph | None) -> bool:
+        """A heading, or a line that is no sentence: no comma, or one comma and short.
+
+        News titles can be long (``习近平对一艘中国籍远洋渔船…作出重要指示 要求立即启动…``)
+        but are not written as sentences; a dated line may be a single character (``角``).
+        """
+        if paragraph.kind == "heading":
+            return True
+        text = paragraph.text
+        if following is None or "。" in text or _NOT_A_TITLE_END.search(text):
+            return False
+        han = len(_HAN.findall(text))
+        if han == 0 or len(text) > self.long_title_max_chars:
+            return False
+        if self.date(following.text) is not None:
+            return True
+        commas = len(_COMMA.findall(text))
+        if han < 2 or commas > 1:
+            return False
+        if commas == 0 and not _SENTENCE_END.search(text):
+            return True
+        return len(text) <= self.title_max_chars and len(following.text) > len(text)
+
+
+@step(STEP)
+def extract_header(doc: Document, ctx: Context) -> Document:
+    rules = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
+    paragraphs = doc.paragraphs
+    consumed = 0
+    while consumed < min(len(paragraphs), rules.window):
+        paragraph = paragraphs[consumed]
+        following = paragraphs[consumed + 1] if consumed + 1 < len(paragraphs) else None
+        field = _header_field(paragraph, following, doc, rules)
+        if field is None:
+            break
+        name, value = field
+        if name == "created":
+            doc.created = value
+        else:
+            doc.metadata[name] = value
+        doc.record(STEP, f"header-{name}", "metadata", paragraph.text, paragraph.lines[0],
+                   why=f"the page header's {name} line is metadata, not body text")
+        consumed += 1
+    doc.paragraphs = paragraphs[consumed:]
+    return doc
+
+
+def _header_field(
+    paragraph: Paragraph, following: Paragraph | None, doc: Document, rules: HeaderRules
+) -> tuple[str, str] | None:
+    text = paragraph.text
+    date = rules.date(text)
+    if date is not None and doc.created is None:
+        return "created", date
+    if rules.url_line.match(text) and "url" not in doc.metadata:
+        return "url", text
+    if "title" not in doc.metadata and rules.is_title(paragraph, following):
+        return "title", text
+    if paragraph.kind == "strong" and len(text) <= SITE_MAX_CHARS and "title" in doc.metadata:
+        return "site", text
+    return None

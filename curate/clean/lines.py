@@ -1,0 +1,69 @@
+"""Classify one paragraph as a kind of page furniture, from the pattern files in ``rules/``.
+
+    >>> classifier = LineClassifier(Rules())
+    >>> classifier.match("编辑丨康晓").pattern.id
+    'credit-line'
+    >>> classifier.match("在这个持续降温的10月，A股半导体板块久违地回暖了。") is None
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from curate.rules import Pattern, Rules
+
+# Pattern files by the kind of line they recognise, in the order they are tried.
+LINE_KINDS = {
+    "breadcrumb": "breadcrumbs.yaml",
+    "credit": "credits.yaml",
+    "disclaimer": "disclaimers.yaml",
+    "more_content": "more_content.yaml",
+    "source": "source_lines.yaml",
+    "teaser": "teasers.yaml",
+}
+NAVIGATION_FILE = "navigation.txt"
+# Marks a navigation label may carry around it: spaces, arrows, brackets, colons.
+_LABEL_TRIM = regex.compile(r"[\s\p{P}\p{S}]+")
+_HAN = regex.compile(r"\p{Han}")
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    kind: str
+    pattern: Pattern
+    match: regex.Match | None
+
+
+class LineClassifier:
+    """Matches paragraphs against the line patterns and the navigation lexicon."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.patterns = {kind: rules.patterns(name) for kind, name in LINE_KINDS.items()}
+        self.navigation = {_LABEL_TRIM.sub("", word) for word in rules.lines(NAVIGATION_FILE)}
+        self.navigation_rule = Pattern(
+            "navigation-word", regex.compile(""), "a page's navigation label is not article text", 0
+        )
+
+    def match(self, text: str, kinds: tuple[str, ...] | None = None) -> LineMatch | None:
+        """The first kind of furniture ``text`` is, or None for article text."""
+        for kind in kinds or (*LINE_KINDS, "navigation"):
+            if kind == "navigation":
+                if len(text) <= 20 and _LABEL_TRIM.sub("", text) in self.navigation:
+                    return LineMatch(kind, self.navigation_rule, None)
+                continue
+            for pattern in self.patterns[kind]:
+                found = pattern.regex.search(text)
+                if found:
+                    return LineMatch(kind, pattern, found)
+        return None
+
+    def is_body(self, text: str) -> bool:
+        """Article text: a sentence of some length that is no kind of furniture."""
+        return len(_HAN.findall(text)) >= 20 and self.match(text) is None
+
+
+def line_classifier(ctx) -> LineClassifier:
+    return ctx.resource("line_classifier", lambda: LineClassifier(ctx.rules))

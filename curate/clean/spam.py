@@ -1,0 +1,70 @@
+"""Drop keyword-stuffed SEO header lines from the top of a page.
+
+    国产欧美日韩在线观看_天堂8在线官网_国产丝袜精品丝袜久久_最近中文免费国语在线观看_在线观看黄网站
+    -> removed (rule spam-header): five short keyword segments joined by "_", no sentence
+       punctuation, spam words in every segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from curate.document import Document
+from curate.pipeline import Context, step
+from curate.rules import Rules
+
+STEP = "drop_spam_header"
+_SENTENCE_PUNCTUATION = regex.compile(r"[。，！？；：、,;!?:]")
+
+
+@dataclass
+class SpamHeaderRule:
+    """The shape of a spam header, and the lexicon its segments are made of."""
+
+    separators: regex.Pattern
+    min_segments: int
+    max_segment_chars: int
+    min_lexicon_segments: int
+    window: int
+    words: regex.Pattern
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> SpamHeaderRule:
+        config = rules.yaml("spam_header.yaml")
+        words = sorted({w for name in config["lexicons"] for w in rules.lines(name)},
+                       key=len, reverse=True)
+        return cls(
+            separators=regex.compile(config["separators"]),
+            min_segments=int(config["min_segments"]),
+            max_segment_chars=int(config["max_segment_chars"]),
+            min_lexicon_segments=int(config["min_lexicon_segments"]),
+            window=int(config["window"]),
+            words=regex.compile("|".join(regex.escape(w) for w in words)),
+        )
+
+    def matches(self, line: str) -> bool:
+        if _SENTENCE_PUNCTUATION.search(line):
+            return False
+        segments = [s.strip() for s in self.separators.split(line) if s.strip()]
+        if len(segments) < self.min_segments:
+            return False
+        if any(len(s) > self.max_segment_chars for s in segments):
+            return False
+        hits = sum(1 for s in segments if self.words.search(s))
+        return hits >= self.min_lexicon_segments
+
+
+@step(STEP)
+def drop_spam_header(doc: Document, ctx: Context) -> Document:
+    rule = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    kept = []
+    for index, paragraph in enumerate(doc.paragraphs):
+        if index < rule.window and rule.matches(paragraph.text):
+            doc.record(STEP, "spam-header", "remove", paragraph.text, paragraph.lines[0],
+                       why="keyword-stuffed SEO header: short spam keywords joined by separators")
+            continue
+        kept.append(paragraph)
+    doc.paragraphs = kept
+    return doc

@@ -1,0 +1,65 @@
+"""Trim teasers of other stories from the start and the end of an article.
+
+Pages list snippets of other stories around an article, cut off mid-sentence:
+
+    现在一场规模广、强度高的劲风气候正在影响我国今明两天…地上站呈...   -> removed
+    11月18日，艺人甄子丹在微博晒出一张与李连杰的合影…全部皆是...        -> removed
+
+Only runs of teaser-shaped paragraphs touching the start or the end are trimmed: a
+paragraph ending in ``……`` inside the body (seed 000's ``股价上涨达10%……``) stays, and so
+does a short last paragraph that ends like a sentence. A trailing line that ends in the
+Chinese ellipsis is only cut when it shares little with the body, since a real last
+paragraph may trail off the same way.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from curate.clean.lines import line_classifier
+from curate.document import Document, Paragraph
+from curate.pipeline import Context, step
+
+STEP = "trim_teasers"
+_ASCII_ELLIPSIS = regex.compile(r"\.{3,}\s*$")
+# Below this share of its character pairs found in the body, a line is about something else.
+UNRELATED_BELOW = 0.35
+
+
+@step(STEP)
+def trim_teasers(doc: Document, ctx: Context) -> Document:
+    classifier = line_classifier(ctx)
+
+    def is_teaser(paragraph: Paragraph, body: list[Paragraph]) -> bool:
+        if classifier.match(paragraph.text, ("teaser",)) is None:
+            return False
+        if _ASCII_ELLIPSIS.search(paragraph.text):
+            return True
+        return relatedness(paragraph.text, body) < UNRELATED_BELOW
+
+    paragraphs = list(doc.paragraphs)
+    while paragraphs and is_teaser(paragraphs[0], paragraphs[1:]):
+        _record(doc, paragraphs.pop(0), "leading")
+    while paragraphs and is_teaser(paragraphs[-1], paragraphs[:-1]):
+        _record(doc, paragraphs.pop(), "trailing")
+    doc.paragraphs = paragraphs
+    return doc
+
+
+def relatedness(text: str, body: list[Paragraph]) -> float:
+    """Share of the character pairs of ``text`` that also occur in ``body``."""
+    pairs = _pairs(text)
+    if not pairs:
+        return 0.0
+    body_pairs = set().union(*(_pairs(p.text) for p in body)) if body else set()
+    return len(pairs & body_pairs) / len(pairs)
+
+
+def _pairs(text: str) -> set[str]:
+    han = regex.sub(r"[^\p{Han}A-Za-z0-9]", "", text)
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def _record(doc: Document, paragraph: Paragraph, where: str) -> None:
+    doc.record(STEP, f"teaser-{where}", "remove", paragraph.text, paragraph.lines[0],
+               why=f"a cut-off snippet of another story at the {where} edge of the article")

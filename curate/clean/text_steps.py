@@ -1,0 +1,125 @@
+"""Steps that rewrite text inside paragraphs: encoding repair, glued pinyin, script
+conversion, punctuation, spin, language.
+
+The text functions live in their own modules and return `Change`s; the steps here apply
+them paragraph by paragraph and record every change as an edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from curate.clean import language, mojibake, pinyin, script, spin
+from curate.document import Document
+from curate.edits import Change, apply_changes
+from curate.pipeline import Context, step
+
+# Why each family of text changes is made; the rule id says which change it was.
+WHY = {
+    "repair_mojibake": "UTF-8 text that was decoded with the wrong codec; re-decoding restores it",
+    "strip_glued_pinyin": "a pinyin reading glued after the character it reads is page markup",
+    "normalize_punctuation": "Chinese text uses full-width punctuation and curved quotes",
+    "detect_spin": "a synonym-spun word replaced back by the only word it can stand for",
+}
+METADATA_TEXT_FIELDS = ("title", "site", "author")
+
+
+def apply_in_paragraphs(
+    doc: Document, name: str, find: Callable[[str], list[Change]], *, metadata: bool = False
+) -> Document:
+    """Apply ``find``'s changes to every paragraph (and the text metadata), recording each."""
+    for paragraph in doc.paragraphs:
+        changes = find(paragraph.text)
+        if changes:
+            _record_changes(doc, name, changes, paragraph.lines[0])
+            paragraph.text = apply_changes(paragraph.text, changes)
+    if metadata:
+        for field in METADATA_TEXT_FIELDS:
+            value = doc.metadata.get(field)
+            if isinstance(value, str) and (changes := find(value)):
+                _record_changes(doc, name, changes, None)
+                doc.metadata[field] = apply_changes(value, changes)
+    return doc
+
+
+def _record_changes(doc: Document, name: str, changes: list[Change], line: int | None) -> None:
+    for change in changes:
+        action = "replace" if change.new else "remove"
+        doc.record(name, change.rule, action, change.old, line,
+                   replacement=change.new or None, why=WHY[name])
+
+
+@step("repair_mojibake")
+def repair_mojibake(doc: Document, ctx: Context) -> Document:
+    return apply_in_paragraphs(doc, "repair_mojibake", mojibake.find_mojibake)
+
+
+@step("strip_glued_pinyin")
+def strip_glued_pinyin(doc: Document, ctx: Context) -> Document:
+    return apply_in_paragraphs(doc, "strip_glued_pinyin", pinyin.find_glued_pinyin)
+
+
+@step("convert_to_simplified")
+def convert_to_simplified(doc: Document, ctx: Context) -> Document:
+    """OpenCC over body and metadata, with the configuration the text's variant calls for.
+
+    One edit per document names the configuration and counts the characters changed.
+    """
+    config = script.choose_opencc_config(doc.text, ctx.rules)
+    changed = 0
+    for paragraph in doc.paragraphs:
+        converted = script.convert_to_simplified(paragraph.text, config)
+        changed += sum(1 for a, b in zip(paragraph.text, converted, strict=False) if a != b)
+        paragraph.text = converted
+    for field in METADATA_TEXT_FIELDS:
+        value = doc.metadata.get(field)
+        if isinstance(value, str):
+            doc.metadata[field] = script.convert_to_simplified(value, config)
+    if changed:
+        doc.record("convert_to_simplified", f"opencc-{config}", "replace",
+                   f"{changed} characters", None,
+                   why="traditional characters are converted to simplified with OpenCC")
+    return doc
+
+
+@step("normalize_punctuation")
+def normalize_punctuation(doc: Document, ctx: Context) -> Document:
+    options = dict(ctx.config.get("punctuation", {}))
+    # Whether the article's commas were flattened to ASCII is judged on the whole text.
+    options.setdefault("flattened", script.is_punctuation_flattened(doc.text))
+    # Brackets and quotes first, so a colon after a bracket just made full-width is seen as
+    # following Chinese punctuation: 央视网消息(新闻联播):4月 -> 央视网消息（新闻联播）：4月
+    marks = {**options, "clause_marks": False}
+    clauses = {**options, "parentheses": False, "corner_quotes": False}
+    for pass_options in (marks, clauses):
+        apply_in_paragraphs(
+            doc, "normalize_punctuation",
+            lambda text, o=pass_options: script.find_punctuation_fixes(text, **o), metadata=True,
+        )
+    return doc
+
+
+@step("detect_spin")
+def detect_spin(doc: Document, ctx: Context) -> Document:
+    """Score synonym-spun (伪原创) text; flag it and repair its unambiguous substitutions."""
+    lexicon = ctx.resource("spin_lexicon", lambda: spin.SpinLexicon.from_rules(ctx.rules))
+    threshold = ctx.resource("spin_threshold", lambda: spin.SpinThreshold.from_rules(ctx.rules))
+    repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
+    result = spin.spin_score(doc.text, lexicon)
+    doc.metadata["spin_score"] = round(result.score, 3)
+    if not spin.is_spun(result, threshold):
+        return doc
+    doc.flag("spun")
+    doc.record("detect_spin", "spin-density", "flag", "", None,
+               why=f"synonym-spun text: weighted spin-word density {result.score:.2f} "
+                   f"per 1,000 Han characters")
+    return apply_in_paragraphs(
+        doc, "detect_spin", lambda text: spin.find_spin_repairs(text, repairs)
+    )
+
+
+@step("identify_language")
+def identify_language(doc: Document, ctx: Context) -> Document:
+    guess = language.identify_language(doc.text)
+    doc.metadata["lang"] = guess.lang
+    return doc

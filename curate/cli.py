@@ -1,0 +1,75 @@
+"""The ``curate`` command line: one verb per subcommand.
+
+Exit codes: 0 success, 1 the run finished but some input could not be read (see the
+rejects), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from curate import __version__
+from curate.config import ConfigError, load_config
+from curate.rules import RuleError, Rules
+from curate.run import run as run_pipeline
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="curate")
+def main() -> None:
+    """Clean scraped Chinese web articles into a deduplicated simplified-Chinese corpus."""
+
+
+@main.command("run", epilog="Example:\n\n\b\n    curate run seeds -o corpus\n"
+                            "    curate run dump.jsonl.gz --text-field content -o corpus")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")
+@click.option("--source", help="Name of the dump recorded in each record (default: the first "
+                               "input's name).")
+@click.option("--text-field", help="Field holding the text in JSONL input (default: text).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Configuration file (default: ./curate.toml or [tool.curate] in "
+                   "./pyproject.toml).")
+@click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False),
+              help="Rules folder (default: the rules/ shipped with curate).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print a line per input file.")
+def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
+                text_field: str | None, config_path: str | None, rules_dir: str | None,
+                quiet: bool, verbose: bool) -> None:
+    """Clean every article in INPUT files and folders into a corpus folder.
+
+    Reads plain text, Markdown, HTML and JSONL files (also .gz), recursively. Writes the kept
+    documents, everything dropped or cut with the reason, and a manifest with counts.
+    """
+    try:
+        config, config_source = load_config(config_path)
+        rules = Rules(rules_dir)
+    except (ConfigError, RuleError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    def report_file(stats) -> None:
+        if verbose and not quiet:
+            click.echo(f"{stats.path}: {stats.read} read, {stats.kept} kept, "
+                       f"{stats.rejected} rejected", err=True)
+
+    try:
+        result = run_pipeline(list(inputs), Path(outdir), rules=rules, config=config,
+                              config_source=config_source, source=source,
+                              text_field=text_field, on_file=report_file)
+    except (RuleError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not quiet:
+        for message in result.messages:
+            click.echo(f"warning: {message}", err=True)
+        click.echo(
+            f"{len(result.files)} files, {result.total('parts')} documents: "
+            f"{result.total('kept')} kept, {result.total('rejected')} rejected, "
+            f"{result.spans_removed} spans removed -> {outdir}"
+        )
+    if result.partial:
+        sys.exit(1)

@@ -1,0 +1,38 @@
+"""Drop exact duplicates: documents whose normalised text was already kept in this run.
+
+Normalisation is NFKC, then only letters and digits are kept, so copies that differ in
+spacing, punctuation width or line breaks still count as the same text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from curate.document import Document
+from curate.pipeline import Context, reject, step
+
+STEP = "drop_exact_duplicates"
+
+
+def normalized_text(text: str) -> str:
+    """``"英伟达，市值 破万亿!"`` and ``"英伟达,市值破万亿！"`` both give ``"英伟达市值破万亿"``."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def text_fingerprint(text: str) -> str:
+    return hashlib.sha256(normalized_text(text).encode("utf-8")).hexdigest()
+
+
+@step(STEP)
+def drop_exact_duplicates(doc: Document, ctx: Context) -> Document | None:
+    seen: dict[str, str] = ctx.resource("exact_fingerprints", dict)
+    fingerprint = text_fingerprint(doc.text)
+    first = seen.get(fingerprint)
+    if first is None:
+        seen[fingerprint] = doc.id
+        return doc
+    doc.provenance.duplicate_of = first
+    reject(doc, STEP, "exact-duplicate", f"same normalised text as document {first}")
+    return None

@@ -1,0 +1,247 @@
+r"""Turn the bytes of a scraped dump into text, by detecting the encoding.
+
+Decisions are taken in a fixed order, cheapest and surest first: a byte order mark,
+strict UTF-8, UTF-16 recognised by its NUL bytes, then charset_normalizer restricted to
+the legacy Chinese encodings (GB18030, Big5). Whatever is decoded is checked for binary
+data, and its newlines are normalised to ``"\n"``.
+
+    >>> decode_bytes("市界\r\n".encode("gb18030"))
+    Decoded(text='市界\n', encoding='gb18030')
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# GBK and GB2312 are subsets of GB18030, so detecting GB18030 covers all three.
+LEGACY_ENCODINGS = ("gb18030", "big5")
+# Most of our sources are mainland sites: when detection cannot tell, GB18030 is likelier.
+PREFERRED_LEGACY_ENCODING = "gb18030"
+# C0 controls that do not occur in text; \t \n \r \f do.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+# More control characters than this share of the text means the bytes were not text.
+MAX_CONTROL_SHARE = 0.01
+_NEWLINE = re.compile("\r\n?")
+_HAN_CHARACTER = re.compile("[\u4e00-\u9fff]")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we accept; the message says why."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    r"""Decoded text (BOM removed, newlines ``"\n"``) and the canonical encoding name."""
+
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    r"""Detect the encoding of ``data`` and decode it strictly.
+
+    ``encoding`` is one of ``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``utf-16-be``,
+    ``gb18030`` or ``big5``. Raises ``DecodeError`` when no encoding fits or the result
+    looks like binary data.
+
+    >>> decode_bytes("熱門資訊> 正文\r\n".encode("big5"))
+    Decoded(text='熱門資訊> 正文\n', encoding='big5')
+    >>> decode_bytes("\ufeff英伟达".encode("utf-8"))
+    Decoded(text='英伟达', encoding='utf-8-sig')
+    """
+    text, encoding = _decode_by_bom(data) or _decode_by_detection(data)
+    reject_binary(text)
+    return Decoded(normalise_newlines(text), encoding)
+
+
+def _decode_by_bom(data: bytes) -> tuple[str, str] | None:
+    """Decode ``data`` as the encoding its byte order mark declares; ``None`` without one.
+
+    >>> _decode_by_bom(codecs.BOM_UTF16_LE + "正文".encode("utf-16-le"))
+    ('正文', 'utf-16-le')
+    """
+    for bom, encoding, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            # Decode the BOM too, so error offsets count from the start of the file.
+            text = _decode_strictly(data, codec, f"starts with a {encoding} byte order mark")
+            return text.removeprefix("\ufeff"), encoding
+    return None
+
+
+def _decode_by_detection(data: bytes) -> tuple[str, str]:
+    r"""Decode BOM-less ``data`` as UTF-8, UTF-16 or a legacy Chinese encoding.
+
+    >>> _decode_by_detection("正文\n".encode("utf-16-be"))
+    ('正文\n', 'utf-16-be')
+    """
+    if b"\x00" in data:
+        # UTF-8, GB18030 and Big5 text never contain NUL bytes; UTF-16 text nearly always does.
+        return _decode_utf16_without_bom(data)
+    try:
+        # Strict UTF-8 first: legacy multi-byte text is almost never valid UTF-8 by chance.
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _decode_legacy(data)
+
+
+def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:
+    r"""Decode NUL-bearing ``data`` as UTF-16 in the byte order its NUL bytes point to.
+
+    >>> _decode_utf16_without_bom("熱門\n".encode("utf-16-le"))
+    ('熱門\n', 'utf-16-le')
+    """
+    encoding = utf16_byte_order(data)
+    if encoding is None:
+        raise DecodeError("contains NUL bytes but is not UTF-16 text; looks like binary data")
+    why = "contains NUL bytes (UTF-16 or binary data)"
+    return _decode_strictly(data, encoding, why), encoding
+
+
+def utf16_byte_order(data: bytes) -> str | None:
+    r"""Guess ``"utf-16-le"`` or ``"utf-16-be"`` from where NUL bytes sit, or ``None``.
+
+    An ASCII character (newline, digit, space) in UTF-16 has a NUL high byte: at an odd
+    offset in little-endian, an even one in big-endian. One newline is enough.
+
+    >>> utf16_byte_order("市界\n".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_byte_order("英伟达芯片一片难求\n".encode("utf-16-be"))  # 一 is U+4E00
+    'utf-16-be'
+    >>> utf16_byte_order(b"\x89PNG\x00")  # odd length: not UTF-16
+    """
+    if len(data) % 2:
+        return None
+    little_endian_nuls = data[1::2].count(0)
+    big_endian_nuls = data[0::2].count(0)
+    if little_endian_nuls > big_endian_nuls:
+        return "utf-16-le"
+    if big_endian_nuls > little_endian_nuls:
+        return "utf-16-be"
+    # A tie, e.g. one newline against one U+XX00 ideograph: the order that reads as Han wins.
+    little_endian_han = _han_count(data.decode("utf-16-le", errors="replace"))
+    big_endian_han = _han_count(data.decode("utf-16-be", errors="replace"))
+    if little_endian_han == big_endian_han:
+        return None
+    return "utf-16-le" if little_endian_han > big_endian_han else "utf-16-be"
+
+
+def _han_count(text: str) -> int:
+    """How many characters of ``text`` are CJK unified ideographs (basic block).
+
+    >>> _han_count("英伟达 H20")
+    3
+    """
+    return len(_HAN_CHARACTER.findall(text))
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """Decode ``data`` as the legacy encoding charset_normalizer ranks best that decodes strictly.
+
+    >>> _decode_legacy("市界".encode("gbk"))
+    ('市界', 'gb18030')
+    """
+    for encoding in ranked_legacy_encodings(data):
+        try:
+            # charset_normalizer may judge from samples; only a strict decode of it all counts.
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    reasons = "; ".join(why_not(data, encoding) for encoding in ("utf-8", *LEGACY_ENCODINGS))
+    raise DecodeError(f"cannot decode as UTF-8, UTF-16, GB18030 or Big5 ({reasons})")
+
+
+def why_not(data: bytes, encoding: str) -> str:
+    r"""Say where ``data`` stops being ``encoding``, for an error message.
+
+    >>> why_not("市界".encode("gb18030") + b"\xff\n", "gb18030")
+    'gb18030: illegal multibyte sequence at offset 4 [ff]'
+    >>> why_not(b"\x89PNG", "gb18030")  # valid, but charset_normalizer found no text in it
+    'gb18030: decodes, but reads as noise'
+    """
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        return f"{encoding}: {_describe(error)}"
+    return f"{encoding}: decodes, but reads as noise"
+
+
+def ranked_legacy_encodings(data: bytes) -> list[str]:
+    """Canonical names of the legacy encodings that fit ``data``, likeliest first.
+
+    charset_normalizer ranks them; on a tie (short text gives it nothing to go on)
+    GB18030 goes first.
+
+    >>> ranked_legacy_encodings("中文".encode("gb18030"))
+    ['gb18030', 'big5']
+    >>> ranked_legacy_encodings("「我們可能無法全部恢復先前的庫存」".encode("big5"))
+    ['big5']
+    """
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
+    names = [codecs.lookup(match.encoding).name for match in matches]
+    best = [
+        name
+        for match, name in zip(matches, names, strict=True)
+        if (match.chaos, match.coherence) == (matches[0].chaos, matches[0].coherence)
+    ]
+    # A stable sort keeps charset_normalizer's order among the others.
+    best.sort(key=lambda name: name != PREFERRED_LEGACY_ENCODING)
+    return best + [name for name in names if name not in best]
+
+
+def _decode_strictly(data: bytes, encoding: str, why: str) -> str:
+    r"""Decode ``data`` as ``encoding`` or raise ``DecodeError`` saying ``why`` it was chosen.
+
+    >>> _decode_strictly(b"\xef\xbb\xbf\xff", "utf-8", "BOM")
+    Traceback (most recent call last):
+    ...
+    curate.io.decode.DecodeError: BOM but is not valid utf-8: invalid start byte at offset 3...
+    """
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"{why} but is not valid {encoding}: {_describe(error)}") from None
+
+
+def _describe(error: UnicodeDecodeError) -> str:
+    r"""Say what is wrong where, in a decoding error.
+
+    >>> _describe(UnicodeDecodeError("utf-16-le", b"\xdb\xad", 0, 2, "illegal UTF-16 surrogate"))
+    'illegal UTF-16 surrogate at offset 0 [db ad]'
+    """
+    offending = error.object[error.start : error.end]
+    return f"{error.reason} at offset {error.start} [{offending.hex(' ')}]"
+
+
+def reject_binary(text: str) -> None:
+    r"""Raise ``DecodeError`` if decoded ``text`` has NULs or over 1% C0 control characters.
+
+    >>> reject_binary("\x89PNG\r\n\x1a\n")
+    Traceback (most recent call last):
+    ...
+    curate.io.decode.DecodeError: looks like binary data: 1 of 8 characters are control characters
+    """
+    if "\x00" in text:
+        raise DecodeError("looks like binary data: contains NUL characters")
+    controls = len(_CONTROL_CHARACTER.findall(text))
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise DecodeError(
+            f"looks like binary data: {controls} of {len(text)} characters are control characters"
+        )
+
+
+def normalise_newlines(text: str) -> str:
+    r"""Turn ``"\r\n"`` and lone ``"\r"`` into ``"\n"``.
+
+    >>> normalise_newlines("市界\r\n2023-10-20\r")
+    '市界\n2023-10-20\n'
+    """
+    # Most text has no "\r": skip the substitution then.
+    return _NEWLINE.sub("\n", text) if "\r" in text else text

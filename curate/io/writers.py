@@ -1,0 +1,109 @@
+"""Write the corpus: kept documents, rejects and the manifest, each file atomically.
+
+Records follow Dolma's top level (``id, text, source, added, created, metadata``) and add
+``provenance``: the input file and its hash, the part and lines, the pipeline and rules
+versions and every edit. ``rejects.jsonl`` holds every dropped document and every removed
+span, so what came in is always what was kept plus what was rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from curate import __version__
+from curate.document import Document, Edit
+
+# Metadata fields every record carries, in this order, null when unknown.
+METADATA_FIELDS = ("title", "site", "author", "url", "lang", "flags", "spin_score")
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
+    source = doc.provenance
+    record: dict[str, Any] = {
+        "file": source.file,
+        "sha256": source.sha256,
+        "encoding": source.encoding,
+        "part": source.part,
+        "lines": list(doc.lines) if doc.lines else None,
+        "pipeline": __version__,
+        "rules": rules_digest,
+        "edits": [edit.to_json() for edit in doc.edits],
+        "duplicate_of": source.duplicate_of,
+    }
+    if source.record is not None:
+        record["record"] = source.record
+    return record
+
+
+def document_record(doc: Document, added: str, rules_digest: str) -> dict[str, Any]:
+    """The JSONL record of a kept document."""
+    metadata = {name: doc.metadata.get(name) for name in METADATA_FIELDS}
+    metadata["flags"] = list(doc.metadata.get("flags", []))
+    metadata.update({k: v for k, v in doc.metadata.items() if k not in METADATA_FIELDS})
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "source": doc.source,
+        "added": added,
+        "created": doc.created,
+        "metadata": metadata,
+        "provenance": provenance_record(doc, rules_digest),
+    }
+
+
+def reject_records(doc: Document, added: str, rules_digest: str) -> list[dict[str, Any]]:
+    """Rejects of one document: the whole document if dropped, else each span removed from it."""
+    provenance = provenance_record(doc, rules_digest)
+    if doc.rejected is not None:
+        return [_reject("document", doc, doc.rejected, doc.rejected.text or doc.text, added,
+                        provenance)]
+    return [
+        _reject("span", doc, edit, edit.text, added, _span_provenance(provenance, edit))
+        for edit in doc.edits
+        if edit.action == "remove"
+    ]
+
+
+def _span_provenance(provenance: dict[str, Any], edit: Edit) -> dict[str, Any]:
+    span = {key: value for key, value in provenance.items() if key not in ("edits", "lines")}
+    span["line"] = edit.line
+    return span
+
+
+def _reject(kind: str, doc: Document, edit: Edit, text: str, added: str,
+            provenance: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "id": doc.id,
+        "text": text,
+        "source": doc.source,
+        "added": added,
+        "reason": {"step": edit.step, "rule": edit.rule, "why": edit.why},
+        "provenance": provenance,
+    }

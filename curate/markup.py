@@ -1,0 +1,199 @@
+"""Turn decoded text into paragraphs: Markdown through a real parser, plain text by lines.
+
+Markdown (``.md`` files, and ``.txt`` files that carry Markdown, like seed 000) is parsed
+with markdown-it: images and their captions go, emphasis markers go, headings become plain
+paragraphs, and hard-wrapped lines inside a paragraph are joined without a space between
+Chinese characters::
+
+    股价飙升超过
+    25%。5月底          ->  股价飙升超过25%。5月底
+
+Plain text keeps one paragraph per non-empty line, as scraped dumps write them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from curate.document import Edit, Paragraph
+
+STEP = "parse_markup"
+
+# Any one of these at the start of a line means the text was written in Markdown.
+_MARKDOWN_SIGNS = regex.compile(
+    r"^(?:#{1,6}[ \t]+\S|!\[[^\]\n]*\]\([^)\n]*\)|\*\*[^*\n]+\*\*[ \t]*$|(?:-{3,}|={3,})[ \t]*$)",
+    regex.MULTILINE,
+)
+# A caption in emphasis right after an image, or a lone emphasised line that names a source.
+_CAPTION_HINT = regex.compile(
+    r"^\s*(?:图片?|图源|来源|來源|图片来源|圖片來源|摄影|攝影|视觉中国|视觉)"
+)
+_ASCII_WORD_END = regex.compile(r"[A-Za-z0-9,.;:!?%)\]'\"]$")
+_ASCII_WORD_START = regex.compile(r"^[A-Za-z0-9(\['\"]")
+# Indentation used by Chinese plain text: ASCII spaces, tabs and ideographic spaces.
+_INDENT = " \t\u3000\u00a0"
+
+
+@dataclass
+class Parsed:
+    paragraphs: list[Paragraph]
+    edits: list[Edit]
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when a line starts with a Markdown heading, image, bold line or setext rule."""
+    return _MARKDOWN_SIGNS.search(text) is not None
+
+
+def parse_plain(text: str) -> Parsed:
+    """One paragraph per non-empty line; indentation and trailing spaces go."""
+    paragraphs = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip(_INDENT)
+        if stripped:
+            paragraphs.append(Paragraph(stripped, (number, number)))
+    return Parsed(paragraphs, [])
+
+
+def parse_markdown(text: str) -> Parsed:
+    """Paragraphs of a Markdown text, with removed images and captions recorded as edits."""
+    parser = MarkdownIt("commonmark", {"html": False})
+    tokens = parser.parse(text)
+    paragraphs: list[Paragraph] = []
+    edits: list[Edit] = []
+    kind = "text"
+    for token in tokens:
+        if token.type == "heading_open":
+            kind = "heading"
+        elif token.type == "paragraph_open":
+            kind = "text"
+        elif token.type == "inline" and token.map is not None:
+            first_line = token.map[0] + 1
+            for line, body, strong in _render_inline(token, first_line, edits):
+                if body:
+                    block_kind = "strong" if strong and kind == "text" else kind
+                    paragraphs.append(Paragraph(body, line, block_kind))
+        elif token.type in ("code_block", "fence") and token.map is not None:
+            for offset, line in enumerate(token.content.split("\n")):
+                stripped = line.strip(_INDENT)
+                if stripped:
+                    number = token.map[0] + 1 + offset + (1 if token.type == "fence" else 0)
+                    paragraphs.append(Paragraph(stripped, (number, number)))
+        elif token.type == "html_block" and token.map is not None:
+            edits.append(
+                Edit(STEP, "markdown-html-block", "remove", token.content.strip(),
+                     token.map[0] + 1, why="raw HTML inside Markdown is markup, not text")
+            )
+    return Parsed(_drop_lone_captions(paragraphs, edits), edits)
+
+
+def parse_text(text: str, markdown: bool | None = None) -> Parsed:
+    """Parse as Markdown when asked to, or when ``markdown`` is None and the text looks like it."""
+    if markdown is None:
+        markdown = looks_like_markdown(text)
+    return parse_markdown(text) if markdown else parse_plain(text)
+
+
+def join_wrapped(left: str, right: str) -> str:
+    """Join two hard-wrapped pieces: a space only between two ASCII words.
+
+    >>> join_wrapped("股价飙升超过", "25%。")
+    '股价飙升超过25%。'
+    >>> join_wrapped("Compute Unified Device", "Architecture")
+    'Compute Unified Device Architecture'
+    """
+    left, right = left.rstrip(" \t"), right.lstrip(" \t")
+    if _ASCII_WORD_END.search(left) and _ASCII_WORD_START.search(right):
+        return f"{left} {right}"
+    return left + right
+
+
+def _render_inline(
+    token: Token, first_line: int, edits: list[Edit]
+) -> list[tuple[tuple[int, int], str, bool]]:
+    """Render an inline token to pieces split at hard breaks: ``((first, last), text, strong)``.
+
+    ``strong`` is True when the whole piece was inside ``**…**`` (site and date lines of
+    Markdown headers are written that way).
+    """
+    pieces: list[tuple[tuple[int, int], str, bool]] = []
+    current = ""
+    start = line = first_line
+    strong_depth = 0
+    all_strong = True
+    after_image = False
+    in_caption = False
+    caption = ""
+    children = token.children or []
+    for child in children:
+        kind = child.type
+        if kind == "image":
+            alt = child.content
+            edits.append(
+                Edit(STEP, "markdown-image", "remove", f"![{alt}]({child.attrs.get('src', '')})",
+                     line, why="images carry no text for the corpus")
+            )
+            after_image = True
+            continue
+        if kind == "em_open" and after_image and not current.strip():
+            in_caption, caption = True, ""
+            continue
+        if in_caption:
+            if kind == "em_close":
+                edits.append(
+                    Edit(STEP, "markdown-image-caption", "remove", caption, line,
+                         why="a caption in emphasis right after an image describes the image")
+                )
+                in_caption = False
+            elif kind == "text":
+                caption += child.content
+            continue
+        if kind in ("softbreak", "hardbreak"):
+            line += 1
+            if kind == "hardbreak":
+                pieces.append(((start, line - 1), current.strip(_INDENT), all_strong))
+                current, start, all_strong = "", line, True
+            else:
+                current = current.rstrip(" \t") + "\n"
+            continue
+        if kind == "strong_open":
+            strong_depth += 1
+            continue
+        if kind == "strong_close":
+            strong_depth -= 1
+            continue
+        if kind in ("text", "code_inline"):
+            if child.content.strip() and strong_depth == 0:
+                all_strong = False
+            after_image = after_image and not child.content.strip()
+            current += child.content
+    pieces.append(((start, line), current.strip(_INDENT), all_strong))
+    return [(span, _join_lines(text), strong) for span, text, strong in pieces]
+
+
+def _join_lines(text: str) -> str:
+    parts = text.split("\n")
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = join_wrapped(joined, part)
+    return joined.strip(_INDENT)
+
+
+def _drop_lone_captions(paragraphs: list[Paragraph], edits: list[Edit]) -> list[Paragraph]:
+    """Drop a short emphasised source line standing alone right after an image line."""
+    image_lines = {e.line for e in edits if e.rule == "markdown-image"}
+    kept = []
+    for paragraph in paragraphs:
+        previous_image = any(paragraph.lines[0] - gap in image_lines for gap in (1, 2))
+        if previous_image and len(paragraph.text) <= 40 and _CAPTION_HINT.match(paragraph.text):
+            edits.append(
+                Edit(STEP, "markdown-image-caption", "remove", paragraph.text, paragraph.lines[0],
+                     why="a short source line right under an image is the image's caption")
+            )
+            continue
+        kept.append(paragraph)
+    return kept

@@ -1,0 +1,198 @@
+"""Mojibake: UTF-8 read as Latin-1/CP1252 or GBK is repaired when the bytes round-trip; clean
+text, whatever characters it holds, is never touched."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from curate.clean.mojibake import RULE_GBK, RULE_LATIN1, find_mojibake
+from curate.edits import apply_changes
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+# The evaluation scorer's pattern for mojibake left in the output.
+SCORER_MOJIBAKE = re.compile(
+    r"[ÃÂâ€¦åæçèéäö][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    r"\u2013-\u203a]|[锟斤拷]{3}|鍙|鏄|鐨|绗|浜�|锛|銆|\ufffd"
+)
+
+# Real lines of the development set (dev/raw/0009.txt, 0269.txt, 0261.txt), one paragraph each.
+NAQU_BATHS = (
+    "ä»\x8aå¹´3æ\x9c\x88ä»¥æ\x9d¥ï¼\x8cé\x82£æ\x9b²å¸\x82å·²å»ºæ\x88\x90è¿\x99æ\xa0·ç\x9a\x84"
+    "æ\x9d\x91çº§æ¾¡å\xa0\x8219ä¸ªï¼\x8cé¢\x84è®¡ä»\x8aå¹´ä¸\x8bå\x8d\x8aå¹´ï¼\x8cæ\x9d\x91çº§"
+    "æ¾¡å\xa0\x82å°\x86è¦\x86ç\x9b\x96æ\x89\x80æ\x9c\x89å\x81\x8fè¿\x9cç\x89§å\x8cºä¹¡æ\x9d\x91ã\x80\x82"
+)
+TAIPING_ISLAND = (
+    "4æ\x9c\x8829æ\x97¥ï¼\x8cä¸\xadå\x9c\x8bå¤\x96äº¤é\x83¨è\x88\x87å\x85§æ\x94¿é\x83¨ã\x80\x81"
+    "æµ·è»\x8dç¸½å\x8f¸ä»¤é\x83¨æ\x9c\x83å\x95\x86ç¢ºä¿\x9då\x8d\x97æµ·å³¶å¶¼å°\x8dç\xad\x96ã\x80\x82"
+    "5æ\x9c\x8821æ\x97¥ï¼\x8cã\x80\x8cæ°¸è\x88\x88ã\x80\x8dã\x80\x81ã\x80\x8cä¸\xadæ¥\xadã\x80\x8d"
+    "å\x85©è»\x8dè\x89¦é§\x9bæ\x8aµå\x8d\x97æ²\x99ç¾¤å³¶ä¹\x8bå¤ªå¹³å³¶ï¼\x8cé§\x90å®\x88å\x8d\x97ç\x96\x86"
+    "ã\x80\x82"
+)
+PLENUM_COVERAGE = (
+    "å¤®è§\x86ç½\x91æ¶\x88æ\x81¯ï¼\x88æ\x96°é\x97»è\x81\x94æ\x92\xadï¼\x89ï¼\x9aå\x9b½é\x99\x85"
+    "åª\x92ä½\x93å¯¹ä¸\xadå\x9b½å\x85±äº§å\x85\x9aäº\x8cå\x8d\x81å±\x8aä¸\x89ä¸\xadå\x85¨ä¼\x9a"
+    "è¿\x9bè¡\x8cäº\x86å\x85³æ³¨æ\x8a¥é\x81\x93ã\x80\x82"
+)
+
+
+def seed_line(prefix: str, containing: str) -> str:
+    """The first line of seed ``prefix`` (``"000"``) that contains ``containing``."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return next(line for line in path.read_text(encoding="utf-8").split("\n") if containing in line)
+
+
+def read_as_cp1252(text: str) -> str:
+    """``text``'s UTF-8 bytes read the way Windows does: CP1252, C1 controls where it has none."""
+    return "".join(
+        bytes([byte]).decode("cp1252", errors="ignore") or chr(byte)
+        for byte in text.encode("utf-8")
+    )
+
+
+def repaired(text: str) -> str:
+    return apply_changes(text, find_mojibake(text))
+
+
+def test_latin1_mojibake_paragraph_is_repaired_to_the_gold_text():
+    changes = find_mojibake(NAQU_BATHS)
+    assert apply_changes(NAQU_BATHS, changes) == (
+        "今年3月以来，那曲市已建成这样的村级澡堂19个，预计今年下半年，村级澡堂将覆盖所有偏远牧区乡村。"
+    )
+    assert [(c.rule, c.start, c.end, c.old) for c in changes] == [
+        (RULE_LATIN1, 0, len(NAQU_BATHS), NAQU_BATHS)
+    ]
+
+
+def test_latin1_mojibake_leaves_surrounding_ascii_outside_the_change():
+    (change,) = find_mojibake(TAIPING_ISLAND)
+    assert (change.start, change.old) == (1, TAIPING_ISLAND[1:])
+    assert repaired(TAIPING_ISLAND) == (
+        "4月29日，中國外交部與內政部、海軍總司令部會商確保南海島嶼對策。"
+        "5月21日，「永興」、「中業」兩軍艦駛抵南沙群島之太平島，駐守南疆。"
+    )
+
+
+def test_latin1_mojibake_holding_nel_is_repaired_when_lines_are_split_at_newlines_only():
+    # U+0085 (the byte 0x85 of 际, 共, 党, 全, 关) is a line break to str.splitlines().
+    assert "\x85" in PLENUM_COVERAGE and len(PLENUM_COVERAGE.splitlines()) == 6
+    assert repaired(PLENUM_COVERAGE) == (
+        "央视网消息（新闻联播）：国际媒体对中国共产党二十届三中全会进行了关注报道。"
+    )
+
+
+def test_latin1_mojibake_keeps_the_glued_pinyin_for_the_pinyin_step():
+    fragment = "è¨\xadæ\x96½è¨\xadå\x82\x99(bÃ¨i)å»ºè¨\xad(shÃ¨)ç\xad\x89"  # dev raw 0060.txt
+    assert repaired(fragment) == "設施設備(bèi)建設(shè)等"
+
+
+def test_cp1252_mojibake_inside_good_text_is_repaired():
+    line = seed_line("002", "元禾璞华就做得很成功")
+    quote = "“元禾璞华就做得很成功，当时元禾璞华出手投了一批有规模的上市公司。”"
+    garbled = line.replace(quote, read_as_cp1252(quote))
+    assert garbled.startswith("â€œå…ƒç¦¾ç’žå\x8dŽ")
+    (change,) = find_mojibake(garbled)
+    assert (change.rule, change.old, change.new) == (RULE_LATIN1, read_as_cp1252(quote), quote)
+    assert repaired(garbled) == line
+
+
+def test_gbk_mojibake_inside_good_text_is_repaired():
+    line = seed_line("000", "国信证券分析道")
+    clause = "国信证券分析道：随着英伟达H800等系列芯片限制对华出口，"
+    garbled = line.replace(clause, clause.encode("utf-8").decode("gb18030"))
+    assert "鍥戒俊璇佸埜鍒嗘瀽閬擄細" in garbled
+    (change,) = find_mojibake(garbled)
+    assert (change.rule, change.new) == (RULE_GBK, clause)
+    assert change.old == clause.encode("utf-8").decode("gb18030")
+    assert repaired(garbled) == line
+
+
+def test_gbk_mojibake_is_repaired_up_to_a_lost_byte_which_stays():
+    line = seed_line("000", "国信证券分析道")
+    sentence = "中国高端AI芯片将进入真空期。"
+    garbled = line.replace(sentence, sentence.encode("utf-8").decode("gb18030", "replace"))
+    assert garbled.count("\ufffd") == 1
+    assert repaired(garbled) == line.replace("真空期。", "真空期銆\ufffd")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        seed_line("000", "英伟达芯片一片难求").replace("一片", "锟斤拷锟斤拷"),
+        seed_line("000", "英伟达芯片一片难求").replace("一片", "\ufffd\ufffd"),
+    ],
+)
+def test_unrecoverable_replacement_characters_are_left_alone(line: str):
+    assert find_mojibake(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "仙台市冬季涼爽且乾燥，1月的平均氣溫是1.5 °C。",  # dev raw 0063.txt
+        "可实现每秒30/25/24帧，分辨率1920×1080",  # dev raw 0112.md
+        "9月22日,澳大利亚移民(微博)和公民事务部长Chris\xa0Bowen与澳大利",  # dev raw 0156.md
+        "午餐通常是自助餐形式，人稱「mélange」，有「混雜堆積」之意",  # dev raw 0185.md
+        "周恩來會見羅馬尼亞共產黨中央書記伊利耶·維爾德茨率領的代表團",  # dev raw 0013.txt
+        "當(dāng)臨(lín)床上量到過一次血壓(yā)高指標之後，馬(mǎ)上要做動態測(cè)量",  # 0275.txt
+    ],
+)
+def test_latin1_symbols_and_pinyin_in_clean_text_stay(line: str):
+    assert find_mojibake(line) == []
+
+
+def test_clean_seed_text_is_never_changed():
+    for path in sorted(SEEDS.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            assert find_mojibake(line) == [], f"{path.name}: {line[:40]}"
+
+
+def test_clean_news_and_gold_paragraphs_are_never_changed(shared_data: Path, eval_dir: Path):
+    news = shared_data / "xwlb-cctv-news.jsonl"
+    texts = [json.loads(row)["text"] for row in news.read_text(encoding="utf-8").splitlines()]
+    gold_rows = (eval_dir / "dev" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    texts += [a["text"] for row in gold_rows for a in json.loads(row)["articles"]]
+    changed = [p for text in texts for p in text.split("\n") if find_mojibake(p)]
+    assert len(texts) > 8000
+    assert changed == []
+
+
+def test_dev_mojibake_is_repaired_in_flagged_files_only(eval_dir: Path):
+    rows = (eval_dir / "dev" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    flagged, repaired_in, left = set(), set(), []
+    for gold in map(json.loads, rows):
+        if "mojibake" in gold["flags"]:
+            flagged.add(gold["file"])
+        raw = (eval_dir / "dev" / "raw" / gold["file"]).read_bytes().decode(gold["encoding"])
+        for paragraph in joined_paragraphs(raw):
+            if find_mojibake(paragraph):
+                repaired_in.add(gold["file"])
+            left += SCORER_MOJIBAKE.findall(repaired(paragraph))
+    assert len(flagged) == 19
+    assert repaired_in == flagged
+    assert left == []
+
+
+def test_hard_wrapped_markdown_mojibake_is_repaired_after_joining_lines(eval_dir: Path):
+    raw = (eval_dir / "dev" / "raw" / "0000.md").read_text(encoding="utf-8")
+    (paragraph,) = [p for p in joined_paragraphs(raw) if p.startswith("å\x9c¨è°\x8b")]
+    assert repaired(paragraph) == (
+        "在谋划“十五五”规划时，他指出，我国数据资源丰富，产业体系完备，市场空间巨大，"
+        "发展人工智能前景广阔，要加强政策支持和人才培养，努力开发更多安全可靠的优质产品。"
+    )
+
+
+def joined_paragraphs(raw: str) -> list[str]:
+    """Paragraphs as the caller gives them: blank-line separated, wrapped lines joined without
+    a space when either side is non-ASCII, split at newlines only (never at U+0085)."""
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", raw):
+        joined = ""
+        for line in block.split("\n"):
+            glue = "" if not joined or not (joined[-1] + line[:1]).isascii() else " "
+            joined += glue + line
+        paragraphs.append(joined)
+    return paragraphs

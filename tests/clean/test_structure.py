@@ -1,0 +1,122 @@
+"""Page furniture leaves the body: spam headers, breadcrumbs, headers, credits, teasers."""
+
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+STRUCTURE = ["drop_spam_header", "drop_breadcrumbs", "split_articles", "drop_boilerplate",
+             "trim_teasers", "extract_header"]
+
+BODY = "在这个持续降温的10月，A股半导体板块久违地回暖了。国产替代的风潮悄然吹起，芯片股集体上涨。"
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def test_keyword_stuffed_seo_header_is_removed(clean, removed_spans):
+    spam = "国产欧美日韩在线观看_天堂8在线官网_国产丝袜精品丝袜久久_最近中文免费国语在线观看_在线观看黄网站"
+    (doc,) = clean(f"{spam}\n{BODY}", STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("spam-header", spam)]
+
+
+def test_title_with_site_suffix_is_not_a_spam_header(clean):
+    (doc,) = clean(f"英伟达市值破万亿美元_新浪科技_新浪网\n{BODY}", STRUCTURE)
+    assert doc.metadata["title"] == "英伟达市值破万亿美元_新浪科技_新浪网"
+    assert doc.text == BODY
+
+
+def test_breadcrumb_lines_are_removed(clean, removed_spans):
+    for crumb in ["熱門資訊> 正文", "首页 > 科技 > 正文", "当前位置：首页 > 国际", "国际频道 > 正文"]:
+        (doc,) = clean(f"{crumb}\n{BODY}", STRUCTURE)
+        assert doc.text == BODY
+        assert removed_spans(doc)[0][1] == crumb
+
+
+def test_comparison_with_greater_than_sign_is_not_a_breadcrumb(clean):
+    (doc,) = clean(f"{BODY}\nA100 > H20", STRUCTURE)
+    assert doc.text.endswith("A100 > H20")
+
+
+def test_markdown_header_becomes_metadata(clean):
+    (doc,) = clean(seed("000"), STRUCTURE)
+    assert doc.metadata["title"] == "英伟达芯片一片难求，国产替代趁势崛起"
+    assert doc.metadata["site"] == "市界"
+    assert doc.metadata["url"] == "https://www.aicaijing.com.cn/article/18786"
+    assert doc.created == "2023-10-20T05:06:00"
+    assert doc.text.startswith("在这个持续降温的10月，A股半导体板块久违地回暖了。")
+
+
+def test_credits_leave_the_body_and_the_writer_becomes_the_author(clean, removed_spans):
+    (doc,) = clean(seed("000"), STRUCTURE)
+    assert doc.metadata["author"] == "董温淑"
+    assert doc.text.endswith("在市场需求的强驱动下，国内AI芯片企业们又迎来了难得的结构性机遇。")
+    credits = [text for rule, text in removed_spans(doc) if rule == "credit-line"]
+    assert credits == ["作者 | 董温淑", "编辑 | 孙春芳", "运营 | 刘 珊"]
+
+
+def test_plain_text_title_and_date_lines_become_metadata(clean):
+    (doc,) = clean("潮州\n2025-06-16 10:11\n" + BODY, STRUCTURE)
+    assert doc.metadata["title"] == "潮州"
+    assert doc.created == "2025-06-16T10:11:00"
+    assert doc.text == BODY
+
+
+def test_first_body_paragraph_is_not_taken_for_a_title(clean):
+    (doc,) = clean(seed("003"), STRUCTURE)
+    assert "title" not in doc.metadata
+    assert doc.created == "2025-07-19T11:04:00"
+    assert doc.text.startswith("「我們可能無法全部恢復先前的庫存減計損失")
+
+
+def test_disclaimer_navigation_and_more_content_lines_are_removed(clean, removed_spans):
+    text = (f"{BODY}\n免責聲明:本文觀點僅代表作者本人,供參考、交流,不構成任何建議。\n熱新聞\n"
+            "更多精彩内容，关注钛媒体微信号（ID：taimeiti），或者下载钛媒体App")
+    (doc,) = clean(text, STRUCTURE)
+    assert doc.text == BODY
+    assert [rule for rule, _ in removed_spans(doc)] == ["disclaimer", "navigation-word",
+                                                        "more-content"]
+
+
+def test_seed_004_is_split_into_three_articles_at_its_source_lines(clean):
+    docs = clean(seed("004"), STRUCTURE)
+    assert [d.provenance.part for d in docs] == [0, 1, 2]
+    assert [d.metadata.get("site") for d in docs] == ["创业邦", "金融界", None]
+    assert docs[0].text.startswith("一边是国产AI芯片独角兽燧原科技")
+    assert docs[1].text.startswith("作为英伟达为绕开美国出口操控而规划的退让产品")
+    assert docs[2].text.startswith("4月17日,英伟达创始人兼CEO黄仁勋再次现身我国")
+    assert docs[2].metadata["author"] == "青枫"
+
+
+def test_source_line_followed_only_by_teasers_splits_nothing(clean):
+    text = f"{BODY}\n本文源自：创业邦\n11月18日，艺人甄子丹在微博晒出一张与李连杰的合影，全部皆是..."
+    (doc,) = clean(text, STRUCTURE)
+    assert doc.text == BODY
+    assert doc.metadata["site"] == "创业邦"
+
+
+def test_teasers_of_other_stories_are_trimmed_at_both_edges(clean, removed_spans):
+    docs = clean(seed("004"), STRUCTURE)
+    teasers = [text[:8] for d in docs for rule, text in removed_spans(d, "trim_teasers")]
+    assert teasers == ["现在一场规模广、", "📚“庆历四年春,", "北京时间4月16", "11月18日,艺",
+                       "近来,闻名功夫影", "文 | 主意科技"]
+
+
+def test_ellipsis_inside_the_body_stays(clean):
+    (doc,) = clean(seed("000"), STRUCTURE)
+    assert "股价上涨达10%……" in doc.text
+
+
+def test_short_last_paragraph_that_belongs_to_the_article_stays(clean):
+    docs = clean(seed("004"), STRUCTURE)
+    assert docs[2].paragraphs[-1].text == "留给它的窗口期,已所剩无几。"
+    (doc,) = clean(seed("002"), STRUCTURE)
+    assert doc.paragraphs[-1].text == "（文中张静、李晨、张思远为化名。）"
+
+
+def test_trailing_line_ending_in_ellipsis_about_the_article_stays(clean):
+    last = "黄仁勋表示，国产芯片正在追赶，英伟达不会放弃中国市场……"
+    (doc,) = clean(f"{BODY}\n英伟达黄仁勋表示，中国市场依然重要，国产芯片追赶很快。\n{last}",
+                   STRUCTURE)
+    assert doc.paragraphs[-1].text == last

@@ -1,0 +1,93 @@
+"""Inputs of every supported kind become documents; unreadable input becomes a reject."""
+
+import gzip
+import json
+from pathlib import Path
+
+from curate.io.readers import InputFile, ReadOptions, iter_input_files, read_documents
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+ARTICLE = "在这个持续降温的10月，A股半导体板块久违地回暖了。\n国产替代的风潮悄然吹起。\n"
+
+
+def read(path: Path, **options):
+    opts = ReadOptions(source="test", **options)
+    return list(read_documents(InputFile(path, path.name), opts)), opts.messages
+
+
+def test_folders_are_walked_recursively_in_sorted_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b" / "1.md").write_text("x")
+    found = [item.display for item in iter_input_files([str(tmp_path)])]
+    assert found == [f"{tmp_path}/a.txt", f"{tmp_path}/b/1.md", f"{tmp_path}/b/2.txt"]
+
+
+def test_gbk_text_file_is_decoded_and_its_encoding_recorded(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(ARTICLE.encode("gbk"))
+    (doc,), messages = read(path)
+    assert [p.text for p in doc.paragraphs] == ["在这个持续降温的10月，A股半导体板块久违地回暖了。",
+                                                "国产替代的风潮悄然吹起。"]
+    assert doc.provenance.encoding == "gb18030"
+    assert messages == []
+
+
+def test_gzipped_markdown_is_read(tmp_path):
+    path = tmp_path / "a.md.gz"
+    path.write_bytes(gzip.compress("# 标题\n\n股价飙升超过\n25%。\n".encode()))
+    (doc,), _ = read(path)
+    assert [p.text for p in doc.paragraphs] == ["标题", "股价飙升超过25%。"]
+
+
+def test_truncated_gzip_is_rejected_with_the_file_name(tmp_path):
+    path = tmp_path / "broken.txt.gz"
+    path.write_bytes(gzip.compress(ARTICLE.encode())[:20])
+    (doc,), messages = read(path)
+    assert doc.rejected is not None and doc.rejected.rule == "unreadable-input"
+    assert messages[0].startswith("broken.txt.gz: cannot decompress gzip data")
+    assert messages[0].endswith("; sent to rejects")
+
+
+def test_binary_file_is_rejected_not_decoded(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (doc,), messages = read(path)
+    assert doc.rejected is not None
+    assert messages[0].startswith("image.txt: ")
+
+
+def test_jsonl_records_keep_their_other_fields_and_bad_lines_are_rejected(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    good = {"content": ARTICLE, "url": "https://example.com/1", "lang": "zh", "date": "2025-01-02"}
+    path.write_text(json.dumps(good, ensure_ascii=False) + "\n{not json\n"
+                    + json.dumps({"title": "no text"}) + "\n", encoding="utf-8")
+    docs, messages = read(path, text_field="content")
+    assert [d.rejected is None for d in docs] == [True, False, False]
+    assert docs[0].metadata == {"url": "https://example.com/1", "source_lang": "zh"}
+    assert docs[0].created == "2025-01-02"
+    assert docs[0].provenance.record == 1
+    assert messages[0].startswith("dump.jsonl:2: invalid JSON")
+    assert messages[1] == ("dump.jsonl:3: no string field 'content' (set it with --text-field); "
+                           "sent to rejects")
+
+
+def test_html_page_main_text_and_title_come_through_trafilatura(tmp_path):
+    body = "".join(f"<p>{line}这是第{i}段正文，讲述国产芯片的发展与市场竞争格局的变化。</p>"
+                   for i, line in enumerate(["英伟达", "寒武纪", "海光", "摩尔线程"]))
+    html = (f"<html><head><title>国产芯片崛起</title></head><body><nav>首页 | 科技 | 财经</nav>"
+            f"<article><h1>国产芯片崛起</h1>{body}</article><footer>版权所有</footer></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    (doc,), _ = read(path)
+    assert doc.metadata["title"] == "国产芯片崛起"
+    assert any(p.text.startswith("英伟达这是第0段正文") for p in doc.paragraphs)
+    assert not any("首页 | 科技" in p.text for p in doc.paragraphs)
+
+
+def test_seed_files_are_read_as_utf8(tmp_path):
+    for path in sorted(SEEDS.glob("*.txt")):
+        (doc,), messages = read(path)
+        assert doc.provenance.encoding == "utf-8" and messages == []
+        assert doc.paragraphs

@@ -1,0 +1,74 @@
+"""Markdown is parsed with a real parser; plain text keeps one paragraph per line."""
+
+from pathlib import Path
+
+from curate.markup import join_wrapped, looks_like_markdown, parse_markdown, parse_plain
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def test_hard_wrapped_lines_join_without_space_between_chinese_characters():
+    parsed = parse_markdown("股价飙升超过\n25%。5月底，英伟达股价一度创下新高。\n")
+    assert [p.text for p in parsed.paragraphs] == ["股价飙升超过25%。5月底，英伟达股价一度创下新高。"]
+    assert parsed.paragraphs[0].lines == (1, 2)
+
+
+def test_hard_wrapped_english_words_keep_their_space():
+    assert join_wrapped("CUDA（Compute Unified Device", "Architecture，一种") == (
+        "CUDA（Compute Unified Device Architecture，一种"
+    )
+    assert join_wrapped("用 GPU 做", "AI 计算") == "用 GPU 做AI 计算"
+    assert join_wrapped("MT-", "春晓") == "MT-春晓"
+
+
+def test_image_and_its_caption_are_removed_and_recorded():
+    line = "![](https://inews.gtimg.com/news_bt/ONnN/1000)_来源：视觉中国_\n"
+    parsed = parse_markdown(line)
+    assert parsed.paragraphs == []
+    assert [(e.rule, e.text) for e in parsed.edits] == [
+        ("markdown-image", "![](https://inews.gtimg.com/news_bt/ONnN/1000)"),
+        ("markdown-image-caption", "来源：视觉中国"),
+    ]
+
+
+def test_setext_heading_and_bold_paragraph_become_plain_text():
+    parsed = parse_markdown("**AI算力争夺愈演愈烈**\n--------------\n\n**国产替代下国产GPU的机会**\n")
+    assert [(p.text, p.kind) for p in parsed.paragraphs] == [
+        ("AI算力争夺愈演愈烈", "heading"),
+        ("国产替代下国产GPU的机会", "strong"),
+    ]
+
+
+def test_bold_quote_split_across_lines_is_one_paragraph():
+    parsed = parse_markdown("“\n**目前国产GPU的性能还没有能和A100相媲美的产品。**\n")
+    assert [p.text for p in parsed.paragraphs] == ["“目前国产GPU的性能还没有能和A100相媲美的产品。"]
+
+
+def test_markdown_hard_break_separates_credit_lines():
+    parsed = parse_markdown("编辑 | 孙春芳  \n运营 | 刘 珊\n")
+    assert [(p.text, p.lines) for p in parsed.paragraphs] == [
+        ("编辑 | 孙春芳", (1, 1)),
+        ("运营 | 刘 珊", (2, 2)),
+    ]
+
+
+def test_seed_000_and_002_are_markdown_and_the_plain_seeds_are_not():
+    assert looks_like_markdown(seed("000"))
+    assert looks_like_markdown(seed("002"))
+    assert not looks_like_markdown(seed("001"))
+    assert not looks_like_markdown(seed("003"))
+    assert not looks_like_markdown(seed("004"))
+
+
+def test_plain_text_keeps_one_paragraph_per_line_with_line_numbers():
+    parsed = parse_plain("熱門資訊> 正文\n2025-07-19 11:04\n\n　　這是英偉達創始人黃仁勛的最新表態。\n")
+    assert [(p.text, p.lines) for p in parsed.paragraphs] == [
+        ("熱門資訊> 正文", (1, 1)),
+        ("2025-07-19 11:04", (2, 2)),
+        ("這是英偉達創始人黃仁勛的最新表態。", (4, 4)),
+    ]

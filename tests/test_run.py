@@ -1,0 +1,164 @@
+"""`curate run` on the seeds: the documents, the rejects and the manifest, end to end."""
+
+import json
+import re
+from pathlib import Path
+
+import opencc
+import pytest
+from click.testing import CliRunner
+
+from curate.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+GLUED_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])[\(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,6}[\)）]")
+HALF_WIDTH = re.compile(r"(?<=[\u4e00-\u9fff])[,:;!?](?=[\u4e00-\u9fff])")
+T2S = opencc.OpenCC("t2s")
+# Characters of standard simplified Chinese that t2s still rewrites: 昇 as in 昇腾 (Ascend).
+SIMPLIFIED_THAT_T2S_REWRITES = str.maketrans("", "", "昇")
+
+
+def run_cli(*args: str, epoch: str = "1767225600"):
+    runner = CliRunner()
+    return runner.invoke(main, list(args), env={"SOURCE_DATE_EPOCH": epoch},
+                         catch_exceptions=False)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus")
+    result = run_cli("run", str(REPO / "seeds"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out, read_jsonl(out / "documents.jsonl"), read_jsonl(out / "rejects.jsonl")
+
+
+def by_seed(docs: list[dict], prefix: str) -> list[dict]:
+    return [d for d in docs if Path(d["provenance"]["file"]).name.startswith(prefix)]
+
+
+def test_seeds_give_exactly_seven_documents(seed_run):
+    _, docs, _ = seed_run
+    parts = [(Path(d["provenance"]["file"]).name[:3], d["provenance"]["part"]) for d in docs]
+    assert parts == [("000", 0), ("001", 0), ("002", 0), ("003", 0),
+                     ("004", 0), ("004", 1), ("004", 2)]
+
+
+def test_output_is_simplified_without_pinyin_or_half_width_punctuation(seed_run):
+    _, docs, _ = seed_run
+    for doc in docs:
+        text = doc["text"]
+        bare = text.translate(SIMPLIFIED_THAT_T2S_REWRITES)
+        assert T2S.convert(bare) == bare, doc["provenance"]["file"]
+        assert not GLUED_PINYIN.search(text)
+        assert not HALF_WIDTH.search(text)
+        assert "「" not in text and "」" not in text
+        assert doc["metadata"]["lang"] == "zh"
+
+
+def test_traditional_seed_with_glued_pinyin_comes_out_clean(seed_run):
+    _, docs, _ = seed_run
+    (doc,) = by_seed(docs, "001")
+    assert doc["metadata"]["title"] == "补位英伟达！国产AI芯片的破茧之战"
+    assert doc["created"] == "2025-06-16T10:11:00"
+    assert doc["text"].startswith("美国政府层层加码的AI芯片出口管制，正在改写全球半导体产业格局。")
+    assert "(688256.SH)" in doc["text"] and "(BIS)" in doc["text"]
+    assert not doc["text"].endswith("热新闻")
+    assert "免责声明" not in doc["text"]
+
+
+def test_parentheses_that_are_not_pinyin_stay(seed_run):
+    _, docs, _ = seed_run
+    (doc,) = by_seed(docs, "003")
+    assert "(ID:wujicaijing)" in doc["text"]
+    assert "(Scaling Law)" in doc["text"]
+    assert doc["text"].startswith("“我们可能无法全部恢复先前的库存减计损失")
+
+
+def test_metadata_header_of_seed_000(seed_run):
+    _, docs, _ = seed_run
+    (doc,) = by_seed(docs, "000")
+    meta = doc["metadata"]
+    assert (meta["title"], meta["site"], meta["author"]) == (
+        "英伟达芯片一片难求，国产替代趁势崛起", "市界", "董温淑")
+    assert meta["url"] == "https://www.aicaijing.com.cn/article/18786"
+    assert doc["created"] == "2023-10-20T05:06:00"
+    assert "![" not in doc["text"] and "**" not in doc["text"]
+
+
+def test_spun_articles_are_flagged_and_repaired(seed_run):
+    _, docs, _ = seed_run
+    for doc in docs:
+        spun = Path(doc["provenance"]["file"]).name.startswith("004")
+        assert ("spun" in doc["metadata"]["flags"]) == spun
+        assert isinstance(doc["metadata"]["spin_score"], float)
+    first, _, third = by_seed(docs, "004")
+    assert "天数智芯创始人李云鹏" in first["text"]
+    assert "《第一财经》" in third["text"]
+    repairs = {(e["text"], e["replacement"]) for e in first["provenance"]["edits"]
+               if e["step"] == "detect_spin" and e["action"] == "replace"}
+    assert ("开创人", "创始人") in repairs
+
+
+def test_every_removed_span_is_in_the_rejects_with_its_reason(seed_run):
+    _, docs, rejects = seed_run
+    spans = [r for r in rejects if r["kind"] == "span"]
+    removed = [e for d in docs for e in d["provenance"]["edits"] if e["action"] == "remove"]
+    assert len(spans) == len(removed)
+    spam = next(r for r in spans if r["reason"]["rule"] == "spam-header")
+    assert spam["text"].startswith("国产欧美日韩在线观看_")
+    assert spam["provenance"]["line"] == 1
+    assert spam["reason"]["why"]
+
+
+def test_manifest_accounts_for_every_document(seed_run):
+    out, docs, rejects = seed_run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    assert counts["read"] == 5 and counts["documents"] == 7
+    assert counts["kept"] + counts["rejected"] == counts["documents"]
+    assert counts["kept"] == len(docs)
+    assert [f["sha256"] for f in manifest["files"]] == [
+        d["provenance"]["sha256"] for d in docs[:5]]
+    assert manifest["rules"]["digest"] == docs[0]["provenance"]["rules"]
+
+
+def test_same_input_gives_byte_identical_output(seed_run, tmp_path):
+    out, _, _ = seed_run
+    run_cli("run", str(REPO / "seeds"), "-o", str(tmp_path))
+    for name in ("documents.jsonl", "rejects.jsonl", "manifest.json"):
+        same = (tmp_path / name).read_bytes() == (out / name).read_bytes()
+        assert same, name
+
+
+def test_the_same_dump_twice_keeps_one_copy_of_each_document(tmp_path):
+    result = run_cli("run", str(REPO / "seeds"), str(REPO / "seeds"), "-o", str(tmp_path))
+    assert result.exit_code == 0
+    docs = read_jsonl(tmp_path / "documents.jsonl")
+    dropped = [r for r in read_jsonl(tmp_path / "rejects.jsonl") if r["kind"] == "document"]
+    assert len(docs) == 7 and len(dropped) == 7
+    kept_ids = {d["id"] for d in docs}
+    assert all(r["provenance"]["duplicate_of"] in kept_ids for r in dropped)
+    assert {r["reason"]["rule"] for r in dropped} == {"exact-duplicate"}
+
+
+def test_unreadable_input_is_reported_and_the_run_is_partial(tmp_path):
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "good.txt").write_text("国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨。", encoding="utf-8")
+    (dump / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    result = run_cli("run", str(dump), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{dump}/bad.txt: " in result.output
+    assert len(read_jsonl(tmp_path / "out" / "documents.jsonl")) == 1
+
+
+def test_quiet_prints_nothing_and_verbose_prints_each_file(tmp_path):
+    quiet = run_cli("run", str(REPO / "seeds"), "-o", str(tmp_path / "q"), "--quiet")
+    assert quiet.output == ""
+    verbose = run_cli("run", str(REPO / "seeds"), "-o", str(tmp_path / "v"), "--verbose")
+    assert verbose.output.count(": 1 read,") == 5
