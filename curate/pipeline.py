@@ -36,6 +36,8 @@ DEFAULT_STEPS = [
     "convert_to_simplified",
     "normalize_punctuation",
     "detect_spin",
+    "restore_spin",
+    "repair_spin",
     "identify_language",
     "drop_empty",
     "drop_exact_duplicates",

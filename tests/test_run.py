@@ -100,7 +100,7 @@ def test_spun_articles_are_flagged_and_repaired(seed_run):
     assert "天数智芯创始人李云鹏" in first["text"]
     assert "《第一财经》" in third["text"]
     repairs = {(e["text"], e["replacement"]) for e in first["provenance"]["edits"]
-               if e["step"] == "detect_spin" and e["action"] == "replace"}
+               if e["step"] == "repair_spin" and e["action"] == "replace"}
     assert ("开创人", "创始人") in repairs
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from curate.clean import language, mojibake, pinyin, script, spin
+from curate.clean import language, mojibake, pinyin, script, spin, unspin
 from curate.document import Document
 from curate.edits import Change, apply_changes
 from curate.pipeline import Context, step
@@ -19,7 +19,8 @@ WHY = {
     "repair_mojibake": "UTF-8 text that was decoded with the wrong codec; re-decoding restores it",
     "strip_glued_pinyin": "a pinyin reading glued after the character it reads is page markup",
     "normalize_punctuation": "Chinese text uses full-width punctuation and curved quotes",
-    "detect_spin": "a synonym-spun word replaced back by the only word it can stand for",
+    "repair_spin": "a synonym-spun word replaced back by the only word it can stand for",
+    "restore_spin": "a synonym-spun word restored to the word clean news most likely had there",
 }
 METADATA_TEXT_FIELDS = ("title", "site", "author")
 
@@ -101,21 +102,47 @@ def normalize_punctuation(doc: Document, ctx: Context) -> Document:
 
 @step("detect_spin")
 def detect_spin(doc: Document, ctx: Context) -> Document:
-    """Score synonym-spun (伪原创) text; flag it and repair its unambiguous substitutions."""
+    """Score synonym-spun (伪原创) text and flag it when the score passes the threshold."""
     lexicon = ctx.resource("spin_lexicon", lambda: spin.SpinLexicon.from_rules(ctx.rules))
     threshold = ctx.resource("spin_threshold", lambda: spin.SpinThreshold.from_rules(ctx.rules))
-    repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
     result = spin.spin_score(doc.text, lexicon)
     doc.metadata["spin_score"] = round(result.score, 3)
-    if not spin.is_spun(result, threshold):
+    if spin.is_spun(result, threshold):
+        doc.flag("spun")
+        doc.record("detect_spin", "spin-density", "flag", "", None,
+                   why=f"synonym-spun text: weighted spin-word density {result.score:.2f} "
+                       f"per 1,000 Han characters")
+    return doc
+
+
+@step("repair_spin")
+def repair_spin(doc: Document, ctx: Context) -> Document:
+    """In spun text, replace substitutions that can only stand for one word (开创人 → 创始人)."""
+    if "spun" not in doc.metadata.get("flags", []):
         return doc
-    doc.flag("spun")
-    doc.record("detect_spin", "spin-density", "flag", "", None,
-               why=f"synonym-spun text: weighted spin-word density {result.score:.2f} "
-                   f"per 1,000 Han characters")
+    repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
     return apply_in_paragraphs(
-        doc, "detect_spin", lambda text: spin.find_spin_repairs(text, repairs)
+        doc, "repair_spin", lambda text: spin.find_spin_repairs(text, repairs)
     )
+
+
+@step("restore_spin")
+def restore_spin(doc: Document, ctx: Context) -> Document:
+    """In spun text, restore the words a spinner most likely replaced, judged by clean-news
+    statistics and the neighbouring characters (鞭策 → 推动, 扶植 → 建设)."""
+    if "spun" not in doc.metadata.get("flags", []):
+        return doc
+    restorer = ctx.resource("spin_restorer", lambda: unspin.SpinRestorer.from_rules(ctx.rules))
+    repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
+
+    def restorations(text: str) -> list[Change]:
+        # Words the hand-checked repairs own are left to repair_spin, which runs next: the
+        # statistics alone would turn 开创人 into 开创 + 人 rather than 创始人.
+        owned = spin.find_spin_repairs(text, repairs)
+        return [change for change in unspin.find_spin_restorations(text, restorer)
+                if not any(change.start < o.end and o.start < change.end for o in owned)]
+
+    return apply_in_paragraphs(doc, "restore_spin", restorations)
 
 
 @step("identify_language")
