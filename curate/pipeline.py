@@ -34,6 +34,7 @@ DEFAULT_STEPS = [
     "trim_teasers",
     "extract_header",
     "convert_to_simplified",
+    "remove_inline_spam",
     "normalize_punctuation",
     "detect_spin",
     "restore_spin",

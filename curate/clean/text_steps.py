@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from curate.clean import language, mojibake, pinyin, script, spin, unspin
+from curate.clean import inline_spam, language, mojibake, pinyin, script, spin, unspin
 from curate.document import Document
 from curate.edits import Change, apply_changes
-from curate.pipeline import Context, step
+from curate.pipeline import Context, reject, step
 
 # Why each family of text changes is made; the rule id says which change it was.
 WHY = {
     "repair_mojibake": "UTF-8 text that was decoded with the wrong codec; re-decoding restores it",
     "strip_glued_pinyin": "a pinyin reading glued after the character it reads is page markup",
     "normalize_punctuation": "Chinese text uses full-width punctuation and curved quotes",
+    "remove_inline_spam": "gambling and SEO phrases spliced into the text are not article text",
     "repair_spin": "a synonym-spun word replaced back by the only word it can stand for",
     "restore_spin": "a synonym-spun word restored to the word clean news most likely had there",
 }
@@ -81,6 +82,23 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
                    f"{changed} characters", None,
                    why="traditional characters are converted to simplified with OpenCC")
     return doc
+
+
+@step("remove_inline_spam")
+def remove_inline_spam(doc: Document, ctx: Context) -> Document | None:
+    """Drop a document that is mostly spam; else cut gambling phrases spliced into its text.
+
+    Runs on simplified text: the spam lexicons are written in simplified characters.
+    """
+    spam = ctx.resource("inline_spam", lambda: inline_spam.inline_spam_rules(ctx.rules))
+    share = inline_spam.spam_share(doc.text, ctx.rules)
+    if share >= spam.drop_at:
+        reject(doc, "remove_inline_spam", "mostly-spam",
+               f"{share:.0%} of the text is spam phrases and spam keywords")
+        return None
+    return apply_in_paragraphs(
+        doc, "remove_inline_spam", lambda text: inline_spam.find_injected_spam(text, ctx.rules)
+    )
 
 
 @step("normalize_punctuation")
