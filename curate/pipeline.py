@@ -30,6 +30,7 @@ DEFAULT_STEPS = [
     "drop_spam_header",
     "drop_breadcrumbs",
     "split_articles",
+    "drop_related_lists",
     "drop_boilerplate",
     "trim_teasers",
     "extract_header",

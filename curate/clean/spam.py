@@ -33,15 +33,19 @@ class SpamHeaderRule:
     @classmethod
     def from_rules(cls, rules: Rules) -> SpamHeaderRule:
         config = rules.yaml("spam_header.yaml")
-        words = sorted({w for name in config["lexicons"] for w in rules.lines(name)},
-                       key=len, reverse=True)
+        words = {w for name in config["lexicons"] for w in rules.lines(name)}
+        for table in config.get("lexicon_tables", []):
+            words |= {row[table["column"]] for row in rules.table(table["file"])}
         return cls(
             separators=regex.compile(config["separators"]),
             min_segments=int(config["min_segments"]),
             max_segment_chars=int(config["max_segment_chars"]),
             min_lexicon_segments=int(config["min_lexicon_segments"]),
             window=int(config["window"]),
-            words=regex.compile("|".join(regex.escape(w) for w in words)),
+            words=regex.compile(
+                "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)),
+                regex.IGNORECASE,
+            ),
         )
 
     def matches(self, line: str) -> bool:

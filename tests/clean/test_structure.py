@@ -120,3 +120,28 @@ def test_trailing_line_ending_in_ellipsis_about_the_article_stays(clean):
     (doc,) = clean(f"{BODY}\n英伟达黄仁勋表示，中国市场依然重要，国产芯片追赶很快。\n{last}",
                    STRUCTURE)
     assert doc.paragraphs[-1].text == last
+
+
+def test_related_reading_heading_and_its_list_are_cut(clean, removed_spans):
+    text = f"{BODY}\n相关阅读：\n英伟达发布新一代芯片\n寒武纪一季度营收增长42倍\n华为昇腾910B量产在即"
+    (doc,) = clean(text, ["drop_related_lists", *STRUCTURE])
+    assert doc.text == BODY
+    assert [rule for rule, _ in removed_spans(doc)] == ["related-heading"] + ["related-list"] * 3
+
+
+def test_related_heading_followed_by_article_text_cuts_nothing(clean):
+    text = f"相关阅读\n{BODY}"
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == text
+
+
+def test_breadcrumbs_in_their_common_forms_are_removed(clean):
+    for crumb in ["首页 >> 新闻 >> 正文", "首页/科技/正文", "首页 - 财经 - 正文", "您的位置：首页 > 财经"]:
+        (doc,) = clean(f"{crumb}\n{BODY}", STRUCTURE)
+        assert doc.text == BODY, crumb
+
+
+def test_spam_header_of_gambling_brands_is_removed(clean, removed_spans):
+    spam = "华体会官网_雷竞技在线_欧宝体育下载_开云体育app"
+    (doc,) = clean(f"{spam}\n{BODY}", STRUCTURE)
+    assert removed_spans(doc) == [("spam-header", spam)]
