@@ -39,8 +39,20 @@ def atomic_open(path: Path) -> Iterator[IO[str]]:
         raise
 
 
+# Characters that str.splitlines() and many JSONL readers take for line breaks; inside JSON
+# strings they are written escaped so one record always stays one line.
+_LINE_BREAKS_IN_STRINGS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028",
+                                         "\u2029": "\\u2029"})
+
+
 def json_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """One record as one line of UTF-8 JSON.
+
+    >>> json_line({"text": "第一段\u2028第二段"})
+    '{"text":"第一段\\\\u2028第二段"}\\n'
+    """
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_LINE_BREAKS_IN_STRINGS) + "\n"
 
 
 def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
