@@ -13,6 +13,7 @@ import click
 
 from curate import __version__
 from curate.config import ConfigError, load_config
+from curate.explain import explain_command
 from curate.rules import RuleError, Rules
 from curate.run import run as run_pipeline
 
@@ -73,3 +74,6 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
         )
     if result.partial:
         sys.exit(1)
+
+
+main.add_command(explain_command)
