@@ -113,8 +113,9 @@ def _html_document(html: str, provenance: Provenance, options: ReadOptions) -> D
     document.created = article.created
     if article.removed_chars:
         summary = f"{article.removed_chars} characters of page text outside the article"
-        document.record(STEP, "html-boilerplate", "remove", summary, None,
-                        why="trafilatura kept the page's main text; menus, links and footers went")
+        document.record(STEP, f"html-boilerplate-{article.extractor}", "remove", summary, None,
+                        why=f"{article.extractor} kept the page's main text; menus, link lists "
+                            "and footers went")
     return document
 
 
