@@ -14,6 +14,7 @@ import click
 from curate import __version__
 from curate.config import ConfigError, load_config
 from curate.explain import explain_command
+from curate.export import export_command
 from curate.rules import RuleError, Rules
 from curate.run import run as run_pipeline
 
@@ -37,15 +38,19 @@ def main() -> None:
                    "./pyproject.toml).")
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False),
               help="Rules folder (default: the rules/ shipped with curate).")
+@click.option("--fresh", is_flag=True, help="Start the corpus in OUTPUT afresh instead of "
+                                            "adding to it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per input file.")
 def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
                 text_field: str | None, config_path: str | None, rules_dir: str | None,
-                quiet: bool, verbose: bool) -> None:
+                fresh: bool, quiet: bool, verbose: bool) -> None:
     """Clean every article in INPUT files and folders into a corpus folder.
 
     Reads plain text, Markdown, HTML and JSONL files (also .gz), recursively. Writes the kept
-    documents, everything dropped or cut with the reason, and a manifest with counts.
+    documents, everything dropped or cut with the reason, and a manifest with counts. A corpus
+    folder grows run by run: documents already in it, or near-duplicates of them, are not
+    added again.
     """
     try:
         config, config_source = load_config(config_path)
@@ -56,12 +61,13 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
     def report_file(stats) -> None:
         if verbose and not quiet:
             click.echo(f"{stats.path}: {stats.read} read, {stats.kept} kept, "
-                       f"{stats.rejected} rejected", err=True)
+                       f"{stats.rejected} rejected, {stats.already_in_corpus} already in corpus",
+                       err=True)
 
     try:
         result = run_pipeline(list(inputs), Path(outdir), rules=rules, config=config,
                               config_source=config_source, source=source,
-                              text_field=text_field, on_file=report_file)
+                              text_field=text_field, on_file=report_file, fresh=fresh)
     except (RuleError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
     if not quiet:
@@ -70,10 +76,13 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
         click.echo(
             f"{len(result.files)} files, {result.total('parts')} documents: "
             f"{result.total('kept')} kept, {result.total('rejected')} rejected, "
-            f"{result.spans_removed} spans removed -> {outdir}"
+            f"{result.total('already_in_corpus')} already in corpus, "
+            f"{result.spans_removed} spans removed -> {outdir} "
+            f"({result.corpus_documents} documents)"
         )
     if result.partial:
         sys.exit(1)
 
 
 main.add_command(explain_command)
+main.add_command(export_command, "export")

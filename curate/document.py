@@ -52,6 +52,8 @@ class Provenance:
     part: int = 0
     record: int | None = None  # line number of the record in a JSONL dump
     duplicate_of: str | None = None
+    cluster: str | None = None  # near-duplicates: the id of the copy kept for the cluster
+    similarity: float | None = None  # near-duplicates: Jaccard with that copy
 
 
 @dataclass

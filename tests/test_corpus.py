@@ -10,7 +10,7 @@ from curate.cli import main
 REPO = Path(__file__).resolve().parent.parent
 # The epoch the committed corpus was built with (README: "The corpus in this repository").
 CORPUS_EPOCH = "1767225600"
-REBUILD = f"SOURCE_DATE_EPOCH={CORPUS_EPOCH} curate run seeds -o corpus"
+REBUILD = f"SOURCE_DATE_EPOCH={CORPUS_EPOCH} curate run seeds -o corpus --fresh"
 
 
 def test_committed_corpus_matches_a_fresh_build(tmp_path, monkeypatch):

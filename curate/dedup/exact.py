@@ -33,6 +33,7 @@ def drop_exact_duplicates(doc: Document, ctx: Context) -> Document | None:
     if first is None:
         seen[fingerprint] = doc.id
         return doc
-    doc.provenance.duplicate_of = first
+    doc.provenance.duplicate_of = doc.provenance.cluster = first
+    doc.provenance.similarity = 1.0
     reject(doc, STEP, "exact-duplicate", f"same normalised text as document {first}")
     return None

@@ -23,11 +23,21 @@ from curate.document import Document, Edit
 METADATA_FIELDS = ("title", "site", "author", "url", "lang", "flags", "spin_score")
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 @contextmanager
 def atomic_open(path: Path) -> Iterator[IO[str]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; the corpus is not
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
@@ -52,7 +62,9 @@ def json_line(record: dict[str, Any]) -> str:
     '{"text":"第一段\\\\u2028第二段"}\\n'
     """
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return text.translate(_LINE_BREAKS_IN_STRINGS) + "\n"
+    if "\u0085" in text or "\u2028" in text or "\u2029" in text:  # rare: skip the slow path
+        text = text.translate(_LINE_BREAKS_IN_STRINGS)
+    return text + "\n"
 
 
 def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
@@ -68,8 +80,9 @@ def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
         "edits": [edit.to_json() for edit in doc.edits],
         "duplicate_of": source.duplicate_of,
     }
-    if source.record is not None:
-        record["record"] = source.record
+    for optional in ("record", "cluster", "similarity"):
+        if getattr(source, optional) is not None:
+            record[optional] = getattr(source, optional)
     return record
 
 

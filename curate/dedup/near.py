@@ -1,0 +1,182 @@
+"""Near-duplicate documents and passages, decided against the corpus built so far.
+
+The index (`curate.dedup.index`) proposes candidates from MinHash signatures; a document is
+only dropped when the *true* Jaccard of its character 3-grams with a candidate reaches the
+threshold, so LSH false positives never cost a document. Within a batch the copy kept is
+chosen by `keep_order`: earliest ``created``, then the most complete text, then the first
+seen; a document already in the corpus always stays.
+
+Passages: a paragraph of at least ``passage_min_chars`` characters that near-duplicates a
+paragraph of another document already kept is cut from the later document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from curate.dedup.index import DedupIndex, IndexParams
+from curate.dedup.minhash import MinHasher, jaccard, shingles
+
+DEFAULT_THRESHOLD = 0.8
+# Shorter paragraphs (datelines, one-line quotes) recur in unrelated articles.
+DEFAULT_PASSAGE_MIN_CHARS = 50
+# Candidates whose signature estimate falls this far under the threshold still get the
+# exact check: the estimate of 128 permutations is off by about 0.02 on average.
+ESTIMATE_MARGIN = 0.1
+PASSAGE_SEPARATOR = "#"
+
+
+@dataclass
+class Item:
+    """What deduplication needs of a document."""
+
+    id: str
+    text: str
+    created: str | None
+    seen: int
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n")
+
+
+@dataclass
+class Verdict:
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    already_in_corpus: bool = False
+    # (paragraph index, id of the passage it repeats, true Jaccard)
+    removed_passages: list[tuple[int, str, float]] = field(default_factory=list)
+
+
+def keep_order(item: Item) -> tuple:
+    """Sort key of the copy to keep: earliest created, most complete, first seen."""
+    size = sum(1 for ch in item.text if not ch.isspace())
+    return (item.created is None, item.created or "", -size, item.seen)
+
+
+class NearDuplicateFilter:
+    """Decides, batch by batch, which documents and passages repeat what is kept."""
+
+    def __init__(self, folder: Path, *, threshold: float = DEFAULT_THRESHOLD,
+                 passage_min_chars: int = DEFAULT_PASSAGE_MIN_CHARS,
+                 stored_text: Callable[[str], str | None] = lambda _id: None) -> None:
+        params = IndexParams(threshold=threshold)
+        self.documents = DedupIndex.open(folder / "documents", params)
+        self.passages = DedupIndex.open(folder / "passages", params)
+        self.threshold = threshold
+        self.passage_min_chars = passage_min_chars
+        self.hasher = MinHasher(params.num_perm, params.seed)
+        self.stored_text = stored_text
+        self._shingles: dict[str, np.ndarray] = {}
+
+    def decide(self, items: Sequence[Item]) -> list[Verdict]:
+        """One verdict per item, in the items' order; kept documents are indexed."""
+        verdicts = [Verdict() for _ in items]
+        hashes = [shingles(item.text) for item in items]
+        signatures = self.hasher.signatures(hashes)
+        for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
+            item, verdict = items[index], verdicts[index]
+            if item.id in self.documents:
+                verdict.already_in_corpus = True
+                continue
+            match = self._best_match(self.documents, signatures[index], hashes[index],
+                                     self._document_text)
+            if match is not None:
+                verdict.duplicate_of, verdict.similarity = match
+                continue
+            self.documents.add(item.id, signatures[index])
+            self._shingles[item.id] = hashes[index]
+            verdict.removed_passages = self._dedup_passages(item)
+        return verdicts
+
+    def _dedup_passages(self, item: Item) -> list[tuple[int, str, float]]:
+        removed: list[tuple[int, str, float]] = []
+        for number, paragraph in enumerate(item.paragraphs):
+            if sum(1 for ch in paragraph if not ch.isspace()) < self.passage_min_chars:
+                continue
+            passage_hashes = shingles(paragraph)
+            signature = self.hasher.signature(passage_hashes)
+            match = self._best_match(self.passages, signature, passage_hashes,
+                                     self._passage_text, exclude_prefix=item.id)
+            if match is not None:
+                removed.append((number, *match))
+                continue
+            # Numbered as in the text that is kept, once the repeated passages are cut.
+            passage_id = f"{item.id}{PASSAGE_SEPARATOR}{number - len(removed)}"
+            self.passages.add(passage_id, signature)
+            self._shingles[passage_id] = passage_hashes
+        return removed
+
+    def _best_match(self, index: DedupIndex, signature: np.ndarray, hashes: np.ndarray,
+                    text_of: Callable[[str], str | None],
+                    exclude_prefix: str | None = None) -> tuple[str, float] | None:
+        """The most similar indexed entry whose true Jaccard reaches the threshold."""
+        candidates = index.similar_many(signature[np.newaxis, :],
+                                        self.threshold - ESTIMATE_MARGIN)[0]
+        best = None
+        for candidate, _estimate in candidates:
+            if exclude_prefix and candidate.split(PASSAGE_SEPARATOR)[0] == exclude_prefix:
+                continue
+            other = self._shingles.get(candidate)
+            if other is None:
+                text = text_of(candidate)
+                if text is None:
+                    continue
+                other = shingles(text)
+            similarity = jaccard(hashes, other)
+            if similarity >= self.threshold and (best is None or similarity > best[1]):
+                best = (candidate, round(similarity, 4))
+        return best
+
+    def _document_text(self, doc_id: str) -> str | None:
+        return self.stored_text(doc_id)
+
+    def _passage_text(self, passage_id: str) -> str | None:
+        doc_id, _, number = passage_id.rpartition(PASSAGE_SEPARATOR)
+        text = self.stored_text(doc_id)
+        if text is None:
+            return None
+        paragraphs = text.split("\n")
+        return paragraphs[int(number)] if int(number) < len(paragraphs) else None
+
+    def commit(self) -> None:
+        self.documents.commit()
+        self.passages.commit()
+
+    def close(self) -> None:
+        self.documents.close()
+        self.passages.close()
+
+
+class StoredTexts:
+    """The text of documents already in a corpus folder, read by id when needed."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._where: dict[str, tuple[Path, int]] = {}
+        for path in paths:
+            with path.open("rb") as stream:
+                offset = 0
+                for line in stream:
+                    if line.strip():
+                        record_id = json.loads(line).get("id")
+                        if isinstance(record_id, str):
+                            self._where[record_id] = (path, offset)
+                    offset += len(line)
+
+    def ids(self) -> list[str]:
+        return list(self._where)
+
+    def __call__(self, doc_id: str) -> str | None:
+        found = self._where.get(doc_id)
+        if found is None:
+            return None
+        path, offset = found
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            return json.loads(stream.readline()).get("text")
