@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from curate import __version__
+from curate.check import check_command
 from curate.config import ConfigError, load_config
 from curate.explain import explain_command
 from curate.export import export_command
@@ -84,5 +85,6 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
         sys.exit(1)
 
 
+main.add_command(check_command, "check")
 main.add_command(explain_command)
 main.add_command(export_command, "export")
