@@ -14,6 +14,7 @@ import click
 from curate import __version__
 from curate.check import check_command
 from curate.config import ConfigError, load_config
+from curate.dedup.command import dedup_command
 from curate.explain import explain_command
 from curate.export import export_command
 from curate.rules import RuleError, Rules
@@ -86,5 +87,6 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
 
 
 main.add_command(check_command, "check")
+main.add_command(dedup_command, "dedup")
 main.add_command(explain_command)
 main.add_command(export_command, "export")
