@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from curate.rules import Rules
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-# Reference data and the evaluation set sit beside the repository when available.
-SHARED = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared"))
-
-
-def seed_text(prefix: str) -> str:
-    """The raw text of the seed whose file name starts with ``prefix`` (``"001"``)."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from tests.fixtures import SHARED
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,8 @@
 """Markdown is parsed with a real parser; plain text keeps one paragraph per line."""
 
-from pathlib import Path
 
 from curate.markup import join_wrapped, looks_like_markdown, parse_markdown, parse_plain
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from tests.fixtures import seed_text
 
 
 def test_hard_wrapped_lines_join_without_space_between_chinese_characters():
@@ -58,11 +51,11 @@ def test_markdown_hard_break_separates_credit_lines():
 
 
 def test_seed_000_and_002_are_markdown_and_the_plain_seeds_are_not():
-    assert looks_like_markdown(seed("000"))
-    assert looks_like_markdown(seed("002"))
-    assert not looks_like_markdown(seed("001"))
-    assert not looks_like_markdown(seed("003"))
-    assert not looks_like_markdown(seed("004"))
+    assert looks_like_markdown(seed_text("000"))
+    assert looks_like_markdown(seed_text("002"))
+    assert not looks_like_markdown(seed_text("001"))
+    assert not looks_like_markdown(seed_text("003"))
+    assert not looks_like_markdown(seed_text("004"))
 
 
 def test_plain_text_keeps_one_paragraph_per_line_with_line_numbers():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from curate.clean.language import (
@@ -13,14 +11,7 @@ from curate.clean.language import (
     guess_with_langdetect,
     identify_language,
 )
-
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def seed_text(prefix: str) -> str:
-    """The text of the seed whose file name starts with ``prefix``."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from tests.fixtures import seed_text
 
 
 def test_traditional_seed_is_chinese_by_script_even_where_langdetect_says_korean():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,8 @@ from curate.clean.script import (
 )
 from curate.edits import Change, apply_changes
 from curate.rules import RuleError, Rules
+from tests.fixtures import SEEDS, seed_text
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # The scorer's count of half-width clause marks left between Chinese characters.
 HALF_WIDTH_LEFT = re.compile(r"(?<=[\u4e00-\u9fff])[,:;](?=[\u4e00-\u9fff])")
 
@@ -36,9 +35,6 @@ def seed_lines(prefix: str) -> list[str]:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8").splitlines()
 
-
-def seed_text(prefix: str) -> str:
-    return "\n".join(seed_lines(prefix))
 
 
 def test_hong_kong_seed_is_converted_with_hong_kong_config(rules):

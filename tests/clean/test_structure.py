@@ -1,17 +1,12 @@
 """Page furniture leaves the body: spam headers, breadcrumbs, headers, credits, teasers."""
 
-from pathlib import Path
+from tests.fixtures import seed_text
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 STRUCTURE = ["drop_spam_header", "drop_breadcrumbs", "split_articles", "drop_boilerplate",
              "trim_teasers", "extract_header"]
 
 BODY = "在这个持续降温的10月，A股半导体板块久违地回暖了。国产替代的风潮悄然吹起，芯片股集体上涨。"
 
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
 
 
 def test_keyword_stuffed_seo_header_is_removed(clean, removed_spans):
@@ -40,7 +35,7 @@ def test_comparison_with_greater_than_sign_is_not_a_breadcrumb(clean):
 
 
 def test_markdown_header_becomes_metadata(clean):
-    (doc,) = clean(seed("000"), STRUCTURE)
+    (doc,) = clean(seed_text("000"), STRUCTURE)
     assert doc.metadata["title"] == "英伟达芯片一片难求，国产替代趁势崛起"
     assert doc.metadata["site"] == "市界"
     assert doc.metadata["url"] == "https://www.aicaijing.com.cn/article/18786"
@@ -49,7 +44,7 @@ def test_markdown_header_becomes_metadata(clean):
 
 
 def test_credits_leave_the_body_and_the_writer_becomes_the_author(clean, removed_spans):
-    (doc,) = clean(seed("000"), STRUCTURE)
+    (doc,) = clean(seed_text("000"), STRUCTURE)
     assert doc.metadata["author"] == "董温淑"
     assert doc.text.endswith("在市场需求的强驱动下，国内AI芯片企业们又迎来了难得的结构性机遇。")
     credits = [text for rule, text in removed_spans(doc) if rule == "credit-line"]
@@ -64,7 +59,7 @@ def test_plain_text_title_and_date_lines_become_metadata(clean):
 
 
 def test_first_body_paragraph_is_not_taken_for_a_title(clean):
-    (doc,) = clean(seed("003"), STRUCTURE)
+    (doc,) = clean(seed_text("003"), STRUCTURE)
     assert "title" not in doc.metadata
     assert doc.created == "2025-07-19T11:04:00"
     assert doc.text.startswith("「我們可能無法全部恢復先前的庫存減計損失")
@@ -80,7 +75,7 @@ def test_disclaimer_navigation_and_more_content_lines_are_removed(clean, removed
 
 
 def test_seed_004_is_split_into_three_articles_at_its_source_lines(clean):
-    docs = clean(seed("004"), STRUCTURE)
+    docs = clean(seed_text("004"), STRUCTURE)
     assert [d.provenance.part for d in docs] == [0, 1, 2]
     assert [d.metadata.get("site") for d in docs] == ["创业邦", "金融界", None]
     assert docs[0].text.startswith("一边是国产AI芯片独角兽燧原科技")
@@ -97,21 +92,21 @@ def test_source_line_followed_only_by_teasers_splits_nothing(clean):
 
 
 def test_teasers_of_other_stories_are_trimmed_at_both_edges(clean, removed_spans):
-    docs = clean(seed("004"), STRUCTURE)
+    docs = clean(seed_text("004"), STRUCTURE)
     teasers = [text[:8] for d in docs for rule, text in removed_spans(d, "trim_teasers")]
     assert teasers == ["现在一场规模广、", "📚“庆历四年春,", "北京时间4月16", "11月18日,艺",
                        "近来,闻名功夫影", "文 | 主意科技"]
 
 
 def test_ellipsis_inside_the_body_stays(clean):
-    (doc,) = clean(seed("000"), STRUCTURE)
+    (doc,) = clean(seed_text("000"), STRUCTURE)
     assert "股价上涨达10%……" in doc.text
 
 
 def test_short_last_paragraph_that_belongs_to_the_article_stays(clean):
-    docs = clean(seed("004"), STRUCTURE)
+    docs = clean(seed_text("004"), STRUCTURE)
     assert docs[2].paragraphs[-1].text == "留给它的窗口期,已所剩无几。"
-    (doc,) = clean(seed("002"), STRUCTURE)
+    (doc,) = clean(seed_text("002"), STRUCTURE)
     assert doc.paragraphs[-1].text == "（文中张静、李晨、张思远为化名。）"
 
 

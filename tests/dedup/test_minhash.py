@@ -2,7 +2,6 @@
 
 import random
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,13 +17,7 @@ from curate.dedup.minhash import (
     normalized_code_points,
     shingles,
 )
-
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def seed_text(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from tests.fixtures import SEEDS, seed_text
 
 
 def all_seeds() -> list[str]:

@@ -7,13 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from curate.cli import main
-
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from tests.fixtures import SEEDS, seed_text
 
 
 def run(*args: str):
@@ -32,7 +26,7 @@ def dropped(corpus: Path) -> list[dict]:
 
 def republished_000(date: str) -> str:
     """Seed 000 under another site's header and date, its fourth body paragraph left out."""
-    body = seed("000").split("\n")
+    body = seed_text("000").split("\n")
     del body[17]
     return "\n".join(["# 英伟达芯片一片难求，国产替代趁势崛起", "", "**转载网**", "", f"**{date}**",
                       *body[7:]])
@@ -64,7 +58,7 @@ def test_the_earlier_publication_is_the_copy_kept(tmp_path):
 
 
 def test_passage_quoted_from_a_kept_article_is_cut_from_the_later_one(tmp_path):
-    (quoted,) = [line for line in seed("000").split("\n") if line.startswith("据国信证券测算")]
+    (quoted,) = [line for line in seed_text("000").split("\n") if line.startswith("据国信证券测算")]
     dump = tmp_path / "dump"
     dump.mkdir()
     shutil.copy(next(SEEDS.glob("000_*.txt")), dump / "a.txt")

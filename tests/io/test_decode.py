@@ -12,8 +12,8 @@ import pytest
 
 from curate.io import decode
 from curate.io.decode import Decoded, DecodeError, decode_bytes
+from tests.fixtures import seed_text
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # A PNG signature and the start of its IHDR chunk: what a mis-saved image looks like.
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06"
 # The gold encoding of a dev file names a family; detection also says the byte order.
@@ -24,16 +24,11 @@ GOLD_FAMILIES = {
 }
 
 
-def seed(prefix: str) -> str:
-    """The text of the seed whose file name starts with ``prefix``: 000 is simplified."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
 
 def big5_lines_of_traditional_seed() -> str:
     """The lines of seed 003 (traditional) that Big5 can encode; it lacks e.g. 户."""
     encodable = []
-    for line in seed("003").splitlines():
+    for line in seed_text("003").splitlines():
         try:
             line.encode("big5")
         except UnicodeEncodeError:
@@ -43,28 +38,28 @@ def big5_lines_of_traditional_seed() -> str:
 
 
 def test_utf8_article_is_decoded_as_utf8() -> None:
-    article = seed("000")
+    article = seed_text("000")
     assert decode_bytes(article.encode("utf-8")) == Decoded(article, "utf-8")
 
 
 def test_utf8_bom_is_removed_and_reported_as_utf8_sig() -> None:
-    article = seed("000")
+    article = seed_text("000")
     assert decode_bytes(codecs.BOM_UTF8 + article.encode("utf-8")) == Decoded(article, "utf-8-sig")
 
 
 def test_gb18030_file_is_detected_and_decoded() -> None:
-    article = seed("000")
+    article = seed_text("000")
     assert decode_bytes(article.encode("gb18030")) == Decoded(article, "gb18030")
 
 
 def test_gbk_file_is_reported_as_its_superset_gb18030() -> None:
-    article = seed("000")
+    article = seed_text("000")
     assert decode_bytes(article.encode("gbk")) == Decoded(article, "gb18030")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_file_without_bom_is_detected_by_where_its_nul_bytes_sit(encoding: str) -> None:
-    article = seed("000")
+    article = seed_text("000")
     assert decode_bytes(article.encode(encoding)) == Decoded(article, encoding)
 
 
@@ -73,7 +68,7 @@ def test_utf16_file_without_bom_is_detected_by_where_its_nul_bytes_sit(encoding:
     [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
 )
 def test_utf16_file_with_bom_is_decoded_without_the_bom(bom: bytes, encoding: str) -> None:
-    article = seed("000")
+    article = seed_text("000")
     assert decode_bytes(bom + article.encode(encoding)) == Decoded(article, encoding)
 
 
@@ -123,19 +118,19 @@ def test_png_header_is_rejected_as_binary() -> None:
 
 
 def test_utf8_text_full_of_control_characters_is_rejected_as_binary() -> None:
-    raw = bytes(range(1, 32)) * 4 + seed("000").encode("utf-8")
+    raw = bytes(range(1, 32)) * 4 + seed_text("000").encode("utf-8")
     with pytest.raises(DecodeError, match="looks like binary data: 108 of 3433 characters"):
         decode_bytes(raw)
 
 
 def test_one_stray_control_character_in_an_article_is_kept() -> None:
-    article = seed("000").replace("市界", "市\x08界")
+    article = seed_text("000").replace("市界", "市\x08界")
     assert decode_bytes(article.encode("utf-8")) == Decoded(article, "utf-8")
 
 
 def splice_into_gb18030_seed(inserted: bytes) -> tuple[bytes, int]:
     """Seed 000 in GB18030 with ``inserted`` before 在这个, and the offset it went in at."""
-    article = seed("000")
+    article = seed_text("000")
     at = len(article[: article.index("在这个")].encode("gb18030"))
     raw = article.encode("gb18030")
     return raw[:at] + inserted + raw[at:], at
@@ -164,20 +159,20 @@ def test_invalid_byte_spliced_into_gb18030_text_is_rejected_with_its_offset() ->
 def test_utf8_characters_spliced_into_gb18030_text_come_out_as_mojibake() -> None:
     # 英伟 in UTF-8 (e8 8b b1 e4 bc 9f) pairs up as valid GB18030: the decoder cannot tell.
     raw, _ = splice_into_gb18030_seed("英伟".encode())
-    article = seed("000")
+    article = seed_text("000")
     at = article.index("在这个")
     assert decode_bytes(raw) == Decoded(article[:at] + "鑻变紵" + article[at:], "gb18030")
 
 
 def test_utf8_bom_before_gb18030_text_is_rejected() -> None:
-    raw = codecs.BOM_UTF8 + seed("000").encode("gb18030")
+    raw = codecs.BOM_UTF8 + seed_text("000").encode("gb18030")
     expected = "starts with a utf-8-sig byte order mark but is not valid utf-8"
     with pytest.raises(DecodeError, match=expected):
         decode_bytes(raw)
 
 
 def test_utf8_article_of_2000_characters_decodes_in_well_under_a_millisecond() -> None:
-    raw = seed("000")[:2000].encode("utf-8")
+    raw = seed_text("000")[:2000].encode("utf-8")
     fastest = min(_seconds_to_decode(raw) for _ in range(5))
     assert fastest < 0.0005
 
