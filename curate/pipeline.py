@@ -63,7 +63,6 @@ def step(name: str) -> Callable[[StepFunction], StepFunction]:
 
     def register(function: StepFunction) -> StepFunction:
         STEPS[name] = function
-        function.step_name = name  # type: ignore[attr-defined]
         return function
 
     return register
