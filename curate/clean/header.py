@@ -95,6 +95,9 @@ def extract_header(doc: Document, ctx: Context) -> Document:
         name, value = field
         if name == "created":
             doc.created = value
+            site = rules.date_line.match(paragraph.text)["site"]
+            if site and "site" not in doc.metadata:
+                doc.metadata["site"] = site
         else:
             doc.metadata[name] = value
         doc.record(STEP, f"header-{name}", "metadata", paragraph.text, paragraph.lines[0],

@@ -140,3 +140,19 @@ def test_spam_header_of_gambling_brands_is_removed(clean, removed_spans):
     spam = "华体会官网_雷竞技在线_欧宝体育下载_开云体育app"
     (doc,) = clean(f"{spam}\n{BODY}", STRUCTURE)
     assert removed_spans(doc) == [("spam-header", spam)]
+
+
+def test_junk_in_forms_the_seeds_do_not_use_is_removed(clean, removed_spans):
+    text = "\n".join([
+        "您现在的位置：新闻中心 >> 国内新闻 >> 正文",
+        "发布时间：2024年03月02日 10:30  来源：新华网",
+        BODY,
+        "（完）",
+        "【版权声明】本网站所刊载信息，不代表本站观点。如转载请注明出处。",
+        "热门评论",
+        "点击加载更多",
+    ])
+    (doc,) = clean(text, STRUCTURE)
+    assert doc.text == BODY
+    assert doc.created == "2024-03-02T10:30:00"
+    assert doc.metadata["site"] == "新华网"
