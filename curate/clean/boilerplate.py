@@ -97,5 +97,6 @@ def _keep_metadata(doc: Document, found: LineMatch) -> None:
         writer = _WRITER.search(found.match.group(0)) if found.match else None
         if writer:
             doc.metadata["author"] = writer.group(1).strip()
-    if found.kind == "source" and found.match and "site" not in doc.metadata:
-        doc.metadata["site"] = found.match.group("site")
+    site = found.match.groupdict().get("site") if found.match else None
+    if found.kind == "source" and site and "site" not in doc.metadata:
+        doc.metadata["site"] = site

@@ -12,6 +12,7 @@ sentence, then a date line (seed 001).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
@@ -26,6 +27,9 @@ _COMMA = regex.compile(r"[，,]")
 _SENTENCE_END = regex.compile(r"[？！?!]$")
 # A bold line in a Markdown header naming the site is short.
 SITE_MAX_CHARS = 30
+BYLINE_MAX_CHARS = 100
+SITE_LABELS = {"来源", "來源", "稿源", "出处", "出處"}
+WRITER_LABELS = {"作者", "记者", "記者"}
 
 
 @dataclass
@@ -35,6 +39,8 @@ class HeaderRules:
     title_max_chars: int
     long_title_max_chars: int
     window: int
+    byline_field: regex.Pattern
+    byline_date: regex.Pattern
 
     @classmethod
     def from_rules(cls, rules: Rules) -> HeaderRules:
@@ -45,7 +51,38 @@ class HeaderRules:
             title_max_chars=int(config["title_max_chars"]),
             long_title_max_chars=int(config["long_title_max_chars"]),
             window=int(config["header_window"]),
+            byline_field=regex.compile(config["byline_field"]),
+            byline_date=regex.compile(config["byline_date"]),
         )
+
+    def byline(self, text: str) -> dict[str, str] | None:
+        """Fields of a byline line, or None when ``text`` is something else.
+
+        ``来源：澎湃新闻  作者：王强  2024-02-03 09:12:33`` gives site, author and created.
+        """
+        if len(text) > BYLINE_MAX_CHARS:
+            return None
+        fields = list(self.byline_field.finditer(text))
+        dates = list(self.byline_date.finditer(text))
+        if len(fields) + len(dates) < 2 or not fields:
+            return None
+        rest = text
+        for found in [*fields, *dates]:
+            rest = rest.replace(found.group(0), " ")
+        if rest.strip(" \t\u3000|丨｜/"):
+            return None
+        parsed: dict[str, str] = {}
+        for found in fields:
+            label, value = found["label"], found["value"]
+            if label in SITE_LABELS:
+                parsed.setdefault("site", value)
+            elif label in WRITER_LABELS:
+                parsed.setdefault("author", value)
+        for found in dates:
+            created = self.date(found.group(0))
+            if created:
+                parsed.setdefault("created", created)
+        return parsed
 
     def date(self, text: str) -> str | None:
         """ISO 8601 form of a date line, or None when ``text`` is not one."""
@@ -93,7 +130,13 @@ def extract_header(doc: Document, ctx: Context) -> Document:
         if field is None:
             break
         name, value = field
-        if name == "created":
+        if name == "byline":
+            for key, found in (value or {}).items():
+                if key == "created":
+                    doc.created = doc.created or found
+                else:
+                    doc.metadata.setdefault(key, found)
+        elif name == "created":
             doc.created = value
             site = rules.date_line.match(paragraph.text)["site"]
             if site and "site" not in doc.metadata:
@@ -109,8 +152,11 @@ def extract_header(doc: Document, ctx: Context) -> Document:
 
 def _header_field(
     paragraph: Paragraph, following: Paragraph | None, doc: Document, rules: HeaderRules
-) -> tuple[str, str] | None:
+) -> tuple[str, Any] | None:
     text = paragraph.text
+    byline = rules.byline(text)
+    if byline is not None:
+        return "byline", byline
     date = rules.date(text)
     if date is not None and doc.created is None:
         return "created", date

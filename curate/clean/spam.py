@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
+from curate.clean.script import convert_to_simplified
 from curate.document import Document
 from curate.pipeline import Context, step
 from curate.rules import Rules
@@ -56,7 +57,9 @@ class SpamHeaderRule:
             return False
         if any(len(s) > self.max_segment_chars for s in segments):
             return False
-        hits = sum(1 for s in segments if self.words.search(s))
+        # The lexicons are simplified; a traditional header is matched through t2s.
+        hits = sum(1 for s in segments
+                   if self.words.search(convert_to_simplified(s, "t2s")))
         return hits >= self.min_lexicon_segments
 
 

@@ -156,3 +156,30 @@ def test_junk_in_forms_the_seeds_do_not_use_is_removed(clean, removed_spans):
     assert doc.text == BODY
     assert doc.created == "2024-03-02T10:30:00"
     assert doc.metadata["site"] == "新华网"
+
+
+def test_byline_share_row_and_previous_next_links_are_removed(clean):
+    text = "\n".join([
+        "网站首页 > 新闻中心 > 社会新闻",
+        "多地发布高温预警",
+        "来源：澎湃新闻  作者：王强  2024-02-03 09:12:33",
+        "分享到：微信 微博 QQ空间",
+        BODY,
+        "（本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP）",
+        "声明：本文仅代表作者观点，不代表本站立场。",
+        "本文为转载，如有侵权请联系删除。",
+        "联系电话：010-12345678",
+        "上一篇：多地发布高温预警",
+        "扫描二维码 关注我们",
+    ])
+    (doc,) = clean(text, STRUCTURE)
+    assert doc.text == BODY
+    assert (doc.metadata["title"], doc.metadata["site"], doc.metadata["author"]) == (
+        "多地发布高温预警", "澎湃新闻", "王强")
+    assert doc.created == "2024-02-03T09:12:33"
+
+
+def test_traditional_spam_header_is_recognised_through_conversion(clean, removed_spans):
+    spam = "最新電影在線觀看|免費高清視頻|日韓無碼|成人影院|午夜福利"
+    (doc,) = clean(f"{spam}\n{BODY}", STRUCTURE)
+    assert removed_spans(doc) == [("spam-header", spam)]
