@@ -134,6 +134,7 @@ def _open_near_filter(outdir: Path, settings: dict[str, Any]) -> NearDuplicateFi
     near = NearDuplicateFilter(
         outdir / INDEX,
         threshold=float(settings.get("threshold", 0.8)),
+        spun_threshold=float(settings.get("spun_threshold", 0.75)),
         passage_min_chars=int(settings.get("passage_min_chars", 50)),
         stored_text=stored,
     )
@@ -149,7 +150,8 @@ def _drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileSta
                           ctx: Context) -> set[int]:
     """Apply the filter's verdicts; the positions of documents already in the corpus."""
     kept = [(n, doc) for n, (_, doc) in enumerate(outputs) if doc.rejected is None]
-    items = [Item(doc.id, doc.text, doc.created, n) for n, doc in kept]
+    items = [Item(doc.id, doc.text, doc.created, n, "spun" in doc.metadata.get("flags", []))
+             for n, doc in kept]
     minimum = int(ctx.option("filters", "min_chars", 10))
     skipped = set()
     for (position, doc), verdict in zip(kept, near.decide(items), strict=True):

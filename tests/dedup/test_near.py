@@ -7,6 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from curate.cli import main
+from curate.dedup.minhash import jaccard, shingles
+from curate.dedup.near import Item, NearDuplicateFilter
 from tests.fixtures import SEEDS, seed_text
 
 
@@ -115,3 +117,27 @@ def test_index_refuses_other_parameters_with_a_clear_message(tmp_path):
     assert result.exit_code == 2
     assert "threshold=0.8 (asked for 0.7)" in result.output
     assert str(corpus / ".index" / "documents") in result.output
+
+
+def test_spun_copy_is_compared_at_the_lower_spun_threshold(tmp_path):
+    paragraphs = [p for p in seed_text("000").split("\n") if len(p) > 30]
+    original = "\n".join(paragraphs)
+    # Rewrite paragraphs from the end until the copy shares between 0.75 and 0.8 of its 3-grams.
+    copy = list(paragraphs)
+    for n in range(len(copy) - 1, 0, -1):
+        copy[n] = copy[n][::-1]
+        if jaccard(shingles(original), shingles("\n".join(copy))) < 0.8:
+            break
+    copy_text = "\n".join(copy)
+    assert 0.75 <= jaccard(shingles(original), shingles(copy_text)) < 0.8
+
+    verdicts = {}
+    for spun in (False, True):
+        near = NearDuplicateFilter(tmp_path / f"index-{spun}")
+        try:
+            _, verdicts[spun] = near.decide([Item("a", original, None, 0),
+                                             Item("b", copy_text, None, 1, spun=spun)])
+        finally:
+            near.close()
+    assert verdicts[False].duplicate_of is None
+    assert verdicts[True].duplicate_of == "a"
