@@ -29,6 +29,7 @@ import bisect
 import json
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
@@ -92,7 +93,8 @@ CODES: dict[str, Code] = {
                                    "lines inside the text, teasers at its start",
                  ("drop_boilerplate", "trim_teasers")),
     "C301": Code("exact-duplicate", "the same normalised text as another checked document"),
-    "C302": Code("near-duplicate", "a near-duplicate of a document in the --index corpus index"),
+    "C302": Code("near-duplicate", "a near-duplicate of a checked document, or of one in the "
+                                   "--index corpus index"),
 }
 
 RECORD_FIELDS = ("id", "text", "source", "added", "created", "metadata", "provenance")
@@ -463,6 +465,34 @@ class NearDuplicateIndex:
         self.index.close()
 
 
+class NearDuplicatesWithin(NearDuplicateIndex):
+    """C302 among the checked files themselves: each text is compared with those checked
+    before it, through a throwaway index."""
+
+    def __init__(self) -> None:
+        from curate.dedup.index import DedupIndex, IndexParams
+        from curate.dedup.minhash import MinHasher, shingles
+
+        self._folder = tempfile.TemporaryDirectory(prefix="curate-check-")
+        params = IndexParams()
+        self.index = DedupIndex.open(Path(self._folder.name), params)
+        self.hasher = MinHasher(params.num_perm, params.seed)
+        self.ngram = params.ngram
+        self._shingles = shingles
+
+    def similar_and_add(self, texts: list[str], ids: list[str]) -> list[list[tuple[str, float]]]:
+        found = []
+        for text, doc_id in zip(texts, ids, strict=True):
+            signature = self.hasher.signatures([self._shingles(text, self.ngram)])
+            found.append(self.index.similar_many(signature)[0])
+            self.index.add(doc_id, signature[0])
+        return found
+
+    def close(self) -> None:
+        self.index.close()
+        self._folder.cleanup()
+
+
 @dataclass
 class _Pending:
     """A checked document waiting for the near-duplicate query of its file."""
@@ -602,25 +632,31 @@ class Checker:
     def _duplicates(self, display: str, line: int, column: Callable[[], int],
                     own_id: str | None, text: str,
                     pending: list[_Pending]) -> Iterator[Finding]:
-        if "C301" in self.codes:
-            first = self.fingerprints.setdefault(text_fingerprint(text), f"{display}:{line}")
-            if first != f"{display}:{line}":
-                yield Finding(display, line, column(), "C301",
-                              f"exact duplicate: the same normalised text as {first}")
-        if self.near_duplicates is not None:
+        first = self.fingerprints.setdefault(text_fingerprint(text), f"{display}:{line}")
+        if first != f"{display}:{line}":
+            yield Finding(display, line, column(), "C301",
+                          f"exact duplicate: the same normalised text as {first}")
+        elif self.near_duplicates is not None:  # an exact duplicate is not reported twice
             pending.append(_Pending(display, line, column, own_id, text))
 
     def _near_duplicate_findings(self, pending: list[_Pending]) -> list[Finding]:
         if self.near_duplicates is None or not pending:
             return []
         found = []
-        similar = self.near_duplicates.similar([p.text for p in pending])
+        texts = [p.text for p in pending]
+        if isinstance(self.near_duplicates, NearDuplicatesWithin):
+            where = [f"{p.path}:{p.line}" for p in pending]
+            similar = self.near_duplicates.similar_and_add(texts, where)
+            described = "{}"
+        else:
+            similar = self.near_duplicates.similar(texts)
+            described = "indexed document {}"
         for document, matches in zip(pending, similar, strict=True):
             others = [(doc_id, score) for doc_id, score in matches if doc_id != document.own_id]
             if others:
                 doc_id, score = others[0]
                 found.append(Finding(document.path, document.line, document.column(), "C302",
-                                     f"near-duplicate of indexed document {doc_id} "
+                                     f"near-duplicate of {described.format(doc_id)} "
                                      f"(estimated Jaccard {score:.2f})"))
         return found
 
@@ -899,8 +935,9 @@ def check_command(paths: tuple[str, ...], select: str | None, ignore: str | None
             _code_list(select, "--select") or _code_list(section.get("select"), where),
             _code_list(ignore, "--ignore") or _code_list(section.get("ignore"), where))
         rules = Rules(rules_dir)
-        if index_path is not None and "C302" in codes:
-            near_duplicates = NearDuplicateIndex(index_path)
+        if "C302" in codes:
+            near_duplicates = (NearDuplicateIndex(index_path) if index_path is not None
+                               else NearDuplicatesWithin())
         checker = Checker(rules, config, codes, near_duplicates)
         count = fix_paths(list(paths), checker.text_checker) if fix else FixCount()
         result = checker.check_paths(list(paths))

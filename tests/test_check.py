@@ -298,3 +298,16 @@ def test_pre_commit_refuses_a_page_with_findings_until_curate_check_fix_repairs_
     committed = git(repo, "commit", "-m", "the page, cleaned", env=env)
     assert committed.returncode == 0, committed.stdout + committed.stderr
     assert "curate check" in committed.stdout + committed.stderr  # the hook ran and passed
+
+
+def test_near_duplicate_among_the_checked_files_is_reported(tmp_path):
+    from tests.fixtures import seed_text
+
+    paragraphs = [p for p in seed_text("000").split("\n") if len(p) > 30]
+    first = tmp_path / "a.txt"
+    first.write_text("\n".join(paragraphs), encoding="utf-8")
+    second = tmp_path / "b.txt"
+    second.write_text("\n".join(paragraphs[:3] + paragraphs[4:]), encoding="utf-8")
+    result = CliRunner().invoke(check_command, [str(first), str(second), "--select", "C302"])
+    assert result.exit_code == 1
+    assert f"{second}:1:1: C302 near-duplicate of {first}:1" in result.output
