@@ -23,11 +23,20 @@ from curate.document import Edit, Paragraph
 
 STEP = "parse_markup"
 
-# Any one of these at the start of a line means the text was written in Markdown.
+# Any one of these at the start of a line, after indentation, or an image anywhere, means the
+# text was written in Markdown. Indentation counts as nothing, as parse_plain strips it, and an
+# image inside a line is Markdown too: else "　![](a.png)" or "某网站![](a.png)" read as plain
+# text could come out as a line starting with an image, and cleaning the output again would
+# change it.
 _MARKDOWN_SIGNS = regex.compile(
-    r"^(?:#{1,6}[ \t]+\S|!\[[^\]\n]*\]\([^)\n]*\)|\*\*[^*\n]+\*\*[ \t]*$|(?:-{3,}|={3,})[ \t]*$)",
+    r"!\[[^\]\n]*\]\([^)\n]*\)"
+    r"|^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+\S|\*\*[^*\n]+\*\*[ \t]*$|(?:-{3,}|={3,})[ \t]*$)",
     regex.MULTILINE,
 )
+# Controls that are never text: C0 but tab, line feed and form feed, and DEL. markdown-it
+# would make NUL a replacement character; the rest would stay in the corpus.
+_CONTROL_CHARACTERS = regex.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_LINE_BREAK = regex.compile("\r\n?")
 # A caption in emphasis right after an image, or a lone emphasised line that names a source.
 _CAPTION_HINT = regex.compile(
     r"^\s*(?:图片?|图源|来源|來源|图片来源|圖片來源|摄影|攝影|视觉中国|视觉)"
@@ -92,10 +101,36 @@ def parse_markdown(text: str) -> Parsed:
 
 
 def parse_text(text: str, markdown: bool | None = None) -> Parsed:
-    """Parse as Markdown when asked to, or when ``markdown`` is None and the text looks like it."""
+    r"""Parse as Markdown when asked to, or when ``markdown`` is None and the text looks like it.
+
+    Line breaks are made ``\n`` and control characters cut first (recorded as edits): files
+    are decoded that way already, but a JSONL text field can hold ``\r\n`` or ``\u0000``.
+
+    >>> [p.text for p in parse_text("第一段\r\n第二\x00段").paragraphs]
+    ['第一段', '第二段']
+    """
+    edits: list[Edit] = []
+    if "\r" in text:
+        text = _LINE_BREAK.sub("\n", text)
+    if _CONTROL_CHARACTERS.search(text):
+        text = _without_control_characters(text, edits)
     if markdown is None:
         markdown = looks_like_markdown(text)
-    return parse_markdown(text) if markdown else parse_plain(text)
+    parsed = parse_markdown(text) if markdown else parse_plain(text)
+    parsed.edits[:0] = edits
+    return parsed
+
+
+def _without_control_characters(text: str, edits: list[Edit]) -> str:
+    """``text`` without control characters, one edit per line that held some."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        found = _CONTROL_CHARACTERS.findall(line)
+        if found:
+            edits.append(Edit(STEP, "control-characters", "remove", "".join(found), number,
+                              why="control characters are not text (NUL, BEL, ESC...)"))
+            lines[number - 1] = _CONTROL_CHARACTERS.sub("", line)
+    return "\n".join(lines)
 
 
 def join_wrapped(left: str, right: str) -> str:

@@ -8,12 +8,22 @@ and cached; a broken line is reported as ``rules/FILE:LINE: message``.
 - ``*.tsv``: a header row naming the columns, then one tab-separated row per line.
 - ``*.yaml``: loaded with ``yaml.safe_load``; pattern files are lists of
   ``{id, pattern, why}`` and each pattern is compiled once.
+
+Patterns are data a curator edits, so they are checked and guarded: ``compile_pattern``
+refuses one that does not compile or that matches the empty string (it would match every
+line), and returns a `RulePattern`, which runs every match with a timeout. The ``regex``
+module copes with nested quantifiers such as ``(a+)+b``, but overlapping alternatives such
+as ``^(a|aa)+$`` still backtrack exponentially; a match that runs past `MATCH_TIMEOUT`
+raises `RuleTimeout` naming the rule, and the run sends that one document to the rejects.
+Nothing here (or anywhere in curate) is unpickled: rules are text and ``yaml.safe_load``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,10 +33,117 @@ import regex
 import yaml
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# Seconds one match of a rule pattern may take. Paragraphs are at most
+# curate.io.readers.MAX_LINE_CHARS long and a linear scan of one takes milliseconds; a
+# pattern that runs this long is backtracking catastrophically.
+MATCH_TIMEOUT = 1.0
+# Characters an entry never holds on purpose: controls, format characters (zero-width space,
+# byte order mark), private use, and the replacement character left by a bad conversion.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}
 
 
 class RuleError(ValueError):
     """A rule file that cannot be used; the message names the file and line."""
+
+
+class RuleTimeout(RuntimeError):
+    """A rule pattern ran past `MATCH_TIMEOUT` on one text; the message names the rule."""
+
+
+class RulePattern:
+    """A compiled rule pattern whose every match runs with a timeout.
+
+    It offers the matching methods of ``regex.Pattern`` (``search``, ``match``,
+    ``fullmatch``, ``finditer``, ``findall``, ``split``, ``sub``, ``subn``) with the same
+    arguments. ``where`` names the rule in errors: ``rules/credits.yaml:4: pattern 'credit-line'``.
+
+    >>> pattern = compile_pattern(r"^(a|aa)+$", "rules/demo.yaml:1: pattern 'demo'")
+    >>> pattern.search("aaaa") is not None
+    True
+    """
+
+    __slots__ = ("compiled", "where")
+
+    def __init__(self, compiled: regex.Pattern, where: str) -> None:
+        self.compiled = compiled
+        self.where = where
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        return self.compiled.groupindex
+
+    def search(self, string: str, *args: Any, **kwargs: Any) -> regex.Match | None:
+        return self._timed(self.compiled.search, string, string, *args, **kwargs)
+
+    def match(self, string: str, *args: Any, **kwargs: Any) -> regex.Match | None:
+        return self._timed(self.compiled.match, string, string, *args, **kwargs)
+
+    def fullmatch(self, string: str, *args: Any, **kwargs: Any) -> regex.Match | None:
+        return self._timed(self.compiled.fullmatch, string, string, *args, **kwargs)
+
+    def findall(self, string: str, *args: Any, **kwargs: Any) -> list[Any]:
+        return self._timed(self.compiled.findall, string, string, *args, **kwargs)
+
+    def split(self, string: str, *args: Any, **kwargs: Any) -> list[str]:
+        return self._timed(self.compiled.split, string, string, *args, **kwargs)
+
+    def sub(self, repl: Any, string: str, *args: Any, **kwargs: Any) -> str:
+        return self._timed(self.compiled.sub, string, repl, string, *args, **kwargs)
+
+    def subn(self, repl: Any, string: str, *args: Any, **kwargs: Any) -> tuple[str, int]:
+        return self._timed(self.compiled.subn, string, repl, string, *args, **kwargs)
+
+    def finditer(self, string: str, *args: Any, **kwargs: Any) -> Iterator[regex.Match]:
+        matches = self.compiled.finditer(string, *args, timeout=MATCH_TIMEOUT, **kwargs)
+        try:
+            yield from matches
+        except TimeoutError:
+            raise self._timeout(string) from None
+
+    def _timed(self, method: Any, string: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, timeout=MATCH_TIMEOUT, **kwargs)
+        except TimeoutError:
+            raise self._timeout(string) from None
+
+    def _timeout(self, string: str) -> RuleTimeout:
+        return RuleTimeout(
+            f"{self.where} ran longer than {MATCH_TIMEOUT:g} s on a text of {len(string):,} "
+            "characters: it backtracks catastrophically; rewrite it without repetitions "
+            "that can match the same text in several ways, such as (a|aa)+"
+        )
+
+    def __repr__(self) -> str:
+        return f"RulePattern({self.compiled.pattern!r}, {self.where!r})"
+
+
+def compile_pattern(pattern: object, where: str, flags: int = 0) -> RulePattern:
+    """Compile a pattern from a rule file, or raise `RuleError` saying ``where`` and why.
+
+    >>> compile_pattern("(?:作者|编辑", "rules/credits.yaml:4: pattern 'credit-line'")
+    Traceback (most recent call last):
+    ...
+    curate.rules.RuleError: rules/credits.yaml:4: pattern 'credit-line' does not compile: ...
+    >>> compile_pattern(r"(?:来源：)?", "rules/source_lines.yaml:7: pattern 'source'")
+    Traceback (most recent call last):
+    ...
+    curate.rules.RuleError: rules/source_lines.yaml:7: pattern 'source' matches the empty ...
+    """
+    if not isinstance(pattern, str):
+        raise RuleError(f"{where} must be a string, not {type(pattern).__name__}: {pattern!r}")
+    try:
+        compiled = regex.compile(pattern, flags)
+    except regex.error as exc:
+        raise RuleError(f"{where} does not compile: {exc}") from None
+    checked = RulePattern(compiled, where)
+    if checked.search("") is not None:
+        raise RuleError(f"{where} matches the empty string, so it would match every line; "
+                        "make at least one character required")
+    return checked
 
 
 @dataclass(frozen=True)
@@ -45,7 +162,7 @@ class Pattern:
     """A named regular expression with the reason it exists."""
 
     id: str
-    regex: regex.Pattern
+    regex: RulePattern
     why: str
     line: int
 
@@ -69,21 +186,49 @@ class Rules:
         label = f"rules/{name}"
         return f"{label}:{line}" if line is not None else label
 
+    def _text(self, name: str) -> str:
+        """The file's text; bytes that are not UTF-8 are reported with their line."""
+        data = self.path(name).read_bytes()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise RuleError(f"{self._label(name, line)}: not UTF-8 ({exc.reason} at byte "
+                            f"{exc.start}); save the file as UTF-8") from None
+
     def _data_lines(self, name: str) -> list[tuple[int, str]]:
-        text = self.path(name).read_text(encoding="utf-8")
         lines = []
-        for number, raw in enumerate(text.splitlines(), start=1):
-            stripped = raw.rstrip("\r\n")
+        # Split on "\n" only: str.splitlines() also breaks at U+2028 and U+0085, which would
+        # shift every line number after them.
+        for number, raw in enumerate(self._text(name).split("\n"), start=1):
+            stripped = raw.rstrip("\r")
             if not stripped.strip() or stripped.lstrip().startswith("#"):
                 continue
+            self._check_visible(name, number, stripped)
             lines.append((number, stripped))
         return lines
+
+    def _check_visible(self, name: str, number: int, text: str) -> None:
+        """Refuse an entry holding a character nobody can see, which would never match."""
+        for char in text:
+            if char != "\t" and (unicodedata.category(char) in _INVISIBLE_CATEGORIES
+                                  or char == "\ufffd"):
+                raise RuleError(
+                    f"{self._label(name, number)}: the entry holds the invisible character "
+                    f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}); delete it"
+                )
 
     def lines(self, name: str) -> list[str]:
         """Entries of a one-entry-per-line file, stripped, in file order."""
         key = f"lines:{name}"
         if key not in self._cache:
-            self._cache[key] = [text.strip() for _, text in self._data_lines(name)]
+            entries = []
+            for number, text in self._data_lines(name):
+                if "\t" in text:
+                    raise RuleError(f"{self._label(name, number)}: a tab in a one-entry-per-line "
+                                    "file; an entry is the whole line (tables are .tsv files)")
+                entries.append(text.strip())
+            self._cache[key] = entries
         return self._cache[key]
 
     def table(self, name: str) -> list[Row]:
@@ -112,7 +257,7 @@ class Rules:
         key = f"yaml:{name}"
         if key not in self._cache:
             try:
-                self._cache[key] = yaml.safe_load(self.path(name).read_text(encoding="utf-8"))
+                self._cache[key] = yaml.safe_load(self._text(name))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = mark.line + 1 if mark is not None else None
@@ -126,22 +271,34 @@ class Rules:
             entries = self.yaml(name)
             if not isinstance(entries, list):
                 raise RuleError(f"{self._label(name)}: expected a list of patterns")
-            lines = _entry_lines(self.path(name))
+            lines = _entry_lines(self._text(name))
             compiled = []
+            first_line: dict[str, int | None] = {}
             for index, entry in enumerate(entries):
                 line = lines[index] if index < len(lines) else None
+                where = self._label(name, line)
                 if not isinstance(entry, dict) or not {"id", "pattern", "why"} <= entry.keys():
-                    raise RuleError(f"{self._label(name, line)}: each entry needs id, pattern, why")
-                try:
-                    compiled_regex = regex.compile(entry["pattern"], regex.V1)
-                except regex.error as exc:
-                    where = self._label(name, line)
-                    raise RuleError(
-                        f"{where}: pattern {entry['id']!r} does not compile: {exc}"
-                    ) from exc
-                compiled.append(Pattern(entry["id"], compiled_regex, entry["why"], line or 0))
+                    raise RuleError(f"{where}: each entry needs id, pattern, why")
+                if not isinstance(entry["id"], str) or not isinstance(entry["why"], str):
+                    raise RuleError(f"{where}: id and why must be text")
+                if entry["id"] in first_line:
+                    raise RuleError(f"{where}: id {entry['id']!r} is already used on line "
+                                    f"{first_line[entry['id']]}; ids name rules in provenance")
+                first_line[entry["id"]] = line
+                pattern = compile_pattern(entry["pattern"], f"{where}: pattern {entry['id']!r}",
+                                          regex.V1)
+                compiled.append(Pattern(entry["id"], pattern, entry["why"], line or 0))
             self._cache[key] = compiled
         return self._cache[key]
+
+    def yaml_pattern(self, name: str, key: str, flags: int = 0) -> RulePattern:
+        """The pattern under a top-level ``key`` of a YAML rule file, checked and guarded."""
+        config = self.yaml(name)
+        if not isinstance(config, dict) or key not in config:
+            raise RuleError(f"{self._label(name)}: no {key!r} entry")
+        line = next((number for number, text in enumerate(self._text(name).split("\n"), 1)
+                     if text.startswith(f"{key}:")), None)
+        return compile_pattern(config[key], f"{self._label(name, line)}: {key}", flags)
 
     @cached_property
     def digest(self) -> str:
@@ -153,10 +310,7 @@ class Rules:
         return hasher.hexdigest()
 
 
-def _entry_lines(path: Path) -> list[int]:
+def _entry_lines(text: str) -> list[int]:
     """Line numbers of the top-level list items of a YAML file (for error messages)."""
-    return [
-        number
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if text.startswith("- ")
-    ]
+    return [number for number, line in enumerate(text.split("\n"), start=1)
+            if line.startswith("- ")]

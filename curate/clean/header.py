@@ -46,13 +46,13 @@ class HeaderRules:
     def from_rules(cls, rules: Rules) -> HeaderRules:
         config = rules.yaml("header.yaml")
         return cls(
-            date_line=regex.compile(config["date_line"]),
-            url_line=regex.compile(config["url_line"]),
+            date_line=rules.yaml_pattern("header.yaml", "date_line"),
+            url_line=rules.yaml_pattern("header.yaml", "url_line"),
             title_max_chars=int(config["title_max_chars"]),
             long_title_max_chars=int(config["long_title_max_chars"]),
             window=int(config["header_window"]),
-            byline_field=regex.compile(config["byline_field"]),
-            byline_date=regex.compile(config["byline_date"]),
+            byline_field=rules.yaml_pattern("header.yaml", "byline_field"),
+            byline_date=rules.yaml_pattern("header.yaml", "byline_date"),
         )
 
     def byline(self, text: str) -> dict[str, str] | None:

@@ -27,7 +27,7 @@ import regex
 
 from curate.clean.spin import FormMatcher
 from curate.edits import Change
-from curate.rules import RuleError, Rules
+from curate.rules import RuleError, Rules, compile_pattern
 
 RULES_FILE = "inline_spam.yaml"
 BRANDS_FILE = "spam_injection_brands.tsv"
@@ -154,12 +154,8 @@ def _shape(entry: dict, lists: Mapping[str, list[str]]) -> SpamShape:
         return alternation(lists[name])
 
     pattern = _PLACEHOLDER.sub(expand, entry["pattern"])
-    try:
-        compiled = regex.compile(pattern, regex.IGNORECASE)
-    except regex.error as exc:
-        raise RuleError(
-            f"rules/{RULES_FILE}: shape {entry['id']!r} does not compile: {exc}"
-        ) from None
+    compiled = compile_pattern(pattern, f"rules/{RULES_FILE}: shape {entry['id']!r}",
+                               regex.IGNORECASE)
     return SpamShape(RULE_PREFIX + entry["id"], compiled, entry["why"])
 
 

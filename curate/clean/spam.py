@@ -38,7 +38,7 @@ class SpamHeaderRule:
         for table in config.get("lexicon_tables", []):
             words |= {row[table["column"]] for row in rules.table(table["file"])}
         return cls(
-            separators=regex.compile(config["separators"]),
+            separators=rules.yaml_pattern("spam_header.yaml", "separators"),
             min_segments=int(config["min_segments"]),
             max_segment_chars=int(config["max_segment_chars"]),
             min_lexicon_segments=int(config["min_lexicon_segments"]),

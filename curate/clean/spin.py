@@ -22,7 +22,7 @@ import regex
 
 from curate.clean.language import count_scripts
 from curate.edits import Change
-from curate.rules import RuleError, Rules
+from curate.rules import RuleError, Rules, compile_pattern
 
 LEXICON_FILE = "spin_lexicon.tsv"
 REPAIRS_FILE = "spin_repairs.tsv"
@@ -206,10 +206,8 @@ class SpinRepairs:
             spun, original = row["spun"].strip(), row["original"].strip()
             if len(spun) < _PREFIX or not original or spun == original or spun in seen:
                 raise RuleError(f"{where}: needs a new spun form of 2+ characters and an original")
-            try:
-                context = regex.compile(row["context"], regex.V1) if row["context"] else None
-            except regex.error as exc:
-                raise RuleError(f"{where}: context does not compile: {exc}") from None
+            context = (compile_pattern(row["context"], f"{where}: context", regex.V1)
+                       if row["context"] else None)
             seen.add(spun)
             repairs.append(SpinRepair(spun, original, context, row["why"]))
         return cls.of(repairs)

@@ -5,6 +5,10 @@ strict UTF-8, UTF-16 recognised by its NUL bytes, then charset_normalizer restri
 the legacy Chinese encodings (GB18030, Big5). Whatever is decoded is checked for binary
 data, and its newlines are normalised to ``"\n"``.
 
+When a whole file cannot be decoded, `decode_lines` decodes it line by line (`LineDecoder`):
+a file with a few bad lines, or with lines in two encodings, keeps its good lines and says
+which lines were lost and why. JSONL dumps are always read that way, one record at a time.
+
     >>> decode_bytes("市界\r\n".encode("gb18030"))
     Decoded(text='市界\n', encoding='gb18030')
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
@@ -26,6 +30,7 @@ _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 # More control characters than this share of the text means the bytes were not text.
 MAX_CONTROL_SHARE = 0.01
 _NEWLINE = re.compile("\r\n?")
+_LINE_BREAK_BYTES = re.compile(b"\r\n|\r|\n")
 _HAN_CHARACTER = re.compile("[\u4e00-\u9fff]")
 
 
@@ -84,12 +89,32 @@ def _decode_by_detection(data: bytes) -> tuple[str, str]:
     """
     if b"\x00" in data:
         # UTF-8, GB18030 and Big5 text never contain NUL bytes; UTF-16 text nearly always does.
+        if _is_utf8_with_nuls(data):
+            raise DecodeError("UTF-8 text with NUL bytes in it, which text never holds")
         return _decode_utf16_without_bom(data)
     try:
         # Strict UTF-8 first: legacy multi-byte text is almost never valid UTF-8 by chance.
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return _decode_legacy(data)
+
+
+def _is_utf8_with_nuls(data: bytes) -> bool:
+    r"""True when ``data`` is UTF-8 text with multi-byte characters once its NULs are gone.
+
+    UTF-16 Chinese text almost never reads as UTF-8 with multi-byte characters; without this
+    check, one stray NUL made an even-length UTF-8 file decode as UTF-16 nonsense.
+
+    >>> _is_utf8_with_nuls("英伟达\x00芯片\n".encode())
+    True
+    >>> _is_utf8_with_nuls("一\n".encode("utf-16-le"))  # reads as "N\n": ASCII only
+    False
+    """
+    stripped = data.replace(b"\x00", b"")
+    try:
+        return not stripped.decode("utf-8").isascii()
+    except UnicodeDecodeError:
+        return False
 
 
 def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:
@@ -245,3 +270,133 @@ def normalise_newlines(text: str) -> str:
     """
     # Most text has no "\r": skip the substitution then.
     return _NEWLINE.sub("\n", text) if "\r" in text else text
+
+
+@dataclass(frozen=True)
+class UndecodableLine:
+    """A line that is not text in any accepted encoding: where, what it held, and why."""
+
+    number: int
+    text: str  # the line, with bytes that are not UTF-8 shown as \\xNN escapes
+    why: str
+
+
+@dataclass(frozen=True)
+class DecodedLines:
+    r"""Text decoded line by line; ``undecodable`` lines are left empty in ``text``, so every
+    other line keeps its number. ``encoding`` names every encoding used, ``utf-8+gb18030``
+    for a file whose lines were in two."""
+
+    text: str
+    encoding: str
+    undecodable: list[UndecodableLine] = field(default_factory=list)
+    undecodable_bytes: int = 0
+
+
+class LineDecoder:
+    r"""Decodes the lines of one file: UTF-8 first, else the legacy encoding that fits the
+    file's non-UTF-8 lines (ranked once, from ``sample``, or from the first such line).
+
+    >>> decoder = LineDecoder("国产芯片\n".encode("gb18030"))
+    >>> decoder.decode("国产芯片".encode("gb18030")), decoder.decode("英伟达".encode())
+    (('国产芯片', 'gb18030'), ('英伟达', 'utf-8'))
+    >>> decoder.decode(b"GPU\x00\x00")
+    Traceback (most recent call last):
+    ...
+    curate.io.decode.DecodeError: holds NUL bytes, which text never does: binary data
+    """
+
+    def __init__(self, sample: bytes = b"") -> None:
+        self._sample = sample
+        self._legacy: list[str] | None = None
+
+    def decode(self, line: bytes) -> tuple[str, str]:
+        """The text of one line (no line break in it) and its encoding; or `DecodeError`."""
+        if b"\x00" in line:
+            raise DecodeError("holds NUL bytes, which text never does: binary data")
+        try:
+            text, encoding = line.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = self._decode_legacy(line)
+        controls = len(_CONTROL_CHARACTER.findall(text))
+        if controls > max(1, MAX_CONTROL_SHARE * len(text)):
+            raise DecodeError(f"looks like binary data: {controls} of {len(text)} characters "
+                              "are control characters")
+        return text, encoding
+
+    def _decode_legacy(self, line: bytes) -> tuple[str, str]:
+        if self._legacy is None:
+            # Ranked on the lines that are legacy text: undecodable ones would spoil it.
+            foreign = b"\n".join(piece for piece in _LINE_BREAK_BYTES.split(self._sample)
+                                  if not _is_utf8(piece) and _is_legacy(piece))
+            ranked = ranked_legacy_encodings(foreign or line)
+            self._legacy = ranked + [name for name in LEGACY_ENCODINGS if name not in ranked]
+        for encoding in self._legacy:
+            try:
+                return line.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+        reasons = "; ".join(why_not(line, encoding) for encoding in ("utf-8", *LEGACY_ENCODINGS))
+        raise DecodeError(f"cannot decode as UTF-8, GB18030 or Big5 ({reasons})")
+
+
+def _is_utf8(data: bytes) -> bool:
+    return _decodes(data, "utf-8")
+
+
+def _is_legacy(data: bytes) -> bool:
+    return any(_decodes(data, encoding) for encoding in LEGACY_ENCODINGS)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    r"""The lines of ``data``, split at ``\r\n``, ``\r`` or ``\n`` as `decode_bytes` counts them.
+
+    >>> split_lines(b"a\r\nb\rc\n")
+    [b'a', b'b', b'c', b'']
+    """
+    return _LINE_BREAK_BYTES.split(data)
+
+
+def shown(line: bytes) -> str:
+    r"""A line that could not be decoded, readable: bytes that are not UTF-8 as escapes.
+
+    >>> shown(b"GPU\xff\x00")
+    'GPU\\xff\\x00'
+    """
+    return line.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+
+
+def decode_lines(data: bytes) -> DecodedLines:
+    r"""Decode ``data`` line by line, for a file `decode_bytes` refuses as a whole.
+
+    >>> decoded = decode_lines("英伟达\n".encode() + b"\xff\xfe\n" + "国产芯片".encode("gb18030"))
+    >>> decoded.text, decoded.encoding
+    ('英伟达\n\n国产芯片', 'utf-8+gb18030')
+    >>> decoded.undecodable[0].number, decoded.undecodable[0].text
+    (2, '\\xff\\xfe')
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
+    decoder = LineDecoder(data)
+    lines, encodings, undecodable, bad_bytes = [], [], [], 0
+    for number, line in enumerate(split_lines(data[len(codecs.BOM_UTF8):] if bom else data), 1):
+        try:
+            text, encoding = decoder.decode(line)
+        except DecodeError as error:
+            undecodable.append(UndecodableLine(number, shown(line), str(error)))
+            bad_bytes += len(line)
+            text, encoding = "", None
+        lines.append(text)
+        if encoding is not None and encoding not in encodings:
+            encodings.append(encoding)
+    if bom and "utf-8" in encodings:
+        encodings[encodings.index("utf-8")] = "utf-8-sig"
+    return DecodedLines("\n".join(lines), "+".join(encodings) or "utf-8", undecodable,
+                        bad_bytes)

@@ -71,9 +71,22 @@ ARTICLE_EDGE_LINES = 3
 _SPACE = regex.compile(r"\s+")
 _INDENT = " \t\u3000\u00a0"
 _XML_DECLARATION = regex.compile(r"\A\s*<\?xml[^>]*\?>")
+# An XHTML page may declare entities in its DOCTYPE; libxml2's HTML parser does not expand
+# them (no "billion laughs"), but their references would stay in the text as "&lol9;". The
+# declarations and the references go; looked for in the head of the page only.
+_INTERNAL_SUBSET = regex.compile(r"<!DOCTYPE[^\[>]*\[(?P<subset>[^\]]*)\]\s*>", regex.IGNORECASE)
+_ENTITY_NAME = regex.compile(r"<!ENTITY\s+(?:%\s+)?([\w.:-]+)")
+_HEAD_CHARS = 1 << 16
 # libxml2 drops everything nested deeper than 255 elements unless told the tree may be huge;
-# old pages that never close their <font> tags get that deep.
+# old pages that never close their <font> tags get that deep. Even then it stops at 2,048
+# levels and drops the rest of the page: such a page is parsed again without the tags that
+# only wrap (``_WRAPPING_TAGS``), which keeps its text and its paragraphs.
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
+_WRAPPING_TAGS = regex.compile(
+    r"</?(?:div|span|font|center|section|article|main|aside|header|footer|nav|b|i|u|em|strong"
+    r"|small|big|blockquote|ul|ol|dl|table|tbody|thead|tfoot|tr|td|th|form|a)\b[^>]*>",
+    regex.IGNORECASE,
+)
 _PROSE_MARKS = regex.compile(r"[，。！？；、“”]")
 _NOT_TEXT = {"script", "style", "noscript", "template", "title", "iframe", "select", "option",
              "button", "textarea", "object", "embed", "svg", "math"}
@@ -181,12 +194,37 @@ def parse_page(html: str) -> lxml.html.HtmlElement | None:
     here and the text after them stays: left in, trafilatura lost a paragraph that followed
     one (0.893).
     """
+    html = without_entity_declarations(_XML_DECLARATION.sub("", html))
     try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html), parser=_PARSER)
+        tree = lxml.html.document_fromstring(html, parser=_PARSER)
+        if _too_deep(_PARSER):
+            tree = lxml.html.document_fromstring(_WRAPPING_TAGS.sub("", html), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     return tree
+
+
+def _too_deep(parser: lxml.html.HTMLParser) -> bool:
+    """Whether the last parse stopped at libxml2's depth limit."""
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def without_entity_declarations(html: str) -> str:
+    """The page without a DOCTYPE's entity declarations and the references to them.
+
+    >>> without_entity_declarations('<!DOCTYPE html [<!ENTITY lol "lol">]><p>&lol;正文</p>')
+    '<p>正文</p>'
+    """
+    found = _INTERNAL_SUBSET.search(html, 0, _HEAD_CHARS)
+    if found is None:
+        return html
+    names = _ENTITY_NAME.findall(found["subset"])
+    html = html[: found.start()] + html[found.end():]
+    if names:
+        references = regex.compile("&(?:" + "|".join(map(regex.escape, names)) + ");")
+        html = references.sub("", html)
+    return html
 
 
 def unwrap_layout_tables(tree: lxml.html.HtmlElement) -> None:

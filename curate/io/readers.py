@@ -2,23 +2,40 @@
 
 Every input becomes documents, and what cannot be read becomes a rejected document with
 a message naming the file (and line) and what went wrong, so a bad file never stops a run
-and is never lost from the accounting.
+and is never lost from the accounting:
+
+- a path that is not a regular file (a FIFO, a device, a broken or looping link) or cannot
+  be opened is rejected without being read, so it cannot block or fail the run;
+- an empty file is rejected as such;
+- a text file that does not decode as a whole is decoded line by line: its good lines are
+  read and each bad one is cut, recorded as an edit and reported (``file:line: ...``); a file
+  whose bad lines are more than `MAX_UNDECODABLE_SHARE` of it is rejected whole;
+- a text whose line is longer than `MAX_LINE_CHARS` is rejected: it is code or data, and
+  text steps slow down with the length of a paragraph;
+- JSONL dumps are streamed one record at a time, each line decoded on its own; a record
+  that is not JSON, nests too deeply, holds NaN, an infinite number or a lone surrogate is
+  rejected with its line number, and a truncated ``.jsonl.gz`` keeps the records before the
+  point where it breaks off.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
+import math
 import os
+import re
+import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curate.document import Document, Edit, Paragraph, Provenance
-from curate.io.decode import DecodeError, decode_bytes
+from curate.io.decode import DecodeError, LineDecoder, decode_bytes, decode_lines, shown
 from curate.markup import parse_plain, parse_text
 
 STEP = "read"
@@ -30,6 +47,21 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 RESERVED_METADATA = {"lang", "flags", "spin_score"}
 JSONL_METADATA_FIELDS = {"title", "site", "author", "url"}
 JSONL_CREATED_FIELDS = ("created", "date", "published", "publish_time")
+# The longest line of text read as prose. Paragraphs of news run to a few thousand
+# characters; a longer line is minified code, base64 or a table dumped on one line, and the
+# text steps slow down faster than the length of a paragraph grows (a line of a million
+# characters took 9 s, 2.6 s of it applying 27,555 edits one by one; a 50 MB line is now
+# rejected in 1.7 s: bench/fault_injection.py --long-line 50).
+MAX_LINE_CHARS = 100_000
+# A file whose undecodable lines hold more than this share of its bytes is not text with a
+# few bad lines but binary data, and is rejected whole.
+MAX_UNDECODABLE_SHARE = 0.1
+# How much of a JSONL dump is looked at to rank legacy encodings and to recognise UTF-16.
+SAMPLE_BYTES = 1 << 20
+_CHUNK_BYTES = 1 << 20
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# After json.loads, a surrogate left in a string is unpaired: pairs became one character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -64,49 +96,95 @@ def iter_input_files(inputs: list[str]) -> Iterator[InputFile]:
 
 def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     """The documents in one input file; unreadable input yields a rejected document."""
+    problem = _not_a_file(item.path)
+    if problem is not None:
+        yield rejected_input(item, problem, options)
+        return
+    name = item.path.name.lower()
+    compressed = name.endswith(".gz")
+    suffix = Path(name.removesuffix(".gz")).suffix
+    if suffix in JSONL_SUFFIXES:
+        yield from _read_jsonl(item, compressed, options)
+        return
     try:
         raw = item.path.read_bytes()
     except OSError as exc:
-        yield _unreadable(item, "", f"cannot read the file: {exc.strerror or exc}", options)
+        yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
         return
     sha256 = hashlib.sha256(raw).hexdigest()
-    name = item.path.name.lower()
-    if name.endswith(".gz"):
+    if compressed:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
             yield _unreadable(item, sha256, f"cannot decompress gzip data: {exc}", options)
             return
-        name = name[: -len(".gz")]
-    suffix = Path(name).suffix
-    if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(item, sha256, raw, options)
+    if not raw:
+        yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
+                          rule="empty-input")
         return
+    yield _text_document(item, sha256, raw, suffix, options)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file, or None. Checked before opening it: opening a
+    FIFO waits for a writer forever."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+        return f"not a regular file ({kind}); only files are read"
+    return None
+
+
+def _text_document(item: InputFile, sha256: str, raw: bytes, suffix: str,
+                   options: ReadOptions) -> Document:
+    """The document of a text, Markdown or HTML file; bad lines cut, or the file rejected."""
+    lost = []
     try:
         decoded = decode_bytes(raw)
+        text, encoding = decoded.text, decoded.encoding
     except DecodeError as exc:
-        yield _unreadable(item, sha256, str(exc), options)
-        return
-    provenance = Provenance(file=item.display, sha256=sha256, encoding=decoded.encoding)
+        by_line = decode_lines(raw)
+        if by_line.undecodable_bytes > MAX_UNDECODABLE_SHARE * len(raw) or not by_line.text.strip():
+            return _unreadable(item, sha256, str(exc), options)
+        text, encoding, lost = by_line.text, by_line.encoding, by_line.undecodable
+    provenance = Provenance(file=item.display, sha256=sha256, encoding=encoding)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES
-                                   and _looks_like_html(decoded.text)):
-        yield _html_document(decoded.text, provenance, options)
-        return
-    markdown = True if suffix in MARKDOWN_SUFFIXES else None
-    parsed = parse_text(decoded.text, markdown=markdown)
-    yield Document(parsed.paragraphs, provenance, options.source, edits=list(parsed.edits))
+                                   and _looks_like_html(text)):
+        document = _html_document(item, text, provenance, options)
+    else:
+        overlong = _overlong_line(text)
+        if overlong is not None:
+            return _too_long(item, provenance, overlong, text, options)
+        markdown = True if suffix in MARKDOWN_SUFFIXES else None
+        parsed = parse_text(text, markdown=markdown)
+        document = Document(parsed.paragraphs, provenance, options.source,
+                            edits=list(parsed.edits))
+    for line in lost:
+        options.messages.append(f"{item.display}:{line.number}: {line.why}; the line is "
+                                "cut and sent to rejects")
+        document.record(STEP, "undecodable-line", "remove", line.text, line.number,
+                        why=line.why)
+    return document
 
 
 def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:1000].lower()
+    head = text[:4096].lstrip()[:1000].lower()
     return head.startswith("<!doctype html") or "<html" in head
 
 
-def _html_document(html: str, provenance: Provenance, options: ReadOptions) -> Document:
+def _html_document(item: InputFile, html: str, provenance: Provenance,
+                   options: ReadOptions) -> Document:
     """Main text and metadata of a web page, through trafilatura."""
     from curate.io.html import extract_article
 
     article = extract_article(html)
+    overlong = _overlong_line(article.text)
+    if overlong is not None:
+        return _too_long(item, provenance, overlong, article.text, options)
     parsed = parse_plain(article.text)
     document = Document(parsed.paragraphs, provenance, options.source)
     document.metadata.update({k: v for k, v in article.metadata.items() if v})
@@ -119,35 +197,185 @@ def _html_document(html: str, provenance: Provenance, options: ReadOptions) -> D
     return document
 
 
-def _read_jsonl(
-    item: InputFile, sha256: str, raw: bytes, options: ReadOptions
-) -> Iterator[Document]:
-    """One document per JSON line; a bad line is rejected with its line number."""
+def _overlong_line(text: str) -> tuple[int, int] | None:
+    """``(line number, length)`` of the first line longer than `MAX_LINE_CHARS`, or None."""
+    if len(text) <= MAX_LINE_CHARS:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            return number, len(line)
+    return None
+
+
+def _too_long(item: InputFile, provenance: Provenance, overlong: tuple[int, int], text: str,
+              options: ReadOptions) -> Document:
+    """The document rejected for a line too long to be prose; a JSONL record is reported at
+    its own line, with the line of its text."""
+    number, length = overlong
+    line = "a line" if provenance.record is None else f"line {number} of its text"
+    problem = (f"{line} is {length:,} characters long, longer than the {MAX_LINE_CHARS:,} a "
+               "paragraph of prose runs to (code or data on one line?)")
+    where = number if provenance.record is None else provenance.record
+    return _rejected(provenance, options, item, where, problem, text, "overlong-line")
+
+
+def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iterator[Document]:
+    """One document per JSON line, streamed; a bad line is rejected with its line number.
+
+    The file is read twice: once for its sha256, which every record's id is made of, then
+    line by line, so a dump of any size takes the memory of one record.
+    """
     try:
-        decoded = decode_bytes(raw)
-    except DecodeError as exc:
+        sha256, sample = _hash_and_sample(item.path, compressed)
+    except OSError as exc:
+        yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
+        return
+    if sample.startswith(_UTF16_BOMS) or sample.count(0) > len(sample) // 8:
+        yield from _read_utf16_jsonl(item, sha256, compressed, options)
+        return
+    decoder = LineDecoder(sample)
+    bom = sample.startswith(codecs.BOM_UTF8)
+    number = 0
+    try:
+        with _open_binary(item.path, compressed) as stream:
+            for number, line in _numbered_lines(stream):
+                if number == 1 and bom:
+                    line = line[len(codecs.BOM_UTF8):]
+                if not line.strip():
+                    continue
+                provenance = Provenance(file=item.display, sha256=sha256, record=number)
+                try:
+                    text, encoding = decoder.decode(line)
+                except DecodeError as exc:
+                    yield _rejected(provenance, options, item, number, str(exc), shown(line))
+                    continue
+                provenance.encoding = "utf-8-sig" if bom and encoding == "utf-8" else encoding
+                yield _jsonl_document(item, provenance, text, options)
+    except (OSError, EOFError, zlib.error) as exc:
+        what = "cannot decompress gzip data" if compressed else "cannot read the file"
+        if number == 0:
+            yield _unreadable(item, sha256, f"{what}: {exc}", options)
+        else:
+            yield _unreadable(item, sha256, f"{what} after line {number}: {exc}; the records "
+                                            "before it are read, the rest is lost", options)
+        return
+    if number == 0:
+        yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
+                          rule="empty-input")
+
+
+def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
+                      options: ReadOptions) -> Iterator[Document]:
+    """A UTF-16 dump (rare; its lines cannot be split as bytes): decoded whole, then split."""
+    try:
+        raw = item.path.read_bytes()
+        decoded = decode_bytes(gzip.decompress(raw) if compressed else raw)
+    except (OSError, EOFError, zlib.error, DecodeError) as exc:
         yield _unreadable(item, sha256, str(exc), options)
         return
     for number, line in enumerate(decoded.text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        provenance = Provenance(file=item.display, sha256=sha256, encoding=decoded.encoding,
-                                record=number)
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield _rejected(provenance, options, item, number, f"invalid JSON: {exc.msg}", line)
-            continue
-        text = record.get(options.text_field) if isinstance(record, dict) else None
-        if not isinstance(text, str):
-            problem = f"no string field {options.text_field!r} (set it with --text-field)"
-            yield _rejected(provenance, options, item, number, problem, line)
-            continue
-        parsed = parse_text(text)
-        document = Document(parsed.paragraphs, provenance, options.source,
-                            edits=list(parsed.edits))
-        _record_fields(document, record, options.text_field)
-        yield document
+        if line.strip():
+            provenance = Provenance(file=item.display, sha256=sha256, encoding=decoded.encoding,
+                                    record=number)
+            yield _jsonl_document(item, provenance, line, options)
+
+
+def _hash_and_sample(path: Path, compressed: bool) -> tuple[str, bytes]:
+    """The file's sha256 and up to `SAMPLE_BYTES` of its (decompressed) content, cut at a
+    line end; a broken gzip stream only shortens the sample (reading reports it)."""
+    hasher = hashlib.sha256()
+    inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
+    sample, sampling = b"", True
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK_BYTES):
+            hasher.update(chunk)
+            room = SAMPLE_BYTES - len(sample)
+            if not sampling or room <= 0:
+                continue
+            if inflate is None:
+                sample += chunk[:room]
+                continue
+            try:
+                sample += inflate.decompress(inflate.unconsumed_tail + chunk, room)
+            except zlib.error:
+                sampling = False
+    if len(sample) == SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]
+    return hasher.hexdigest(), sample
+
+
+def _open_binary(path: Path, compressed: bool):
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def _numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    r"""Lines numbered as `decode_bytes` counts them: ``\r\n``, ``\r`` and ``\n`` end a line."""
+    number = 0
+    for raw in stream:
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        for piece in line.split(b"\r") if b"\r" in line else (line,):
+            number += 1
+            yield number, piece
+
+
+def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
+                    options: ReadOptions) -> Document:
+    """The document of one JSONL record, or the record rejected with the reason."""
+    number = provenance.record
+    try:
+        record = json.loads(line, parse_constant=_not_a_json_constant, parse_float=_finite)
+    except RecursionError:
+        return _rejected(provenance, options, item, number, "invalid JSON: nested too deeply",
+                         line)
+    except ValueError as exc:
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        return _rejected(provenance, options, item, number, f"invalid JSON: {message}", line)
+    text = record.get(options.text_field) if isinstance(record, dict) else None
+    if not isinstance(text, str):
+        problem = f"no string field {options.text_field!r} (set it with --text-field)"
+        return _rejected(provenance, options, item, number, problem, line)
+    if "\\u" in line and _has_lone_surrogate(record):
+        problem = ("holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), which is not a "
+                   "character")
+        return _rejected(provenance, options, item, number, problem, line)
+    overlong = _overlong_line(text)
+    if overlong is not None:
+        return _too_long(item, provenance, overlong, line, options, record=number)
+    parsed = parse_text(text)
+    document = Document(parsed.paragraphs, provenance, options.source, edits=list(parsed.edits))
+    _record_fields(document, record, options.text_field)
+    return document
+
+
+def _not_a_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(number: str) -> float:
+    """A JSON number as a float; one too large for a float would be written out as Infinity,
+    which is not JSON."""
+    value = float(number)
+    if math.isinf(value):
+        raise ValueError(f"{number[:20]} is too large a number")
+    return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a string anywhere in a decoded JSON value holds an unpaired surrogate."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _record_fields(document: Document, record: dict[str, Any], text_field: str) -> None:
@@ -163,16 +391,22 @@ def _record_fields(document: Document, record: dict[str, Any], text_field: str) 
             document.metadata[key] = value
 
 
-def _unreadable(item: InputFile, sha256: str, problem: str, options: ReadOptions) -> Document:
+def rejected_input(item: InputFile, problem: str, options: ReadOptions) -> Document:
+    """A file that cannot be read at all, as a rejected document (reported in ``options``)."""
+    return _unreadable(item, "", problem, options)
+
+
+def _unreadable(item: InputFile, sha256: str, problem: str, options: ReadOptions,
+                rule: str | None = None) -> Document:
     provenance = Provenance(file=item.display, sha256=sha256)
-    return _rejected(provenance, options, item, None, problem, "")
+    return _rejected(provenance, options, item, None, problem, "", rule)
 
 
 def _rejected(provenance: Provenance, options: ReadOptions, item: InputFile, line: int | None,
-              problem: str, text: str) -> Document:
+              problem: str, text: str, rule: str | None = None) -> Document:
     where = f"{item.display}:{line}" if line is not None else item.display
     options.messages.append(f"{where}: {problem}; sent to rejects")
     document = Document([Paragraph(text, (line or 0, line or 0))] if text else [], provenance,
                         options.source)
-    document.rejected = Edit(STEP, "unreadable-input", "drop", text, line, why=problem)
+    document.rejected = Edit(STEP, rule or "unreadable-input", "drop", text, line, why=problem)
     return document

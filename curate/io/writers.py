@@ -32,12 +32,22 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
+def temporary_prefix(path: Path) -> str:
+    """How the temporary files of ``path`` are named (``.documents.jsonl.`` + random)."""
+    return f".{path.name}."
+
+
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(path), dir=path.parent)
+    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; the corpus is not
+    return handle, Path(temporary)
+
+
 @contextmanager
 def atomic_open(path: Path) -> Iterator[IO[str]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; the corpus is not
+    handle, temporary = _temporary_beside(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
@@ -45,8 +55,66 @@ def atomic_open(path: Path) -> Iterator[IO[str]]:
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+class StagedFile:
+    """A file written beside ``path`` and moved into place later, when the caller commits.
+
+    Several files can be staged, then published one after the other, so that a caller can
+    record what it is about to replace before replacing anything (see `curate.run`). Lines
+    are written as UTF-8 and their byte offsets returned, so a record can be read back.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        handle, self.temporary = _temporary_beside(path)
+        self._stream: IO[bytes] | None = os.fdopen(handle, "wb")
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        """Append ``text``; the byte offset it starts at."""
+        assert self._stream is not None, "the staged file is closed"
+        data = text.encode("utf-8")
+        offset = self.size
+        self._stream.write(data)
+        self.size += len(data)
+        return offset
+
+    def flush(self) -> None:
+        """Make what was written readable from the temporary file."""
+        if self._stream is not None:
+            self._stream.flush()
+
+    def finish(self) -> None:
+        """Flush, fsync and close: the content is complete and durable, not yet in place."""
+        if self._stream is not None:
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+            self._stream.close()
+            self._stream = None
+
+    def publish(self) -> None:
+        """Rename the finished file over ``path``."""
+        self.finish()
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        """Close and delete the temporary file (nothing was published)."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        self.temporary.unlink(missing_ok=True)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames and deletions inside ``folder`` durable."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 # Characters that str.splitlines() and many JSONL readers take for line breaks; inside JSON

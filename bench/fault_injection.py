@@ -1,0 +1,154 @@
+"""Kill `curate run` at random moments, start it again, and compare with an uninterrupted run.
+
+    python bench/fault_injection.py                   # 20 kills, about 3 minutes
+    python bench/fault_injection.py --kills 100 --files 400
+    python bench/fault_injection.py --long-line 50    # then time a 50 MB single line
+
+The dump is generated: ``--files`` articles of six paragraphs drawn at random from the
+committed ``corpus/``, so that some share paragraphs (repeated passages are cut, copies
+dropped) and the run has near-duplicate decisions to make. The corpus folder already holds
+a smaller dump of the same kind, so each run replaces files that exist. The reference is one
+uninterrupted run.
+
+Each trial copies that corpus, starts ``curate run`` on the dump, sends it SIGKILL
+after a random delay (uniform up to 1.1 times the reference run's duration, so some kills
+come after the end), starts it again, and compares ``documents.jsonl`` and ``rejects.jsonl``
+byte for byte with the reference, and ``manifest.json`` too unless the killed run had already
+committed (then the second run finds the dump in the corpus and its manifest says so). It
+also checks that no temporary file is left. It prints a line per trial, then
+``N runs, K differences``. Prints figures; asserts nothing.
+
+``--long-line MB`` then runs ``curate run`` on a file holding one line of that many megabytes
+of Chinese text, beside a good article, and prints how long the run took and what it said.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus" / "documents.jsonl"
+FILES = ("documents.jsonl", "rejects.jsonl", "manifest.json")
+ENVIRONMENT = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+
+
+def paragraphs() -> list[str]:
+    """Whole sentences of the committed corpus, which cleaning leaves as they are."""
+    return [paragraph for line in CORPUS.read_text(encoding="utf-8").splitlines()
+            for paragraph in json.loads(line)["text"].split("\n")
+            if len(paragraph) >= 60 and paragraph.endswith("。") and "…" not in paragraph]
+
+
+def write_dump(folder: Path, files: int, pool: list[str], seed: int) -> None:
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    for number in range(files):
+        text = "\n".join(rng.sample(pool, 6))
+        (folder / f"{number:05d}.txt").write_text(text + "\n", encoding="utf-8")
+
+
+def curate_run(*args: str) -> list[str]:
+    return [sys.executable, "-m", "curate", "run", *args, "--quiet"]
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in FILES}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name.startswith(".") and p.name not in (".index", ".lock"))
+
+
+def kill_trials(work: Path, kills: int, files: int, seed: int) -> int:
+    """Run the trials; the number of differences found."""
+    pool = paragraphs()
+    earlier, dump = work / "earlier", work / "dump"
+    write_dump(earlier, 20, pool[:60], seed=3)
+    write_dump(dump, files, pool, seed=7)
+    seeded = work / "seeded"
+    subprocess.run(curate_run(str(earlier), "-o", str(seeded)), env=ENVIRONMENT, check=True)
+    reference = work / "reference"
+    shutil.copytree(seeded, reference)
+    start = time.perf_counter()
+    subprocess.run(curate_run(str(dump), "-o", str(reference)), env=ENVIRONMENT)
+    duration = time.perf_counter() - start
+    expected = contents(reference)
+    print(f"{files} files; an uninterrupted run takes {duration:.1f} s")
+    rng = random.Random(seed)
+    differences = 0
+    for trial in range(1, kills + 1):
+        out = work / f"trial{trial}"
+        shutil.copytree(seeded, out)
+        delay = rng.uniform(0.05, 1.1 * duration)
+        process = subprocess.Popen(curate_run(str(dump), "-o", str(out)), env=ENVIRONMENT)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        killed = process.wait() == -signal.SIGKILL
+        committed = (out / FILES[0]).read_bytes() == expected[FILES[0]]
+        left = leftovers(out)
+        subprocess.run(curate_run(str(dump), "-o", str(out)), env=ENVIRONMENT)
+        got = contents(out)
+        compared = FILES if not committed else FILES[:2]
+        differing = [name for name in compared if got[name] != expected[name]]
+        stale = leftovers(out)
+        differences += bool(differing or stale)
+        state = ("killed" if killed else "had finished") + (" after its commit" if committed
+                                                             else "")
+        print(f"trial {trial:3d}: {state} at {delay:5.2f} s, left {len(left)} temporary "
+              f"file(s); run again: {', '.join(differing) or 'same output'}"
+              + (f", left {stale}" if stale else ""))
+        shutil.rmtree(out)
+    print(f"{kills} runs, {differences} differences")
+    return differences
+
+
+def long_line(work: Path, megabytes: float) -> None:
+    folder = work / "long"
+    folder.mkdir()
+    rng = random.Random(3)
+    han = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+    size = int(megabytes * 1_000_000 / 3)
+    (folder / "one_line.txt").write_text("".join(rng.choices(han, k=size)), encoding="utf-8")
+    (folder / "good.txt").write_text("\n".join(paragraphs()[:4]), encoding="utf-8")
+    start = time.perf_counter()
+    finished = subprocess.run([sys.executable, "-m", "curate", "run", str(folder), "-o",
+                               str(work / "long-out")], capture_output=True, text=True,
+                              env=ENVIRONMENT)
+    elapsed = time.perf_counter() - start
+    print(f"a single line of {megabytes:g} MB: curate run took {elapsed:.1f} s, exit "
+          f"{finished.returncode}")
+    for line in finished.stderr.splitlines() + finished.stdout.splitlines():
+        print(f"  {line[:200]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kills", type=int, default=20, help="trials (default 20)")
+    parser.add_argument("--files", type=int, default=300, help="articles in the dump")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the kill delays")
+    parser.add_argument("--long-line", type=float, metavar="MB",
+                        help="also time a file of one line of this many megabytes")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="curate-faults-"))
+    try:
+        if args.kills:
+            kill_trials(work, args.kills, args.files, args.seed)
+        if args.long_line:
+            long_line(work, args.long_line)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,586 @@
+"""Nothing lost, nothing let in: what `curate run` guarantees whatever it is given.
+
+- every document read is kept, rejected or already in the corpus, file by file;
+- a run killed at any point and started again ends with the corpus an uninterrupted run
+  makes, with no document lost or written twice;
+- bad input (binary, empty, undecodable or NUL-bearing lines, mixed encodings, truncated
+  gzip, malformed JSONL, absurdly long lines, deep or entity-bomb HTML, link loops, FIFOs,
+  unreadable files) never stops a run: one message each, a reject each, every good article
+  kept, and exit code 1;
+- rules are checked when loaded, their patterns cannot hang a run, YAML is loaded safely and
+  nothing is unpickled;
+- nothing is written outside the output folder, whatever ids, titles or paths the input holds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import curate.rules
+from curate.cli import main
+from curate.io.decode import DecodeError, decode_bytes
+from curate.io.readers import MAX_LINE_CHARS
+from curate.pipeline import STEPS, load_steps
+from curate.rules import RuleError, Rules
+from curate.run import DOCUMENTS, MANIFEST, REJECTS, CorpusBusyError, CorpusLock, run
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SHARED = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared"))
+DEV_RAW = SHARED / "eval" / "dev" / "raw"
+EPOCH = "1767225600"
+CORPUS_FILES = (DOCUMENTS, REJECTS, MANIFEST)
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args), env={"SOURCE_DATE_EPOCH": EPOCH},
+                              catch_exceptions=False)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def clean_paragraphs() -> list[str]:
+    """Whole sentences of the committed corpus: text every cleaning step leaves as it is,
+    wherever it stands (a paragraph cut off with "……" at the start would be a teaser, and
+    HTML folds no-break spaces into spaces)."""
+    return [paragraph for record in read_jsonl(REPO / "corpus" / DOCUMENTS)
+            for paragraph in record["text"].split("\n")
+            if len(paragraph) >= 60 and paragraph.endswith("。") and "…" not in paragraph
+            and paragraph.isprintable()]
+
+
+def articles(count: int) -> list[str]:
+    """``count`` different articles of three clean paragraphs each."""
+    paragraphs = clean_paragraphs()
+    assert len(paragraphs) >= 3 * count
+    return ["\n".join(paragraphs[3 * n: 3 * n + 3]) for n in range(count)]
+
+
+def assert_accounts_for_every_document(out: Path) -> dict:
+    """documents = kept + rejected + already in corpus, per file and in total, and the
+    records in the files agree with the counts."""
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    counts, files = manifest["counts"], manifest["files"]
+    for stats in files:
+        assert stats["parts"] == stats["kept"] + stats["rejected"] + stats["already_in_corpus"], \
+            stats["path"]
+        assert stats["parts"] >= stats["read"], stats["path"]
+    for name in ("read", "kept", "rejected", "already_in_corpus"):
+        assert counts[name] == sum(stats[name] for stats in files), name
+    assert counts["documents"] == sum(stats["parts"] for stats in files)
+    assert counts["documents"] == counts["kept"] + counts["rejected"] + counts["already_in_corpus"]
+    assert counts["files"] == len(files)
+    assert counts["corpus_documents"] == len(read_jsonl(out / DOCUMENTS))
+    return manifest
+
+
+# --- accounting ---------------------------------------------------------------------------
+
+def test_seeds_every_document_is_kept_rejected_or_already_in_corpus(tmp_path):
+    out = tmp_path / "corpus"
+    assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
+    manifest = assert_accounts_for_every_document(out)
+    rejected = [r for r in read_jsonl(out / REJECTS) if r["kind"] == "document"]
+    assert manifest["counts"]["rejected"] == len(rejected)
+    assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
+    again = assert_accounts_for_every_document(out)
+    assert again["counts"]["already_in_corpus"] == manifest["counts"]["kept"]
+    assert again["counts"]["corpus_documents"] == manifest["counts"]["kept"]
+
+
+@pytest.mark.skipif(not DEV_RAW.is_dir(), reason="the dev set (shared/eval/dev) is not beside "
+                                                 "the repository")
+def test_dev_set_every_document_is_kept_rejected_or_already_in_corpus(tmp_path):
+    out = tmp_path / "dev"
+    result = run_cli("run", str(DEV_RAW), "-o", str(out), "--quiet")
+    assert result.exit_code in (0, 1), result.output
+    manifest = assert_accounts_for_every_document(out)
+    assert manifest["counts"]["files"] == len([p for p in DEV_RAW.rglob("*") if p.is_file()])
+    rejected = [r for r in read_jsonl(out / REJECTS) if r["kind"] == "document"]
+    assert manifest["counts"]["rejected"] == len(rejected)
+
+
+# --- crash safety -------------------------------------------------------------------------
+
+def slow_dump(folder: Path, files: int, paragraphs: list[str], seed: int) -> Path:
+    """Many articles made of clean paragraphs drawn at random, some shared: a run long
+    enough to be killed in the middle, with near-duplicates and repeated passages to decide."""
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    for number in range(files):
+        text = "\n".join(rng.sample(paragraphs, 6))
+        (folder / f"{number:04d}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def corpus_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in CORPUS_FILES}
+
+
+def curate_process(*args: str) -> list[str]:
+    return [sys.executable, "-m", "curate", "run", *args, "--quiet"]
+
+
+def test_a_run_killed_at_random_moments_and_started_again_makes_the_same_corpus(tmp_path):
+    environment = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    paragraphs = clean_paragraphs()
+    earlier = slow_dump(tmp_path / "earlier", 15, paragraphs[:50], seed=3)
+    dump = slow_dump(tmp_path / "dump", 150, paragraphs, seed=7)
+    before = tmp_path / "before"  # a corpus with documents already, so files are replaced
+    subprocess.run(curate_process(str(earlier), "-o", str(before)), env=environment, check=True)
+    reference = tmp_path / "reference"
+    shutil.copytree(before, reference)
+    start = time.monotonic()
+    subprocess.run(curate_process(str(dump), "-o", str(reference)), env=environment)
+    duration = time.monotonic() - start
+    expected = corpus_bytes(reference)
+    assert expected[DOCUMENTS] != (before / DOCUMENTS).read_bytes()  # the dump adds documents
+    rng = random.Random(11)
+    for trial in range(3):
+        out = tmp_path / f"killed{trial}"
+        shutil.copytree(before, out)
+        delay = rng.uniform(0.2, duration)
+        process = subprocess.Popen(curate_process(str(dump), "-o", str(out)), env=environment)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        finished_before_kill = (out / DOCUMENTS).read_bytes() == expected[DOCUMENTS]
+        subprocess.run(curate_process(str(dump), "-o", str(out)), env=environment)
+        got = corpus_bytes(out)
+        assert got[DOCUMENTS] == expected[DOCUMENTS], f"killed after {delay:.2f} s"
+        assert got[REJECTS] == expected[REJECTS], f"killed after {delay:.2f} s"
+        if not finished_before_kill:  # else the second run finds it all in the corpus
+            assert got[MANIFEST] == expected[MANIFEST], f"killed after {delay:.2f} s"
+        left = sorted(p.name for p in out.iterdir() if p.name.startswith(".")
+                      and p.name not in (".index", ".lock"))
+        assert left == [], f"killed after {delay:.2f} s"
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL inside one process: nothing after the kill point happens."""
+
+
+def kill_at_file_operation(patch: pytest.MonkeyPatch, number: int) -> None:
+    """Make the ``number``-th rename, link or deletion from now on raise `Killed`."""
+    calls = itertools.count(1)
+
+    def killing(real):
+        def operation(*args, **kwargs):
+            if next(calls) == number:
+                raise Killed
+            return real(*args, **kwargs)
+        return operation
+
+    for name in ("replace", "rename", "link", "unlink"):
+        patch.setattr(os, name, killing(getattr(os, name)))
+
+
+# The cleaning steps are beside the point here; without them a run takes a tenth of a second.
+FAST = {"pipeline": {"steps": ["drop_empty", "drop_exact_duplicates"]}}
+
+
+def test_a_run_killed_at_every_file_operation_and_started_again_makes_the_same_corpus(
+        tmp_path, monkeypatch):
+    rules = Rules()
+    first, second = tmp_path / "first", tmp_path / "second"
+    texts = articles(8)
+    for number, text in enumerate(texts):
+        folder = first if number < 3 else second
+        folder.mkdir(exist_ok=True)
+        (folder / f"{number}.txt").write_text(text, encoding="utf-8")
+    (second / "copy.txt").write_text(texts[4] + "\n" + texts[0][:80], encoding="utf-8")
+    (second / "repeat.txt").write_text(texts[1] + "\n" + texts[5], encoding="utf-8")
+
+    def corpus_run(out: Path) -> None:
+        run([str(second)], out, rules=rules, config=FAST)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    before = tmp_path / "before"
+    run([str(first)], before, rules=rules, config=FAST)
+    reference = tmp_path / "reference"
+    shutil.copytree(before, reference)
+    corpus_run(reference)
+    expected = corpus_bytes(reference)
+    twice = tmp_path / "twice"  # what running the same dump again makes
+    shutil.copytree(reference, twice)
+    corpus_run(twice)
+    second_manifest = (twice / MANIFEST).read_bytes()
+    outcomes = []
+    for kill_at in itertools.count(1):
+        out = tmp_path / f"killed{kill_at}"
+        shutil.copytree(before, out)
+        with monkeypatch.context() as patch:
+            kill_at_file_operation(patch, kill_at)
+            try:
+                corpus_run(out)
+                completed = True
+            except Killed:
+                completed = False
+        corpus_run(out)
+        got = corpus_bytes(out)
+        assert got[DOCUMENTS] == expected[DOCUMENTS], f"killed at file operation {kill_at}"
+        assert got[REJECTS] == expected[REJECTS], f"killed at file operation {kill_at}"
+        # Killed after its index commit, the run was complete: starting it again is running
+        # the same dump a second time, and the manifest says so.
+        assert got[MANIFEST] in (expected[MANIFEST], second_manifest), kill_at
+        outcomes.append(got[MANIFEST] == expected[MANIFEST])
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
+            ".index", ".lock"], f"killed at file operation {kill_at}"
+        if completed:
+            break
+    assert kill_at > 10  # every rename and deletion of the commit was a kill point
+    assert outcomes[0] and not outcomes[-1]  # rolled back early, forward late
+
+
+def test_leftovers_of_a_killed_run_are_deleted_by_the_next(tmp_path):
+    out = tmp_path / "corpus"
+    assert run_cli("run", str(SEEDS), "-o", str(out), "--quiet").exit_code == 0
+    expected = corpus_bytes(out)
+    for name in (".documents.jsonl.k3x9_2ab", ".rejects.jsonl.previous", ".manifest.json.q1",
+                 "..pending.json.zz"):
+        (out / name).write_text("half written", encoding="utf-8")
+    assert run_cli("run", str(SEEDS), "-o", str(out), "--quiet").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index", ".lock"])
+    assert corpus_bytes(out)[DOCUMENTS] == expected[DOCUMENTS]
+
+
+def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path):
+    out = tmp_path / "corpus"
+    out.mkdir()
+    with CorpusLock(out), pytest.raises(CorpusBusyError, match="another curate run"):
+        run([str(SEEDS)], out, rules=Rules(), config={})
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+def hostile_dump(folder: Path, good: list[str]) -> dict[str, str | None]:
+    """Write hostile inputs around good articles; ``{file: expected message start or None}``
+    (None: nothing to report). ``good`` needs 11 articles."""
+    folder.mkdir()
+    expected: dict[str, str | None] = {}
+
+    def put(name: str, data: bytes, message: str | None) -> None:
+        (folder / name).write_bytes(data)
+        expected[name] = message
+
+    put("good.txt", good[0].encode(), None)
+    put("binary.bin", bytes(range(256)) * 8, "binary.bin: ")
+    put("empty.txt", b"", "empty.txt: empty file")
+    lines = good[1].split("\n")
+    put("bad_utf8.txt", (lines[0] + "\n").encode() + b"\xff\xfe\x80 broken\n"
+        + "\n".join(lines[1:]).encode(), "bad_utf8.txt:2: cannot decode")
+    lines = good[2].split("\n")
+    put("nul.txt", (lines[0] + "\n").encode() + b"GPU\x00\x00\x01 dump\n"
+        + "\n".join(lines[1:]).encode(), "nul.txt:2: holds NUL bytes")
+    lines = good[3].split("\n")
+    put("mixed.txt", (lines[0] + "\n").encode() + "\n".join(lines[1:]).encode("gb18030"), None)
+    records = [json.dumps({"text": text, "title": f"第{n}篇"}, ensure_ascii=False)
+               for n, text in enumerate(good[4].split("\n") * 30)]
+    squeezed = gzip.compress(("\n".join(records) + "\n").encode())
+    put("truncated.jsonl.gz", squeezed[: len(squeezed) * 2 // 3],
+        "truncated.jsonl.gz: cannot decompress gzip data after line ")
+    jsonl = [json.dumps({"text": good[5]}, ensure_ascii=False), "{oops",
+             json.dumps({"text": good[6]}, ensure_ascii=False), "[" * 100_000,
+             '{"text": NaN}', '{"text": "\\ud800 alone"}', '{"text": 12}',
+             '{"text": "一个足够长的句子，写在这里。", "score": 1e999}']
+    put("malformed.jsonl", "\n".join(jsonl).encode(), None)
+    put("long_line.txt", ("国" * (3 * MAX_LINE_CHARS)).encode(), "long_line.txt:1: a line is ")
+    put("deep.html", (f"<html><body>{'<div>' * 100_000}<p>{good[7]}</p>{'</div>' * 100_000}"
+                      "</body></html>").encode(), None)
+    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    put("laughs.xhtml", ('<?xml version="1.0"?><!DOCTYPE html [<!ENTITY lol0 "lol">'
+                         f'{laughs}]><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                         f"<p>&lol9;</p><p>{good[8]}</p></body></html>").encode(), None)
+    os.symlink("loop_b", folder / "loop_a")
+    os.symlink("loop_a", folder / "loop_b")
+    expected["loop_a"] = "loop_a: cannot read the file: Too many levels of symbolic links"
+    expected["loop_b"] = "loop_b: cannot read the file: Too many levels of symbolic links"
+    os.mkfifo(folder / "pipe.txt")
+    expected["pipe.txt"] = "pipe.txt: not a regular file (a FIFO)"
+    (folder / "folder.txt").mkdir()  # a folder named like a file is walked, not read
+    put("folder.txt/inside.md", good[9].encode(), None)
+    put("z_good.md", good[10].encode(), None)
+    return expected
+
+
+def test_bad_input_never_stops_a_run_and_every_good_article_is_kept(tmp_path):
+    good = articles(11)
+    dump = tmp_path / "dump"
+    expected = hostile_dump(dump, good)
+    out = tmp_path / "out"
+    result = run_cli("run", str(dump), "-o", str(out))
+    assert result.exit_code == 1, result.output  # partial
+    messages = [line.removeprefix("warning: ") for line in result.output.splitlines()
+                if line.startswith("warning: ")]
+    jsonl_lines = {2: "invalid JSON", 4: "invalid JSON: nested too deeply",
+                   5: "invalid JSON: NaN is not a JSON value", 6: "holds an unpaired",
+                   7: "no string field 'text'", 8: "invalid JSON: 1e999 is too large"}
+    wanted = [f"{dump}/{name}" + ("" if start is None else start[len(name):])
+              for name, start in expected.items() if start is not None]
+    wanted += [f"{dump}/malformed.jsonl:{line}: {why}" for line, why in jsonl_lines.items()]
+    for want in wanted:  # one message each, naming the file (and line)
+        assert sum(message.startswith(want) for message in messages) == 1, (want, messages)
+    assert len(messages) == len(wanted), messages
+    assert all(message.endswith("sent to rejects") for message in messages)
+
+    documents = read_jsonl(out / DOCUMENTS)
+    kept_text = "\n".join(record["text"] for record in documents)
+    for article in good:  # every good article, every good paragraph
+        for paragraph in article.split("\n"):
+            assert paragraph in kept_text, paragraph[:30]
+    assert "&lol" not in kept_text and "lollol" not in kept_text
+    assert "broken" not in kept_text and "dump" not in kept_text
+    mixed = next(d for d in documents if d["provenance"]["file"].endswith("mixed.txt"))
+    assert mixed["provenance"]["encoding"] == "utf-8+gb18030"
+    truncated = [d for d in documents if d["provenance"]["file"].endswith("truncated.jsonl.gz")]
+    assert truncated  # the records before the break are read
+
+    rejects = read_jsonl(out / REJECTS)
+    for name, start in expected.items():
+        if start is None:
+            continue
+        line = re.match(rf"{re.escape(name)}:(\d+):", start)
+        path = f"{dump}/{name}"
+        assert any(r["provenance"]["file"] == path and (
+            line is None or r["provenance"].get("line") == int(line[1])
+            or (r["reason"]["step"] == "read" and r["kind"] == "document"))
+            for r in rejects), name
+    for line in jsonl_lines:
+        assert any(r["provenance"]["file"] == f"{dump}/malformed.jsonl"
+                   and r["provenance"].get("record") == line for r in rejects), line
+    assert_accounts_for_every_document(out)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode; the FIFO "
+                                              "and link-loop cases cover unreadable paths")
+def test_an_unreadable_file_is_reported_and_the_others_are_read(tmp_path):
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "good.txt").write_text(articles(1)[0], encoding="utf-8")
+    locked = dump / "locked.txt"
+    locked.write_text("秘密", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        result = run_cli("run", str(dump), "-o", str(tmp_path / "out"))
+    finally:
+        locked.chmod(0o644)
+    assert result.exit_code == 1
+    assert f"{locked}: cannot read the file: Permission denied; sent to rejects" in result.output
+    assert len(read_jsonl(tmp_path / "out" / DOCUMENTS)) == 1
+
+
+def test_utf8_text_with_a_stray_nul_is_not_taken_for_utf16():
+    raw = "英伟达芯片一片难求\n".encode() + b"\x00" + "国产替代\n".encode()
+    with pytest.raises(DecodeError, match="UTF-8 text with NUL bytes"):
+        decode_bytes(raw)
+
+
+def test_a_step_that_fails_on_one_document_rejects_it_and_the_run_goes_on(tmp_path,
+                                                                           monkeypatch):
+    load_steps()
+    trim_teasers = STEPS["trim_teasers"]
+
+    def failing(doc, ctx):
+        if "寒武纪" in doc.text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return trim_teasers(doc, ctx)
+
+    monkeypatch.setitem(STEPS, "trim_teasers", failing)
+    result = run_cli("run", str(SEEDS), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if "step trim_teasers failed" in line]
+    assert failed and all("RecursionError" in line and "sent to rejects" in line
+                          for line in failed)
+    rejected = [r for r in read_jsonl(tmp_path / "out" / REJECTS)
+                if r["kind"] == "document" and r["reason"]["rule"] == "step-failed"]
+    assert len(rejected) == len(failed)
+    assert all(r["reason"]["step"] == "trim_teasers" and r["text"] for r in rejected)
+    assert_accounts_for_every_document(tmp_path / "out")
+
+
+# --- rules --------------------------------------------------------------------------------
+
+@pytest.fixture
+def rules_copy(tmp_path) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", folder)
+    return folder
+
+
+def test_a_pattern_that_does_not_compile_is_reported_with_file_and_line(rules_copy, tmp_path):
+    credits = rules_copy / "credits.yaml"
+    text = credits.read_text(encoding="utf-8")
+    credits.write_text(text.replace("pattern: '^(?:(?:作者", "pattern: '^(?:(?:作者("),
+                       encoding="utf-8")
+    line = text.split("\n").index(next(x for x in text.split("\n") if x.startswith("- id:"))) + 1
+    with pytest.raises(RuleError, match=rf"^rules/credits\.yaml:{line}: pattern 'credit-line' "
+                                        "does not compile"):
+        Rules(rules_copy).patterns("credits.yaml")
+    result = run_cli("run", str(SEEDS), "-o", str(tmp_path / "out"), "--rules", str(rules_copy))
+    assert result.exit_code == 2
+    assert f"rules/credits.yaml:{line}: pattern 'credit-line' does not compile" in result.output
+
+
+def test_a_pattern_that_matches_nothing_at_all_would_match_every_line_and_is_refused(
+        rules_copy):
+    (rules_copy / "teasers.yaml").write_text(
+        "# test\n- id: everything\n  pattern: '(?:点击阅读)?'\n  why: test\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules/teasers\.yaml:2: pattern 'everything' matches "
+                                        "the empty string"):
+        Rules(rules_copy).patterns("teasers.yaml")
+
+
+def test_a_lexicon_line_with_an_invisible_character_is_reported(rules_copy):
+    path = rules_copy / "navigation.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines) if line and not line.startswith("#"))
+    lines[number] = lines[number] + "\u200b"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(RuleError, match=rf"rules/navigation\.txt:{number + 1}: the entry holds "
+                                        "the invisible character U\\+200B"):
+        Rules(rules_copy).lines("navigation.txt")
+
+
+def test_a_rule_file_that_is_not_utf8_is_reported_with_its_line(rules_copy):
+    path = rules_copy / "spam_seo_words.txt"
+    path.write_bytes(path.read_bytes() + "在线观看\n".encode("gb18030"))
+    lines = path.read_bytes().count(b"\n")
+    with pytest.raises(RuleError, match=rf"rules/spam_seo_words\.txt:{lines}: not UTF-8"):
+        Rules(rules_copy).lines("spam_seo_words.txt")
+
+
+def test_two_patterns_with_one_id_are_reported(rules_copy):
+    (rules_copy / "teasers.yaml").write_text(
+        "- id: same\n  pattern: '^a$'\n  why: x\n- id: same\n  pattern: '^b$'\n  why: y\n",
+        encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules/teasers\.yaml:4: id 'same' is already used on "
+                                        "line 1"):
+        Rules(rules_copy).patterns("teasers.yaml")
+
+
+def test_yaml_rules_cannot_run_code(rules_copy, tmp_path):
+    marker = tmp_path / "pwned"
+    (rules_copy / "teasers.yaml").write_text(
+        f"- !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules/teasers\.yaml:1: invalid YAML"):
+        Rules(rules_copy).patterns("teasers.yaml")
+    assert not marker.exists()
+
+
+def test_a_catastrophically_backtracking_pattern_costs_one_document_not_the_run(
+        rules_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(curate.rules, "MATCH_TIMEOUT", 0.2)
+    with (rules_copy / "credits.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("- id: overlapping\n  pattern: '^(a|aa)+$'\n  why: a curator's mistake\n")
+    line = (rules_copy / "credits.yaml").read_text(encoding="utf-8").count("\n") - 2
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    good = articles(2)
+    (dump / "good.txt").write_text(good[0], encoding="utf-8")
+    (dump / "trap.txt").write_text(good[1] + "\n" + "a" * 60 + "b", encoding="utf-8")
+    result = run_cli("run", str(dump), "-o", str(tmp_path / "out"), "--rules", str(rules_copy))
+    assert result.exit_code == 1
+    assert (f"{dump}/trap.txt: step drop_boilerplate: rules/credits.yaml:{line}: pattern "
+            "'overlapping' ran longer than 0.2 s") in result.output
+    kept = read_jsonl(tmp_path / "out" / DOCUMENTS)
+    assert [Path(d["provenance"]["file"]).name for d in kept] == ["good.txt"]
+
+
+def test_nothing_in_curate_unpickles_or_loads_yaml_unsafely():
+    risky = re.compile(r"\bpickle\b|\bmarshal\b|\bshelve\b|\bdill\b|joblib|torch\.load|"
+                       r"allow_pickle\s*=\s*True|np\.load\(|numpy\.load\(|yaml\.load\(|"
+                       r"unsafe_load|full_load|yaml\.Loader|\beval\(|\bexec\(")
+    found = [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+             for folder in ("curate", "bench")
+             for path in sorted((REPO / folder).rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if risky.search(line)]
+    assert found == []
+
+
+# --- writing only inside the output folder -------------------------------------------------
+
+def tree(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if skip not in (p, *p.parents) and not p.is_symlink()}
+
+
+def test_nothing_is_written_outside_the_output_folder_whatever_the_input_says(
+        tmp_path, monkeypatch):
+    good = articles(3)
+    dump = tmp_path / "in" / "..dump"
+    (dump / "..").mkdir(parents=True, exist_ok=True)
+    (dump / "a..b").mkdir()
+    hostile = {"id": "../../etc/x", "title": "../../../../tmp/escape/标题", "url": "file:///etc/x",
+               "source": "../..", "site": "/", "created": "../../2024", "path": "/etc/passwd"}
+    records = [json.dumps(dict(hostile, text=good[0]), ensure_ascii=False),
+               json.dumps({"text": good[1], "id": "/absolute/x", "title": "a/b\\c"},
+                          ensure_ascii=False)]
+    (dump / "a..b" / "..jsonl").write_text("\n".join(records), encoding="utf-8")
+    (dump / "a..b" / "..%2f..%2fx.txt").write_text(good[2], encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    out = tmp_path / "out"
+    before = tree(tmp_path, out)
+    result = run_cli("run", str(dump), "-o", str(out), "--source", "../../../escape")
+    assert result.exit_code == 0, result.output
+    assert tree(tmp_path, out) == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index", ".lock"])
+    assert sorted(p.name for p in (out / ".index").iterdir()) == ["documents", "passages"]
+    kept = read_jsonl(out / DOCUMENTS)
+    assert len(kept) == 3
+    assert {d["metadata"].get("id") for d in kept} >= {"../../etc/x", "/absolute/x"}
+    assert all(re.fullmatch(r"[0-9a-f]{24}", d["id"]) for d in kept)
+
+
+# --- bounded memory -----------------------------------------------------------------------
+
+def test_documents_are_deduplicated_batch_by_batch_against_what_earlier_batches_kept(tmp_path):
+    paragraphs = clean_paragraphs()
+    story, other, third = paragraphs[:6], paragraphs[6:9], paragraphs[9:12]
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    files = {"a.txt": ["国产芯片的破茧之战", "2024-05-01 10:00", *story],
+             "b.txt": other,
+             "c.txt": third,
+             "d.txt": ["国产芯片的破茧之战", "2023-01-01 10:00", *story[:5]],  # earlier copy
+             "e.txt": [other[1], *paragraphs[12:14]]}  # repeats a passage of b.txt
+    for name, lines in files.items():
+        (dump / name).write_text("\n".join(lines), encoding="utf-8")
+    config = tmp_path / "curate.toml"
+
+    def kept_and_dropped(batch: int) -> tuple[dict[str, dict], dict[str, dict]]:
+        config.write_text(f"[run]\nbatch_documents = {batch}\n", encoding="utf-8")
+        out = tmp_path / f"batch{batch}"
+        assert run_cli("run", str(dump), "-o", str(out), "--config", str(config)).exit_code == 0
+        name = lambda record: Path(record["provenance"]["file"]).name  # noqa: E731
+        return ({name(r): r for r in read_jsonl(out / DOCUMENTS)},
+                {name(r): r for r in read_jsonl(out / REJECTS) if r["kind"] == "document"})
+
+    kept, dropped = kept_and_dropped(100)  # one batch: the earlier copy is kept
+    assert set(kept) == {"b.txt", "c.txt", "d.txt", "e.txt"}
+    assert dropped["a.txt"]["provenance"]["duplicate_of"] == kept["d.txt"]["id"]
+    kept, dropped = kept_and_dropped(2)  # a.txt was kept by the first batch: d.txt goes
+    assert set(kept) == {"a.txt", "b.txt", "c.txt", "e.txt"}
+    assert dropped["d.txt"]["provenance"]["duplicate_of"] == kept["a.txt"]["id"]
+    # e.txt, in the third batch, loses the passage it repeats from b.txt, read back from disk.
+    assert other[1] not in kept["e.txt"]["text"]
+    cut = [e for e in kept["e.txt"]["provenance"]["edits"] if e["rule"] == "near-duplicate-passage"]
+    assert [e["text"] for e in cut] == [other[1]]
