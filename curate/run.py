@@ -34,7 +34,7 @@ Passages are committed to the index batch by batch, ahead of their documents, so
 index's memory does not grow with the run. Passages a killed run committed are inert: a
 passage is only matched when the text of the document holding it can be read, from the
 corpus or from what this run wrote; a run of the same input adds them back unchanged.
-``.lock`` keeps two runs out of one folder.
+A lock on the folder (`CorpusLock`) keeps two runs out of it.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +82,6 @@ MANIFEST = "manifest.json"
 CORPUS_FILES = (DOCUMENTS, REJECTS, MANIFEST)
 INDEX = ".index"
 PENDING = ".pending.json"
-LOCK = ".lock"
 NEAR_STEP = "drop_near_duplicates"
 # Rule of the reject of a document the cleaning steps failed on.
 STEP_FAILED = "step-failed"
@@ -198,7 +197,11 @@ def finish_interrupted_run(outdir: Path) -> None:
     committed, else back to before that run; then delete what killed runs left behind."""
     marker = outdir / PENDING
     if marker.is_file():
-        pending = json.loads(marker.read_text(encoding="utf-8"))
+        try:
+            pending = json.loads(marker.read_text(encoding="utf-8"))
+        except ValueError as exc:  # written atomically: only a hand edit makes it so
+            raise ValueError(f"{marker}: cannot read the record of an interrupted run ({exc}); "
+                             "delete it to keep the folder as it is") from None
         if not _index_committed(outdir, pending.get("index")):
             existed = pending.get("previous", {})
             for name in CORPUS_FILES:  # only these names, whatever the marker says
@@ -239,24 +242,29 @@ def _index_committed(outdir: Path, index: dict[str, Any] | None) -> bool:
 
 
 class CorpusLock:
-    """Held while a run writes to a corpus folder, so that two runs never interleave."""
+    """Held while a run writes to a corpus folder, so that two runs never interleave.
+
+    The folder itself is locked (``flock`` on its descriptor): no lock file is left in it.
+    """
 
     def __init__(self, outdir: Path) -> None:
-        self.path = outdir / LOCK
-        self.stream: IO[str] | None = None
+        self.outdir = outdir
+        self.handle: int | None = None
 
     def __enter__(self) -> None:
-        self.stream = open(self.path, "a")  # noqa: SIM115 - held open: the lock lasts with it
+        self.handle = os.open(self.outdir, os.O_RDONLY)
         try:
-            fcntl.flock(self.stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self.stream.close()
-            raise CorpusBusyError(f"{self.path.parent}: another curate run is writing to this "
+            os.close(self.handle)
+            self.handle = None
+            raise CorpusBusyError(f"{self.outdir}: another curate run is writing to this "
                                   "corpus folder; wait for it to finish") from None
 
     def __exit__(self, *_: object) -> None:
-        if self.stream is not None:
-            self.stream.close()
+        if self.handle is not None:
+            os.close(self.handle)
+            self.handle = None
 
 
 class CorpusTexts:

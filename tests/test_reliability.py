@@ -168,7 +168,7 @@ def test_a_run_killed_at_random_moments_and_started_again_makes_the_same_corpus(
         if not finished_before_kill:  # else the second run finds it all in the corpus
             assert got[MANIFEST] == expected[MANIFEST], f"killed after {delay:.2f} s"
         left = sorted(p.name for p in out.iterdir() if p.name.startswith(".")
-                      and p.name not in (".index", ".lock"))
+                      and p.name != ".index")
         assert left == [], f"killed after {delay:.2f} s"
 
 
@@ -241,7 +241,7 @@ def test_a_run_killed_at_every_file_operation_and_started_again_makes_the_same_c
         assert got[MANIFEST] in (expected[MANIFEST], second_manifest), kill_at
         outcomes.append(got[MANIFEST] == expected[MANIFEST])
         assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
-            ".index", ".lock"], f"killed at file operation {kill_at}"
+            ".index"], f"killed at file operation {kill_at}"
         if completed:
             break
     assert kill_at > 10  # every rename and deletion of the commit was a kill point
@@ -256,7 +256,7 @@ def test_leftovers_of_a_killed_run_are_deleted_by_the_next(tmp_path):
                  "..pending.json.zz"):
         (out / name).write_text("half written", encoding="utf-8")
     assert run_cli("run", str(SEEDS), "-o", str(out), "--quiet").exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index", ".lock"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
     assert corpus_bytes(out)[DOCUMENTS] == expected[DOCUMENTS]
 
 
@@ -542,7 +542,7 @@ def test_nothing_is_written_outside_the_output_folder_whatever_the_input_says(
     result = run_cli("run", str(dump), "-o", str(out), "--source", "../../../escape")
     assert result.exit_code == 0, result.output
     assert tree(tmp_path, out) == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index", ".lock"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
     assert sorted(p.name for p in (out / ".index").iterdir()) == ["documents", "passages"]
     kept = read_jsonl(out / DOCUMENTS)
     assert len(kept) == 3
