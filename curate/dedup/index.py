@@ -48,9 +48,10 @@ Layout of the folder:
   committed lengths are ignored and overwritten.
 - ``seg-NNNNNN.bin``: immutable sorted arrays, memory-mapped: bucket keys with the document
   keys in each bucket, and 64-bit hashes of the ids with their document keys. Additions go
-  to segments in memory; ``commit`` writes them as one file. The newest two segments are
+  to segments in memory; ``commit`` writes them to files. The newest two segments are
   merged while the older is not larger than the newer, as in a binary counter, so an index
-  of ``N`` documents committed ``c`` at a time has about ``log2(N / c)`` segments. Files no
+  of ``N`` documents committed ``c`` at a time has about ``log2(N / c)`` segments, plus one
+  per ``MAX_MERGED_ENTRIES`` bucket entries, past which merges stop. Files no
   manifest names (merged away, or written by a commit that never finished) are deleted on
   opening.
 - ``lock``: held (``flock``) while the index is open, so two writers cannot interleave.
@@ -102,6 +103,11 @@ _MAX_DOCUMENTS = 2**32 - 1  # document keys are uint32
 # articles (bench/dedup_bench.py), 97% instead of 71% of those at true Jaccard 0.8-0.9 are
 # candidates; verified, recall 0.954 instead of 0.878 at precision 0.964 instead of 0.970.
 RECALL_WEIGHT = 0.9
+# Bucket entries (12 bytes each) a merge may produce. A merge holds its inputs and its output
+# in memory at once, so without a bound the last merges of a large index would take several
+# times its size (bench/memory.py); past it, segments stay apart and a query searches a few
+# more of them. 2**22 entries are ~300,000 documents or passages, a ~50 MB segment.
+MAX_MERGED_ENTRIES = 2**22
 
 
 class IndexParameterError(ValueError):
@@ -254,8 +260,10 @@ class _Segment:
 
 
 def _merge_newest(segments: list[_Segment], on_merge: Callable[[_Segment], _Segment]) -> None:
-    """Merge the newest two segments while the older is not larger: a binary counter."""
-    while len(segments) >= 2 and segments[-2].documents <= segments[-1].documents:
+    """Merge the newest two segments while the older is not larger: a binary counter, up to
+    `MAX_MERGED_ENTRIES`, past which segments stay as they are."""
+    while (len(segments) >= 2 and segments[-2].documents <= segments[-1].documents
+           and len(segments[-2].buckets) + len(segments[-1].buckets) <= MAX_MERGED_ENTRIES):
         newer = segments.pop()
         older = segments.pop()
         segments.append(on_merge(older.merged(newer)))
@@ -441,11 +449,11 @@ class DedupIndex:
             return
         for fd in self._files.values():
             os.fsync(fd)
-        while len(self._pending) > 1:
-            newer = self._pending.pop()
-            self._pending.append(self._pending.pop().merged(newer))
-        segments = [*self._segments, self._written(self._pending.pop())]
-        _merge_newest(segments, self._written)
+        segments = list(self._segments)
+        for segment in self._pending:
+            segments.append(self._written(segment))
+            _merge_newest(segments, self._written)
+        self._pending = []
         _write_json(self.folder / MANIFEST, {
             "format": FORMAT,
             "documents": self._documents,

@@ -182,6 +182,26 @@ def test_many_small_commits_are_merged_into_few_segments(tmp_path):
         assert index.query_many(signatures) == [[f"doc-{i}"] for i in range(640)]
 
 
+def test_segments_stop_merging_at_the_size_bound_and_every_document_stays_findable(
+        tmp_path, monkeypatch):
+    # 14 bucket entries a document: at most 100 documents in a merged segment.
+    monkeypatch.setattr(index_module, "MAX_MERGED_ENTRIES", 14 * 100)
+    rng = np.random.default_rng(5)
+    signatures = rng.integers(0, 2**32, (640, 128), dtype=np.uint32)
+    folder = tmp_path / ".index"
+    with DedupIndex.open(folder) as index:
+        for start in range(0, 640, 20):
+            index.add_many([f"doc-{i}" for i in range(start, start + 20)],
+                           signatures[start : start + 20])
+            index.commit()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert all(segment["documents"] <= 100 for segment in manifest["segments"])
+    assert len(manifest["segments"]) >= 640 // 100
+    with DedupIndex.open(folder) as index:
+        assert index.query_many(signatures) == [[f"doc-{i}"] for i in range(640)]
+        assert all(f"doc-{i}" in index for i in range(640))
+
+
 def test_add_unique_keeps_the_first_copy_and_names_it_for_later_ones(tmp_path, seeds):
     folder = tmp_path / ".index"
     with DedupIndex.open(folder) as index:
