@@ -59,6 +59,7 @@ def deduplicate(records: list[dict[str, Any]], near: NearDuplicateFilter
                 "reason": {"step": STEP, "rule": "near-duplicate",
                            "why": f"Jaccard {verdict.similarity} of its character 3-grams "
                                   f"with document {verdict.duplicate_of}"},
+                "metadata": record.get("metadata"),
                 "provenance": provenance,
             })
         else:

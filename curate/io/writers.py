@@ -156,26 +156,32 @@ def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
 
 def document_record(doc: Document, added: str, rules_digest: str) -> dict[str, Any]:
     """The JSONL record of a kept document."""
-    metadata = {name: doc.metadata.get(name) for name in METADATA_FIELDS}
-    metadata["flags"] = list(doc.metadata.get("flags", []))
-    metadata.update({k: v for k, v in doc.metadata.items() if k not in METADATA_FIELDS})
     return {
         "id": doc.id,
         "text": doc.text,
         "source": doc.source,
         "added": added,
         "created": doc.created,
-        "metadata": metadata,
+        "metadata": metadata_record(doc),
         "provenance": provenance_record(doc, rules_digest),
     }
+
+
+def metadata_record(doc: Document) -> dict[str, Any]:
+    """The known metadata fields in a fixed order, then the others as found."""
+    metadata = {name: doc.metadata.get(name) for name in METADATA_FIELDS}
+    metadata["flags"] = list(doc.metadata.get("flags", []))
+    metadata.update({k: v for k, v in doc.metadata.items() if k not in METADATA_FIELDS})
+    return metadata
 
 
 def reject_records(doc: Document, added: str, rules_digest: str) -> list[dict[str, Any]]:
     """Rejects of one document: the whole document if dropped, else each span removed from it."""
     provenance = provenance_record(doc, rules_digest)
     if doc.rejected is not None:
-        return [_reject("document", doc, doc.rejected, doc.rejected.text or doc.text, added,
-                        provenance)]
+        # A dropped document keeps its title, URL and flags, so it can be found and judged.
+        return [{**_reject("document", doc, doc.rejected, doc.rejected.text or doc.text, added,
+                           provenance), "metadata": metadata_record(doc)}]
     return [
         _reject("span", doc, edit, edit.text, added, _span_provenance(provenance, edit))
         for edit in doc.edits
