@@ -167,6 +167,7 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
                         # Inert until their documents are written (see the module
                         # docstring); committed now, they leave memory.
                         near.passages.commit()
+                        near.documents.release_pages()
                 result.corpus_documents = writer.corpus_documents
                 manifest = build_manifest(result, inputs, pipeline.names, config,
                                           config_source, rules, source, text_field, added,

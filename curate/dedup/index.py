@@ -465,6 +465,14 @@ class DedupIndex:
         self._segments = segments
         self._committed = (self._documents, self._id_bytes)
         self._remove_orphans({s.file for s in segments})
+        self.release_pages()
+
+    def release_pages(self) -> None:
+        """Map the committed segments afresh: the pages earlier queries touched leave this
+        process's resident set (they stay in the page cache), so a long run's memory does not
+        grow with the index it searches."""
+        self._segments = [_Segment.load(self.folder / s.file, len(s.buckets), s.documents)
+                          for s in self._segments]
 
     def close(self) -> None:
         """Release the folder; additions not committed are dropped, as in a crash."""
