@@ -168,15 +168,20 @@ def test_a_commit_interrupted_before_the_manifest_is_replaced_changes_nothing(
         assert len(list(folder.glob("seg-*.bin"))) == 1  # the half-written segment is gone
 
 
-def test_many_small_commits_are_merged_into_few_segments(tmp_path):
-    rng = np.random.default_rng(3)
-    signatures = rng.integers(0, 2**32, (640, 128), dtype=np.uint32)
-    folder = tmp_path / ".index"
+def index_in_small_commits(folder, seed: int) -> np.ndarray:
+    """Index 640 random signatures as ``doc-0``… in commits of 20; the signatures."""
+    signatures = np.random.default_rng(seed).integers(0, 2**32, (640, 128), dtype=np.uint32)
     with DedupIndex.open(folder) as index:
         for start in range(0, 640, 20):
             index.add_many([f"doc-{i}" for i in range(start, start + 20)],
                            signatures[start : start + 20])
             index.commit()
+    return signatures
+
+
+def test_many_small_commits_are_merged_into_few_segments(tmp_path):
+    folder = tmp_path / ".index"
+    signatures = index_in_small_commits(folder, seed=3)
     assert len(list(folder.glob("seg-*.bin"))) <= math.log2(640 / 20) + 1
     with DedupIndex.open(folder) as index:
         assert index.query_many(signatures) == [[f"doc-{i}"] for i in range(640)]
@@ -186,20 +191,38 @@ def test_segments_stop_merging_at_the_size_bound_and_every_document_stays_findab
         tmp_path, monkeypatch):
     # 14 bucket entries a document: at most 100 documents in a merged segment.
     monkeypatch.setattr(index_module, "MAX_MERGED_ENTRIES", 14 * 100)
-    rng = np.random.default_rng(5)
-    signatures = rng.integers(0, 2**32, (640, 128), dtype=np.uint32)
     folder = tmp_path / ".index"
-    with DedupIndex.open(folder) as index:
-        for start in range(0, 640, 20):
-            index.add_many([f"doc-{i}" for i in range(start, start + 20)],
-                           signatures[start : start + 20])
-            index.commit()
+    signatures = index_in_small_commits(folder, seed=5)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert all(segment["documents"] <= 100 for segment in manifest["segments"])
     assert len(manifest["segments"]) >= 640 // 100
     with DedupIndex.open(folder) as index:
         assert index.query_many(signatures) == [[f"doc-{i}"] for i in range(640)]
         assert all(f"doc-{i}" in index for i in range(640))
+
+
+def resident_file_kilobytes() -> int:
+    status = Path("/proc/self/status")
+    if not status.exists() or "RssFile:" not in status.read_text():
+        pytest.skip("no RssFile in /proc/self/status on this system")
+    (line,) = [x for x in status.read_text().splitlines() if x.startswith("RssFile:")]
+    return int(line.split()[1])
+
+
+def test_released_pages_leave_the_resident_set_and_queries_still_find_everything(tmp_path):
+    signatures = np.random.default_rng(7).integers(0, 2**32, (100_000, 128), dtype=np.uint32)
+    ids = [f"doc-{i}" for i in range(len(signatures))]
+    with DedupIndex.open(tmp_path / ".index") as index:
+        index.add_many(ids, signatures)
+        index.commit()  # one segment of 1.4 million bucket entries, ~17 MB, mapped afresh
+        before = resident_file_kilobytes()
+        assert index.query_many(signatures[::97]) == [[i] for i in ids[::97]]
+        searched = resident_file_kilobytes()
+        index.release_pages()
+        released = resident_file_kilobytes()
+        assert searched - before > 8_000  # the searches touched most of the bucket keys
+        assert searched - released > 8_000
+        assert index.query_many(signatures[::89]) == [[i] for i in ids[::89]]
 
 
 def test_add_unique_keeps_the_first_copy_and_names_it_for_later_ones(tmp_path, seeds):
