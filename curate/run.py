@@ -610,6 +610,9 @@ def _default_source(inputs: list[str]) -> str:
 
 def _file_stats(item: InputFile) -> FileStats:
     stats = FileStats(item.display)
+    if item.data is not None:
+        stats.bytes = len(item.data)
+        return stats
     try:
         stats.bytes = item.path.stat().st_size
     except OSError:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import json
 import os
@@ -24,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -271,7 +273,7 @@ def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path):
 
 def hostile_dump(folder: Path, good: list[str]) -> dict[str, str | None]:
     """Write hostile inputs around good articles; ``{file: expected message start or None}``
-    (None: nothing to report). ``good`` needs 11 articles."""
+    (None: nothing to report). ``good`` needs 12 articles."""
     folder.mkdir()
     expected: dict[str, str | None] = {}
 
@@ -316,11 +318,19 @@ def hostile_dump(folder: Path, good: list[str]) -> dict[str, str | None]:
     (folder / "folder.txt").mkdir()  # a folder named like a file is walked, not read
     put("folder.txt/inside.md", good[9].encode(), None)
     put("z_good.md", good[10].encode(), None)
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tar:
+        for name, data in [("first.txt", good[11].encode()), ("noise.bin", os.urandom(50_000))]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    put("truncated.tar.gz", archive.getvalue()[:-20_000],
+        "truncated.tar.gz: cannot read the tar archive after member first.txt: ")
     return expected
 
 
 def test_bad_input_never_stops_a_run_and_every_good_article_is_kept(tmp_path):
-    good = articles(11)
+    good = articles(12)
     dump = tmp_path / "dump"
     expected = hostile_dump(dump, good)
     out = tmp_path / "out"

@@ -1,4 +1,5 @@
-"""Read input files into documents: plain text, Markdown, HTML and JSONL, optionally gzipped.
+"""Read input files into documents: plain text, Markdown, HTML and JSONL, optionally gzipped,
+on their own or in zip and tar archives (`curate.io.archives`).
 
 Every input becomes documents, and what cannot be read becomes a rejected document with
 a message naming the file (and line) and what went wrong, so a bad file never stops a run
@@ -23,6 +24,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import io
 import json
 import math
 import os
@@ -30,11 +32,13 @@ import re
 import stat
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from curate.document import Document, Edit, Paragraph, Provenance
+from curate.io.archives import SEPARATOR, archive_members, is_archive
 from curate.io.decode import DecodeError, LineDecoder, decode_bytes, decode_lines, shown
 from curate.markup import parse_plain, parse_text
 
@@ -75,10 +79,22 @@ class ReadOptions:
 class InputFile:
     path: Path
     display: str  # the path as the user gave it, for provenance and messages
+    # An archive member: its bytes (``path`` is the archive), or why it cannot be read.
+    data: bytes | None = field(default=None, repr=False)
+    problem: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file's own name: a member's, not its archive's."""
+        return Path(self.display).name
+
+    def open_raw(self) -> IO[bytes]:
+        return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
 
 
 def iter_input_files(inputs: list[str]) -> Iterator[InputFile]:
-    """Files under the given files and folders, folders walked recursively in sorted order.
+    """Files under the given files and folders, folders walked recursively in sorted order,
+    archives opened member by member.
 
     Symbolic links to folders are not followed, so a link loop cannot trap the walk.
     """
@@ -89,25 +105,38 @@ def iter_input_files(inputs: list[str]) -> Iterator[InputFile]:
                 dirs.sort()
                 for name in sorted(files):
                     full = Path(root) / name
-                    yield InputFile(full, os.path.join(given, os.path.relpath(full, path)))
+                    yield from _opened(InputFile(full, os.path.join(given,
+                                                                    os.path.relpath(full, path))))
         else:
-            yield InputFile(path, given)
+            yield from _opened(InputFile(path, given))
+
+
+def _opened(item: InputFile) -> Iterator[InputFile]:
+    """The file itself, or the members of an archive (one that is not a regular file is left
+    to `read_documents` to reject without opening it)."""
+    if not is_archive(item.path.name) or _not_a_file(item.path) is not None:
+        yield item
+        return
+    for member in archive_members(item.path):
+        display = f"{item.display}{SEPARATOR}{member.name}" if member.name else item.display
+        yield InputFile(item.path, display, member.data, member.problem)
 
 
 def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     """The documents in one input file; unreadable input yields a rejected document."""
-    problem = _not_a_file(item.path)
+    problem = item.problem or (_not_a_file(item.path) if item.data is None else None)
     if problem is not None:
         yield rejected_input(item, problem, options)
         return
-    name = item.path.name.lower()
+    name = item.name.lower()
     compressed = name.endswith(".gz")
     suffix = Path(name.removesuffix(".gz")).suffix
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(item, compressed, options)
         return
     try:
-        raw = item.path.read_bytes()
+        with item.open_raw() as stream:
+            raw = stream.read()
     except OSError as exc:
         yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
         return
@@ -226,7 +255,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
     line by line, so a dump of any size takes the memory of one record.
     """
     try:
-        sha256, sample = _hash_and_sample(item.path, compressed)
+        sha256, sample = _hash_and_sample(item, compressed)
     except OSError as exc:
         yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
         return
@@ -237,7 +266,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
     bom = sample.startswith(codecs.BOM_UTF8)
     number = 0
     try:
-        with _open_binary(item.path, compressed) as stream:
+        with _open_binary(item, compressed) as stream:
             for number, line in _numbered_lines(stream):
                 if number == 1 and bom:
                     line = line[len(codecs.BOM_UTF8):]
@@ -268,8 +297,8 @@ def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
                       options: ReadOptions) -> Iterator[Document]:
     """A UTF-16 dump (rare; its lines cannot be split as bytes): decoded whole, then split."""
     try:
-        raw = item.path.read_bytes()
-        decoded = decode_bytes(gzip.decompress(raw) if compressed else raw)
+        with _open_binary(item, compressed) as stream:
+            decoded = decode_bytes(stream.read())
     except (OSError, EOFError, zlib.error, DecodeError) as exc:
         yield _unreadable(item, sha256, str(exc), options)
         return
@@ -280,13 +309,13 @@ def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
             yield _jsonl_document(item, provenance, line, options)
 
 
-def _hash_and_sample(path: Path, compressed: bool) -> tuple[str, bytes]:
+def _hash_and_sample(item: InputFile, compressed: bool) -> tuple[str, bytes]:
     """The file's sha256 and up to `SAMPLE_BYTES` of its (decompressed) content, cut at a
     line end; a broken gzip stream only shortens the sample (reading reports it)."""
     hasher = hashlib.sha256()
     inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
     sample, sampling = b"", True
-    with path.open("rb") as stream:
+    with item.open_raw() as stream:
         while chunk := stream.read(_CHUNK_BYTES):
             hasher.update(chunk)
             room = SAMPLE_BYTES - len(sample)
@@ -304,8 +333,15 @@ def _hash_and_sample(path: Path, compressed: bool) -> tuple[str, bytes]:
     return hasher.hexdigest(), sample
 
 
-def _open_binary(path: Path, compressed: bool):
-    return gzip.open(path, "rb") if compressed else path.open("rb")
+@contextmanager
+def _open_binary(item: InputFile, compressed: bool) -> Iterator[IO[bytes]]:
+    """The file's content, decompressed when ``compressed``."""
+    with item.open_raw() as raw:
+        if not compressed:
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as content:
+            yield content
 
 
 def _numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
