@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from curate.io.archives import member_bytes
 from curate.io.decode import DecodeError, decode_bytes
 
 CORPUS_FILES = ("documents", "rejects")
@@ -108,7 +109,7 @@ def source_text(provenance: dict[str, Any]) -> str | None:
     if not file or not lines or provenance.get("record") is not None:
         return None
     try:
-        raw = Path(file).read_bytes()
+        raw = member_bytes(file)
         if file.endswith(".gz"):
             raw = gzip.decompress(raw)
         text = decode_bytes(raw).text

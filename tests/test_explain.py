@@ -1,6 +1,7 @@
 """`curate explain` shows a document's journey from the committed corpus built from the seeds."""
 
 import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,16 @@ def test_explain_of_an_unknown_id_says_so(in_repo):
 def test_explain_help_shows_an_example():
     result = CliRunner().invoke(main, ["explain", "--help"])
     assert "curate explain seeds/004_ff3c2cd626ef0b70.txt:150 --format json" in result.output
+
+
+def test_explain_reads_the_source_lines_of_an_archive_member(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with tarfile.open("dump.tar.gz", "w:gz") as archive:
+        archive.add(REPO / "seeds" / "001_7bb677d60489d672.txt", "2024/001.txt")
+    assert CliRunner().invoke(main, ["run", "dump.tar.gz", "-o", "out", "-q"]).exit_code == 0
+    result = CliRunner().invoke(main, ["explain", "dump.tar.gz!/2024/001.txt", "--corpus", "out",
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (journey,) = json.loads(result.output)
+    assert journey["before"].startswith("美國政府層層加碼的AI芯片出口管制")
+    assert journey["after"].startswith("美国政府层层加码的AI芯片出口管制")

@@ -53,6 +53,20 @@ def archive_members(path: Path) -> Iterator[Member]:
         yield from _tar_members(path)
 
 
+def member_bytes(name: str) -> bytes:
+    """The bytes of a file, or of an archive member named ``ARCHIVE!/MEMBER``.
+
+    Raises ``OSError`` when there is no such file or member or it cannot be read.
+    """
+    archive, separator, wanted = name.partition(SEPARATOR)
+    if not separator:
+        return Path(name).read_bytes()
+    for member in archive_members(Path(archive)):
+        if member.name == wanted and member.data is not None:
+            return member.data
+    raise FileNotFoundError(f"{name}: no readable member {wanted!r} in {archive}")
+
+
 def _zip_members(path: Path) -> Iterator[Member]:
     try:
         archive = zipfile.ZipFile(path)
