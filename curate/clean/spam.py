@@ -18,6 +18,8 @@ from curate.rules import Rules
 
 STEP = "drop_spam_header"
 _SENTENCE_PUNCTUATION = regex.compile(r"[。，！？；：、,;!?:]")
+# Punctuation a header joined by commas or 、 still never holds.
+_SENTENCE_END = regex.compile(r"[。！？；：;!?:]")
 
 
 @dataclass
@@ -28,6 +30,9 @@ class SpamHeaderRule:
     min_segments: int
     max_segment_chars: int
     min_lexicon_segments: int
+    soft_separators: regex.Pattern
+    min_soft_segments: int
+    min_soft_words: int
     window: int
     words: regex.Pattern
 
@@ -42,6 +47,9 @@ class SpamHeaderRule:
             min_segments=int(config["min_segments"]),
             max_segment_chars=int(config["max_segment_chars"]),
             min_lexicon_segments=int(config["min_lexicon_segments"]),
+            soft_separators=rules.yaml_pattern("spam_header.yaml", "soft_separators"),
+            min_soft_segments=int(config["min_soft_segments"]),
+            min_soft_words=int(config["min_soft_words"]),
             window=int(config["window"]),
             words=regex.compile(
                 "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)),
@@ -50,17 +58,28 @@ class SpamHeaderRule:
         )
 
     def matches(self, line: str) -> bool:
-        if _SENTENCE_PUNCTUATION.search(line):
+        """Keyword segments joined by ``_ | -`` (two with spam words suffice), or by commas,
+        ``、`` or spaces, which titles use too (``乐鱼体育,开云体育,九游会,澳门新葡京``: more
+        segments and more different spam words needed)."""
+        return (
+            self._stuffed(line, self.separators, _SENTENCE_PUNCTUATION, self.min_segments, 1)
+            or self._stuffed(line, self.soft_separators, _SENTENCE_END,
+                             self.min_soft_segments, self.min_soft_words)
+        )
+
+    def _stuffed(self, line: str, separators: regex.Pattern, punctuation: regex.Pattern,
+                 min_segments: int, min_words: int) -> bool:
+        if punctuation.search(line):
             return False
-        segments = [s.strip() for s in self.separators.split(line) if s.strip()]
-        if len(segments) < self.min_segments:
+        segments = [s.strip() for s in separators.split(line) if s.strip()]
+        if len(segments) < min_segments:
             return False
         if any(len(s) > self.max_segment_chars for s in segments):
             return False
         # The lexicons are simplified; a traditional header is matched through t2s.
-        hits = sum(1 for s in segments
-                   if self.words.search(convert_to_simplified(s, "t2s")))
-        return hits >= self.min_lexicon_segments
+        found = [set(self.words.findall(convert_to_simplified(s, "t2s"))) for s in segments]
+        hits = sum(1 for words in found if words)
+        return hits >= self.min_lexicon_segments and len(set().union(*found)) >= min_words
 
 
 @step(STEP)
