@@ -28,7 +28,7 @@ _SENTENCE_END = regex.compile(r"[？！?!]$")
 # A bold line in a Markdown header naming the site is short.
 SITE_MAX_CHARS = 30
 BYLINE_MAX_CHARS = 100
-SITE_LABELS = {"来源", "來源", "稿源", "出处", "出處"}
+SITE_LABELS = ("来源", "來源", "稿源", "出处", "出處")
 WRITER_LABELS = {"作者", "记者", "記者"}
 
 
@@ -66,15 +66,17 @@ class HeaderRules:
         dates = list(self.byline_date.finditer(text))
         if len(fields) + len(dates) < 2 or not fields:
             return None
-        rest = text
+        # What no field or date covers (a labelled date is both) must be separators only.
+        covered = [False] * len(text)
         for found in [*fields, *dates]:
-            rest = rest.replace(found.group(0), " ")
+            covered[found.start():found.end()] = [True] * (found.end() - found.start())
+        rest = "".join(char for char, used in zip(text, covered, strict=True) if not used)
         if rest.strip(" \t\u3000|丨｜/"):
             return None
         parsed: dict[str, str] = {}
         for found in fields:
             label, value = found["label"], found["value"]
-            if label in SITE_LABELS:
+            if label.endswith(SITE_LABELS):  # 来源, and 信息来源 or 文章来源 too
                 parsed.setdefault("site", value)
             elif label in WRITER_LABELS:
                 parsed.setdefault("author", value)
