@@ -25,6 +25,8 @@ LINE_KINDS = {
     "teaser": "teasers.yaml",
 }
 NAVIGATION_FILE = "navigation.txt"
+# A navigation label, or a row of them, is a short line.
+NAVIGATION_MAX_CHARS = 20
 # Marks a navigation label may carry around it: spaces, arrows, brackets, colons.
 _LABEL_TRIM = regex.compile(r"[\s\p{P}\p{S}]+")
 _HAN = regex.compile(r"\p{Han}")
@@ -51,7 +53,7 @@ class LineClassifier:
         """The first kind of furniture ``text`` is, or None for article text."""
         for kind in kinds or (*LINE_KINDS, "navigation"):
             if kind == "navigation":
-                if len(text) <= 20 and _LABEL_TRIM.sub("", text) in self.navigation:
+                if self.is_navigation(text):
                     return LineMatch(kind, self.navigation_rule, None)
                 continue
             for pattern in self.patterns[kind]:
@@ -59,6 +61,15 @@ class LineClassifier:
                 if found:
                     return LineMatch(kind, pattern, found)
         return None
+
+    def is_navigation(self, text: str) -> bool:
+        """A navigation label, or a row of them: ``【纠错】``, ``打印本页 关闭窗口``."""
+        if len(text) > NAVIGATION_MAX_CHARS:
+            return False
+        if _LABEL_TRIM.sub("", text) in self.navigation:
+            return True
+        labels = [label for label in _LABEL_TRIM.split(text) if label]
+        return bool(labels) and all(label in self.navigation for label in labels)
 
     def is_body(self, text: str) -> bool:
         """Article text: a sentence of some length that is no kind of furniture."""
