@@ -1,5 +1,7 @@
 """Page furniture leaves the body: spam headers, breadcrumbs, headers, credits, teasers."""
 
+import pytest
+
 from tests.fixtures import seed_text
 
 STRUCTURE = ["drop_spam_header", "drop_breadcrumbs", "split_articles", "drop_boilerplate",
@@ -183,3 +185,114 @@ def test_traditional_spam_header_is_recognised_through_conversion(clean, removed
     spam = "最新電影在線觀看|免費高清視頻|日韓無碼|成人影院|午夜福利"
     (doc,) = clean(f"{spam}\n{BODY}", STRUCTURE)
     assert removed_spans(doc) == [("spam-header", spam)]
+
+
+FURNITURE = ["drop_related_lists", *STRUCTURE]
+
+
+@pytest.mark.parametrize("spam", [
+    "乐鱼体育,开云体育,九游会,澳门新葡京,皇冠体育官网",
+    "久久精品 国产视频 在线观看 免费高清 无码专区",
+    "成人視頻、免費在線觀看、高清無碼、午夜影院、最新電影",
+])
+def test_spam_header_joined_by_commas_or_spaces_is_removed(clean, removed_spans, spam):
+    (doc,) = clean(f"{spam}\n英伟达市值破万亿美元\n{BODY}", STRUCTURE)
+    assert removed_spans(doc) == [("spam-header", spam)]
+    assert doc.metadata["title"] == "英伟达市值破万亿美元"
+    assert doc.text == BODY
+
+
+def test_title_listing_one_spam_word_in_several_parts_is_not_a_spam_header(clean):
+    (doc,) = clean(f"国产大飞机、国产航母、国产芯片、国产操作系统\n{BODY}", STRUCTURE)
+    assert doc.metadata["title"] == "国产大飞机、国产航母、国产芯片、国产操作系统"
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("（责编：赵欣悦、岳弘彬）", "credit-bracketed"),
+    ("【责任编辑：王卓伦】", "credit-bracketed"),
+    ("(来源：第一财经 编辑：周斌)", "credit-bracketed"),
+    ("编辑：张敏 审核：刘强", "credit-line"),
+    ("（原標題：年宵市場人潮湧動 花商盼生意回暖）", "original-title"),
+    ("转载请注明出处", "reprint-notice"),
+    ("主办单位：某某市人民政府办公室  版权所有 © 2024", "copyright-footer"),
+    ("打印本页 关闭窗口", "navigation-word"),
+    ("【纠错】", "navigation-word"),
+    ("[查看原文]", "navigation-word"),
+    ("关注我们", "navigation-word"),
+    ("字号：大 中 小", "font-size"),
+    ("阅读量：1234", "view-count"),
+    ("阅读下一篇：", "previous-next"),
+    ("微信扫一扫分享", "scan-to-share"),
+    ("扫一扫在手机打开当前页", "scan-to-share"),
+    ("点击进入专题：2024全国两会", "topic-link"),
+])
+def test_portal_furniture_after_the_article_is_removed(clean, removed_spans, line, rule):
+    (doc,) = clean(f"{BODY}\n{line}", STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [(rule, line)]
+
+
+@pytest.mark.parametrize("crumb", ["您所在的位置：网站首页 > 政务公开 > 工作动态",
+                                   "您当前的位置：首页 > 新闻", "位置：首页>>资讯>>"])
+def test_every_form_of_you_are_here_is_a_breadcrumb(clean, removed_spans, crumb):
+    (doc,) = clean(f"{crumb}\n{BODY}", STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("breadcrumb-location-prefix", crumb)]
+
+
+@pytest.mark.parametrize(("line", "rule", "created", "site"), [
+    ("2024年03月15日 08:30 中国新闻网", "header-created", "2024-03-15T08:30:00", "中国新闻网"),
+    ("2024-08-30 星期五 来源：第一财经", "header-created", "2024-08-30", "第一财经"),
+    ("2024-02-10 發佈", "header-created", "2024-02-10", None),
+    ("发布时间：2024-06-12 09:30  信息来源：市政府办公室  阅读量：1234", "header-byline",
+     "2024-06-12T09:30:00", "市政府办公室"),
+])
+def test_dateline_with_weekday_unlabelled_site_or_views_becomes_metadata(clean, line, rule,
+                                                                          created, site):
+    (doc,) = clean(f"多地发布高温预警\n{line}\n{BODY}", STRUCTURE)
+    assert doc.text == BODY
+    assert (doc.created, doc.metadata.get("site")) == (created, site)
+    assert [(e.rule, e.text) for e in doc.edits] == [("header-title", "多地发布高温预警"),
+                                                     (rule, line)]
+
+
+def test_byline_writer_written_as_reporter_gives_the_author(clean):
+    (doc,) = clean(f"多地发布高温预警\n来源：光明日报 作者：记者 王芳 发布时间：2024-04-01 09:00:00\n"
+                   f"{BODY}", STRUCTURE)
+    assert doc.text == BODY
+    assert (doc.metadata["site"], doc.metadata["author"], doc.created) == (
+        "光明日报", "王芳", "2024-04-01T09:00:00")
+
+
+@pytest.mark.parametrize("heading", ["大家都在看", "热点推荐"])
+def test_trending_headings_are_cut_with_their_list(clean, removed_spans, heading):
+    text = (f"{BODY}\n{heading}\n央行宣布下调存款准备金率0.5个百分点，释放长期流动性约\n"
+            "国家统计局：前两月经济运行起步平稳")
+    (doc,) = clean(text, FURNITURE)
+    assert doc.text == BODY
+    assert [rule for rule, _ in removed_spans(doc)] == ["related-heading"] + ["related-list"] * 2
+
+
+def test_trailing_teaser_ending_in_a_link_is_trimmed(clean, removed_spans):
+    teaser = "A股三大指数集体收涨 创业板指涨超2% >>"
+    (doc,) = clean(f"{BODY}\n{teaser}", STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("teaser-trailing", teaser)]
+
+
+@pytest.mark.parametrize("line", [
+    "编辑部的同志们说，这条线索的来源是一位读者的来信。",
+    "这部作品的版权所有人是出版社，阅读量已超过10万。",
+    "市民用手机扫一扫，就能查到附近的充电桩。",
+    "（记者：张三）",
+    "（记者 张三 通讯员 李四）",
+])
+def test_body_lines_that_mention_credits_sources_or_views_stay(clean, line):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}"
+
+
+def test_last_paragraph_closing_with_the_reporters_byline_stays(clean):
+    last = "目前，全国秋粮已收获7.37亿亩，进度同比快3个百分点。（记者 张三）"
+    (doc,) = clean(f"{BODY}\n{last}\n（责编：赵欣悦、岳弘彬）", FURNITURE)
+    assert doc.text == f"{BODY}\n{last}"
