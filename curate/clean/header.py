@@ -41,6 +41,7 @@ class HeaderRules:
     window: int
     byline_field: regex.Pattern
     byline_date: regex.Pattern
+    byline_mark: regex.Pattern
 
     @classmethod
     def from_rules(cls, rules: Rules) -> HeaderRules:
@@ -53,6 +54,7 @@ class HeaderRules:
             window=int(config["header_window"]),
             byline_field=rules.yaml_pattern("header.yaml", "byline_field"),
             byline_date=rules.yaml_pattern("header.yaml", "byline_date"),
+            byline_mark=rules.yaml_pattern("header.yaml", "byline_mark"),
         )
 
     def byline(self, text: str) -> dict[str, str] | None:
@@ -66,9 +68,9 @@ class HeaderRules:
         dates = list(self.byline_date.finditer(text))
         if len(fields) + len(dates) < 2 or not fields:
             return None
-        # What no field or date covers (a labelled date is both) must be separators only.
+        # What no field, date or mark covers (a labelled date is both) must be separators only.
         covered = [False] * len(text)
-        for found in [*fields, *dates]:
+        for found in [*fields, *dates, *self.byline_mark.finditer(text)]:
             covered[found.start():found.end()] = [True] * (found.end() - found.start())
         rest = "".join(char for char, used in zip(text, covered, strict=True) if not used)
         if rest.strip(" \t\u3000|丨｜/"):
@@ -100,7 +102,8 @@ class HeaderRules:
         """A heading, or a line that is no sentence: no comma, or one comma and short.
 
         News titles can be long (``习近平对一艘中国籍远洋渔船…作出重要指示 要求立即启动…``)
-        but are not written as sentences; a dated line may be a single character (``角``).
+        but are not written as sentences; a line over a date or a byline may be a single
+        character (``角``).
         """
         if paragraph.kind == "heading":
             return True
@@ -110,7 +113,7 @@ class HeaderRules:
         han = len(_HAN.findall(text))
         if han == 0 or len(text) > self.long_title_max_chars:
             return False
-        if self.date(following.text) is not None:
+        if self.date(following.text) is not None or self.byline(following.text) is not None:
             return True
         commas = len(_COMMA.findall(text))
         if han < 2 or commas > 1:

@@ -63,12 +63,13 @@ class LineClassifier:
         return None
 
     def is_navigation(self, text: str) -> bool:
-        """A navigation label, or a row of them: ``【纠错】``, ``打印本页 关闭窗口``."""
+        """A navigation label, or a row of them with their counts: ``【纠错】``,
+        ``打印本页 关闭窗口``, ``点赞(0) 收藏``."""
         if len(text) > NAVIGATION_MAX_CHARS:
             return False
         if _LABEL_TRIM.sub("", text) in self.navigation:
             return True
-        labels = [label for label in _LABEL_TRIM.split(text) if label]
+        labels = [label for label in _LABEL_TRIM.split(text) if label and not label.isdigit()]
         return bool(labels) and all(label in self.navigation for label in labels)
 
     def is_body(self, text: str) -> bool:
