@@ -214,11 +214,17 @@ def test_title_listing_one_spam_word_in_several_parts_is_not_a_spam_header(clean
     ("编辑：张敏 审核：刘强", "credit-line"),
     ("（原標題：年宵市場人潮湧動 花商盼生意回暖）", "original-title"),
     ("转载请注明出处", "reprint-notice"),
+    ("本文系本站原创，未经授权不得转载", "reprint-notice"),
+    ("新浪体育声明：新浪网登载此文出于传递更多信息之目的，并不意味着赞同其观点。",
+     "disclaimer-views-of-author"),
     ("主办单位：某某市人民政府办公室  版权所有 © 2024", "copyright-footer"),
     ("打印本页 关闭窗口", "navigation-word"),
     ("【纠错】", "navigation-word"),
     ("[查看原文]", "navigation-word"),
     ("关注我们", "navigation-word"),
+    ("点赞(0) 收藏", "navigation-word"),
+    ("网友评论（0）", "navigation-word"),
+    ("已有0人参与", "participant-count"),
     ("字号：大 中 小", "font-size"),
     ("阅读量：1234", "view-count"),
     ("阅读下一篇：", "previous-next"),
@@ -240,12 +246,19 @@ def test_every_form_of_you_are_here_is_a_breadcrumb(clean, removed_spans, crumb)
     assert removed_spans(doc) == [("breadcrumb-location-prefix", crumb)]
 
 
+def test_breadcrumb_whose_channel_names_hold_a_space_is_removed(clean, removed_spans):
+    (doc,) = clean(f"News 首頁 > 國際 > 正文\n{BODY}", STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("breadcrumb-path", "News 首頁 > 國際 > 正文")]
+
+
 @pytest.mark.parametrize(("line", "rule", "created", "site"), [
     ("2024年03月15日 08:30 中国新闻网", "header-created", "2024-03-15T08:30:00", "中国新闻网"),
     ("2024-08-30 星期五 来源：第一财经", "header-created", "2024-08-30", "第一财经"),
     ("2024-02-10 發佈", "header-created", "2024-02-10", None),
     ("发布时间：2024-06-12 09:30  信息来源：市政府办公室  阅读量：1234", "header-byline",
      "2024-06-12T09:30:00", "市政府办公室"),
+    ("发布日期：2024/01/09  浏览次数：876", "header-byline", "2024-01-09", None),
 ])
 def test_dateline_with_weekday_unlabelled_site_or_views_becomes_metadata(clean, line, rule,
                                                                           created, site):
@@ -256,15 +269,23 @@ def test_dateline_with_weekday_unlabelled_site_or_views_becomes_metadata(clean, 
                                                      (rule, line)]
 
 
-def test_byline_writer_written_as_reporter_gives_the_author(clean):
-    (doc,) = clean(f"多地发布高温预警\n来源：光明日报 作者：记者 王芳 发布时间：2024-04-01 09:00:00\n"
-                   f"{BODY}", STRUCTURE)
+@pytest.mark.parametrize("byline", ["来源：光明日报 作者：记者 王芳 发布时间：2024-04-01 09:00:00",
+                                    "作者：本报记者 王芳  来源：光明日报  2024-04-01 09:00"])
+def test_byline_writer_written_as_reporter_gives_the_author(clean, byline):
+    (doc,) = clean(f"多地发布高温预警\n{byline}\n{BODY}", STRUCTURE)
     assert doc.text == BODY
     assert (doc.metadata["site"], doc.metadata["author"], doc.created) == (
         "光明日报", "王芳", "2024-04-01T09:00:00")
 
 
-@pytest.mark.parametrize("heading", ["大家都在看", "热点推荐"])
+def test_one_character_title_over_a_byline_marked_original_is_header(clean):
+    (doc,) = clean(f"角\n原创 2024-05-06 10:00 作者：小编\n{BODY}", STRUCTURE)
+    assert doc.text == BODY
+    assert (doc.metadata["title"], doc.metadata["author"], doc.created) == (
+        "角", "小编", "2024-05-06T10:00:00")
+
+
+@pytest.mark.parametrize("heading", ["大家都在看", "热点推荐", "猜你感兴趣", "推荐文章"])
 def test_trending_headings_are_cut_with_their_list(clean, removed_spans, heading):
     text = (f"{BODY}\n{heading}\n央行宣布下调存款准备金率0.5个百分点，释放长期流动性约\n"
             "国家统计局：前两月经济运行起步平稳")
@@ -296,3 +317,9 @@ def test_last_paragraph_closing_with_the_reporters_byline_stays(clean):
     last = "目前，全国秋粮已收获7.37亿亩，进度同比快3个百分点。（记者 张三）"
     (doc,) = clean(f"{BODY}\n{last}\n（责编：赵欣悦、岳弘彬）", FURNITURE)
     assert doc.text == f"{BODY}\n{last}"
+
+
+def test_whole_story_that_trails_off_with_an_ellipsis_is_no_teaser(clean):
+    story = BODY * 5 + "当梦想照进现实的时候，也许，该给自己再找一个梦想了……"
+    (doc,) = clean(story, STRUCTURE)
+    assert doc.text == story
