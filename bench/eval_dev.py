@@ -2,8 +2,8 @@
 
     python bench/eval_dev.py [--eval-dir ../shared/eval] [--keep OUT] [-- curate run options]
 
-Runs `curate run` on ``EVAL_DIR/dev/raw`` and scores the output twice with the set's own
-``score.py``:
+Runs `curate run` on ``EVAL_DIR/dev/raw`` and scores its output with the set's own
+``score.py`` in three ways:
 
 - *as written*: ``documents.jsonl`` as it is;
 - *duplicates credited*: the same, plus, for every document dropped as a duplicate of a kept
@@ -14,7 +14,9 @@ Runs `curate run` on ``EVAL_DIR/dev/raw`` and scores the output twice with the s
   Credited, such a copy scores what the copy kept in its place scores, so a wrong merge of
   two different articles still shows: the kept text is then far from the dropped article's
   expected text. Copies in the groups the set does mark are left to the scorer, which judges
-  each group once.
+  each group once;
+- *cleaning alone*: a second run with deduplication switched off (`CLEANING_ALONE`), so
+  that every article is in the output and ``score.py``'s figures are about cleaning only.
 
 Then curate's own figure: how often an article's last paragraph survives (the body's last
 real paragraph must never be cut), compared after folding width, quotes and whitespace, so
@@ -34,9 +36,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
+# The run of the "cleaning alone" figures: no near- or exact-duplicate removal.
+CLEANING_ALONE = '[dedup]\nnear = false\n[pipeline]\ndisable = ["drop_exact_duplicates"]\n'
 # Corner quotes become curly ones (`[punctuation] corner_quotes`); the measure folds both.
 QUOTES = str.maketrans("「」『』‘’", "“”“”“”")
 
@@ -91,20 +96,34 @@ def last_paragraph_kept(gold_path: Path, documents: list[dict]) -> tuple[int, in
     return kept, total
 
 
+class Figures(NamedTuple):
+    written: dict
+    credited: dict
+    alone: dict
+    last_paragraph: tuple[int, int]  # kept, of
+
+
+def clean_set(eval_dir: Path, out: Path, run_options: Sequence[str]) -> None:
+    subprocess.run([sys.executable, "-m", "curate", "run", str(eval_dir / "dev" / "raw"),
+                    "-o", str(out), "--quiet", *run_options], check=False)
+
+
 def evaluate(eval_dir: Path, out: Path, scratch: Path,
-             run_options: Sequence[str] = ()) -> tuple[dict, dict, tuple[int, int]]:
-    """Clean the set into ``out``; score.py's figures as written and with duplicates
-    credited, and the last paragraphs kept."""
-    dev = eval_dir / "dev"
-    subprocess.run([sys.executable, "-m", "curate", "run", str(dev / "raw"), "-o", str(out),
-                    "--quiet", *run_options], check=False)
-    credited = credited_documents(out, dev / "gold.jsonl")
+             run_options: Sequence[str] = ()) -> Figures:
+    """Clean the set into ``out`` and score it in the three ways; the last paragraphs kept
+    are counted with duplicates credited."""
+    gold = eval_dir / "dev" / "gold.jsonl"
+    clean_set(eval_dir, out, run_options)
+    credited = credited_documents(out, gold)
     credited_out = scratch / "credited"
     credited_out.mkdir()
     with (credited_out / "documents.jsonl").open("w", encoding="utf-8") as stream:
         stream.writelines(json.dumps(doc, ensure_ascii=False) + "\n" for doc in credited)
-    return (score(eval_dir, out), score(eval_dir, credited_out),
-            last_paragraph_kept(dev / "gold.jsonl", credited))
+    config = scratch / "cleaning-alone.toml"
+    config.write_text(CLEANING_ALONE, encoding="utf-8")
+    clean_set(eval_dir, scratch / "alone", [*run_options, "--config", str(config)])
+    return Figures(score(eval_dir, out), score(eval_dir, credited_out),
+                   score(eval_dir, scratch / "alone"), last_paragraph_kept(gold, credited))
 
 
 def main() -> None:
@@ -118,13 +137,14 @@ def main() -> None:
                  "CURATE_SHARED)")
     with tempfile.TemporaryDirectory() as scratch:
         out = args.keep or Path(scratch) / "out"
-        written, with_credit, (kept, total) = evaluate(args.eval_dir, out, Path(scratch),
-                                                       args.run_options)
-        print(f"{'':15s} {'as written':>12s} {'duplicates credited':>20s}")
-        for name, value in written.items():
+        figures = evaluate(args.eval_dir, out, Path(scratch), args.run_options)
+        print(f"{'':15s} {'as written':>12s} {'duplicates credited':>20s} "
+              f"{'cleaning alone':>15s}")
+        for name, value in figures.written.items():
             # Crediting puts dropped copies back, so it says nothing of duplicate recall.
-            other = "" if name == "dup_recall" else with_credit[name]
-            print(f"{name:15s} {value!s:>12s} {other!s:>20s}")
+            credited = "" if name == "dup_recall" else figures.credited[name]
+            print(f"{name:15s} {value!s:>12s} {credited!s:>20s} {figures.alone[name]!s:>15s}")
+        kept, total = figures.last_paragraph
         print(f"{'last_para_kept':15s} {kept / max(1, total):.4f} ({kept} of {total} unspun "
               f"articles outside duplicate groups, duplicates credited)")
 
