@@ -30,9 +30,15 @@ STEP = "parse_markup"
 # change it.
 _MARKDOWN_SIGNS = regex.compile(
     r"!\[[^\]\n]*\]\([^)\n]*\)"
-    r"|^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+\S|\*\*[^*\n]+\*\*[ \t]*$|(?:-{3,}|={3,})[ \t]*$)",
+    r"|^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+\S|\*\*[^*\n]+\*\*[ \t]*$)",
     regex.MULTILINE,
 )
+# A line of dashes or equals signs is a setext rule in Markdown, but scraped pages written one
+# paragraph a line use it as a separator (a forum post's "------------------------------"):
+# read as Markdown, every line of such a page would be joined into one paragraph. It counts
+# only in a text whose paragraphs are separated by blank lines, as Markdown writes them.
+_RULE_LINE = regex.compile(r"^[ \t\u3000\u00a0]*(?:-{3,}|={3,})[ \t]*$", regex.MULTILINE)
+_BLANK_LINE = regex.compile(r"\n[ \t\u3000\u00a0]*\n")
 # Controls that are never text: C0 but tab, line feed and form feed, and DEL. markdown-it
 # would make NUL a replacement character; the rest would stay in the corpus.
 _CONTROL_CHARACTERS = regex.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -54,8 +60,11 @@ class Parsed:
 
 
 def looks_like_markdown(text: str) -> bool:
-    """True when a line starts with a Markdown heading, image, bold line or setext rule."""
-    return _MARKDOWN_SIGNS.search(text) is not None
+    """True when a line starts with a Markdown heading, image or bold line, or is a setext
+    rule in a text of blank-line-separated paragraphs."""
+    if _MARKDOWN_SIGNS.search(text) is not None:
+        return True
+    return _RULE_LINE.search(text) is not None and _BLANK_LINE.search(text) is not None
 
 
 def parse_plain(text: str) -> Parsed:

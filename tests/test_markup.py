@@ -65,3 +65,12 @@ def test_plain_text_keeps_one_paragraph_per_line_with_line_numbers():
         ("2025-07-19 11:04", (2, 2)),
         ("這是英偉達創始人黃仁勛的最新表態。", (4, 4)),
     ]
+
+
+def test_separator_line_in_plain_text_written_a_paragraph_a_line_is_not_markdown():
+    page = "《清洁》：东方式内敛与摇滚现实\n文：眉间尺\n------------------------------\n我的博客\n"
+    assert not looks_like_markdown(page)
+
+
+def test_setext_rule_in_text_of_blank_line_separated_paragraphs_is_markdown():
+    assert looks_like_markdown("AI算力争夺愈演愈烈\n--------------\n\n国产替代下国产GPU的机会\n")
