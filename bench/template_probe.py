@@ -1,14 +1,16 @@
 """Wrap clean articles in page templates the development set does not use, clean them, and
 count the junk lines that leak and the article paragraphs that are lost.
 
-    python bench/template_probe.py [--templates fresh|original|all] [--eval-dir ../shared/eval]
+    python bench/template_probe.py [--templates original|fresh|real|all] [--eval-dir ../shared/eval]
 
 The articles are the development set's expected texts (unspun, with a title); the templates
 below were written for this probe from forms Chinese news pages use, so a rule fitted to the
 development set's own templates shows up here as a leak. The original templates were written
 together with the rules; the fresh ones were written afterwards, from page forms the rules
-had not been tried on. Each set wraps every article once, so a set's figures are the same
-alone or with the other. Deduplication is switched off: the probe is about cleaning.
+had not been tried on. The real ones are taken from real pages: the lines just before and
+just after the hand-extracted main text of the 69 pages of ``web-extraction-gold-cwced.jsonl``
+(see ``real_templates``). Each set wraps every article once, so a set's figures are the same
+alone or with the others. Deduplication is switched off: the probe is about cleaning.
 
 Then the other side: clean news stories (``shared/data``) go through the same furniture steps,
 which must remove nothing from them. Prints figures; never fails.
@@ -26,9 +28,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import regex
 from rapidfuzz import fuzz
 
 from curate.clean.script import convert_to_simplified
+from curate.io.html import page_blocks, parse_page
 from curate.pipeline import DEFAULT_STEPS, clean_text
 from curate.rules import Rules
 
@@ -39,6 +43,28 @@ CLEAN_NEWS = ["xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smar
 # The steps that remove page furniture, from the spam header to the metadata header.
 FURNITURE_STEPS = DEFAULT_STEPS[DEFAULT_STEPS.index("drop_spam_header"):
                                 DEFAULT_STEPS.index("extract_header") + 1]
+# Real pages with hand-extracted main text, beside the evaluation set (MIT).
+GOLD_PAGES = "web-extraction-gold-cwced.jsonl"
+# How many lines are taken on each side of a real page's article, and how long one may be
+# (longer lines are text, not furniture); a page line this long that is found in the gold
+# text is where the article starts or ends.
+REAL_EDGE_LINES = 6
+REAL_LINE_MAX_CHARS = 60
+ANCHOR_CHARS = 10
+# A page line is taken for part of the article when it is found in the gold text's first or
+# last this many characters (a short line such as 评论 would be found anywhere in it).
+GOLD_EDGE_CHARS = 200
+# A junk line shorter than this leaks when it stands as a paragraph of the output; a longer
+# one when its start is found anywhere in the output.
+SHORT_LINE_CHARS = 6
+# A line ending like a sentence may be article text the gold left out (one page's gold stops
+# at 展开全文): the harvest stops there rather than count it as junk.
+_SENTENCE = regex.compile(r"\p{Han}.{6,}[。！？!?]$")
+_HAN = regex.compile(r"\p{Han}")
+# The data set wraps most pages in <text id=URL title=...>; a served page has no such wrapper.
+_DATA_SET_WRAPPER = regex.compile(r"\A\s*<text\b[^>]*>(.*?)(?:</text>\s*)?\Z", regex.DOTALL)
+_DATA_SET_TITLE = regex.compile(r'\A\s*<text\b[^>]*\btitle="([^"]*)"')
+_TITLE_ELEMENT = regex.compile(r"<title[^>]*>(.*?)</title>", regex.DOTALL | regex.IGNORECASE)
 # Corner quotes become curly ones (`[punctuation] corner_quotes`); the measure folds both.
 QUOTES = str.maketrans("「」『』‘’", "“”“”“”")
 
@@ -129,6 +155,60 @@ FRESH_TEMPLATES = [
      ["网友评论", "已有0人参与", "返回列表"]),
 ]
 TEMPLATE_SETS = {"original": ORIGINAL_TEMPLATES, "fresh": FRESH_TEMPLATES}
+SET_NAMES = [*TEMPLATE_SETS, "real"]
+
+
+def real_templates(pages: Path) -> tuple[list[tuple], Counter]:
+    """Templates harvested from real pages: up to ``REAL_EDGE_LINES`` short lines on each side
+    of the gold main text, in the page's visible text rendered one block a line.
+
+    Lines found in the gold text are skipped. A line found in the page's title (``<title>``
+    or the data set's ``title=`` attribute) is the page's own headline: the article's title
+    takes its place, so lines above it go before the title and the others after it. The
+    harvest on a side stops at a line that ends like a sentence. Returns the templates and
+    how many lines were set aside, by reason.
+    """
+    templates, aside = [], Counter()
+    for line in pages.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        html, gold = row["meta"]["html"], folded(row["text"])
+        wrapper = _DATA_SET_WRAPPER.match(html)
+        page = wrapper.group(1) if wrapper else html
+        title = _DATA_SET_TITLE.match(html) or _TITLE_ELEMENT.search(page)
+        title = folded(title.group(1) if title else "")
+        tree = parse_page(page)
+        lines = [" ".join(text.split()) for block in (page_blocks(tree) if tree is not None else [])
+                 for text in block.text.split("\n") if text.strip()]
+        anchors = [i for i, text in enumerate(lines)
+                   if (len(folded(text)) >= ANCHOR_CHARS and folded(text) in gold)
+                   or gold[:ANCHOR_CHARS] in folded(text) or gold[-ANCHOR_CHARS:] in folded(text)]
+        if not anchors:
+            aside["page whose main text is not found in it"] += 1
+            continue
+        before = _edge_lines(reversed(lines[: anchors[0]]), gold[:GOLD_EDGE_CHARS], aside)[::-1]
+        after = _edge_lines(lines[anchors[-1] + 1:], gold[-GOLD_EDGE_CHARS:], aside)
+        headline = [i for i, text in enumerate(before)
+                    if len(folded(text)) >= 4 and folded(text) in title]
+        aside["line found in the page's title (the title's place)"] += len(headline)
+        above = before[: headline[0]] if headline else []
+        below = [text for i, text in enumerate(before)
+                 if i not in headline and (not headline or i > headline[0])]
+        templates.append((above, below, after))
+    return templates, aside
+
+
+def _edge_lines(lines, gold_edge: str, aside: Counter) -> list[str]:
+    taken = []
+    for text in lines:
+        if len(taken) == REAL_EDGE_LINES:
+            break
+        if _SENTENCE.search(text) and len(_HAN.findall(text)) >= 8:
+            aside["harvest stopped at a line ending like a sentence"] += 1
+            break
+        if folded(text) in gold_edge or len(text) > REAL_LINE_MAX_CHARS:
+            continue
+        taken.append(text)
+    return taken
 
 
 def folded(text: str) -> str:
@@ -149,19 +229,28 @@ def articles(gold: Path) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--templates", choices=[*TEMPLATE_SETS, "all"], default="all")
+    parser.add_argument("--templates", choices=[*SET_NAMES, "all"], default="all")
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     args = parser.parse_args()
     gold = args.eval_dir / "dev" / "gold.jsonl"
+    data = args.eval_dir.parent / "data"
     if not gold.is_file():
         sys.exit(f"{gold}: not found (set --eval-dir or CURATE_SHARED)")
+    chosen = SET_NAMES if args.templates == "all" else [args.templates]
+    template_sets = dict(TEMPLATE_SETS)
+    if "real" in chosen:
+        if not (data / GOLD_PAGES).is_file():
+            sys.exit(f"{data / GOLD_PAGES}: not found (set --eval-dir or CURATE_SHARED)")
+        template_sets["real"], aside = real_templates(data / GOLD_PAGES)
+        harvested = sum(len(part) for template in template_sets["real"] for part in template)
+        print(f"real templates: {harvested} lines harvested from {len(template_sets['real'])} "
+              f"pages; set aside: " + ", ".join(f"{count} {why}" for why, count in aside.items()))
     with tempfile.TemporaryDirectory() as scratch:
         raw, out = Path(scratch) / "raw", Path(scratch) / "out"
         raw.mkdir()
-        chosen = list(TEMPLATE_SETS) if args.templates == "all" else [args.templates]
         expected = {}
         for set_name in chosen:
-            templates = TEMPLATE_SETS[set_name]
+            templates = template_sets[set_name]
             for number, article in enumerate(articles(gold)):
                 before, after, tail = templates[number % len(templates)]
                 lines = [*before, article["title"], *after, *article["text"].split("\n"), *tail]
@@ -172,24 +261,32 @@ def main() -> None:
         config.write_text('[dedup]\nnear = false\n[pipeline]\ndisable = ["drop_exact_duplicates"]\n')
         subprocess.run([sys.executable, "-m", "curate", "run", str(raw), "-o", str(out),
                         "--quiet", "--config", str(config)], check=False)
-        outputs: dict[str, str] = {}
+        outputs: dict[str, list[str]] = {}
         for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines():
             doc = json.loads(line)
             name = Path(doc["provenance"]["file"]).name
-            outputs[name] = outputs.get(name, "") + folded(doc["text"])
+            outputs.setdefault(name, []).extend(folded(p) for p in doc["text"].split("\n"))
         for set_name in chosen:
-            report(set_name, {name: found for name, found in expected.items()
-                              if found[0] == set_name}, outputs)
-    report_clean_news(args.eval_dir.parent / "data")
+            report(set_name, len(template_sets[set_name]),
+                   {name: found for name, found in expected.items() if found[0] == set_name},
+                   outputs)
+    report_clean_news(data)
 
 
-def report(set_name: str, expected: dict[str, tuple], outputs: dict[str, str]) -> None:
+def report(set_name: str, size: int, expected: dict[str, tuple],
+           outputs: dict[str, list[str]]) -> None:
     leaked, junk, lost, paragraphs = Counter(), 0, 0, 0
     for name, (_, text, junk_lines) in expected.items():
-        output = outputs.get(name, "")
+        output_paragraphs = outputs.get(name, [])
+        output = "".join(output_paragraphs)
         for line in junk_lines:
             junk += 1
-            if folded(convert_to_simplified(line, "t2s"))[:14] in output:
+            line_folded = folded(convert_to_simplified(line, "t2s"))
+            # A short line (国内, 评论) leaks when it stands as a paragraph: as a substring it
+            # would be found in most articles.
+            if line_folded in output_paragraphs or (
+                len(line_folded) >= SHORT_LINE_CHARS and line_folded[:14] in output
+            ):
                 leaked[line] += 1
         for paragraph in text.split("\n"):
             paragraph = folded(paragraph)
@@ -198,7 +295,7 @@ def report(set_name: str, expected: dict[str, tuple], outputs: dict[str, str]) -
             paragraphs += 1
             if paragraph not in output and fuzz.partial_ratio(paragraph, output) < 90:
                 lost += 1
-    print(f"{set_name} templates ({len(TEMPLATE_SETS[set_name])}), {len(expected)} articles")
+    print(f"{set_name} templates ({size}), {len(expected)} articles")
     print(f"  junk_leaked   {sum(leaked.values()) / max(1, junk):.4f} "
           f"({sum(leaked.values())} of {junk} junk lines)")
     print(f"  body_lost     {lost / max(1, paragraphs):.4f} ({lost} of {paragraphs} paragraphs)")
