@@ -5,16 +5,22 @@
     免責聲明:本文觀點…      -> removed (disclaimer)
     熱新聞                  -> removed (navigation-word)
     本文源自：创业邦        -> removed (source-line); metadata.site = "创业邦"
+
+Then, outside the body, runs of short lines are cut: a menu (军事 / 过足瘾 / 扬子鉴藏) and a
+list of other stories' titles with no heading over it (``rules/edge_runs.yaml``).
 """
 
 from __future__ import annotations
 
 import regex
 
+from curate.clean.header import HeaderRules
 from curate.clean.lines import LineMatch, line_classifier
+from curate.clean.teasers import relatedness
 from curate.document import Document
 from curate.pipeline import Context, step
 
+EDGE_RUNS = "edge_runs.yaml"
 BOILERPLATE_KINDS = ("credit", "disclaimer", "more_content", "source", "navigation")
 RELATED_HEADINGS = "related_headings.txt"
 # A line of a related-articles list is a title: at most this long, without a full stop.
@@ -74,7 +80,104 @@ def _is_list_item(text: str, classifier) -> bool:
 
 @step("drop_boilerplate")
 def drop_boilerplate(doc: Document, ctx: Context) -> Document:
-    return _drop_lines(doc, ctx, "drop_boilerplate", BOILERPLATE_KINDS)
+    _drop_lines(doc, ctx, "drop_boilerplate", BOILERPLATE_KINDS)
+    return _drop_edge_runs(doc, ctx)
+
+
+def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
+    """Cut runs of menu labels or of unrelated titles before and after the body, and lines
+    of marks only there.
+
+        军事 / 过足瘾 / 扬子鉴藏 / 新面孔                   -> removed (menu-run)
+        著名戏曲导演沈斌去世 享年74岁 / 印尼苏门答腊岛…    -> removed (title-run)
+        ------------------------------                      -> removed (mark-line)
+    """
+    config = ctx.rules.yaml(EDGE_RUNS)
+    header = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
+    marks = ctx.resource("edge_run_marks", lambda: regex.compile(config["sentence_marks"]))
+    text_line = ctx.resource("edge_run_text_line", lambda: regex.compile(config["text_line"]))
+    mark_line = ctx.resource("edge_run_mark_line", lambda: regex.compile(config["mark_line"]))
+    classifier = line_classifier(ctx)
+    paragraphs = doc.paragraphs
+    # The body is sentences: a headline of twenty characters is not, as it has no marks.
+    body = [i for i, p in enumerate(paragraphs)
+            if classifier.is_body(p.text) and marks.search(p.text)]
+    if not body:
+        return doc
+    text_of_body = paragraphs[body[0] : body[-1] + 1]
+
+    def shape(index: int) -> str | None:
+        text = paragraphs[index].text
+        if mark_line.search(text):
+            return "mark"
+        if marks.search(text) or text_line.search(text) or _is_header_line(text, header):
+            return None
+        if len(text) <= config["label_max_chars"]:
+            return "menu"
+        if (len(text) <= config["title_max_chars"]
+                and relatedness(text, text_of_body) < config["unrelated_below"]):
+            return "title"
+        return None
+
+    def leading_shape(index: int) -> str | None:
+        """Over the body only menus count: a title there may be the article's own."""
+        found = shape(index)
+        return found if found in ("menu", "mark") else None
+
+    def may_be_title(index: int) -> bool:
+        following = paragraphs[index + 1].text
+        over_body_alone = index + 1 == body[0] and all(leading_shape(i) for i in range(index))
+        return over_body_alone or _is_header_line(following, header)
+
+    leading = [None if may_be_title(i) else leading_shape(i) for i in range(body[0])]
+    trailing = [shape(i) for i in range(body[-1] + 1, len(paragraphs))]
+    # A run is page furniture at the page's edge: over it only the title and header lines,
+    # under it nothing. A run followed by more lines is the head of a table or a list.
+    runs = [run for run in _runs(leading, config["min_run"], 0)
+            if sum(not _is_header_line(paragraphs[i].text, header) for i in range(run.start)) <= 1]
+    runs += [run for run in _runs(trailing, config["min_run"], body[-1] + 1)
+             if run.stop == len(paragraphs)]
+    cut = {i for i in range(body[0]) if shape(i) == "mark"}
+    for run in runs:
+        run_text = "\n".join(paragraphs[i].text for i in run)
+        if relatedness(run_text, text_of_body) < config["unrelated_below"]:
+            cut.update(run)
+    # After the body a separator goes when nothing but furniture follows it; between two
+    # parts of the text (* * * * *) it stays.
+    for index in range(len(paragraphs) - 1, body[-1], -1):
+        if index in cut:
+            continue
+        if shape(index) != "mark":
+            break
+        cut.add(index)
+    for index in sorted(cut):
+        paragraph = paragraphs[index]
+        if shape(index) == "mark":
+            rule, why = "mark-line", "a line of marks only outside the body is a separator"
+        else:
+            rule = "menu-run" if shape(index) == "menu" else "title-run"
+            why = "a run of short lines outside the body is a menu or a list of other stories"
+        doc.record("drop_boilerplate", rule, "remove", paragraph.text, paragraph.lines[0],
+                   why=why)
+    doc.paragraphs = [p for i, p in enumerate(paragraphs) if i not in cut]
+    return doc
+
+
+def _runs(shapes: list[str | None], min_run: int, offset: int) -> list[range]:
+    """Indexes (plus ``offset``) of the runs of at least ``min_run`` shaped lines."""
+    found = []
+    start = 0
+    for index in range(len(shapes) + 1):
+        if index < len(shapes) and shapes[index] is not None:
+            continue
+        if index - start >= min_run:
+            found.append(range(offset + start, offset + index))
+        start = index + 1
+    return found
+
+
+def _is_header_line(text: str, header: HeaderRules) -> bool:
+    return header.date(text) is not None or header.byline(text) is not None
 
 
 def _drop_lines(doc: Document, ctx: Context, name: str, kinds: tuple[str, ...]) -> Document:

@@ -142,7 +142,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                 else:
                     doc.metadata.setdefault(key, found)
         elif name == "created":
-            doc.created = value
+            doc.created = doc.created or value
             site = rules.date_line.match(paragraph.text)["site"]
             if site and "site" not in doc.metadata:
                 doc.metadata["site"] = site
@@ -163,7 +163,7 @@ def _header_field(
     if byline is not None:
         return "byline", byline
     date = rules.date(text)
-    if date is not None and doc.created is None:
+    if date is not None:  # a second date line (updated, or the page's own) is header too
         return "created", date
     if rules.url_line.match(text) and "url" not in doc.metadata:
         return "url", text

@@ -323,3 +323,104 @@ def test_whole_story_that_trails_off_with_an_ellipsis_is_no_teaser(clean):
     story = BODY * 5 + "当梦想照进现实的时候，也许，该给自己再找一个梦想了……"
     (doc,) = clean(story, STRUCTURE)
     assert doc.text == story
+
+
+# Furniture of real pages (the lines around the main text of web-extraction-gold-cwced, MIT).
+@pytest.mark.parametrize(("line", "rule"), [
+    ("页面功能 【我来说两句】【我要“揪”错】【推荐】【字体：大 中 小】【打印】 【关闭】",
+     "bracketed-tool-row"),
+    ("[ 回复本贴 ] [ 跟从标题 ] [ 关闭本窗口 ] [ 刷新 ]", "bracketed-tool-row"),
+    ("第1页/共1页 << 上一页 | 下一页 >>", "pagination"),
+    ("< 第一页 |上一页| 1 | 下一页 | 最末页>", "pagination"),
+    ("发表于 2004年12月27日 12:40 - (阅读:3727;评论:63)", "post-info"),
+    ("影像艺术|艺术教育|艺术机构|电子商务|网友俱乐部", "menu-row"),
+    ("（ 责任编辑：魏喆 ）", "credit-bracketed"),
+    ("CopyRight@2004-2008 All rights reserved", "copyright-notice"),
+    ("Produced By 大汉网络 大汉版通发布系统", "site-builder-credit"),
+    ("发送给朋友", "navigation-word"),
+    ("我要说说 打印 推荐", "navigation-word"),
+    ("返回页首 | 关闭窗口", "navigation-word"),
+])
+def test_page_tool_rows_of_real_pages_are_removed(clean, removed_spans, line, rule):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [(rule, line)]
+
+
+@pytest.mark.parametrize("line", [
+    "·富夫妻望子成龙假离婚 三月后丈夫另娶妻子傻眼（2005-04-03 17:19PM）",
+    "洛克菲勒“钟情”第一百货 根在房产价值(12/19 11:29)",
+    "第六届中国经济学年会胜利闭幕(2006-12-19)[836]",
+])
+def test_trailing_title_of_another_story_with_its_date_is_trimmed(clean, removed_spans, line):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("teaser-trailing", line)]
+
+
+@pytest.mark.parametrize("line", [
+    "[10]",
+    "1 2 4 10",
+    "[报价查询] 数码相机产品报价 Canon（佳能）产品报价",
+    "最终比分(3-1)",
+    "该论文发表于2005年《自然》杂志，引起广泛关注。",
+    "会议地点：北京 | 上海",
+])
+def test_body_lines_with_brackets_numbers_or_bars_stay(clean, line):
+    (doc,) = clean(f"{BODY}\n{line}\n{BODY}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}\n{BODY}"
+
+
+def test_menu_between_title_and_body_is_cut_as_a_run(clean, removed_spans):
+    menu = ["军事", "过足瘾", "扬子鉴藏", "新面孔", "少年志"]
+    text = "\n".join(["国务院部门共采纳两会代表委员意见建议4900余条", *menu, BODY])
+    (doc,) = clean(text, FURNITURE)
+    assert doc.metadata["title"] == "国务院部门共采纳两会代表委员意见建议4900余条"
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("menu-run", label) for label in menu]
+
+
+def test_trailing_titles_of_other_stories_without_a_heading_are_cut(clean, removed_spans):
+    titles = ["著名戏曲导演沈斌去世 享年74岁", "印尼苏门答腊岛一客船倾覆 致6人死亡",
+              "2月14日冬奥看点 谷爱凌再度出战"]
+    (doc,) = clean("\n".join([BODY, "| 最新", *titles]), FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("menu-run", "| 最新")] + [("title-run", t) for t in titles]
+
+
+def test_separator_line_after_the_body_is_cut(clean, removed_spans):
+    (doc,) = clean(f"{BODY}\n------------------------------", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("mark-line", "------------------------------")]
+
+
+def test_short_lines_of_the_articles_own_list_stay(clean):
+    # The items use the body's words, as a list that belongs to the article does.
+    body = ("明白神的旨意，要看圣经的原理，也要看环境的带领，听肢体的劝告，省察行动的动机。"
+            "心中的负担和自己的能力，都要放在神面前。")
+    items = ["圣经的原理", "环境的带领", "肢体的劝告", "行动的动机"]
+    (doc,) = clean("\n".join([body, *items]), FURNITURE)
+    assert doc.text == "\n".join([body, *items])
+
+
+def test_enumerated_items_and_table_heads_after_the_body_stay(clean):
+    rows = ["学科、专业名称（代码）", "研究方向", "考试科目", "备注", "1、英语或俄语或日语",
+            "2、中外电影史", "3、电影美学"]
+    (doc,) = clean("\n".join([BODY, *rows]), FURNITURE)
+    assert doc.text == "\n".join([BODY, *rows])
+
+
+@pytest.mark.parametrize(("line", "created", "site"), [
+    ("http://www.example.net 2005年03月21日 11:21 《理财周刊》", "2005-03-21T11:21:00", "《理财周刊》"),
+    ("AUTO.EXAMPLE.COM 2003年11月12日16:36 金羊网", "2003-11-12T16:36:00", "金羊网"),
+    ("2022年02月13日07:48 | 来源：新华日报", "2022-02-13T07:48:00", "新华日报"),
+])
+def test_portal_datelines_with_a_domain_or_a_bar_become_metadata(clean, line, created, site):
+    (doc,) = clean(f"江苏多地要求中高风险地区师生员工暂不返校\n{line}\n{BODY}", FURNITURE)
+    assert (doc.created, doc.metadata["site"], doc.text) == (created, site, BODY)
+
+
+def test_second_date_line_in_the_header_is_metadata_too(clean):
+    (doc,) = clean(f"潮州\n2025-06-16 10:11\n2025-06-17 08:00 更新\n{BODY}", FURNITURE)
+    assert doc.created == "2025-06-16T10:11:00"
+    assert doc.text == BODY
