@@ -424,3 +424,26 @@ def test_second_date_line_in_the_header_is_metadata_too(clean):
     (doc,) = clean(f"潮州\n2025-06-16 10:11\n2025-06-17 08:00 更新\n{BODY}", FURNITURE)
     assert doc.created == "2025-06-16T10:11:00"
     assert doc.text == BODY
+
+
+@pytest.mark.parametrize("line", [
+    "本报记者 王燕平 方云凤 柏建斌",
+    "新华网黑龙江频道 记者 伊琳 李清芬",
+    "本报记者罗科苏盈发自北京",
+])
+def test_reporter_byline_standing_as_a_line_is_removed(clean, removed_spans, line):
+    (doc,) = clean(f"{line}\n{BODY}", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("reporter-byline", line)]
+
+
+@pytest.mark.parametrize("line", ["记者手记", "记者了解到，今年以来全市新增充电桩1.2万个。",
+                                  "本报记者王芳在现场看到，工人们正在紧张施工。"])
+def test_lines_that_start_with_the_reporter_but_are_text_stay(clean, line):
+    (doc,) = clean(f"{BODY}\n{line}\n{BODY}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}\n{BODY}"
+
+
+def test_closing_reporter_line_without_the_outlet_stays(clean):
+    (doc,) = clean(f"{BODY}\n记者 刘涛", FURNITURE)
+    assert doc.text == f"{BODY}\n记者 刘涛"
