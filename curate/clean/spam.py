@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -20,6 +21,7 @@ STEP = "drop_spam_header"
 _SENTENCE_PUNCTUATION = regex.compile(r"[。，！？；：、,;!?:]")
 # Punctuation a header joined by commas or 、 still never holds.
 _SENTENCE_END = regex.compile(r"[。！？；：;!?:]")
+_HAN_PAIR = regex.compile(r"\p{Han}{2}")
 
 
 @dataclass
@@ -33,6 +35,7 @@ class SpamHeaderRule:
     soft_separators: regex.Pattern
     min_soft_segments: int
     min_soft_words: int
+    min_variation_segments: int
     window: int
     words: regex.Pattern
 
@@ -50,6 +53,7 @@ class SpamHeaderRule:
             soft_separators=rules.yaml_pattern("spam_header.yaml", "soft_separators"),
             min_soft_segments=int(config["min_soft_segments"]),
             min_soft_words=int(config["min_soft_words"]),
+            min_variation_segments=int(config["min_variation_segments"]),
             window=int(config["window"]),
             words=regex.compile(
                 "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)),
@@ -57,29 +61,59 @@ class SpamHeaderRule:
             ),
         )
 
-    def matches(self, line: str) -> bool:
-        """Keyword segments joined by ``_ | -`` (two with spam words suffice), or by commas,
-        ``、`` or spaces, which titles use too (``乐鱼体育,开云体育,九游会,澳门新葡京``: more
-        segments and more different spam words needed)."""
-        return (
-            self._stuffed(line, self.separators, _SENTENCE_PUNCTUATION, self.min_segments, 1)
-            or self._stuffed(line, self.soft_separators, _SENTENCE_END,
-                             self.min_soft_segments, self.min_soft_words)
-        )
+    def matches(self, line: str, opening: bool = True) -> bool:
+        """Keyword segments joined by ``_ | -`` (two with spam words suffice, or, in the line
+        that opens the page, variations of one keyword: ``免费电影_最新电影_电影下载``), or by
+        commas, ``、`` or spaces, which titles use too (``乐鱼体育,开云体育,九游会,澳门新葡京``:
+        more segments and more different spam words needed)."""
+        hard = self._segments(line, self.separators, _SENTENCE_PUNCTUATION, self.min_segments)
+        if hard and (self._spam_words(hard) >= 1 or (
+                # Lower down, a menu of channels repeats a word too (艺术教育|艺术机构).
+                opening and _most_shared_word(hard)[1] >= self.min_variation_segments)):
+            return True
+        soft = self._segments(line, self.soft_separators, _SENTENCE_END,
+                              self.min_soft_segments)
+        if not soft:
+            return False
+        if self._spam_words(soft) >= self.min_soft_words:
+            return True
+        # A title may repeat a topic word that a spam list holds too (国产): the spam word
+        # must be another.
+        shared, count = _most_shared_word(soft)
+        return (opening and len(soft) > self.min_soft_segments
+                and count >= self.min_variation_segments
+                and any(shared not in word
+                        for word in self.words.findall(convert_to_simplified(line, "t2s"))))
 
-    def _stuffed(self, line: str, separators: regex.Pattern, punctuation: regex.Pattern,
-                 min_segments: int, min_words: int) -> bool:
+    def _segments(self, line: str, separators: regex.Pattern, punctuation: regex.Pattern,
+                  min_segments: int) -> list[str]:
+        """The line's short segments, or none when it does not have the shape of a header."""
         if punctuation.search(line):
-            return False
+            return []
         segments = [s.strip() for s in separators.split(line) if s.strip()]
-        if len(segments) < min_segments:
-            return False
-        if any(len(s) > self.max_segment_chars for s in segments):
-            return False
+        if len(segments) < min_segments or any(len(s) > self.max_segment_chars
+                                               for s in segments):
+            return []
+        return segments
+
+    def _spam_words(self, segments: list[str]) -> int:
+        """How many different spam words the segments hold, 0 when fewer than
+        ``min_lexicon_segments`` segments hold one."""
         # The lexicons are simplified; a traditional header is matched through t2s.
         found = [set(self.words.findall(convert_to_simplified(s, "t2s"))) for s in segments]
-        hits = sum(1 for words in found if words)
-        return hits >= self.min_lexicon_segments and len(set().union(*found)) >= min_words
+        if sum(1 for words in found if words) < self.min_lexicon_segments:
+            return 0
+        return len(set().union(*found))
+
+
+def _most_shared_word(segments: list[str]) -> tuple[str, int]:
+    """The two-character Han word the most segments share, and in how many (``电影`` in
+    免费电影, 最新电影 and 电影下载): SEO stuffing repeats a keyword in variations."""
+    counts: Counter[str] = Counter()
+    for segment in segments:
+        counts.update({segment[i : i + 2] for i in range(len(segment) - 1)
+                       if _HAN_PAIR.fullmatch(segment[i : i + 2])})
+    return counts.most_common(1)[0] if counts else ("", 0)
 
 
 @step(STEP)
@@ -87,7 +121,7 @@ def drop_spam_header(doc: Document, ctx: Context) -> Document:
     rule = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
     kept = []
     for index, paragraph in enumerate(doc.paragraphs):
-        if index < rule.window and rule.matches(paragraph.text):
+        if index < rule.window and rule.matches(paragraph.text, opening=index == 0):
             doc.record(STEP, "spam-header", "remove", paragraph.text, paragraph.lines[0],
                        why="keyword-stuffed SEO header: short spam keywords joined by separators")
             continue

@@ -202,9 +202,28 @@ def test_spam_header_joined_by_commas_or_spaces_is_removed(clean, removed_spans,
     assert doc.text == BODY
 
 
-def test_title_listing_one_spam_word_in_several_parts_is_not_a_spam_header(clean):
-    (doc,) = clean(f"国产大飞机、国产航母、国产芯片、国产操作系统\n{BODY}", STRUCTURE)
-    assert doc.metadata["title"] == "国产大飞机、国产航母、国产芯片、国产操作系统"
+@pytest.mark.parametrize("title", ["国产大飞机、国产航母、国产芯片、国产操作系统",
+                                   "国产大飞机、国产航母、国产芯片、国产操作系统、国产手机"])
+def test_title_listing_one_spam_word_in_several_parts_is_not_a_spam_header(clean, title):
+    (doc,) = clean(f"{title}\n{BODY}", STRUCTURE)
+    assert doc.metadata["title"] == title
+
+
+@pytest.mark.parametrize("spam", [
+    "免费电影_最新电影_电影下载_在线观看_高清电影_BT下载",
+    "小米汽车_小米SU7_小米汽车价格_小米汽车图片",
+    "免费电影,最新电影,电影下载,在线观看,高清电影,BT下载",
+])
+def test_variations_of_one_keyword_stuffed_into_a_header_are_spam_whatever_the_words(
+        clean, removed_spans, spam):
+    (doc,) = clean(f"{spam}\n英伟达市值破万亿美元\n{BODY}", STRUCTURE)
+    assert removed_spans(doc) == [("spam-header", spam)]
+    assert doc.metadata["title"] == "英伟达市值破万亿美元"
+
+
+def test_title_with_its_site_and_channel_is_not_keyword_stuffing(clean):
+    (doc,) = clean(f"英伟达芯片一片难求_新浪财经_新浪网\n{BODY}", STRUCTURE)
+    assert doc.metadata["title"] == "英伟达芯片一片难求_新浪财经_新浪网"
 
 
 @pytest.mark.parametrize(("line", "rule"), [
