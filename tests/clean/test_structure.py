@@ -466,3 +466,13 @@ def test_lines_that_start_with_the_reporter_but_are_text_stay(clean, line):
 def test_closing_reporter_line_without_the_outlet_stays(clean):
     (doc,) = clean(f"{BODY}\n记者 刘涛", FURNITURE)
     assert doc.text == f"{BODY}\n记者 刘涛"
+
+
+def test_breadcrumb_tail_left_on_its_own_line_does_not_stand_in_for_the_title(
+        clean, removed_spans):
+    text = f"经济运行稳中向好\n正文\n来源：太原晚报 2021-11-25 16:26:07\n{BODY}"
+    (doc,) = clean(text, FURNITURE)
+    assert removed_spans(doc) == [("navigation-word", "正文")]
+    assert doc.metadata["title"] == "经济运行稳中向好"
+    assert doc.metadata["site"] == "太原晚报"
+    assert doc.text == BODY
