@@ -94,9 +94,10 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
     """
     config = ctx.rules.yaml(EDGE_RUNS)
     header = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
-    marks = ctx.resource("edge_run_marks", lambda: regex.compile(config["sentence_marks"]))
-    text_line = ctx.resource("edge_run_text_line", lambda: regex.compile(config["text_line"]))
-    mark_line = ctx.resource("edge_run_mark_line", lambda: regex.compile(config["mark_line"]))
+    # Checked when loaded and run with the rule patterns' timeout, as every rule pattern.
+    marks, text_line, mark_line = ctx.resource("edge_run_patterns", lambda: tuple(
+        ctx.rules.yaml_pattern(EDGE_RUNS, key) for key in ("sentence_marks", "text_line",
+                                                           "mark_line")))
     classifier = line_classifier(ctx)
     paragraphs = doc.paragraphs
     # The body is sentences: a headline of twenty characters is not, as it has no marks.
