@@ -476,3 +476,33 @@ def test_breadcrumb_tail_left_on_its_own_line_does_not_stand_in_for_the_title(
     assert doc.metadata["title"] == "经济运行稳中向好"
     assert doc.metadata["site"] == "太原晚报"
     assert doc.text == BODY
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("声明：本文由入驻搜狐号的作者撰写，除搜狐官方账号外，观点仅代表作者本人，不代表搜狐立场。",
+     "statement"),
+    ("（本文不构成投资建议）", "not-advice"),
+    ("本文系转载，版权归原作者所有。", "reprint-notice"),
+    ("来源：证券时报网 作者：王某", "source-line-short"),
+    ("原文链接：https://www.example.com/a/123", "original-link"),
+    ("点击“阅读原文”查看更多", "read-original"),
+    ("喜欢这篇文章？点个“在看”吧", "wechat-like"),
+    ("图片来源：视觉中国", "image-credit"),
+    ("举报/反馈", "navigation-word"),
+])
+def test_reposting_platform_notices_after_the_article_are_removed(clean, removed_spans, line,
+                                                                   rule):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [(rule, line)]
+
+
+@pytest.mark.parametrize("line", [
+    "外交部发言人表示，上述言论不代表中国政府的立场。",
+    "让我们为他们点个赞！",
+    "这部剧真好看，大家都在看。",
+    "公司声明称，将依法维护自身权益。",
+])
+def test_body_lines_that_mention_statements_or_likes_stay(clean, line):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}"
