@@ -506,3 +506,34 @@ def test_reposting_platform_notices_after_the_article_are_removed(clean, removed
 def test_body_lines_that_mention_statements_or_likes_stay(clean, line):
     (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
     assert doc.text == f"{BODY}\n{line}"
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("【字体：大 中 小】", "font-size"),
+    ("A+ A-", "font-size"),
+    ("收藏本文", "navigation-word"),
+    ("语音播报", "navigation-word"),
+    ("0条评论", "comment-count"),
+    ("打开APP，阅读全文", "open-in-app"),
+    ("APP内打开", "open-in-app"),
+    ("原创 张三 某某财经 2024-03-02 08:00 发表于北京", "wechat-byline"),
+    ("以下文章来源于某某财经，作者张三", "reposted-from-account"),
+    ("点击上方蓝字关注我们", "wechat-blue-words"),
+])
+@pytest.mark.parametrize("where", ["over the body", "under the body"])
+def test_reading_tools_and_wechat_prompts_are_removed_at_either_edge(clean, removed_spans, line,
+                                                                     rule, where):
+    text = f"英伟达芯片一片难求\n{line}\n{BODY}" if where == "over the body" else f"{BODY}\n{line}"
+    (doc,) = clean(text, FURNITURE)
+    assert doc.text == BODY
+    assert (rule, line) in removed_spans(doc)
+
+
+@pytest.mark.parametrize("line", [
+    "用户可以打开APP查看账单明细。",
+    "截至发稿，该话题已有3000条评论。",
+    "原创内容的保护需要平台和作者共同努力。",
+])
+def test_body_lines_about_apps_comments_and_originality_stay(clean, line):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}"
