@@ -537,3 +537,20 @@ def test_reading_tools_and_wechat_prompts_are_removed_at_either_edge(clean, remo
 def test_body_lines_about_apps_comments_and_originality_stay(clean, line):
     (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
     assert doc.text == f"{BODY}\n{line}"
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("国务院常务会议部署稳就业工作，要求各地加大政策支持力度…[查看全文]", "teaser-trailing"),
+    ("国务院常务会议部署稳就业工作【阅读全文】", "teaser-trailing"),
+    ("相关新闻：国务院常务会议部署稳就业工作", "related-link"),
+    ("推荐：国务院常务会议部署稳就业工作", "related-link"),
+])
+def test_links_to_other_stories_under_the_article_are_removed(clean, removed_spans, line, rule):
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [(rule, line)]
+
+
+def test_a_title_announcing_the_full_text_stays_the_title(clean):
+    (doc,) = clean(f"2024年政府工作报告（全文）\n{BODY}", FURNITURE)
+    assert doc.metadata["title"] == "2024年政府工作报告（全文）"
