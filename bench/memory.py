@@ -1,7 +1,7 @@
 """Peak memory of `curate run` on a large dump: it stays bounded whatever the dump's size.
 
     python bench/memory.py                  # a 200 MB JSONL dump, a few minutes
-    python bench/memory.py --size 2GB       # the target size; about 40 minutes on 2 cores
+    python bench/memory.py --size 2GB       # the target size; about two hours on 2 cores
     python bench/memory.py --files          # the same text as one .txt file per article
     python bench/memory.py --batch 1000     # another [run] batch_documents
 
