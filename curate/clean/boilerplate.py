@@ -16,7 +16,7 @@ import regex
 
 from curate.clean.header import HeaderRules
 from curate.clean.lines import LineMatch, line_classifier
-from curate.clean.teasers import relatedness
+from curate.clean.teasers import body_pairs, share_of_pairs
 from curate.document import Document
 from curate.pipeline import Context, step
 
@@ -105,9 +105,10 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
             if classifier.is_body(p.text) and marks.search(p.text)]
     if not body:
         return doc
-    text_of_body = paragraphs[body[0] : body[-1] + 1]
+    # Measured once: every line outside the body is compared with it.
+    pairs = body_pairs(paragraphs[body[0] : body[-1] + 1])
 
-    def shape(index: int) -> str | None:
+    def shape_of(index: int) -> str | None:
         text = paragraphs[index].text
         if mark_line.search(text):
             return "mark"
@@ -116,13 +117,15 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         if len(text) <= config["label_max_chars"]:
             return "menu"
         if (len(text) <= config["title_max_chars"]
-                and relatedness(text, text_of_body) < config["unrelated_below"]):
+                and share_of_pairs(text, pairs) < config["unrelated_below"]):
             return "title"
         return None
 
+    shapes = {i: shape_of(i) for i in (*range(body[0]), *range(body[-1] + 1, len(paragraphs)))}
+
     def leading_shape(index: int) -> str | None:
         """Over the body only menus count: a title there may be the article's own."""
-        found = shape(index)
+        found = shapes[index]
         return found if found in ("menu", "mark") else None
 
     def may_be_title(index: int) -> bool:
@@ -131,32 +134,32 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         return over_body_alone or _is_header_line(following, header)
 
     leading = [None if may_be_title(i) else leading_shape(i) for i in range(body[0])]
-    trailing = [shape(i) for i in range(body[-1] + 1, len(paragraphs))]
+    trailing = [shapes[i] for i in range(body[-1] + 1, len(paragraphs))]
     # A run is page furniture at the page's edge: over it only the title and header lines,
     # under it nothing. A run followed by more lines is the head of a table or a list.
     runs = [run for run in _runs(leading, config["min_run"], 0)
             if sum(not _is_header_line(paragraphs[i].text, header) for i in range(run.start)) <= 1]
     runs += [run for run in _runs(trailing, config["min_run"], body[-1] + 1)
              if run.stop == len(paragraphs)]
-    cut = {i for i in range(body[0]) if shape(i) == "mark"}
+    cut = {i for i in range(body[0]) if shapes[i] == "mark"}
     for run in runs:
         run_text = "\n".join(paragraphs[i].text for i in run)
-        if relatedness(run_text, text_of_body) < config["unrelated_below"]:
+        if share_of_pairs(run_text, pairs) < config["unrelated_below"]:
             cut.update(run)
     # After the body a separator goes when nothing but furniture follows it; between two
     # parts of the text (* * * * *) it stays.
     for index in range(len(paragraphs) - 1, body[-1], -1):
         if index in cut:
             continue
-        if shape(index) != "mark":
+        if shapes[index] != "mark":
             break
         cut.add(index)
     for index in sorted(cut):
         paragraph = paragraphs[index]
-        if shape(index) == "mark":
+        if shapes[index] == "mark":
             rule, why = "mark-line", "a line of marks only outside the body is a separator"
         else:
-            rule = "menu-run" if shape(index) == "menu" else "title-run"
+            rule = "menu-run" if shapes[index] == "menu" else "title-run"
             why = "a run of short lines outside the body is a menu or a list of other stories"
         doc.record("drop_boilerplate", rule, "remove", paragraph.text, paragraph.lines[0],
                    why=why)

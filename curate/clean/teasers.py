@@ -48,11 +48,18 @@ def trim_teasers(doc: Document, ctx: Context) -> Document:
 
 def relatedness(text: str, body: list[Paragraph]) -> float:
     """Share of the character pairs of ``text`` that also occur in ``body``."""
-    pairs = _pairs(text)
-    if not pairs:
-        return 0.0
-    body_pairs = set().union(*(_pairs(p.text) for p in body)) if body else set()
-    return len(pairs & body_pairs) / len(pairs)
+    return share_of_pairs(text, body_pairs(body))
+
+
+def body_pairs(body: list[Paragraph]) -> set[str]:
+    """The character pairs of ``body``, for measuring many lines against it."""
+    return set().union(*(_pairs(p.text) for p in body)) if body else set()
+
+
+def share_of_pairs(text: str, pairs: set[str]) -> float:
+    """Share of the character pairs of ``text`` found in ``pairs``."""
+    own = _pairs(text)
+    return len(own & pairs) / len(own) if own else 0.0
 
 
 def _pairs(text: str) -> set[str]:
