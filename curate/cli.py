@@ -17,6 +17,7 @@ from curate.config import ConfigError, load_config
 from curate.dedup.command import dedup_command
 from curate.explain import explain_command
 from curate.export import export_command
+from curate.report.command import report_command
 from curate.rules import RuleError, Rules
 from curate.run import run as run_pipeline
 
@@ -82,6 +83,7 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
             f"{result.spans_removed} spans removed -> {outdir} "
             f"({result.corpus_documents} documents)"
         )
+        click.echo(f"what was removed and why: curate report {outdir} -o report.html")
     if result.partial:
         sys.exit(1)
 
@@ -90,3 +92,4 @@ main.add_command(check_command, "check")
 main.add_command(dedup_command, "dedup")
 main.add_command(explain_command)
 main.add_command(export_command, "export")
+main.add_command(report_command)
