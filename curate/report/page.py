@@ -36,7 +36,7 @@ h1 { font-size: 1.6rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd
 .cards { display: flex; flex-wrap: wrap; gap: 1rem; }
 .card { background: #f4f6f8; border-radius: 6px; padding: .8rem 1.2rem; min-width: 9rem; }
 .card b { display: block; font-size: 1.5rem; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 1rem; }
+.grid { display: grid; gap: 1rem; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border-bottom: 1px solid #e5e5e5; padding: .25rem .6rem; text-align: left;
          vertical-align: top; }
@@ -45,7 +45,9 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .example { background: #fafafa; border-left: 3px solid #bbb; margin: .4rem 0;
            padding: .3rem .7rem; font-size: .9rem; }
 .example .where { color: #777; font-size: .8rem; }
-.example pre { white-space: pre-wrap; margin: .2rem 0; font-family: inherit; }
+.example pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: .2rem 0;
+               font-family: inherit; }
+figure { margin: 0; } figcaption { font-weight: 600; margin: .5rem 0 0 .5rem; }
 del { background: #fdd; text-decoration: line-through; } ins { background: #dfd; }
 .note { color: #777; }
 """
@@ -60,8 +62,7 @@ def render_page(tally: CorpusTally) -> str:
                  "<p class=note>Text taken out of kept documents: cut, or moved into a "
                  "metadata field. Replacements are counted in the table below.</p>"),
         _section("Languages and scripts",
-                 f"<div class=grid>{_languages_chart(tally)}{_written_in_chart(tally)}"
-                 f"{_script_chart(tally)}</div>"),
+                 _grid(_languages_chart(tally), _written_in_chart(tally), _script_chart(tally))),
         _section("Spin scores", _spin_chart(tally),
                  "<p class=note>Weighted density of spin words per 1,000 Han characters "
                  "(metadata <code>spin_score</code>); documents flagged <code>spun</code> "
@@ -159,7 +160,7 @@ def _written_in_chart(tally: CorpusTally) -> str:
     figure = go.Figure(go.Pie(labels=[name for name, _ in ranked], values=[n for _, n in ranked],
                               sort=False, hole=0.4, marker_colors=PALETTE[1:]))
     return _chart("chart-written-in", figure, None, None,
-                  title="written in (before conversion to simplified)", legend=True)
+                  title="script written in", legend=True)
 
 
 def _script_chart(tally: CorpusTally) -> str:
@@ -218,13 +219,14 @@ def _duplicates(tally: CorpusTally) -> str:
     approximate = "" if tally.clusters.exact else (
         "<p class=note>More clusters than the report tallies exactly: the smallest were let "
         "go, so the figures are lower bounds.</p>")
+    charts = [_chart("chart-cluster-sizes", size_figure, None, "clusters",
+                     title="cluster sizes")]
+    if bins:
+        charts.append(_chart("chart-similarity", similarity_figure, None, "copies",
+                             title="similarity of near copies"))
     return (f"<p>{copies:,} copies dropped: {tally.exact_copies:,} exact, "
-            f"{tally.near_copies:,} near.</p><div class=grid>"
-            + _chart("chart-cluster-sizes", size_figure, None, "clusters",
-                     title="cluster sizes")
-            + (_chart("chart-similarity", similarity_figure, None, "copies",
-                      title="similarity of near copies") if bins else "")
-            + f"</div><h3>Largest clusters</h3>{table}{approximate}")
+            f"{tally.near_copies:,} near.</p>" + _grid(*charts)
+            + f"<h3>Largest clusters</h3>{table}{approximate}")
 
 
 def _sources(tally: CorpusTally) -> str:
@@ -347,18 +349,26 @@ def _chart(div_id: str, figure: go.Figure, bars: int | None, axis: str | None,
            title: str | None = None, legend: bool = False) -> str:
     """One figure as a ``<div>``; horizontal bar charts grow with their number of bars."""
     height = 360 if bars is None else max(220, 90 + 24 * bars)
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40 if title else 10,
-                                                "b": 40},
+    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 40},
                          showlegend=legend, template="plotly_white",
                          legend={"orientation": "h", "y": -0.25 if bars is None else 1.02,
                                  "yanchor": "top" if bars is None else "bottom"},
-                         title=title, font_family="Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif")
+                         font_family="Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif")
     if bars is not None:
         figure.update_layout(yaxis_autorange="reversed", xaxis_title=axis)
     elif axis:
         figure.update_layout(yaxis_title=axis)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
-                          config=PLOT_CONFIG)
+    caption = f"<figcaption>{_e(title)}</figcaption>" if title else ""
+    return (f"<figure>{caption}"
+            + figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                             config=PLOT_CONFIG)
+            + "</figure>")
+
+
+def _grid(*charts: str) -> str:
+    """Charts side by side; the columns are fixed before the first chart measures its width."""
+    columns = f"repeat({len(charts)}, minmax(0, 1fr))"
+    return f'<div class=grid style="grid-template-columns: {columns}">' + "".join(charts) + "</div>"
 
 
 def _table(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

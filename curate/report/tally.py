@@ -33,10 +33,11 @@ MANIFEST = "manifest.json"
 EXAMPLES_PER_RULE = 3
 SOURCES_KEPT = 2_000  # sources tallied exactly before the smallest are let go
 CLUSTERS_KEPT = 100_000
-SPIN_BIN = 0.5  # spin score per 1,000 Han characters
-SPIN_TOP = 30.0  # scores above fall in the last bin
+SPIN_BIN = 2.0  # spin score per 1,000 Han characters; spun text scores 25 to 100
+SPIN_TOP = 100.0  # scores above fall in the last bin
 SIMILARITY_BIN = 0.02
-CONTEXT_LINES = 1  # source lines shown on each side of an example
+CONTEXT_LINES = 1  # non-blank source lines shown on each side of an example
+CONTEXT_WINDOW = 4  # how far from the example they are looked for
 SNIPPET_CHARS = 120
 # The step the script of a document is read from, and what its OpenCC configuration says.
 CONVERSION_STEP = "convert_to_simplified"
@@ -174,7 +175,7 @@ class CorpusTally:
     similarity_bins: Counter[int] = field(default_factory=Counter)
     exact_copies: int = 0
     near_copies: int = 0
-    # ids of the largest clusters -> title of the copy kept, filled on the documents pass
+    # ids of the largest clusters -> title (or opening) of the copy kept, from the documents
     cluster_titles: dict[str, str | None] = field(default_factory=dict)
     files: BoundedTable = field(default_factory=lambda: BoundedTable(
         ("kept", "characters", "dropped", "removed"), SOURCES_KEPT, "characters"))
@@ -282,7 +283,7 @@ def _count_document(tally: CorpusTally, record: dict[str, Any]) -> None:
     tally.script_characters["other"] += len(text) - scripts.letters
     _count_spin(tally, metadata)
     if record.get("id") in tally.cluster_titles:
-        tally.cluster_titles[record["id"]] = metadata.get("title")
+        tally.cluster_titles[record["id"]] = metadata.get("title") or _snippet(text, 60)
     removed_here = 0
     written_in = SIMPLIFIED
     paragraphs = text.split("\n")
@@ -365,9 +366,22 @@ def _add_source_context(tally: CorpusTally, corpus: Path) -> None:
         if lines is None:
             continue
         for example in examples:
-            first = max(1, example.line - CONTEXT_LINES)
-            last = min(len(lines), example.line + CONTEXT_LINES)
-            example.context = [(number, lines[number - 1]) for number in range(first, last + 1)]
+            example.context = _context(lines, example.line)
+
+
+def _context(lines: list[str], line: int) -> list[tuple[int, str]]:
+    """Line ``line`` of ``lines`` with the nearest non-blank lines on each side.
+
+    >>> _context(["作者｜李娜", "", "编辑｜青枫", "出品｜市界"], 3)
+    [(1, '作者｜李娜'), (3, '编辑｜青枫'), (4, '出品｜市界')]
+    """
+    if not 1 <= line <= len(lines):
+        return []
+    before = [n for n in range(line - 1, max(0, line - 1 - CONTEXT_WINDOW), -1)
+              if lines[n - 1].strip()][:CONTEXT_LINES]
+    after = [n for n in range(line + 1, min(len(lines), line + CONTEXT_WINDOW) + 1)
+             if lines[n - 1].strip()][:CONTEXT_LINES]
+    return [(n, lines[n - 1]) for n in [*reversed(before), line, *after]]
 
 
 def _lines_unlike_file(name: str) -> bool:
