@@ -172,18 +172,43 @@ def test_dropped_documents_and_duplicate_clusters_are_counted_by_reason(copied_c
     assert 'id="chart-cluster-sizes"' in page and "1 exact, 0 near" in page
 
 
-def test_a_jsonl_source_shows_the_kept_paragraph_beside_what_was_cut(tmp_path):
+def test_an_example_from_a_jsonl_record_shows_the_lines_of_its_text(tmp_path):
     dump = tmp_path / "dump.jsonl"
     dump.write_text(json.dumps({"text": seed_path("003").read_text(encoding="utf-8")},
                                ensure_ascii=False) + "\n", encoding="utf-8")
     curate_run(str(dump), "-o", str(tmp_path / "corpus"))
     tally = tally_corpus(tmp_path / "corpus")
     (breadcrumb,) = tally.examples.by_rule[("drop_breadcrumbs", "breadcrumb-path")]
+    assert (breadcrumb.record, breadcrumb.line) == (1, 1)
+    assert breadcrumb.context == [(1, "熱門資訊> 正文"), (2, "2025-07-19 11:04")]
+    assert f"{dump}:1, line 1 of its text" in render_page(tally)
+
+
+def test_without_its_source_an_example_stands_beside_the_kept_paragraph(tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps({"text": seed_path("003").read_text(encoding="utf-8")},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    curate_run(str(dump), "-o", str(tmp_path / "corpus"))
+    dump.unlink()
+    tally = tally_corpus(tmp_path / "corpus")
+    (breadcrumb,) = tally.examples.by_rule[("drop_breadcrumbs", "breadcrumb-path")]
     kept = json.loads((tmp_path / "corpus" / "documents.jsonl").read_text(encoding="utf-8"))
-    assert breadcrumb.context == []  # the line numbers are the record's, not the file's
+    assert breadcrumb.context == []
     assert breadcrumb.position == "above"
     assert breadcrumb.neighbour == kept["text"].split("\n")[0]
     assert f"<del>熱門資訊&gt; 正文</del></pre><pre>{kept['text'][:20]}" in render_page(tally)
+
+
+def test_a_removed_control_character_is_shown_as_its_picture(seed_corpus, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seed_corpus, corpus)
+    lines = (corpus / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["provenance"]["edits"].append({"step": "parse_markup", "rule": "control-characters",
+                                          "action": "remove", "text": "\x07\x1b", "line": 20})
+    lines[0] = json.dumps(record, ensure_ascii=False)
+    (corpus / "documents.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "<del>␇␛</del>" in render_page(tally_corpus(corpus))
 
 
 def test_a_bounded_table_lets_the_smallest_keys_go_and_says_so():

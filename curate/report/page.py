@@ -7,6 +7,7 @@ taken from the corpus is escaped; chart ids are fixed, so the same corpus gives 
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ LARGEST = 15  # rows of the largest-sources and largest-clusters charts and tabl
 PALETTE = qualitative.Plotly + qualitative.D3
 KEPT_COLOUR = "#2ca02c"
 CONTEXT_CHARS = 60  # characters of a long source line kept on each side of an example
+REMOVED_CHARS = 400  # a longer removed text (a whole related list) is shown cut
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 STYLE = """
@@ -280,8 +282,7 @@ def _examples(tally: CorpusTally) -> str:
 
 def _example(example: Example) -> str:
     where = " ".join(part for part in (
-        f"{example.file}:{example.line}" if example.file and example.line else example.file,
-        f"“{example.title}”" if example.title else None,
+        _source_place(example), f"“{example.title}”" if example.title else None,
         f"document {example.document}") if part)
     if example.action == "drop":
         body = f"<pre>dropped: {_e(example.text)}</pre>"
@@ -290,6 +291,16 @@ def _example(example: Example) -> str:
     else:
         body = _without_source(example)
     return f"<div class=example><div class=where>{_e(where)}</div>{body}</div>"
+
+
+def _source_place(example: Example) -> str | None:
+    """``file:line``; for a JSONL record ``dump:record``, then the line of its text."""
+    if not example.file:
+        return None
+    if example.record is not None:
+        place = f"{example.file}:{example.record}"
+        return f"{place}, line {example.line} of its text" if example.line else place
+    return f"{example.file}:{example.line}" if example.line else example.file
 
 
 def _context_line(example: Example, number: int, line: str) -> str:
@@ -316,10 +327,27 @@ def _change(example: Example) -> str:
 
 
 def _marked(example: Example) -> str:
-    removed = f"<del>{_e(example.text)}</del>"
+    removed = f"<del>{_e(_visible(_head(example.text, REMOVED_CHARS)))}</del>"
     if example.replacement is not None:
-        return f"{removed}<ins>{_e(example.replacement)}</ins>"
+        return f"{removed}<ins>{_e(_visible(example.replacement))}</ins>"
     return removed
+
+
+def _visible(text: str) -> str:
+    """Control and format characters shown as their pictures or code points, not as nothing.
+
+    >>> _visible("正文\x07\u200b")
+    '正文␇<U+200B>'
+    """
+    return "".join(_picture(char) if unicodedata.category(char) in ("Cc", "Cf") else char
+                   for char in text)
+
+
+def _picture(char: str) -> str:
+    point = ord(char)
+    if point < 0x20:
+        return chr(0x2400 + point)  # the Control Pictures block: ␀ … ␟
+    return "␡" if point == 0x7F else f"<U+{point:04X}>"
 
 
 def _tail(text: str) -> str:

@@ -8,13 +8,14 @@ drawn with a fixed seed so that the same corpus gives the same report.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import random
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from curate.clean.language import count_scripts
@@ -46,8 +47,7 @@ WRITTEN_IN = {"opencc-t2s": "traditional", "opencc-hk2s": "traditional (Hong Kon
 SIMPLIFIED = "simplified"
 # Edits whose text left the body: cut, or moved into a metadata field.
 BODY_REMOVALS = ("remove", "metadata")
-# Sources whose edit lines are not lines of the file as stored: extracted HTML, JSONL fields.
-NO_LINE_CONTEXT = (".html", ".htm", ".jsonl")
+MARKUP_SUFFIXES = (".html", ".htm")
 
 
 class CorpusError(ValueError):
@@ -108,9 +108,10 @@ class Example:
     replacement: str | None
     why: str | None
     file: str | None
-    line: int | None
+    line: int | None  # in the source file, or in the record's text for a JSONL record
     document: str
     title: str | None
+    record: int | None = None  # the line of the record in a JSONL dump
     # Where the edit stood against the kept body: "above", "below", "inside" or None.
     position: str | None = None
     # The kept paragraph next to it, when the edit stood above or below the body.
@@ -264,8 +265,8 @@ def _count_reject(tally: CorpusTally, record: dict[str, Any]) -> None:
 
     def example() -> Example:
         return Example(step, rule, "drop", _snippet(text), None, reason.get("why"),
-                       provenance.get("file"), provenance.get("record"), str(record.get("id")),
-                       metadata.get("title"))
+                       provenance.get("file"), None, str(record.get("id")),
+                       metadata.get("title"), record=provenance.get("record"))
 
     tally.dropped_examples.offer((step, rule), _snippet(text), example)
 
@@ -330,8 +331,8 @@ def _example(edit: dict[str, Any], step: str, rule: str, record: dict[str, Any],
     return Example(step, rule, str(edit.get("action")), edit.get("text") or "",
                    edit.get("replacement"), edit.get("why"), provenance.get("file"),
                    line if isinstance(line, int) else None, str(record.get("id")),
-                   (record.get("metadata") or {}).get("title"), position,
-                   _snippet(neighbour) if neighbour else None)
+                   (record.get("metadata") or {}).get("title"), provenance.get("record"),
+                   position, _snippet(neighbour) if neighbour else None)
 
 
 def _site(metadata: dict[str, Any]) -> str | None:
@@ -355,18 +356,28 @@ def _add_source_context(tally: CorpusTally, corpus: Path) -> None:
     """Give each example the source lines around it, reading each source file once.
 
     Files are looked for as recorded (from the folder the run was started in), then beside
-    the corpus folder; one that cannot be found or read leaves its examples without lines.
+    the corpus folder; a JSONL record's lines are those of its text field. One that cannot be
+    found or read leaves its examples without lines.
     """
+    text_field = (tally.manifest.get("configuration") or {}).get("text_field") or "text"
     by_file: dict[str, list[Example]] = {}
     for example in tally.examples.examples():
-        if example.file and example.line and not _lines_unlike_file(example.file):
+        if example.file and example.line and not _extracted_from_markup(example.file):
             by_file.setdefault(example.file, []).append(example)
     for name, examples in sorted(by_file.items()):
-        lines = _source_lines(name, corpus)
-        if lines is None:
+        found = _find_source(name, corpus)
+        if found is None:
+            continue
+        wanted = {example.record for example in examples if example.record is not None}
+        try:
+            texts = (_record_texts(found, wanted, text_field) if wanted
+                     else {None: _decoded(found)})
+        except (OSError, DecodeError, EOFError, ValueError):
             continue
         for example in examples:
-            example.context = _context(lines, example.line)
+            text = texts.get(example.record)
+            if text is not None:
+                example.context = _context(text.split("\n"), example.line)
 
 
 def _context(lines: list[str], line: int) -> list[tuple[int, str]]:
@@ -384,22 +395,46 @@ def _context(lines: list[str], line: int) -> list[tuple[int, str]]:
     return [(n, lines[n - 1]) for n in [*reversed(before), line, *after]]
 
 
-def _lines_unlike_file(name: str) -> bool:
+def _extracted_from_markup(name: str) -> bool:
+    """HTML pages: their edit lines are lines of the extracted text, not of the page."""
     inner = name.rpartition("!/")[2].lower().removesuffix(".gz")
-    return inner.endswith(NO_LINE_CONTEXT)
+    return inner.endswith(MARKUP_SUFFIXES)
 
 
-def _source_lines(name: str, corpus: Path) -> list[str] | None:
-    archive, _, member = name.partition("!/")
+def _find_source(name: str, corpus: Path) -> str | None:
+    archive, separator, member = name.partition("!/")
     for folder in (Path.cwd(), corpus.resolve().parent):
         candidate = folder / archive
-        if not candidate.is_file():
-            continue
-        try:
-            raw = member_bytes(str(candidate) + (f"!/{member}" if member else ""))
-            if name.endswith(".gz"):
-                raw = gzip.decompress(raw)
-            return decode_bytes(raw).text.split("\n")
-        except (OSError, DecodeError, EOFError):
-            return None
+        if candidate.is_file():
+            return f"{candidate}{separator}{member}"
     return None
+
+
+def _source_bytes(name: str) -> bytes:
+    raw = member_bytes(name)
+    return gzip.decompress(raw) if name.endswith(".gz") else raw
+
+
+def _decoded(name: str) -> str:
+    return decode_bytes(_source_bytes(name)).text
+
+
+def _record_texts(name: str, wanted: set[int], text_field: str) -> dict[int | None, str]:
+    """The text field of the records on lines ``wanted`` of a JSONL dump, read as a stream."""
+    texts: dict[int | None, str] = {}
+    with _open_lines(name) as stream:
+        for number, line in enumerate(stream, start=1):
+            if number in wanted:
+                record = json.loads(line)
+                text = record.get(text_field) if isinstance(record, dict) else None
+                if isinstance(text, str):
+                    texts[number] = text
+                if len(texts) == len(wanted):
+                    break
+    return texts
+
+
+def _open_lines(name: str) -> IO[bytes]:
+    if "!/" in name:
+        return io.BytesIO(_source_bytes(name))
+    return gzip.open(name) if name.endswith(".gz") else open(name, "rb")
