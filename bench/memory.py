@@ -16,7 +16,7 @@ earlier article with a paragraph dropped (near-duplicates) and 1% exact copies, 
 deduplication has work to do. Random text shares almost no 3-grams between articles, so
 nearly every article is kept and indexed: the worst case for the index's memory.
 
-What grows with the run, and what does not (see ``curate/run.py``): documents are cleaned,
+What grows with the run, and what does not (see ``curate/run.py`` and ``curate/corpus.py``): documents are cleaned,
 deduplicated and written a batch at a time; a JSONL dump is streamed a record at a time; the
 index's passages are committed batch by batch. Per document kept, the run still holds its id
 (the offset of its text, the exact-duplicate fingerprint) and its index entry until the end:

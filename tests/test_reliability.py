@@ -34,11 +34,12 @@ from click.testing import CliRunner
 
 import curate.rules
 from curate.cli import main
+from curate.corpus import DOCUMENTS, MANIFEST, REJECTS, CorpusBusyError, CorpusLock
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import MAX_LINE_CHARS
 from curate.pipeline import STEPS, load_steps
 from curate.rules import RuleError, Rules
-from curate.run import DOCUMENTS, MANIFEST, REJECTS, CorpusBusyError, CorpusLock, run
+from curate.run import run
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

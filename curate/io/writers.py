@@ -63,7 +63,7 @@ class StagedFile:
     """A file written beside ``path`` and moved into place later, when the caller commits.
 
     Several files can be staged, then published one after the other, so that a caller can
-    record what it is about to replace before replacing anything (see `curate.run`). Lines
+    record what it is about to replace before replacing anything (see `curate.corpus`). Lines
     are written as UTF-8 and their byte offsets returned, so a record can be read back.
     """
 

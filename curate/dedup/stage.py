@@ -1,0 +1,95 @@
+"""The near-duplicate stage of a run: the corpus's filter opened, its verdicts applied to a
+batch of cleaned documents (whole copies rejected, repeated passages cut)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curate.dedup.near import Item, NearDuplicateFilter
+from curate.document import Document
+from curate.pipeline import Context, reject
+
+if TYPE_CHECKING:
+    from curate.corpus import CorpusTexts
+    from curate.manifest import FileStats
+
+NEAR_STEP = "drop_near_duplicates"
+# A document whose repeated passages make up this share of its text is a copy, not an article.
+MOSTLY_REPEATED = 0.5
+
+
+def open_near_filter(index: Path, settings: dict[str, Any],
+                     texts: CorpusTexts) -> tuple[NearDuplicateFilter, int]:
+    """The corpus's near-duplicate filter, with documents of earlier runs all indexed, and
+    how many documents its index held committed."""
+    near = NearDuplicateFilter(
+        index,
+        threshold=float(settings.get("threshold", 0.8)),
+        spun_threshold=float(settings.get("spun_threshold", 0.75)),
+        passage_min_chars=int(settings.get("passage_min_chars", 50)),
+        stored_text=texts,
+    )
+    indexed = len(near.documents)
+    # Documents written before the index knew them (an index deleted, or built by an older
+    # curate): index them now.
+    missing = [doc_id for doc_id in texts.ids() if doc_id not in near.documents]
+    if missing:
+        near.decide([Item(doc_id, texts(doc_id) or "", None, n)
+                     for n, doc_id in enumerate(missing)])
+        forget_shingles(near)
+    return near, indexed
+
+
+def forget_shingles(near: NearDuplicateFilter) -> None:
+    """Drop the shingles the filter keeps of what it indexed, which would otherwise grow
+    with the run (~8 KB a document); it reads the texts back through `CorpusTexts`."""
+    near._shingles.clear()
+
+
+def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStats, Document]],
+                         ctx: Context) -> set[int]:
+    """Apply the filter's verdicts; the positions of documents already in the corpus."""
+    kept = [(n, doc) for n, (_, doc) in enumerate(outputs) if doc.rejected is None]
+    items = [Item(doc.id, doc.text, doc.created, n, "spun" in doc.metadata.get("flags", []))
+             for n, doc in kept]
+    minimum = int(ctx.option("filters", "min_chars", 10))
+    skipped = set()
+    for (position, doc), verdict in zip(kept, near.decide(items), strict=True):
+        if verdict.already_in_corpus:
+            skipped.add(position)
+        elif verdict.duplicate_of is not None:
+            doc.provenance.duplicate_of = verdict.duplicate_of
+            doc.provenance.cluster = verdict.duplicate_of
+            doc.provenance.similarity = verdict.similarity
+            reject(doc, NEAR_STEP, "near-duplicate",
+                   f"Jaccard {verdict.similarity} of its character 3-grams with document "
+                   f"{verdict.duplicate_of}, kept as the earlier or more complete copy")
+        elif verdict.removed_passages:
+            cut_passages(doc, verdict.removed_passages, minimum)
+    return skipped
+
+
+def cut_passages(doc: Document, removed: list[tuple[int, str, float]], minimum: int) -> None:
+    """Cut repeated passages; a document that is mostly repeats is a near-duplicate itself."""
+    paragraphs = [p for p in doc.paragraphs if p.text]
+    cut = {number for number, _, _ in removed}
+    before = sum(1 for ch in doc.text if not ch.isspace())
+    for number, passage, similarity in removed:
+        paragraph = paragraphs[number]
+        doc.record(NEAR_STEP, "near-duplicate-passage", "remove", paragraph.text,
+                   paragraph.lines[0],
+                   why=f"repeats passage {passage} (Jaccard {similarity}) kept elsewhere")
+    doc.paragraphs = [p for n, p in enumerate(paragraphs) if n not in cut]
+    size = sum(1 for ch in doc.text if not ch.isspace())
+    repeated = 1 - size / max(1, before)
+    if repeated >= MOSTLY_REPEATED:
+        source = Counter(passage.rpartition("#")[0] for _, passage, _ in removed).most_common(1)
+        doc.provenance.duplicate_of = doc.provenance.cluster = source[0][0]
+        doc.provenance.similarity = round(repeated, 4)
+        reject(doc, NEAR_STEP, "near-duplicate-passages",
+               f"{repeated:.0%} of its text repeats passages of document {source[0][0]}")
+    elif size < minimum:
+        reject(doc, NEAR_STEP, "too-short-after-passages",
+               f"{size} characters left once repeated passages were cut, fewer than {minimum}")
