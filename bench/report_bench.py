@@ -21,9 +21,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from curate.corpus import DOCUMENTS, MANIFEST, REJECTS
 from curate.io.writers import json_line
 from curate.report.page import render_page
-from curate.report.tally import DOCUMENTS, MANIFEST, REJECTS, tally_corpus
+from curate.report.tally import tally_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

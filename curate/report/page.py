@@ -99,7 +99,7 @@ def _summary(tally: CorpusTally) -> str:
         cards.append(("already in the corpus (last run)", counts["already_in_corpus"]))
     facts = [
         ("made", manifest.get("created")),
-        ("inputs", ", ".join(str(name) for name in manifest.get("inputs") or [])),
+        ("inputs", ", ".join(_input_name(item) for item in manifest.get("inputs") or [])),
         ("curate", manifest.get("curate")),
         ("rules", ((manifest.get("rules") or {}).get("digest") or "")[:12]),
     ]
@@ -111,6 +111,13 @@ def _summary(tally: CorpusTally) -> str:
             + "".join(f"<div class=card><b>{value:,}</b>{_e(name)}</div>"
                       for name, value in cards)
             + f"</div>\n<table>{fact_rows}</table>")
+
+
+def _input_name(item: Any) -> str:
+    """An input as the manifest names it: a path, or a record of one with its hash."""
+    if isinstance(item, dict):
+        return str(item.get("path") or item.get("name") or item)
+    return str(item)
 
 
 def _section(heading: str, *parts: str) -> str:

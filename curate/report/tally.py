@@ -19,17 +19,14 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from curate.clean.language import count_scripts
+from curate.corpus import DOCUMENTS, MANIFEST, REJECTS
 from curate.dedup.exact import STEP as EXACT_STEP
+from curate.dedup.stage import NEAR_STEP
 from curate.io.archives import member_bytes
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import STEP as READ_STEP
 from curate.markup import STEP as MARKUP_STEP
 from curate.pipeline import DEFAULT_STEPS
-from curate.run import NEAR_STEP
-
-DOCUMENTS = "documents.jsonl"
-REJECTS = "rejects.jsonl"
-MANIFEST = "manifest.json"
 
 EXAMPLES_PER_RULE = 3
 SOURCES_KEPT = 2_000  # sources tallied exactly before the smallest are let go
