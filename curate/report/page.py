@@ -17,6 +17,7 @@ from plotly.offline import get_plotlyjs
 
 from curate import __version__
 from curate.report.tally import (
+    LARGEST,
     SIMILARITY_BIN,
     SPIN_BIN,
     SPIN_TOP,
@@ -24,7 +25,6 @@ from curate.report.tally import (
     Example,
 )
 
-LARGEST = 15  # rows of the largest-sources and largest-clusters charts and tables
 PALETTE = qualitative.Plotly + qualitative.D3
 KEPT_COLOUR = "#2ca02c"
 CONTEXT_CHARS = 60  # characters of a long source line kept on each side of an example
@@ -95,7 +95,7 @@ def _summary(tally: CorpusTally) -> str:
         ("characters removed from kept documents", removed),
         ("spans in the rejects", tally.spans_in_rejects),
     ]
-    if "already_in_corpus" in counts:
+    if isinstance(counts.get("already_in_corpus"), int):
         cards.append(("already in the corpus (last run)", counts["already_in_corpus"]))
     facts = [
         ("made", manifest.get("created")),

@@ -29,6 +29,7 @@ from curate.markup import STEP as MARKUP_STEP
 from curate.pipeline import DEFAULT_STEPS
 
 EXAMPLES_PER_RULE = 3
+LARGEST = 15  # rows of the largest sources and of the largest duplicate clusters
 SOURCES_KEPT = 2_000  # sources tallied exactly before the smallest are let go
 CLUSTERS_KEPT = 100_000
 SPIN_BIN = 2.0  # spin score per 1,000 Han characters; spun text scores 25 to 100
@@ -194,7 +195,7 @@ class CorpusTally:
         return sum(row[0] for row in self.dropped.rows.values())
 
 
-def tally_corpus(corpus: Path, largest_clusters: int = 10) -> CorpusTally:
+def tally_corpus(corpus: Path, largest_clusters: int = LARGEST) -> CorpusTally:
     """Read ``corpus`` (as `curate run` writes it) once and gather the report's figures."""
     documents = corpus / DOCUMENTS
     if not documents.is_file():
