@@ -17,6 +17,7 @@ from curate.cli import main
 from curate.report.page import render_page
 from curate.report.tally import BoundedTable, Example, ExampleSample, tally_corpus
 from tests.fixtures import REPO, seed_path
+from tests.io.test_html import NEWS_PAGE
 
 CHART_IDS = ("chart-documents", "chart-removed", "chart-languages", "chart-written-in",
              "chart-scripts", "chart-spin", "chart-sites", "chart-files")
@@ -182,6 +183,18 @@ def test_an_example_from_a_jsonl_record_shows_the_lines_of_its_text(tmp_path):
     assert (breadcrumb.record, breadcrumb.line) == (1, 1)
     assert breadcrumb.context == [(1, "熱門資訊> 正文"), (2, "2025-07-19 11:04")]
     assert f"{dump}:1, line 1 of its text" in render_page(tally)
+
+
+def test_an_example_from_an_html_page_shows_the_lines_of_its_extracted_text(tmp_path):
+    # The credit form of seed 002 added under the article of a news page of the HTML tests.
+    page = NEWS_PAGE.replace("</p>\n  </div>", "</p>\n    <p>编辑 | 康晓</p>\n  </div>", 1)
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    curate_run(str(tmp_path / "page.html"), "-o", str(tmp_path / "corpus"))
+    tally = tally_corpus(tmp_path / "corpus")
+    (credit,) = tally.examples.by_rule[("drop_boilerplate", "credit-line")]
+    assert credit.context == [
+        (6, "为迎接客流高峰，景区延长了开放时间，增开了旅游专线公交，并在主要路口设置了志愿服务点。"),
+        (7, "编辑 | 康晓")]
 
 
 def test_without_its_source_an_example_stands_beside_the_kept_paragraph(tmp_path):

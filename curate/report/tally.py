@@ -24,6 +24,7 @@ from curate.dedup.exact import STEP as EXACT_STEP
 from curate.dedup.stage import NEAR_STEP
 from curate.io.archives import member_bytes
 from curate.io.decode import DecodeError, decode_bytes
+from curate.io.readers import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES
 from curate.io.readers import STEP as READ_STEP
 from curate.markup import STEP as MARKUP_STEP
 from curate.pipeline import DEFAULT_STEPS
@@ -45,7 +46,8 @@ WRITTEN_IN = {"opencc-t2s": "traditional", "opencc-hk2s": "traditional (Hong Kon
 SIMPLIFIED = "simplified"
 # Edits whose text left the body: cut, or moved into a metadata field.
 BODY_REMOVALS = ("remove", "metadata")
-MARKUP_SUFFIXES = (".html", ".htm")
+# Files whose edit lines can be found again: text, Markdown, and HTML through its extraction.
+LINE_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
 
 
 class CorpusError(ValueError):
@@ -354,22 +356,23 @@ def _add_source_context(tally: CorpusTally, corpus: Path) -> None:
     """Give each example the source lines around it, reading each source file once.
 
     Files are looked for as recorded (from the folder the run was started in), then beside
-    the corpus folder; a JSONL record's lines are those of its text field. One that cannot be
-    found or read leaves its examples without lines.
+    the corpus folder. The lines are those the edits counted: a text file's own, a JSONL
+    record's text field's, an HTML page's extracted text's (extracted again, as the run did).
+    A file that cannot be found or read leaves its examples without lines.
     """
     text_field = (tally.manifest.get("configuration") or {}).get("text_field") or "text"
     by_file: dict[str, list[Example]] = {}
     for example in tally.examples.examples():
-        if example.file and example.line and not _extracted_from_markup(example.file):
+        if example.file and example.line:
             by_file.setdefault(example.file, []).append(example)
     for name, examples in sorted(by_file.items()):
         found = _find_source(name, corpus)
-        if found is None:
-            continue
         wanted = {example.record for example in examples if example.record is not None}
+        if found is None or (not wanted and _suffix(name) not in LINE_SUFFIXES):
+            continue
         try:
             texts = (_record_texts(found, wanted, text_field) if wanted
-                     else {None: _decoded(found)})
+                     else {None: _file_text(found)})
         except (OSError, DecodeError, EOFError, ValueError):
             continue
         for example in examples:
@@ -393,10 +396,9 @@ def _context(lines: list[str], line: int) -> list[tuple[int, str]]:
     return [(n, lines[n - 1]) for n in [*reversed(before), line, *after]]
 
 
-def _extracted_from_markup(name: str) -> bool:
-    """HTML pages: their edit lines are lines of the extracted text, not of the page."""
-    inner = name.rpartition("!/")[2].lower().removesuffix(".gz")
-    return inner.endswith(MARKUP_SUFFIXES)
+def _suffix(name: str) -> str:
+    """The suffix that decided how a file was read: ``a.html.gz`` and ``x.zip!/b.htm`` are HTML."""
+    return Path(name.rpartition("!/")[2].lower().removesuffix(".gz")).suffix
 
 
 def _find_source(name: str, corpus: Path) -> str | None:
@@ -413,8 +415,13 @@ def _source_bytes(name: str) -> bytes:
     return gzip.decompress(raw) if name.endswith(".gz") else raw
 
 
-def _decoded(name: str) -> str:
-    return decode_bytes(_source_bytes(name)).text
+def _file_text(name: str) -> str:
+    text = decode_bytes(_source_bytes(name)).text
+    if _suffix(name) not in HTML_SUFFIXES:
+        return text
+    from curate.io.html import extract_article  # trafilatura is slow to import: only for pages
+
+    return extract_article(text).text
 
 
 def _record_texts(name: str, wanted: set[int], text_field: str) -> dict[int | None, str]:
