@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 import re
 import shutil
@@ -14,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from curate.cli import main
+from curate.report import page as page_module
+from curate.report import tally as tally_module
 from curate.report.page import render_page
 from curate.report.tally import BoundedTable, Example, ExampleSample, tally_corpus
 from tests.fixtures import REPO, seed_path
@@ -246,6 +249,11 @@ def test_a_sample_keeps_a_few_distinct_examples_and_is_drawn_the_same_each_time(
 
     first = draw()
     assert len(first) == len(set(first)) == 3 and first == draw()
+
+
+def test_the_examples_in_the_docstrings_hold():
+    for module in (tally_module, page_module):
+        assert doctest.testmod(module).failed == 0
 
 
 def test_report_command_writes_the_page_and_run_says_how_to_get_it(seed_corpus, tmp_path):
