@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from curate.check import check_command
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus" / "documents.jsonl"
 # Seed 001's headline, as scraped: glued pinyin after traditional characters.
 HEADLINE = "補(bǔ)位英偉達(dá)!國產(chǎn)AI芯片的破繭之戰(zhàn)"
