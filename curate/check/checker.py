@@ -82,7 +82,7 @@ class Checker:
         try:
             found = list(check(file))
         except FileUnreadable as exc:
-            found = [Finding(file.display, 1, 1, "C107", str(exc))]
+            found = [Finding(file.display, exc.line, 1, "C107", str(exc))]
         found += self.duplicates.near()
         return sorted(found, key=lambda f: (f.line, f.column, f.code))
 

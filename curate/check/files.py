@@ -33,7 +33,14 @@ _SKIP_CHUNK = 2**20
 
 
 class FileUnreadable(OSError):
-    """A checked file that cannot be read; the message says why."""
+    """A checked file that cannot be read (on from ``line``); the message says why."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 @dataclass(frozen=True)
@@ -137,4 +144,4 @@ def read_lines(file: CheckedFile) -> Iterator[tuple[int, bytes | None]]:
                     raw = stream.readline(_SKIP_CHUNK)
                 yield number, None
         except (OSError, EOFError, zlib.error) as exc:
-            raise FileUnreadable(f"line {number + 1}: cannot read on: {exc}") from None
+            raise FileUnreadable(f"cannot read on: {exc}", number + 1) from None
