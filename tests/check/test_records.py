@@ -4,10 +4,12 @@ records and files beside good ones, `.gz` and `.json` inputs."""
 import gzip
 import json
 import os
+import re
 import shutil
 import threading
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from curate.check import check_command
@@ -70,10 +72,7 @@ def test_rejects_share_ids_and_hold_junk_without_findings(in_tmp):
 
 
 def test_the_hook_checks_documents_and_not_rejects():
-    import yaml
-
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    import re
 
     def hooked(name: str) -> bool:
         return bool(re.search(hook["files"], name)) and not re.search(hook["exclude"], name)
