@@ -185,7 +185,8 @@ class Rules:
         self.root = Path(root) if root is not None else DEFAULT_RULES_DIR
         if not self.root.is_dir():
             hint = ("give --rules FOLDER" if root is not None else
-                    "reinstall curate (pip install curate), whose wheel holds the rules")
+                    "curate is installed without its rules: reinstall it from its wheel or "
+                    "repository (pip install PATH), or give --rules FOLDER")
             raise RuleError(f"{self.root}: rules directory not found; {hint}")
         self._cache: dict[str, Any] = {}
 

@@ -31,6 +31,9 @@ from curate.check.text import TextChecker
 from curate.io.decode import DecodeError, decode_bytes
 from curate.rules import Rules
 
+# Findings kept for one file: a file of junk lines stops there instead of filling memory.
+MAX_FINDINGS_PER_FILE = 10_000
+
 
 class TextLines:
     """``(line, column)`` of offsets in a raw text file's decoded text."""
@@ -79,10 +82,17 @@ class Checker:
 
     def check_file(self, file: CheckedFile) -> list[Finding]:
         check = self._check_jsonl if file.is_jsonl else self._check_raw
+        found: list[Finding] = []
         try:
-            found = list(check(file))
+            for finding in check(file):
+                found.append(finding)
+                if len(found) == MAX_FINDINGS_PER_FILE:
+                    found.append(Finding(file.display, finding.line, 1, "C107",
+                                         f"{MAX_FINDINGS_PER_FILE:,} findings: the rest of "
+                                         "the file is not checked; is it a corpus file?"))
+                    break
         except FileUnreadable as exc:
-            found = [Finding(file.display, exc.line, 1, "C107", str(exc))]
+            found.append(Finding(file.display, exc.line, 1, "C107", str(exc)))
         found += self.duplicates.near()
         return sorted(found, key=lambda f: (f.line, f.column, f.code))
 

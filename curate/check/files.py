@@ -104,16 +104,15 @@ def _walked(name: str) -> bool:
 
 def open_checked(file: CheckedFile) -> BinaryIO:
     """The file's bytes as a stream, decompressed when gzipped; only regular files."""
+    if not file.path.is_file():
+        raise FileUnreadable("not a regular file (a FIFO, socket or device, which may never "
+                             "end); check a file")
     try:
-        if not file.path.is_file():
-            raise FileUnreadable("not a regular file (a FIFO, socket or device, which may "
-                                 "never end); check a file")
-        stream: BinaryIO = file.path.open("rb")
-    except FileUnreadable:
-        raise
+        if file.compressed:
+            return gzip.open(file.path, "rb")  # type: ignore[return-value]
+        return file.path.open("rb")
     except OSError as exc:
         raise FileUnreadable(f"cannot read the file: {exc.strerror or exc}") from None
-    return gzip.GzipFile(fileobj=stream, mode="rb") if file.compressed else stream  # type: ignore[return-value]
 
 
 def read_text_bytes(file: CheckedFile) -> bytes:

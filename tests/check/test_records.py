@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from curate.check import check_command
+from curate.check.checker import MAX_FINDINGS_PER_FILE
 from curate.check.files import MAX_RECORD_BYTES
 from tests.fixtures import REPO
 
@@ -87,19 +88,24 @@ def test_a_fifo_is_reported_without_being_read(in_tmp):
     os.mkfifo(fifo)
     # A writer that never comes: reading the FIFO would wait for ever.
     outcome: list = []
-    worker = threading.Thread(target=lambda: outcome.append(check(fifo)), daemon=True)
+    good = CORPUS / "documents.jsonl"
+    worker = threading.Thread(target=lambda: outcome.append(check(fifo, good)), daemon=True)
     worker.start()
     worker.join(60)
     assert outcome, "curate check waited on a FIFO"
-    assert outcome[0].stdout.splitlines()[0] == (
+    assert outcome[0].stdout.splitlines() == [
         f"{fifo}:1:1: C107 not a regular file (a FIFO, socket or device, which may never end); "
-        "check a file")
+        "check a file",
+        "Found 1 finding in 1 of 2 files (C107 ×1)."]
 
 
 def test_dev_zero_is_reported_without_being_read():
-    result = check("/dev/zero")
+    result = check("/dev/zero", CORPUS / "documents.jsonl")
     assert result.exit_code == 1
-    assert result.stdout.startswith("/dev/zero:1:1: C107 not a regular file")
+    assert result.stdout.splitlines() == [
+        "/dev/zero:1:1: C107 not a regular file (a FIFO, socket or device, which may never "
+        "end); check a file",
+        "Found 1 finding in 1 of 2 files (C107 ×1)."]
 
 
 def test_a_line_longer_than_any_record_is_skipped_and_the_next_one_checked(in_tmp):
@@ -112,6 +118,16 @@ def test_a_line_longer_than_any_record_is_skipped_and_the_next_one_checked(in_tm
         f"{corpus}:1:1: C101 a line longer than 32 MiB: no corpus record is that long; not read",
         "Found 1 finding in 1 of 1 file (C101 ×1).",
     ]
+
+
+def test_a_file_of_junk_lines_is_checked_up_to_a_bound_of_findings(in_tmp):
+    junk = in_tmp / "documents.jsonl"
+    junk.write_text(GOOD_LINES[0] + "x\n" * (MAX_FINDINGS_PER_FILE + 5), encoding="utf-8")
+    lines = check(junk, "-q").stdout.splitlines()
+    assert len(lines) == MAX_FINDINGS_PER_FILE + 1
+    assert lines[0] == f"{junk}:2:1: C101 invalid JSON: Expecting value"
+    assert lines[-1] == (f"{junk}:{MAX_FINDINGS_PER_FILE + 1}:1: C107 10,000 findings: the rest "
+                         "of the file is not checked; is it a corpus file?")
 
 
 def test_metadata_as_a_list_is_a_type_finding_and_fix_goes_on(in_tmp):
