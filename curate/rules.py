@@ -32,7 +32,18 @@ from typing import Any
 import regex
 import yaml
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# Where the rules are: installed as the package data of curate.rule_files (a wheel), or
+# rules/ at the top of a checkout (an editable install, or running from the repository).
+INSTALLED_RULES_DIR = Path(__file__).resolve().parent / "rule_files"
+CHECKOUT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+def default_rules_dir() -> Path:
+    """The rules shipped with curate: the installed package data, else the checkout's."""
+    return INSTALLED_RULES_DIR if INSTALLED_RULES_DIR.is_dir() else CHECKOUT_RULES_DIR
+
+
+DEFAULT_RULES_DIR = default_rules_dir()
 # Seconds one match of a rule pattern may take. Paragraphs are at most
 # curate.io.readers.MAX_LINE_CHARS long and a linear scan of one takes milliseconds; a
 # pattern that runs this long is backtracking catastrophically.
@@ -173,7 +184,10 @@ class Rules:
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root) if root is not None else DEFAULT_RULES_DIR
         if not self.root.is_dir():
-            raise RuleError(f"{self.root}: rules directory not found")
+            hint = ("give --rules FOLDER" if root is not None else
+                    "curate is installed without its rules: reinstall it from its wheel or "
+                    "repository (pip install PATH), or give --rules FOLDER")
+            raise RuleError(f"{self.root}: rules directory not found; {hint}")
         self._cache: dict[str, Any] = {}
 
     def path(self, name: str) -> Path:
