@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from curate.check.records import DOCUMENT_SCHEMA, REJECT_SCHEMA, Schema
+from curate.corpus import REJECTS
 from curate.io.readers import JSONL_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES
-from curate.run import REJECTS
 
 GZIP_SUFFIX = ".gz"
 # Suffixes a folder walk picks up (not .json: a corpus folder's manifest.json is no JSONL).
