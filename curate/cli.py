@@ -80,7 +80,8 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
             f"{result.total('kept')} kept, {result.total('rejected')} rejected, "
             f"{result.total('already_in_corpus')} already in corpus, "
             f"{result.spans_removed} spans removed -> {outdir} "
-            f"({result.corpus_documents} documents)"
+            f"({result.corpus_documents} documents"
+            f"{'' if result.corpus_changed else '; nothing new, the folder is unchanged'})"
         )
     if result.partial:
         sys.exit(1)

@@ -30,6 +30,7 @@ from typing import Any
 from curate.corpus import (
     DOCUMENTS,
     INDEX,
+    MANIFEST,
     CorpusLock,
     CorpusTexts,
     CorpusWriter,
@@ -45,7 +46,13 @@ from curate.io.readers import (
     read_documents,
     rejected_input,
 )
-from curate.manifest import FileStats, RunResult, added_timestamp, build_manifest
+from curate.manifest import (
+    FileStats,
+    RunResult,
+    added_timestamp,
+    build_manifest,
+    earlier_runs,
+)
 from curate.pipeline import Context, Pipeline
 from curate.rules import RuleError, Rules, RuleTimeout
 
@@ -74,6 +81,7 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
         if fresh:
             clear_corpus(outdir)
         finish_interrupted_run(outdir)
+        earlier = earlier_runs(outdir / MANIFEST)
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts) if dedup.get("near", True)
@@ -91,10 +99,14 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
                         near.passages.commit()
                         near.documents.release_pages()
                 result.corpus_documents = writer.corpus_documents
-                manifest = build_manifest(result, inputs, pipeline.names, config,
-                                          config_source, rules, source, text_field, added,
-                                          near is not None)
-                writer.commit(manifest, near, indexed)
+                result.corpus_changed = writer.changes_corpus
+                if result.corpus_changed:
+                    manifest = build_manifest(result, inputs, pipeline.names, config,
+                                              config_source, rules, source, text_field, added,
+                                              near is not None, earlier)
+                    writer.commit(manifest, near, indexed)
+                elif near is not None:
+                    near.commit()  # earlier runs' documents it indexed only now, if any
             finally:
                 writer.discard()
         finally:
