@@ -42,6 +42,7 @@ from curate.document import Document, Edit, Paragraph
 from curate.io.readers import (
     InputFile,
     ReadOptions,
+    TextFieldError,
     iter_input_files,
     read_documents,
     rejected_input,
@@ -140,8 +141,8 @@ def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:
             document = next(documents)
         except StopIteration:
             return
-        except MemoryError:
-            raise
+        except (MemoryError, TextFieldError):
+            raise  # a wrong --text-field is a usage error: every record would be rejected
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             yield rejected_input(item, f"reading stopped: {_describe(exc)}; the rest of the "
                                        "file is not read", options)

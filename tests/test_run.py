@@ -228,3 +228,32 @@ def test_a_manifest_written_before_the_history_stands_for_one_run(tmp_path):
     runs = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["runs"]
     assert [run["inputs"][0]["path"] for run in runs] == [str(REPO / "seeds"), str(dump)]
     assert runs[0]["counts"]["kept"] == 7 and runs[0]["inputs"][0]["sha256"] is None
+
+
+def test_a_wrong_text_field_stops_the_run_at_once_naming_the_fields_found(tmp_path):
+    dump = tmp_path / "crawl.jsonl"
+    seed = (REPO / "seeds" / "002_55e01951235b3562.txt").read_text(encoding="utf-8")
+    dump.write_text("".join(json.dumps({"content": seed, "url": f"https://example.cn/{n}",
+                                        "title": "国产芯片"}, ensure_ascii=False) + "\n"
+                            for n in range(120)), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", str(dump), "-o", str(out))
+    assert result.exit_code == 2
+    assert (f"{dump}:1-5: no string field 'text' in the first 5 records; their fields are "
+            "'content', 'url', 'title': name the text with --text-field (or [jsonl] "
+            "text_field)") in result.output
+    assert "warning" not in result.output
+    assert not (out / "documents.jsonl").exists()
+    assert run_cli("run", str(dump), "-o", str(out), "--text-field", "content").exit_code == 0
+
+
+def test_a_record_or_two_without_the_text_field_are_rejected_and_the_run_goes_on(tmp_path):
+    dump = tmp_path / "crawl.jsonl"
+    rows = [{"text": "国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高。"},
+            {"body": "无正文"}]
+    dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    result = run_cli("run", str(dump), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{dump}:2: no string field 'text' (set it with --text-field); sent to rejects" \
+        in result.output
