@@ -24,6 +24,7 @@ from typing import Any
 from curate import __version__
 from curate.dedup.stage import NEAR_STEP
 from curate.document import Document
+from curate.io.readers import STDIN, STDIN_NAME
 from curate.rules import Rules
 
 
@@ -37,6 +38,14 @@ class FileStats:
     kept: int = 0
     rejected: int = 0
     already_in_corpus: int = 0  # kept by an earlier run into the same corpus
+    # WARC records that are neither pages nor text (requests, warcinfo, images), by kind
+    skipped_records: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        entry = dict(vars(self))
+        if not self.skipped_records:
+            del entry["skipped_records"]
+        return entry
 
 
 @dataclass
@@ -92,6 +101,7 @@ def build_manifest(result: RunResult, inputs: list[str], steps: list[str], confi
         "already_in_corpus": result.total("already_in_corpus"),
         "spans_removed": result.spans_removed,
         "corpus_documents": result.corpus_documents,
+        "skipped_records": sum(sum(f.skipped_records.values()) for f in result.files),
     }
     given = input_digests(inputs, result.files)
     this_run = {"created": added, "curate": __version__, "rules": rules.digest,
@@ -113,7 +123,7 @@ def build_manifest(result: RunResult, inputs: list[str], steps: list[str], confi
         "steps": {name: {"edits": result.edits.get(name, 0),
                          "dropped": result.dropped.get(name, 0)} for name in step_names},
         "rules_fired": dict(sorted(result.rules.items())),
-        "files": [vars(stats) for stats in result.files],
+        "files": [stats.to_json() for stats in result.files],
         "problems": list(result.messages),
         "runs": [*(earlier or []), this_run],
     }
@@ -125,7 +135,7 @@ def input_digests(inputs: list[str], files: list[FileStats]) -> list[dict[str, A
     described = []
     for given in inputs:
         under = [stats for stats in files if _is_under(stats.path, given)]
-        if len(under) == 1 and under[0].path == given:
+        if len(under) == 1 and (under[0].path == given or given == STDIN):
             digest = under[0].sha256
         else:
             listing = "".join(f"{stats.path}\t{stats.sha256 or ''}\n" for stats in under)
@@ -135,7 +145,7 @@ def input_digests(inputs: list[str], files: list[FileStats]) -> list[dict[str, A
 
 
 def _is_under(path: str, given: str) -> bool:
-    if path == given:
+    if path == given or (given == STDIN and path.startswith(STDIN_NAME)):
         return True
     return path.startswith((given.rstrip(os.sep) + os.sep, f"{given}!"))
 

@@ -21,6 +21,7 @@ stage is `curate.dedup.stage`; what it counts and records is `curate.manifest`.
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -40,12 +41,14 @@ from curate.corpus import (
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.io.readers import (
+    STDIN,
     InputFile,
     ReadOptions,
     TextFieldError,
     iter_input_files,
     read_documents,
     rejected_input,
+    stdin_input,
 )
 from curate.manifest import (
     FileStats,
@@ -122,7 +125,7 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
 def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
              result: RunResult) -> Iterator[tuple[FileStats, Document]]:
     """Every document the pipeline makes of the inputs, with the stats of its file."""
-    for item in iter_input_files(inputs):
+    for item in _input_files(inputs):
         stats = _file_stats(item)
         result.files.append(stats)
         for document in _read_guarded(item, options):
@@ -131,6 +134,16 @@ def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
             for output in _clean_guarded(pipeline, document, result):
                 stats.parts += 1
                 yield stats, output
+        stats.skipped_records = options.skipped_records.pop(item.display, {})
+
+
+def _input_files(inputs: list[str]) -> Iterator[InputFile]:
+    """The input files, with ``-`` read from standard input."""
+    for given in inputs:
+        if given == STDIN:
+            yield stdin_input(sys.stdin.buffer.read())
+        else:
+            yield from iter_input_files([given])
 
 
 def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:
@@ -212,6 +225,8 @@ def _batches(items: Iterable[tuple[FileStats, Document]],
 
 def _default_source(inputs: list[str]) -> str:
     """The dump's name: the first input's base name (``seeds`` for ``curate run seeds``)."""
+    if inputs and inputs[0] == STDIN:
+        return "stdin"
     first = Path(inputs[0]) if inputs else Path("input")
     return first.name or first.resolve().name
 

@@ -1,5 +1,6 @@
 """`curate run` on the seeds: the documents, the rejects and the manifest, end to end."""
 
+import gzip
 import hashlib
 import json
 import re
@@ -257,3 +258,28 @@ def test_a_record_or_two_without_the_text_field_are_rejected_and_the_run_goes_on
     assert result.exit_code == 1
     assert f"{dump}:2: no string field 'text' (set it with --text-field); sent to rejects" \
         in result.output
+
+
+def test_a_dash_reads_standard_input_whatever_it_holds(tmp_path):
+    seed = REPO / "seeds" / "002_55e01951235b3562.txt"
+    text = run_cli_input(["run", "-", "-o", str(tmp_path / "text")], seed.read_bytes())
+    assert text.exit_code == 0, text.output
+    (doc,) = read_jsonl(tmp_path / "text" / "documents.jsonl")
+    assert doc["provenance"]["file"] == "<stdin>" and doc["source"] == "stdin"
+    assert doc["provenance"]["sha256"] == hashlib.sha256(seed.read_bytes()).hexdigest()
+    line = json.dumps({"content": seed.read_text(encoding="utf-8")}, ensure_ascii=False)
+    dump = gzip.compress((line + "\n").encode("utf-8"))
+    jsonl = run_cli_input(["run", "-", "-o", str(tmp_path / "jsonl"), "--text-field",
+                           "content"], dump)
+    assert jsonl.exit_code == 0, jsonl.output
+    (record,) = read_jsonl(tmp_path / "jsonl" / "documents.jsonl")
+    assert record["provenance"]["file"] == "<stdin>.jsonl.gz"
+    assert record["text"] == doc["text"]
+    manifest = json.loads((tmp_path / "jsonl" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"] == [{"path": "-", "files": 1,
+                                   "sha256": hashlib.sha256(dump).hexdigest()}]
+
+
+def run_cli_input(args: list[str], data: bytes):
+    return CliRunner().invoke(main, args, input=data, env={"SOURCE_DATE_EPOCH": "1767225600"},
+                              catch_exceptions=False)

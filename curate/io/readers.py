@@ -1,5 +1,6 @@
 """Read input files into documents: plain text, Markdown, HTML and JSONL, optionally gzipped,
-on their own or in zip and tar archives (`curate.io.archives`).
+on their own or in zip and tar archives (`curate.io.archives`), and WARC and WET files
+(`curate.io.warc`).
 
 Every input becomes documents, and what cannot be read becomes a rejected document with
 a message naming the file (and line) and what went wrong, so a bad file never stops a run
@@ -117,6 +118,8 @@ class ReadOptions:
     source: str
     text_field: str = "text"
     messages: list[str] = field(default_factory=list)  # problems met while reading
+    # Records of WARC files that are not pages or text, by file and kind (`curate.io.warc`).
+    skipped_records: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,33 @@ class InputFile:
 
     def open_raw(self) -> IO[bytes]:
         return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+
+
+STDIN = "-"
+# How standard input is named in provenance and messages: not a file name, so nothing reads
+# it back from disk; the suffix says how its content was recognised.
+STDIN_NAME = "<stdin>"
+
+
+def stdin_input(data: bytes) -> InputFile:
+    """Standard input as an input file, its kind told from its first bytes: a WARC file,
+    JSONL (a line opening with ``{``), gzipped either, or else text or HTML."""
+    head = data[:2]
+    suffix = ""
+    if head == b"\x1f\x8b":
+        suffix = ".gz"
+        try:
+            head = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16).decompress(data[:65536], 64)
+        except zlib.error:
+            head = b""
+    else:
+        head = data[:64]
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"WARC/"):
+        suffix = ".warc" + suffix
+    elif start.startswith(b"{"):
+        suffix = ".jsonl" + suffix
+    return InputFile(Path(STDIN_NAME + suffix), STDIN_NAME + suffix, data=data)
 
 
 def iter_input_files(inputs: list[str]) -> Iterator[InputFile]:
@@ -175,6 +205,11 @@ def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     name = item.name.lower()
     compressed = name.endswith(".gz")
     suffix = Path(name.removesuffix(".gz")).suffix
+    from curate.io.warc import is_warc, read_warc  # imports this module
+
+    if is_warc(name):
+        yield from read_warc(item, options)
+        return
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(item, compressed, options)
         return
