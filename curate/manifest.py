@@ -87,9 +87,11 @@ def count_document(result: RunResult, doc: Document) -> None:
 
 def build_manifest(result: RunResult, inputs: list[str], steps: list[str], config: dict,
                    config_source: str | None, rules: Rules, source: str, text_field: str,
-                   added: str, near: bool, earlier: list[dict[str, Any]] | None = None
-                   ) -> dict[str, Any]:
-    """The manifest of a run; ``earlier`` is the history of the runs before it."""
+                   added: str, near: bool, earlier: list[dict[str, Any]] | None = None,
+                   working_folder: str | None = None) -> dict[str, Any]:
+    """The manifest of a run; ``earlier`` is the history of the runs before it, and
+    ``working_folder`` the folder the inputs' paths are relative to, from the corpus folder
+    (``..`` for ``curate run seeds -o corpus``)."""
     kept, rejected = result.total("kept"), result.total("rejected")
     step_names = ["read", *steps, *([NEAR_STEP] if near else [])]
     counts = {
@@ -105,13 +107,14 @@ def build_manifest(result: RunResult, inputs: list[str], steps: list[str], confi
     }
     given = input_digests(inputs, result.files)
     this_run = {"created": added, "curate": __version__, "rules": rules.digest,
-                "source": source, "inputs": given, "configuration": config_source,
-                "counts": counts}
+                "source": source, "inputs": given, "working_folder": working_folder,
+                "configuration": config_source, "counts": counts}
     return {
         "curate": __version__,
         "created": added,
         "source": source,
         "inputs": given,
+        "working_folder": working_folder,
         "rules": {"digest": rules.digest},
         "configuration": {"file": config_source, "steps": step_names[1:],
                           "text_field": text_field, "settings": config},

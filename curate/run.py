@@ -107,7 +107,8 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
                 if result.corpus_changed:
                     manifest = build_manifest(result, inputs, pipeline.names, config,
                                               config_source, rules, source, text_field, added,
-                                              near is not None, earlier)
+                                              near is not None, earlier,
+                                              _working_folder(outdir))
                     writer.commit(manifest, near, indexed)
                 elif near is not None:
                     near.commit()  # earlier runs' documents it indexed only now, if any
@@ -221,6 +222,13 @@ def _batches(items: Iterable[tuple[FileStats, Document]],
             batch = []
     if batch:
         yield batch
+
+
+def _working_folder(outdir: Path) -> str:
+    """Where the inputs' relative paths start, as a path from the corpus folder: recorded
+    so that `curate explain` finds the sources from anywhere, without naming this machine's
+    folders."""
+    return Path(os.path.relpath(Path.cwd(), outdir.resolve())).as_posix()
 
 
 def _default_source(inputs: list[str]) -> str:

@@ -16,6 +16,7 @@ it is. A file that breaks off keeps the records before the break, and the break 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections import Counter
 from collections.abc import Iterator
 
@@ -121,3 +122,18 @@ def _record_document(item: InputFile, sha256: str, number: int, record, kind: st
         if value:
             document.metadata[key] = value
     return document
+
+
+def record_text(raw: bytes, number: int) -> str:
+    """The text the reader makes of record ``number`` of a WARC file's bytes: a page's
+    extracted main text, or a conversion's text (for `curate explain`)."""
+    from curate.io.html import extract_article
+
+    for position, record in enumerate(ArchiveIterator(io.BytesIO(raw)), start=1):
+        if position == number:
+            kind = _kind(record)
+            if kind is None:
+                raise ValueError(f"record {number} is neither a page nor text")
+            text = decode_bytes(record.content_stream().read()).text
+            return extract_article(text).text if kind == "page" else text
+    raise ValueError(f"no record {number}")
