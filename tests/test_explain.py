@@ -94,14 +94,18 @@ def test_a_line_no_edit_names_finds_the_nearest_article(in_repo):
                                "file; the nearest is part 2 (lines 153-189)")
 
 
-def test_explain_finds_the_sources_when_run_from_another_folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "seeds").mkdir()
-    seed = REPO / "seeds" / "001_7bb677d60489d672.txt"
-    (tmp_path / "seeds" / seed.name).write_bytes(seed.read_bytes())
+def corpus_of_one_seed(folder: Path, monkeypatch, name: str) -> dict:
+    """``curate run seeds -o corpus`` in ``folder`` on a copy of one seed; its record."""
+    monkeypatch.chdir(folder)
+    (folder / "seeds").mkdir()
+    (folder / "seeds" / name).write_bytes((REPO / "seeds" / name).read_bytes())
     assert CliRunner().invoke(main, ["run", "seeds", "-o", "corpus", "-q"]).exit_code == 0
+    return json.loads((folder / "corpus" / "documents.jsonl").read_text(encoding="utf-8"))
+
+
+def test_explain_finds_the_sources_when_run_from_another_folder(tmp_path, monkeypatch):
+    record = corpus_of_one_seed(tmp_path, monkeypatch, "001_7bb677d60489d672.txt")
     monkeypatch.chdir(tmp_path.parent)
-    record = json.loads((tmp_path / "corpus" / "documents.jsonl").read_text(encoding="utf-8"))
     (journey,) = explain_json(record["id"], "--corpus", str(tmp_path / "corpus"))
     assert journey["before"].startswith("美國政府層層加碼的AI芯片出口管制")
     assert journey["before_problem"] is None
@@ -142,15 +146,10 @@ def test_piped_output_is_not_cut_to_eighty_columns(in_repo):
 
 
 def test_a_record_naming_a_file_outside_the_inputs_is_not_read(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "seeds").mkdir()
-    seed = REPO / "seeds" / "003_bbbba7b6c5aab7f9.txt"
-    (tmp_path / "seeds" / seed.name).write_bytes(seed.read_bytes())
-    assert CliRunner().invoke(main, ["run", "seeds", "-o", "corpus", "-q"]).exit_code == 0
+    record = corpus_of_one_seed(tmp_path, monkeypatch, "003_bbbba7b6c5aab7f9.txt")
     secret = tmp_path / "secret.txt"
     secret.write_text("不应显示的内容\n" * 3, encoding="utf-8")
     documents = tmp_path / "corpus" / "documents.jsonl"
-    record = json.loads(documents.read_text(encoding="utf-8"))
     record["provenance"]["file"] = str(secret)
     record["provenance"]["lines"] = [1, 3]
     documents.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
