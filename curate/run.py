@@ -41,15 +41,14 @@ from curate.corpus import (
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.io.readers import (
-    STDIN,
     InputFile,
     ReadOptions,
-    TextFieldError,
     iter_input_files,
     read_documents,
     rejected_input,
-    stdin_input,
 )
+from curate.io.stdin import STDIN, stdin_input
+from curate.io.text_field import TextFieldError
 from curate.manifest import (
     FileStats,
     RunResult,
