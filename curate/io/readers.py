@@ -1,5 +1,6 @@
 """Read input files into documents: plain text, Markdown, HTML and JSONL, optionally gzipped,
-on their own or in zip and tar archives (`curate.io.archives`).
+on their own or in zip and tar archives (`curate.io.archives`), and WARC and WET files
+(`curate.io.warc`).
 
 Every input becomes documents, and what cannot be read becomes a rejected document with
 a message naming the file (and line) and what went wrong, so a bad file never stops a run
@@ -40,6 +41,7 @@ from typing import IO, Any
 from curate.document import Document, Edit, Paragraph, Provenance
 from curate.io.archives import SEPARATOR, archive_members, is_archive
 from curate.io.decode import DecodeError, LineDecoder, decode_bytes, decode_lines, shown
+from curate.io.text_field import TextFieldProbe
 from curate.markup import parse_plain, parse_text
 
 STEP = "read"
@@ -66,13 +68,13 @@ _CHUNK_BYTES = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # After json.loads, a surrogate left in a string is unpaired: pairs became one character.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 @dataclass
 class ReadOptions:
     source: str
     text_field: str = "text"
     messages: list[str] = field(default_factory=list)  # problems met while reading
+    # Records of WARC files that are not pages or text, by file and kind (`curate.io.warc`).
+    skipped_records: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,11 @@ def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     name = item.name.lower()
     compressed = name.endswith(".gz")
     suffix = Path(name.removesuffix(".gz")).suffix
+    from curate.io.warc import is_warc, read_warc  # imports this module
+
+    if is_warc(name):
+        yield from read_warc(item, options)
+        return
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(item, compressed, options)
         return
@@ -264,6 +271,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
         return
     decoder = LineDecoder(sample)
     bom = sample.startswith(codecs.BOM_UTF8)
+    probe = TextFieldProbe(item.display, options.text_field)
     number = 0
     try:
         with _open_binary(item, compressed) as stream:
@@ -279,7 +287,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
                     yield _rejected(provenance, options, item, number, str(exc), shown(line))
                     continue
                 provenance.encoding = "utf-8-sig" if bom and encoding == "utf-8" else encoding
-                yield _jsonl_document(item, provenance, text, options)
+                yield _jsonl_document(item, provenance, text, options, probe)
     except (OSError, EOFError, zlib.error) as exc:
         what = "cannot decompress gzip data" if compressed else "cannot read the file"
         if number == 0:
@@ -291,6 +299,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
     if number == 0:
         yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
                           rule="empty-input")
+    probe.finish()
 
 
 def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
@@ -302,11 +311,13 @@ def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
     except (OSError, EOFError, zlib.error, DecodeError) as exc:
         yield _unreadable(item, sha256, str(exc), options)
         return
+    probe = TextFieldProbe(item.display, options.text_field)
     for number, line in enumerate(decoded.text.split("\n"), start=1):
         if line.strip():
             provenance = Provenance(file=item.display, sha256=sha256, encoding=decoded.encoding,
                                     record=number)
-            yield _jsonl_document(item, provenance, line, options)
+            yield _jsonl_document(item, provenance, line, options, probe)
+    probe.finish()
 
 
 def _hash_and_sample(item: InputFile, compressed: bool) -> tuple[str, bytes]:
@@ -357,7 +368,7 @@ def _numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 
 
 def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
-                    options: ReadOptions) -> Document:
+                    options: ReadOptions, probe: TextFieldProbe | None = None) -> Document:
     """The document of one JSONL record, or the record rejected with the reason."""
     number = provenance.record
     try:
@@ -368,6 +379,8 @@ def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
     except ValueError as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         return _rejected(provenance, options, item, number, f"invalid JSON: {message}", line)
+    if isinstance(record, dict) and probe is not None:
+        probe.saw(record, number)
     text = record.get(options.text_field) if isinstance(record, dict) else None
     if not isinstance(text, str):
         problem = f"no string field {options.text_field!r} (set it with --text-field)"
