@@ -39,6 +39,7 @@ from curate.clean.unspin import (
     ALL_TEXT,
     CONTEXT_FILE,
     HELD_OUT_STORIES,
+    NEIGHBOUR_CAP,
     ORIGINAL_PRESENT_ODDS,
     RESTORE_AT,
     RESTORE_FILE,
@@ -176,23 +177,50 @@ def odds_range(model: NeighbourModel, original: str, spun: str) -> tuple[float, 
         chars.add("\0")  # stands for every character neither word was seen with
         ratios = [model.side_odds(original, spun, side, char) for char in chars]
         low, high = low * min(ratios), high * max(ratios)
-    return low, high
+    return max(low, 1.0 / NEIGHBOUR_CAP), min(high, NEIGHBOUR_CAP)
 
 
 def prior_scores(pairs: list[Pair], counts: NewsCounts) -> dict[str, list[Candidate]]:
-    """ln prior odds of each original of each spun form (of two or more characters)."""
+    """ln prior odds of each original of each spun form (of two or more characters).
+
+    Spinners that apply their dictionary pair after pair swap a swapped word again
+    (``重要`` -> ``主要`` -> ``次要``), so an original two swaps away is a candidate too, with the
+    chance of both swaps.
+    """
     swaps = Counter(pair.original for pair in pairs)
+    into: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        into[pair.spun].append(pair)
     candidates: dict[str, list[Candidate]] = defaultdict(list)
     for pair in pairs:
-        if len(pair.spun) < 2 or counts.words[pair.original] == 0:
+        if len(pair.spun) < 2:
             continue
-        swapped = counts.words[pair.original] * SPIN_RATE / swaps[pair.original]
         survived = 1.0 - SPIN_RATE if pair.spun in swaps else 1.0
         kept = (counts.words[pair.spun] + SPUN_FORM_PSEUDOCOUNT) * survived
-        candidates[pair.spun].append(
-            Candidate(pair.original, math.log(swapped / kept), pair.source)
-        )
-    return candidates
+        if counts.words[pair.original]:
+            swapped = counts.words[pair.original] * SPIN_RATE / swaps[pair.original]
+            candidates[pair.spun].append(
+                Candidate(pair.original, math.log(swapped / kept), pair.source)
+            )
+        direct = {p.original for p in into[pair.spun]}
+        for first in into[pair.original]:
+            if first.original in direct or first.original == pair.spun:
+                continue
+            if counts.words[first.original]:
+                twice = (counts.words[first.original] * SPIN_RATE / swaps[first.original]
+                         * SPIN_RATE / swaps[pair.original])
+                candidates[pair.spun].append(Candidate(
+                    first.original, math.log(twice / kept), f"{first.source}>{pair.original}"
+                ))
+    return {spun: _best_per_original(options) for spun, options in candidates.items()}
+
+
+def _best_per_original(options: list[Candidate]) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for candidate in options:
+        if candidate.original not in best or candidate.score > best[candidate.original].score:
+            best[candidate.original] = candidate
+    return list(best.values())
 
 
 def restorable(
@@ -260,11 +288,11 @@ def header(origins: dict[str, str], held_out: Path | None) -> list[str]:
 
 
 def restore_rows(kept: dict[str, list[Candidate]], counts: NewsCounts) -> list[str]:
-    rows = ["spun\toriginal\tscore\twhy"]
+    rows = ["spun\toriginal\tscore\tseen\twhy"]
     for spun in sorted(kept):
         for c in sorted(kept[spun], key=lambda c: -c.score):
             why = f"{c.source} {counts.words[c.original]}:{counts.words[spun]}"
-            rows.append(f"{spun}\t{c.original}\t{c.score:.2f}\t{why}")
+            rows.append(f"{spun}\t{c.original}\t{c.score:.2f}\t{counts.words[spun]}\t{why}")
     return rows
 
 
@@ -299,7 +327,7 @@ def main(data_dir: str, hold_out: str | None = None) -> None:
         " dictionary source, else 1)),",
         "# f = whole-word occurrences in segmented clean news (starting and ending on word",
         "# boundaries). why: the pair's source (wyc = the dictionary, seed004),",
-        "# then f(original):f(spun).",
+        "# then f(original):f(spun); wyc>主要: two swaps away, through 主要. seen = f(spun).",
         *top,
         *restore_rows(kept, counts),
     ])

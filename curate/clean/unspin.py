@@ -24,17 +24,23 @@ the form stays and is listed as a candidate with its alternatives. A second pass
 again with the neighbours the first pass put back, since the words around a spun form are
 often spun too.
 
-    >>> from curate.edits import apply_changes
+A word is put back only where the text around it is visibly spun: at least
+``MIN_TELLTALES`` other forms that clean news hardly ever uses stand within
+``TELLTALE_REACH`` characters (a spinner swaps every few words; an author's rare word stands
+alone). Measured by ``bench/spin_eval.py`` on spun text the statistics never saw.
+
     >>> from curate.rules import Rules
     >>> restorer, segmenter = SpinRestorer.from_rules(Rules()), WordSegmenter.load()
-    >>> text = "揭露材料显现,2019年至2020年"
-    >>> [(r.change.old, r.change.new, r.restored) for r in
-    ...  find_spin_restorations(text, restorer, segmenter)]
-    [('揭露材料', '公开资料', True), ('显现', '显示', True)]
+    >>> text = ("郑纬民教授在服贸会讲演中指出,想改动国产卡的生态,要做好10个中心根底软件,"
+    ...         "即并行体系、编程结构、通讯库、算子库、AI编译器、编程言语、调度器、内存办理")
+    >>> [(r.change.old, r.change.new) for r in find_spin_restorations(text, restorer, segmenter)
+    ...  if r.restored]
+    [('改动', '改变'), ('根底', '基础')]
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
@@ -52,9 +58,19 @@ ALL_TEXT = "*"  # the word of the context row counting every character of clean 
 NONE = "-"  # the neighbours of a word clean news never has
 
 # Chosen on the tuning half of the held-out spun news (bench/spin_eval.py).
-RESTORE_AT = 0.5  # confidence the best original needs to be put back
+RESTORE_AT = 0.98  # confidence the best original needs to be put back
+# Whether restore_spin changes text unless the configuration says (``[spin] restore``).
+RESTORE_BY_DEFAULT = True
 LIST_AT = 0.2  # below RESTORE_AT but at least this: the form is listed as a candidate
 ORIGINAL_PRESENT_ODDS = 0.1  # the original is in the document: the spinner likely left it
+# One character on each side is thin evidence: it may move the prior odds this much at most.
+NEIGHBOUR_CAP = 10.0
+# A form clean news hardly uses (seen at most TELLTALE_SEEN times as a whole word) is telltale
+# of spinning; a word is put back only with MIN_TELLTALES others within TELLTALE_REACH
+# characters before or after it.
+TELLTALE_SEEN = 5
+MIN_TELLTALES = 3
+TELLTALE_REACH = 60
 PASSES = 2
 # Every HELD_OUT_STORIES-th story of each clean-news file is left out of the statistics.
 HELD_OUT_STORIES = 5
@@ -147,8 +163,8 @@ class NeighbourModel:
     >>> model = NeighbourModel.of({"天然": ({}, {"气": 800, "|": 200}),
     ...                            "自然": ({}, {"界": 500, "|": 499, "气": 1})},
     ...                           {"气": 1000, "界": 1000, "|": 98000})
-    >>> round(model.odds("天然", "自然", "|", "气"))
-    777
+    >>> round(model.odds("天然", "自然", "|", "气"))  # 777, capped at NEIGHBOUR_CAP
+    10
     """
 
     words: Mapping[str, Neighbours]
@@ -186,9 +202,10 @@ class NeighbourModel:
             return 1.0
         left_share = self.shares.get(left, self.floor)
         right_share = self.shares.get(right, self.floor)
-        return (
+        odds = (
             fit.left.probability(left, left_share) * fit.right.probability(right, right_share)
         ) / (own.left.probability(left, left_share) * own.right.probability(right, right_share))
+        return min(NEIGHBOUR_CAP, max(1.0 / NEIGHBOUR_CAP, odds))
 
     @classmethod
     def from_rows(cls, rows: list[Row]) -> NeighbourModel:
@@ -250,12 +267,13 @@ class WordSegmenter:
 @dataclass(frozen=True)
 class Restoration:
     """A spun form found as a whole word, the original chosen for it with its confidence, the
-    other readings with theirs (``keep`` standing for the form itself), and whether the
-    confidence was enough to put the original back."""
+    other readings with theirs (``keep`` standing for the form itself), how many other
+    telltale spun forms its paragraph holds, and whether that was enough to put it back."""
 
     change: Change
     confidence: float
     alternatives: tuple[tuple[str, float], ...]
+    telltales: int
     restored: bool
 
 
@@ -267,17 +285,20 @@ class SpinRestorer:
     """Spun forms with the originals they can stand for, and the neighbour statistics.
 
     ``originals`` maps a spun form to ``(original, prior odds)`` pairs; the odds are the
-    exponent of the table's score, against 1 for keeping the form.
+    exponent of the table's score, against 1 for keeping the form. ``telltales``: the forms
+    clean news never uses as words.
     """
 
     originals: Mapping[str, tuple[tuple[str, float], ...]]
     neighbours: NeighbourModel
+    telltales: frozenset[str]
     matcher: FormMatcher = field(repr=False)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> SpinRestorer:
         """The restorer of ``rules/spin_restore.tsv`` and ``rules/spin_context.tsv``."""
         originals: dict[str, list[tuple[str, float]]] = {}
+        telltales = set()
         for row in rules.table(RESTORE_FILE):
             where = f"rules/{RESTORE_FILE}:{row.line}"
             spun, original = row["spun"], row["original"]
@@ -287,11 +308,16 @@ class SpinRestorer:
                 odds = math.exp(float(row["score"]))
             except ValueError:
                 raise RuleError(f"{where}: score {row['score']!r} is not a number") from None
+            if not row["seen"].isdigit():
+                raise RuleError(f"{where}: seen {row['seen']!r} is not a count")
+            if int(row["seen"]) <= TELLTALE_SEEN:
+                telltales.add(spun)
             originals.setdefault(spun, []).append((original, odds))
         neighbours = NeighbourModel.from_rows(rules.table(CONTEXT_FILE))
         return cls(
             {spun: tuple(options) for spun, options in originals.items()},
             neighbours,
+            frozenset(telltales),
             FormMatcher.of(originals),
         )
 
@@ -337,13 +363,18 @@ def find_spin_restorations(
     []
     """
     found = list(restorer.matcher.finditer_words(text, segmenter.boundaries(text)))
-    if repairs is not None:
-        owned = find_spin_repairs(text, repairs)
+    owned = find_spin_repairs(text, repairs) if repairs is not None else []
+    if owned:
+        covered = {i for o in owned for i in range(o.start, o.end)}
         found = [(start, spun) for start, spun in found
-                 if not any(start < o.end and o.start < start + len(spun) for o in owned)]
+                 if covered.isdisjoint(range(start, start + len(spun)))]
+    telltales = sorted([o.start for o in owned] +
+                       [start for start, spun in found if spun in restorer.telltales])
     candidates = {o for spun in {s for _, s in found} for o, _ in restorer.originals[spun]}
     present = {original for original in candidates if original in text}
     readings: list[list[tuple[str, float]]] = [[] for _ in found]
+    evidence = [_telltales_near(start, telltales) - (spun in restorer.telltales)
+                for start, spun in found]
     left_of: dict[int, str] = {}
     right_of: dict[int, str] = {}
     for _ in range(PASSES):
@@ -359,22 +390,30 @@ def find_spin_restorations(
         best = [_best_original(options) for options in readings]
         put_back = [
             (start, spun, original)
-            for (start, spun), (original, confidence) in zip(found, best, strict=True)
-            if confidence >= restore_at
+            for (start, spun), (original, confidence), others in zip(
+                found, best, evidence, strict=True)
+            if confidence >= restore_at and others >= MIN_TELLTALES
         ]
         left_of = {start + len(spun): neighbour_class(new[-1]) for start, spun, new in put_back}
         right_of = {start: neighbour_class(new[0]) for start, spun, new in put_back}
     restorations = []
-    for (start, spun), options in zip(found, readings, strict=True):
+    for (start, spun), options, others in zip(found, readings, evidence, strict=True):
         original, confidence = _best_original(options)
         if confidence < LIST_AT:
             continue
         change = Change(start, start + len(spun), original, RULE, spun)
-        others = tuple((word, round(p, 4)) for word, p in options if word != original)
+        alternatives = tuple((word, round(p, 4)) for word, p in options if word != original)
+        restored = confidence >= restore_at and others >= MIN_TELLTALES
         restorations.append(
-            Restoration(change, round(confidence, 4), others, confidence >= restore_at)
+            Restoration(change, round(confidence, 4), alternatives, others, restored)
         )
     return restorations
+
+
+def _telltales_near(start: int, telltales: list[int]) -> int:
+    """How many of the ascending ``telltales`` offsets lie within ``TELLTALE_REACH``."""
+    return (bisect.bisect_right(telltales, start + TELLTALE_REACH)
+            - bisect.bisect_left(telltales, start - TELLTALE_REACH))
 
 
 def _best_original(options: list[tuple[str, float]]) -> tuple[str, float]:
