@@ -44,7 +44,11 @@ class Edit:
     alternatives: tuple[tuple[str, float], ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        record = {key: value for key, value in asdict(self).items() if value is not None}
+        if self.alternatives is not None:  # objects, so that readers infer one type for them
+            record["alternatives"] = [{"word": word, "probability": probability}
+                                      for word, probability in self.alternatives]
+        return record
 
 
 @dataclass

@@ -166,7 +166,8 @@ def diff_text(before: str, after: str) -> Text:
 
 def _weighed(edit: dict[str, Any]) -> str:
     """``confidence 0.99; 性能 0.01, keep 0.00``: how sure a decision was, and what else."""
-    others = ", ".join(f"{word} {p:.2f}" for word, p in edit.get("alternatives") or ())
+    alternatives = edit.get("alternatives") or ()
+    others = ", ".join(f"{a['word']} {a['probability']:.2f}" for a in alternatives)
     return f"confidence {edit['confidence']:.2f}" + (f"; {others}" if others else "")
 
 

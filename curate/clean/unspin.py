@@ -402,10 +402,10 @@ def find_spin_restorations(
         if confidence < LIST_AT:
             continue
         change = Change(start, start + len(spun), original, RULE, spun)
-        alternatives = tuple((word, round(p, 4)) for word, p in options if word != original)
+        alternatives = tuple((word, round(p, 3)) for word, p in options if word != original)
         restored = confidence >= restore_at and others >= MIN_TELLTALES
         restorations.append(
-            Restoration(change, round(confidence, 4), alternatives, others, restored)
+            Restoration(change, round(confidence, 3), alternatives, others, restored)
         )
     return restorations
 
