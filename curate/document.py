@@ -29,7 +29,8 @@ class Edit:
 
     ``action`` is ``remove`` (the text left the body), ``replace`` (``text`` became
     ``replacement``), ``metadata`` (the text left the body to become a metadata field) or
-    ``flag`` (nothing changed; the document was marked).
+    ``flag`` (nothing changed; the document was marked). A decision made on evidence may
+    carry its ``confidence`` and the ``alternatives`` it weighed, each with its own.
     """
 
     step: str
@@ -39,9 +40,15 @@ class Edit:
     line: int | None
     replacement: str | None = None
     why: str | None = None
+    confidence: float | None = None
+    alternatives: tuple[tuple[str, float], ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        record = {key: value for key, value in asdict(self).items() if value is not None}
+        if self.alternatives is not None:  # objects, so that readers infer one type for them
+            record["alternatives"] = [{"word": word, "probability": probability}
+                                      for word, probability in self.alternatives]
+        return record
 
 
 @dataclass

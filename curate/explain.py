@@ -254,6 +254,8 @@ def render(journey: Journey, console: Console) -> None:
         change = edit.get("text", "")
         if edit.get("replacement") is not None:
             change = f"{change} → {edit['replacement']}"
+        if edit.get("confidence") is not None:
+            change += f"  {_weighed(edit)}"
         table.add_row(str(number), edit.get("step", ""), edit.get("rule", ""),
                       edit.get("action", ""), str(edit.get("line") or ""), _short(change))
     console.print(table)
@@ -275,6 +277,13 @@ def diff_text(before: str, after: str) -> Text:
         elif tag == "  ":
             out.append(f"  {body}\n", style="dim")
     return out
+
+
+def _weighed(edit: dict[str, Any]) -> str:
+    """``confidence 0.99; 性能 0.01, keep 0.00``: how sure a decision was, and what else."""
+    alternatives = edit.get("alternatives") or ()
+    others = ", ".join(f"{a['word']} {a['probability']:.2f}" for a in alternatives)
+    return f"confidence {edit['confidence']:.2f}" + (f"; {others}" if others else "")
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -14,8 +14,13 @@ SogouCS; research use, so only counts leave this script):
 - neighbours: for the words of forms whose decision can change with the characters around
   them, how often each character stands right before and after them.
 
+Occurrences are counted as whole words: the clean news is segmented with the same word
+segmenter restoration uses (``curate.clean.unspin.WordSegmenter``), and a word counts where it
+starts and ends on word boundaries, so ``片断`` in ``芯片|断供`` is no occurrence of ``片断``.
 An original that can never win is dropped, so is a form that can never be put back.
-``--hold-out`` leaves the articles of an evaluation set out of the counts, to measure fairly.
+Every ``HELD_OUT_STORIES``-th clean-news story is left out of the counts, for
+``bench/spin_eval.py`` to spin and measure on; ``--hold-out`` leaves the articles of an
+evaluation set out as well.
 """
 
 from __future__ import annotations
@@ -33,18 +38,21 @@ from pathlib import Path
 from curate.clean.unspin import (
     ALL_TEXT,
     CONTEXT_FILE,
+    HELD_OUT_STORIES,
+    NEIGHBOUR_CAP,
     ORIGINAL_PRESENT_ODDS,
     RESTORE_AT,
     RESTORE_FILE,
     NeighbourModel,
+    WordSegmenter,
     format_counts,
+    held_out_story,
     neighbour_class,
 )
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 DICTIONARY = "spin-weiyuanchuang-42537.tsv"
 SEED_PAIRS = "spin-pairs-observed-seed004.tsv"
-SYNONYMS = "synonyms-cilin-ext.tsv"  # only its words, to tell whole words from splits
 CLEAN_NEWS = ("xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl")
 
 # Share of dictionary words a spinner swaps in a document; 0.5-0.7 measured on the dev set.
@@ -103,20 +111,14 @@ def _opening(text: str) -> str:
 
 
 def clean_news(data: Path, held_out: set[str]) -> Iterator[str]:
+    """The clean-news stories the statistics are built from: not every ``HELD_OUT_STORIES``-th
+    story of each file, nor the articles of the evaluation set."""
     for name in CLEAN_NEWS:
         with open(data / name, encoding="utf-8") as lines:
-            for line in lines:
+            for number, line in enumerate(lines):
                 text = json.loads(line)["text"]
-                if _opening(text) not in held_out:
+                if not held_out_story(number) and _opening(text) not in held_out:
                     yield text
-
-
-def vocabulary(data: Path, pairs: list[Pair]) -> tuple[set[str], str]:
-    """Words of two or more characters, from the Cilin synonym groups and the swap pairs, and
-    where Cilin comes from."""
-    origin, groups = read_table(data / SYNONYMS)
-    words = {word for _, members in groups for word in members.split() if len(word) >= 2}
-    return words | {w for pair in pairs for w in (pair.original, pair.spun) if len(w) >= 2}, origin
 
 
 @dataclass
@@ -130,34 +132,25 @@ class NewsCounts:
     classes: Counter
 
 
-def count_news(texts: Iterable[str], words: set[str], known: set[str]) -> NewsCounts:
-    """Count ``words`` in ``texts``, overlaps included; an occurrence is a whole word unless
-    it splits into two ``known`` words with a neighbour as well (``开创|人类``, ``投|身世界``)."""
+def count_news(texts: Iterable[str], words: set[str], segmenter: WordSegmenter) -> NewsCounts:
+    """Count ``words`` in ``texts`` where they stand as whole words: each occurrence starts and
+    ends on a word boundary of the segmented text (one word or a run of whole words)."""
     lengths: dict[str, set[int]] = defaultdict(set)
     for word in words:
         lengths[word[0]].add(len(word))
     counts = NewsCounts(Counter(), defaultdict(Counter), defaultdict(Counter), Counter())
     for text in texts:
         counts.classes.update(map(neighbour_class, text))
-        for start, char in enumerate(text):
-            for length in lengths.get(char, ()):
-                word = text[start : start + length]
-                if len(word) == length and word in words:
-                    end = start + length
-                    counts.words[word] += not _splits(text, start, end, known)
+        boundaries = segmenter.boundaries(text)
+        for start in boundaries:
+            for length in lengths.get(text[start : start + 1], ()):
+                end = start + length
+                word = text[start:end]
+                if end in boundaries and word in words:
+                    counts.words[word] += 1
                     counts.left[word][neighbour_class(text[start - 1] if start else "")] += 1
                     counts.right[word][neighbour_class(text[end] if end < len(text) else "")] += 1
     return counts
-
-
-def _splits(text: str, start: int, end: int, known: set[str]) -> bool:
-    """Whether ``text[start:end]`` reads as well as two words reaching past one of its ends."""
-    word = text[start:end]
-    tail = text[end - 1 : end + 1]  # the last character with the next one
-    head = text[start - 1 : start + 1] if start else ""
-    return (len(tail) == 2 and tail in known and (len(word) == 2 or word[:-1] in known)) or (
-        len(head) == 2 and head in known and (len(word) == 2 or word[1:] in known)
-    )
 
 
 @dataclass(frozen=True)
@@ -184,23 +177,50 @@ def odds_range(model: NeighbourModel, original: str, spun: str) -> tuple[float, 
         chars.add("\0")  # stands for every character neither word was seen with
         ratios = [model.side_odds(original, spun, side, char) for char in chars]
         low, high = low * min(ratios), high * max(ratios)
-    return low, high
+    return max(low, 1.0 / NEIGHBOUR_CAP), min(high, NEIGHBOUR_CAP)
 
 
 def prior_scores(pairs: list[Pair], counts: NewsCounts) -> dict[str, list[Candidate]]:
-    """ln prior odds of each original of each spun form (of two or more characters)."""
+    """ln prior odds of each original of each spun form (of two or more characters).
+
+    Spinners that apply their dictionary pair after pair swap a swapped word again
+    (``重要`` -> ``主要`` -> ``次要``), so an original two swaps away is a candidate too, with the
+    chance of both swaps.
+    """
     swaps = Counter(pair.original for pair in pairs)
+    into: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        into[pair.spun].append(pair)
     candidates: dict[str, list[Candidate]] = defaultdict(list)
     for pair in pairs:
-        if len(pair.spun) < 2 or counts.words[pair.original] == 0:
+        if len(pair.spun) < 2:
             continue
-        swapped = counts.words[pair.original] * SPIN_RATE / swaps[pair.original]
         survived = 1.0 - SPIN_RATE if pair.spun in swaps else 1.0
         kept = (counts.words[pair.spun] + SPUN_FORM_PSEUDOCOUNT) * survived
-        candidates[pair.spun].append(
-            Candidate(pair.original, math.log(swapped / kept), pair.source)
-        )
-    return candidates
+        if counts.words[pair.original]:
+            swapped = counts.words[pair.original] * SPIN_RATE / swaps[pair.original]
+            candidates[pair.spun].append(
+                Candidate(pair.original, math.log(swapped / kept), pair.source)
+            )
+        direct = {p.original for p in into[pair.spun]}
+        for first in into[pair.original]:
+            if first.original in direct or first.original == pair.spun:
+                continue
+            if counts.words[first.original]:
+                twice = (counts.words[first.original] * SPIN_RATE / swaps[first.original]
+                         * SPIN_RATE / swaps[pair.original])
+                candidates[pair.spun].append(Candidate(
+                    first.original, math.log(twice / kept), f"{first.source}>{pair.original}"
+                ))
+    return {spun: _best_per_original(options) for spun, options in candidates.items()}
+
+
+def _best_per_original(options: list[Candidate]) -> list[Candidate]:
+    best: dict[str, Candidate] = {}
+    for candidate in options:
+        if candidate.original not in best or candidate.score > best[candidate.original].score:
+            best[candidate.original] = candidate
+    return list(best.values())
 
 
 def restorable(
@@ -250,8 +270,7 @@ def header(origins: dict[str, str], held_out: Path | None) -> list[str]:
         "# Generated by tools/build_spin_restore.py; do not edit by hand.",
         f"# Swap pairs: {DICTIONARY} (inverted, dst -> src): {origins[DICTIONARY]}",
         f"# and {SEED_PAIRS}: {origins[SEED_PAIRS]}",
-        f"# Words (to tell whole words from splits, none shipped) from {SYNONYMS}: "
-        f"{origins[SYNONYMS]}",
+        "# Whole words: clean news segmented with rjieba (jieba-rs, its own dictionary, no HMM).",
         "# Counts (derived statistics only, no text) from the shared clean news: "
         "xwlb-cctv-news.jsonl (CCTV 新闻联播 transcripts, text (c) CCTV, research use),",
         "# thucnews-cnews-1000.jsonl (THUCNews, research use), sogoucs-smarty.jsonl "
@@ -262,16 +281,18 @@ def header(origins: dict[str, str], held_out: Path | None) -> list[str]:
         lines.append("# The development evaluation set's articles are left out of the counts, "
                      "so its figures measure articles the statistics never saw.")
         rebuild += f" --hold-out EVAL_DIR/dev/{held_out.name}"
+    lines.append(f"# Every story numbered 0 modulo {HELD_OUT_STORIES} of each clean-news file is "
+                 "left out too, for bench/spin_eval.py.")
     lines.append(rebuild)
     return lines
 
 
 def restore_rows(kept: dict[str, list[Candidate]], counts: NewsCounts) -> list[str]:
-    rows = ["spun\toriginal\tscore\twhy"]
+    rows = ["spun\toriginal\tscore\tseen\twhy"]
     for spun in sorted(kept):
         for c in sorted(kept[spun], key=lambda c: -c.score):
             why = f"{c.source} {counts.words[c.original]}:{counts.words[spun]}"
-            rows.append(f"{spun}\t{c.original}\t{c.score:.2f}\t{why}")
+            rows.append(f"{spun}\t{c.original}\t{c.score:.2f}\t{counts.words[spun]}\t{why}")
     return rows
 
 
@@ -294,8 +315,8 @@ def main(data_dir: str, hold_out: str | None = None) -> None:
     gold = Path(hold_out) if hold_out else None
     pairs, origins = swap_pairs(data)
     words = {w for pair in pairs for w in (pair.original, pair.spun)}
-    known, origins[SYNONYMS] = vocabulary(data, pairs)
-    counts = count_news(clean_news(data, held_out_prefixes(gold)), words, known)
+    segmenter = WordSegmenter.load()
+    counts = count_news(clean_news(data, held_out_prefixes(gold)), words, segmenter)
     kept, contested = restorable(prior_scores(pairs, counts), neighbour_model(counts, words))
     top = header(origins, gold)
     write_atomically(RULES / RESTORE_FILE, [
@@ -304,9 +325,9 @@ def main(data_dir: str, hold_out: str | None = None) -> None:
         f"# ln(f(original) * {SPIN_RATE} / number of forms the dictionaries offer for it)"
         f" - ln((f(spun) + {SPUN_FORM_PSEUDOCOUNT}) * (1 - {SPIN_RATE} if spun is itself a"
         " dictionary source, else 1)),",
-        "# f = whole-word occurrences in clean news (not those that split into two known words",
-        "# with a neighbour, 开创|人类). why: the pair's source (wyc = the dictionary, seed004),",
-        "# then f(original):f(spun).",
+        "# f = whole-word occurrences in segmented clean news (starting and ending on word",
+        "# boundaries). why: the pair's source (wyc = the dictionary, seed004),",
+        "# then f(original):f(spun); wyc>主要: two swaps away, through 主要. seen = f(spun).",
         *top,
         *restore_rows(kept, counts),
     ])

@@ -71,6 +71,26 @@ class FormMatcher:
             else:
                 position += 1
 
+    def finditer_words(self, text: str, boundaries: Iterable[int]) -> Iterator[tuple[int, str]]:
+        """``(start, form)`` of each form found in ``text`` as a whole word or run of whole
+        words: starting and ending on one of ``boundaries`` (ascending word offsets).
+
+        >>> list(FormMatcher.of(["片断", "断供"]).finditer_words("芯片断供", [0, 2, 4]))
+        [(2, '断供')]
+        """
+        offsets = list(boundaries)
+        ends = set(offsets)
+        reached = 0
+        for position in offsets:
+            if position < reached:
+                continue
+            for length in self.lengths.get(text[position : position + _PREFIX], ()):
+                form = text[position : position + length]
+                if position + length in ends and form in self.forms:
+                    yield position, form
+                    reached = position + length
+                    break
+
 
 @dataclass(frozen=True)
 class SpinLexicon:

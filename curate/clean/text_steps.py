@@ -146,21 +146,48 @@ def repair_spin(doc: Document, ctx: Context) -> Document:
 
 @step("restore_spin")
 def restore_spin(doc: Document, ctx: Context) -> Document:
-    """In spun text, restore the words a spinner most likely replaced, judged by clean-news
-    statistics and the neighbouring characters (鞭策 → 推动, 扶植 → 建设)."""
+    """In spun text, restore the whole words a spinner most likely replaced, judged by
+    clean-news statistics and the neighbouring characters (鞭策 → 推动, 扶植 → 建设), when
+    the confidence reaches the threshold; other candidates are listed as flags, unchanged.
+
+    With ``[spin] restore = false`` (the default, see ``unspin.RESTORE_BY_DEFAULT``) every
+    candidate is only listed."""
     if "spun" not in doc.metadata.get("flags", []):
         return doc
     restorer = ctx.resource("spin_restorer", lambda: unspin.SpinRestorer.from_rules(ctx.rules))
     repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
+    segmenter = ctx.resource("word_segmenter", unspin.WordSegmenter.load)
+    restore = bool(ctx.option("spin", "restore", unspin.RESTORE_BY_DEFAULT))
+    for paragraph in doc.paragraphs:
+        found = unspin.find_spin_restorations(paragraph.text, restorer, segmenter, repairs)
+        changes = []
+        for restoration in found:
+            change = restoration.change
+            if restore and restoration.restored:
+                changes.append(change)
+                doc.record("restore_spin", unspin.RULE, "replace", change.old,
+                           paragraph.lines[0], replacement=change.new, why=WHY["restore_spin"],
+                           confidence=restoration.confidence,
+                           alternatives=restoration.alternatives)
+            else:
+                doc.record("restore_spin", unspin.CANDIDATE_RULE, "flag", change.old,
+                           paragraph.lines[0], why=_candidate_why(restoration, restore),
+                           confidence=restoration.confidence,
+                           alternatives=((change.new, restoration.confidence),
+                                         *restoration.alternatives))
+        if changes:
+            paragraph.text = apply_changes(paragraph.text, changes)
+    return doc
 
-    def restorations(text: str) -> list[Change]:
-        # Words the hand-checked repairs own are left to repair_spin, which runs next: the
-        # statistics alone would turn 开创人 into 开创 + 人 rather than 创始人.
-        owned = spin.find_spin_repairs(text, repairs)
-        return [change for change in unspin.find_spin_restorations(text, restorer)
-                if not any(change.start < o.end and o.start < change.end for o in owned)]
 
-    return apply_in_paragraphs(doc, "restore_spin", restorations)
+def _candidate_why(restoration: unspin.Restoration, restore: bool) -> str:
+    if not restore:
+        return "a likely synonym-spun word, left as it is: spin restoration is switched off"
+    if restoration.confidence < unspin.RESTORE_AT:
+        return (f"a likely synonym-spun word, left as it is: confidence under "
+                f"{unspin.RESTORE_AT}")
+    return (f"a likely synonym-spun word, left as it is: its paragraph holds "
+            f"{restoration.telltales} other telltale spun forms, {unspin.MIN_TELLTALES} needed")
 
 
 @step("identify_language")

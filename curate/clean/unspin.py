@@ -11,46 +11,69 @@ clean-news statistics from ``rules/``:
   before (``left``) and after (``right``) them in clean news, and how often it occurs in all
   clean news (``*``).
 
+Only whole words are candidates: the text is segmented (`WordSegmenter`, jieba-rs with its own
+dictionary) and a spun form counts only where it starts and ends on word boundaries, so
+``片断`` inside ``芯片|断供`` or ``长于`` inside ``副理事长|于燮康`` is never touched.
+
 The odds of an original are its score, times how much better its neighbours in clean news fit
 the characters around the form than the form's own neighbours do, times
 ``ORIGINAL_PRESENT_ODDS`` when the original itself still appears in the document (a spinner
-swaps a word everywhere or nowhere). The best original is put back when its posterior
-probability reaches ``RESTORE_AT``. A second pass decides again with the neighbours the first
-pass put back, since the words around a spun form are often spun too.
+swaps a word everywhere or nowhere). The posterior probability of the best original is the
+restoration's confidence; the word is put back when it reaches ``RESTORE_AT``, and otherwise
+the form stays and is listed as a candidate with its alternatives. A second pass decides
+again with the neighbours the first pass put back, since the words around a spun form are
+often spun too.
 
-On the 40 spun dev articles (statistics without them) this takes the similarity to the
-original from 0.817 to 0.967; on clean news it changes 3 to 7 words in 1,000 characters.
+A word is put back only where the text around it is visibly spun: at least
+``MIN_TELLTALES`` other forms that clean news hardly ever uses stand within
+``TELLTALE_REACH`` characters (a spinner swaps every few words; an author's rare word stands
+alone). Measured by ``bench/spin_eval.py`` on spun text the statistics never saw.
 
-    >>> from curate.edits import apply_changes
     >>> from curate.rules import Rules
-    >>> restorer = SpinRestorer.from_rules(Rules())
-    >>> text = "天数智芯开创人李云鹏本便是软件身世。"
-    >>> apply_changes(text, find_spin_restorations(text, restorer))
-    '天数智芯创始人李云鹏本便是软件出身。'
-
-(``便是`` stays: no dictionary offers it for ``就是``.)
+    >>> restorer, segmenter = SpinRestorer.from_rules(Rules()), WordSegmenter.load()
+    >>> text = ("郑纬民教授在服贸会讲演中指出,想改动国产卡的生态,要做好10个中心根底软件,"
+    ...         "即并行体系、编程结构、通讯库、算子库、AI编译器、编程言语、调度器、内存办理")
+    >>> [(r.change.old, r.change.new) for r in find_spin_restorations(text, restorer, segmenter)
+    ...  if r.restored]
+    [('改动', '改变'), ('根底', '基础')]
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from curate.clean.spin import FormMatcher
+from curate.clean.spin import FormMatcher, SpinRepairs, find_spin_repairs
 from curate.edits import Change
 from curate.rules import Row, RuleError, Rules
 
 RULE = "spin-restore"
+CANDIDATE_RULE = "spin-candidate"
 RESTORE_FILE = "spin_restore.tsv"
 CONTEXT_FILE = "spin_context.tsv"
 ALL_TEXT = "*"  # the word of the context row counting every character of clean news
 NONE = "-"  # the neighbours of a word clean news never has
 
-# Chosen on the development set (40 spun articles) with statistics that left them out.
-RESTORE_AT = 0.5  # posterior probability the best original needs to be put back
+# Chosen on the tuning half of the held-out spun news (bench/spin_eval.py).
+RESTORE_AT = 0.98  # confidence the best original needs to be put back
+# Whether restore_spin changes text unless the configuration says (``[spin] restore``).
+RESTORE_BY_DEFAULT = True
+LIST_AT = 0.2  # below RESTORE_AT but at least this: the form is listed as a candidate
 ORIGINAL_PRESENT_ODDS = 0.1  # the original is in the document: the spinner likely left it
+# One character on each side is thin evidence: it may move the prior odds this much at most.
+NEIGHBOUR_CAP = 10.0
+# A form clean news hardly uses (seen at most TELLTALE_SEEN times as a whole word) is telltale
+# of spinning; a word is put back only with MIN_TELLTALES others within TELLTALE_REACH
+# characters before or after it.
+TELLTALE_SEEN = 5
+MIN_TELLTALES = 3
+TELLTALE_REACH = 60
 PASSES = 2
+# Every HELD_OUT_STORIES-th story of each clean-news file is left out of the statistics.
+HELD_OUT_STORIES = 5
 
 BOUNDARY = "|"  # punctuation, space, start or end of text
 DIGIT = "#"
@@ -140,8 +163,8 @@ class NeighbourModel:
     >>> model = NeighbourModel.of({"天然": ({}, {"气": 800, "|": 200}),
     ...                            "自然": ({}, {"界": 500, "|": 499, "气": 1})},
     ...                           {"气": 1000, "界": 1000, "|": 98000})
-    >>> round(model.odds("天然", "自然", "|", "气"))
-    777
+    >>> round(model.odds("天然", "自然", "|", "气"))  # 777, capped at NEIGHBOUR_CAP
+    10
     """
 
     words: Mapping[str, Neighbours]
@@ -179,9 +202,10 @@ class NeighbourModel:
             return 1.0
         left_share = self.shares.get(left, self.floor)
         right_share = self.shares.get(right, self.floor)
-        return (
+        odds = (
             fit.left.probability(left, left_share) * fit.right.probability(right, right_share)
         ) / (own.left.probability(left, left_share) * own.right.probability(right, right_share))
+        return min(NEIGHBOUR_CAP, max(1.0 / NEIGHBOUR_CAP, odds))
 
     @classmethod
     def from_rows(cls, rows: list[Row]) -> NeighbourModel:
@@ -202,22 +226,79 @@ class NeighbourModel:
         return cls.of(words, all_text)
 
 
+
+def held_out_story(number: int) -> bool:
+    """Whether story ``number`` (0-based) of a clean-news file is kept out of the statistics.
+
+    >>> [n for n in range(12) if held_out_story(n)]
+    [0, 5, 10]
+    """
+    return number % HELD_OUT_STORIES == 0
+
+
+class WordSegmenter:
+    """Word boundaries of Chinese text: jieba-rs (``rjieba``) with its own dictionary and no
+    HMM guessing of unknown words, so the same text always splits the same way.
+
+    Loading takes ~0.2 CPU-seconds: build it once per process (``Context.resource``) and only
+    when a document needs it.
+
+    >>> sorted(WordSegmenter.load().boundaries("芯片断供"))
+    [0, 2, 3, 4]
+    """
+
+    def __init__(self, jieba: Any) -> None:
+        self._jieba = jieba
+
+    @classmethod
+    def load(cls) -> WordSegmenter:
+        import rjieba  # imported here: its dictionary loads on import, and few runs need it
+
+        return cls(rjieba.Jieba())
+
+    def boundaries(self, text: str) -> list[int]:
+        """Offsets where a word starts or ends, ascending, ``0`` and ``len(text)`` included."""
+        offsets = [0]
+        for word in self._jieba.cut(text, False):
+            offsets.append(offsets[-1] + len(word))
+        return offsets
+
+
+@dataclass(frozen=True)
+class Restoration:
+    """A spun form found as a whole word, the original chosen for it with its confidence, the
+    other readings with theirs (``keep`` standing for the form itself), how many other
+    telltale spun forms its paragraph holds, and whether that was enough to put it back."""
+
+    change: Change
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...]
+    telltales: int
+    restored: bool
+
+
+KEEP = "keep"  # the alternative of leaving the spun form as it is
+
+
 @dataclass(frozen=True)
 class SpinRestorer:
     """Spun forms with the originals they can stand for, and the neighbour statistics.
 
     ``originals`` maps a spun form to ``(original, prior odds)`` pairs; the odds are the
-    exponent of the table's score, against 1 for keeping the form.
+    exponent of the table's score, against 1 for keeping the form. ``telltales``: the forms
+    clean news never uses as words.
     """
 
     originals: Mapping[str, tuple[tuple[str, float], ...]]
     neighbours: NeighbourModel
+    telltales: frozenset[str]
     matcher: FormMatcher = field(repr=False)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> SpinRestorer:
         """The restorer of ``rules/spin_restore.tsv`` and ``rules/spin_context.tsv``."""
         originals: dict[str, list[tuple[str, float]]] = {}
+        telltales = set()
         for row in rules.table(RESTORE_FILE):
             where = f"rules/{RESTORE_FILE}:{row.line}"
             spun, original = row["spun"], row["original"]
@@ -227,68 +308,113 @@ class SpinRestorer:
                 odds = math.exp(float(row["score"]))
             except ValueError:
                 raise RuleError(f"{where}: score {row['score']!r} is not a number") from None
+            if not row["seen"].isdigit():
+                raise RuleError(f"{where}: seen {row['seen']!r} is not a count")
+            if int(row["seen"]) <= TELLTALE_SEEN:
+                telltales.add(spun)
             originals.setdefault(spun, []).append((original, odds))
         neighbours = NeighbourModel.from_rows(rules.table(CONTEXT_FILE))
         return cls(
             {spun: tuple(options) for spun, options in originals.items()},
             neighbours,
+            frozenset(telltales),
             FormMatcher.of(originals),
         )
 
-    def best_original(
+    def readings(
         self, spun: str, left: str, right: str, present: Container[str] = ()
-    ) -> tuple[str, float]:
-        """The likeliest original of ``spun`` between neighbour classes ``left`` and
-        ``right``, with its posterior probability; ``present``: originals in the document.
+    ) -> list[tuple[str, float]]:
+        """Every reading of ``spun`` between neighbour classes ``left`` and ``right`` with its
+        posterior probability, likeliest first: its originals and ``keep``; ``present``: the
+        originals found in the document.
 
         >>> restorer = SpinRestorer.from_rules(Rules())
-        >>> original, p = restorer.best_original("卒业", "|", "于")
+        >>> original, p = restorer.readings("卒业", "|", "于")[0]
         >>> original, p > 0.99
         ('毕业', True)
         """
-        odds = {}
+        odds = {KEEP: 1.0}
         for original, prior in self.originals[spun]:
             odds[original] = prior * self.neighbours.odds(original, spun, left, right)
             if original in present:
                 odds[original] *= ORIGINAL_PRESENT_ODDS
-        best = max(odds, key=odds.__getitem__)
-        return best, odds[best] / (1.0 + sum(odds.values()))
+        total = sum(odds.values())
+        return sorted(((word, n / total) for word, n in odds.items()), key=lambda r: -r[1])
 
 
-def find_spin_restorations(text: str, restorer: SpinRestorer) -> list[Change]:
-    """Changes putting back the likely original of each spun form in ``text``.
+def find_spin_restorations(
+    text: str,
+    restorer: SpinRestorer,
+    segmenter: WordSegmenter,
+    repairs: SpinRepairs | None = None,
+    restore_at: float = RESTORE_AT,
+) -> list[Restoration]:
+    """The spun forms of ``text`` standing as whole words, each with the original it likely
+    replaced and the confidence; ``restored`` where the confidence reaches ``restore_at``.
+    Forms whose best original stays under ``LIST_AT`` are left out, and so are words that
+    ``repairs`` own (``repair_spin`` puts ``开创人`` back whole, where the statistics would make
+    ``开创`` + ``人`` of it).
 
     Forms are found leftmost and longest first, without overlaps (``揭露材料`` over ``揭露``).
     Apply it only to text detected as spun: in clean text, too, some forms look like swaps.
 
-    >>> from curate.edits import apply_changes
-    >>> restorer = SpinRestorer.from_rules(Rules())
-    >>> text = "揭露材料显现,2019年至2020年,英伟达方面向《榜首财经》回应称"
-    >>> apply_changes(text, find_spin_restorations(text, restorer))
-    '公开资料显示,2019年至2020年,英伟达方面向《第一财经》回应称'
+    >>> restorer, segmenter = SpinRestorer.from_rules(Rules()), WordSegmenter.load()
+    >>> find_spin_restorations("芯片断供", restorer, segmenter)  # 片断 crosses 芯片|断供
+    []
     """
-    found = list(restorer.matcher.finditer(text))
+    found = list(restorer.matcher.finditer_words(text, segmenter.boundaries(text)))
+    owned = find_spin_repairs(text, repairs) if repairs is not None else []
+    if owned:
+        covered = {i for o in owned for i in range(o.start, o.end)}
+        found = [(start, spun) for start, spun in found
+                 if covered.isdisjoint(range(start, start + len(spun)))]
+    telltales = sorted([o.start for o in owned] +
+                       [start for start, spun in found if spun in restorer.telltales])
     candidates = {o for spun in {s for _, s in found} for o, _ in restorer.originals[spun]}
     present = {original for original in candidates if original in text}
-    choices: list[str | None] = [None] * len(found)
+    readings: list[list[tuple[str, float]]] = [[] for _ in found]
+    evidence = [_telltales_near(start, telltales) - (spun in restorer.telltales)
+                for start, spun in found]
     left_of: dict[int, str] = {}
     right_of: dict[int, str] = {}
     for _ in range(PASSES):
         for index, (start, spun) in enumerate(found):
             end = start + len(spun)
             left, right = left_of.get(start), right_of.get(end)
-            if left is None and right is None and choices[index] is not None:
-                continue  # same neighbours as in the pass before: same choice
+            if left is None and right is None and readings[index]:
+                continue  # same neighbours as in the pass before: same readings
             left = left or neighbour_class(text[start - 1] if start else "")
             right = right or neighbour_class(text[end] if end < len(text) else "")
-            original, probability = restorer.best_original(spun, left, right, present)
-            choices[index] = original if probability >= RESTORE_AT else ""
+            readings[index] = restorer.readings(spun, left, right, present)
         # The next pass sees the edge characters of each word put back as its neighbours.
+        best = [_best_original(options) for options in readings]
         put_back = [
-            (start, spun, choice)
-            for (start, spun), choice in zip(found, choices, strict=True)
-            if choice
+            (start, spun, original)
+            for (start, spun), (original, confidence), others in zip(
+                found, best, evidence, strict=True)
+            if confidence >= restore_at and others >= MIN_TELLTALES
         ]
         left_of = {start + len(spun): neighbour_class(new[-1]) for start, spun, new in put_back}
         right_of = {start: neighbour_class(new[0]) for start, spun, new in put_back}
-    return [Change(start, start + len(spun), new, RULE, spun) for start, spun, new in put_back]
+    restorations = []
+    for (start, spun), options, others in zip(found, readings, evidence, strict=True):
+        original, confidence = _best_original(options)
+        if confidence < LIST_AT:
+            continue
+        change = Change(start, start + len(spun), original, RULE, spun)
+        alternatives = tuple((word, round(p, 3)) for word, p in options if word != original)
+        restored = confidence >= restore_at and others >= MIN_TELLTALES
+        restorations.append(
+            Restoration(change, round(confidence, 3), alternatives, others, restored)
+        )
+    return restorations
+
+
+def _telltales_near(start: int, telltales: list[int]) -> int:
+    """How many of the ascending ``telltales`` offsets lie within ``TELLTALE_REACH``."""
+    return (bisect.bisect_right(telltales, start + TELLTALE_REACH)
+            - bisect.bisect_left(telltales, start - TELLTALE_REACH))
+
+
+def _best_original(options: list[tuple[str, float]]) -> tuple[str, float]:
+    return next((word, p) for word, p in options if word != KEEP)

@@ -226,6 +226,9 @@ def test_dev_set_spin_recall_and_precision(eval_dir, lexicon, threshold):
     articles = dev_article_texts(eval_dir)
     called = [(spun, is_spun(spin_score(text, lexicon), threshold)) for spun, text in articles]
     true_positives = sum(spun and flag for spun, flag in called)
-    assert sum(spun for spun, _ in called) == 40
-    assert true_positives / 40 >= 0.90
+    with (eval_dir / "dev" / "gold.jsonl").open(encoding="utf-8") as lines:
+        spun_articles = sum(bool(article.get("spun")) for entry in map(json.loads, lines)
+                            for article in entry["articles"])
+    assert sum(spun for spun, _ in called) == spun_articles > 0
+    assert true_positives / spun_articles >= 0.90
     assert true_positives / sum(flag for _, flag in called) >= 0.95

@@ -1,112 +1,188 @@
-"""Spin restoration: in text detected as spun, swapped words go back where clean news says so."""
+"""Spin restoration: in text detected as spun, whole words a spinner swapped go back where the
+clean-news statistics are confident, and nothing else changes."""
 
 from __future__ import annotations
 
 import json
 import re
 import time
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from click.testing import CliRunner
 
-from curate.clean.unspin import RULE, SpinRestorer, find_spin_restorations
+from curate.clean.spin import SpinRepairs
+from curate.clean.unspin import (
+    CANDIDATE_RULE,
+    KEEP,
+    RULE,
+    SpinRestorer,
+    WordSegmenter,
+    find_spin_restorations,
+    held_out_story,
+)
+from curate.cli import main
+from curate.document import Document
 from curate.edits import apply_changes
 from curate.io.readers import InputFile, ReadOptions, read_documents
 from curate.pipeline import DEFAULT_STEPS, Context, Pipeline
 from curate.rules import RuleError, Rules
+from tests.fixtures import REPO, seed_path
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+CLEAN_NEWS = ("xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl")
 
 
 @pytest.fixture(scope="module")
-def restorer(rules: Rules) -> SpinRestorer:
-    return SpinRestorer.from_rules(rules)
+def tools(rules: Rules) -> tuple[SpinRestorer, WordSegmenter, SpinRepairs]:
+    return SpinRestorer.from_rules(rules), WordSegmenter.load(), SpinRepairs.from_rules(rules)
 
 
-def seed_004_sentence(containing: str) -> str:
-    """The sentence of spun seed 004 that contains ``containing``."""
-    (path,) = SEEDS.glob("004_*.txt")
-    text = path.read_text(encoding="utf-8")
-    return next(s + "。" for s in text.replace("\n", "。").split("。") if containing in s)
+@pytest.fixture(scope="module")
+def seed_004_documents(rules: Rules) -> list[Document]:
+    """Seed 004 (three spun articles) through the default pipeline."""
+    raw = InputFile(seed_path("004"), f"seeds/{seed_path('004').name}")
+    return [doc for doc in Pipeline(Context(rules)).run(read_documents(raw, ReadOptions("seeds")))
+            if doc.rejected is None]
 
 
-def restored(text: str, restorer: SpinRestorer) -> str:
-    return apply_changes(text, find_spin_restorations(text, restorer))
+# Sentences of seed 004 that an earlier restorer made wrong (issue 14), each as it must come out:
+# the spun words that stay are left for a curator, none is replaced by a wrong word.
+SEED_004_SENTENCES_LEFT_RIGHT = [
+    # 片断 matched inside 芯片|断供 made 芯片段供
+    "但2019年5月16日，美国将华为列入实体名单，多家美国芯片断供华为，芯片进口通路逐渐被阻断。",
+    # 比来 inside 占比|来自 made 占最近自
+    "现在，英伟达2025财年中，53%的收入占比来自美国以外的区域。",
+    # 生事 inside 原生|事务 made 原闹事务
+    "百度、阿里、腾讯、字节跳动等科技公司纷繁推出自研模型，正在推动以AI原生事务为中心的新一代商业形式。",
+    # 长于 inside 副理事长|于燮康 made 副理事善于燮康
+    "国家集成电路封测工业链技术创新战略联盟副理事长于燮康指出：“美国制裁短期内会加重技术壁垒，但长时间将倒逼我国半导体工业重构。",
+    # 都会 (city) for 都|会 made 企业城市
+    "从前文的整理中能够看到，简直每一家GPU企业都会依据自家的硬件产品推出相应的软件栈。",
+    # 这类 inside 这|类似 made 这种似于
+    "这类似于Intel前期与我国厂商的协作形式，但也或许因“技能转让敏感性”面对美方更严厉检查。",
+    # 功用 was given the wrong original 性能 (全功能 is meant)
+    "另一方面，摩尔线程的打法也和英伟达极端类似，是国内少量聚集全功用GPU的草创企业，能够完成英伟达体系架构里的四大主要功用，即通用计算、人工智能加快、图形烘托和视频编解码。",
+    # 相同 became 沟通
+    "在李云鹏的开端设想中，天数智芯不做“我国的英伟达”，而要成为一家像苹果相同的体系级公司。",
+    # 测验 became 考试 (test-time scaling)
+    "作为我国 AI 范畴的代表性企业，其根据合规算力资源构建的高效大模型练习系统，被英伟达称为 “测验时刻缩放”(Test Time Scaling)的模范。",
+    # 开发 became 开辟
+    "从开发人员团队数量来看，GPGPU如需求200人的硬件团队，烘托GPU或许要再添加50人，但软件开发人员比较GPGPU或需添加三倍，需求更多的人员开发驱动和编译器等。",
+    # 收回 became 发出
+    "MUSA运转时库(MUSA Runtime)担任设备内存的分配、收回、复制以及数据传输等作业，还供给了分布式同享内存、图形互操作性、驱动API等高档功用，以支撑杂乱的并行计算和图形烘托使命。",
+    # 非常 became 异常
+    "壁仞科技创始人张文曾表明，芯片赛道非常贵，是一条10亿美元的赛道，也是一条“赢者通吃”的赛道，终究能生存下来的也就一两家。",
+    # 保持 became 坚持
+    "全体来看，摩尔线程的融资和产品发布节奏都非常紧凑，根本保持着每半年一次的产品发布频率。",
+]
 
 
-def test_spun_founder_and_background_in_seed_004_are_put_back(restorer):
-    sentence = seed_004_sentence("开创人李云鹏")
-    assert sentence == "天数智芯开创人李云鹏本便是软件身世。"
-    changes = find_spin_restorations(sentence, restorer)
-    # 便是 stays: no dictionary offers it for 就是.
-    assert apply_changes(sentence, changes) == "天数智芯创始人李云鹏本便是软件出身。"
-    assert [(c.start, c.end, c.old, c.new, c.rule) for c in changes] == [
-        (4, 7, "开创人", "创始人", RULE),
-        (15, 17, "身世", "出身", RULE),
-    ]
-    assert RULE == "spin-restore"
+@pytest.mark.parametrize("sentence", SEED_004_SENTENCES_LEFT_RIGHT)
+def test_seed_004_sentences_once_made_wrong_come_out_without_a_wrong_word(
+    sentence, seed_004_documents
+):
+    assert any(sentence in doc.text for doc in seed_004_documents)
 
 
-def test_spun_newspaper_name_is_put_back(restorer):
-    line = "英伟达方面向《榜首财经》回应称"  # seed 004
-    assert line in seed_004_sentence("榜首财经")
-    assert restored(line, restorer) == "英伟达方面向《第一财经》回应称"
+def test_seed_004_has_none_of_the_wrong_rewrites(seed_004_documents):
+    replaced = {(e.text, e.replacement) for doc in seed_004_documents for e in doc.edits
+                if e.step == "restore_spin" and e.action == "replace"}
+    wrong = {("片断", "片段"), ("比来", "最近"), ("生事", "闹事"), ("长于", "善于"),
+             ("都会", "城市"), ("这类", "这种"), ("功用", "性能"), ("相同", "沟通"),
+             ("本钱", "成本"), ("测验", "考试"), ("开发", "开辟"), ("收回", "发出"),
+             ("非常", "异常"), ("保持", "坚持")}
+    assert replaced & wrong == set()
+    assert ("结业", "毕业") in replaced and ("商场", "市场") in replaced
 
 
-def test_every_swap_of_a_seed_sentence_is_put_back(restorer):
-    sentence = seed_004_sentence("燧原科技是国内第一家")
-    assert restored(sentence, restorer) == (
-        "燧原科技是国内第一家同时具有高性能云端训练和云端推理产品的创业公司,"
-        "也是国内第一个发布第二代人工智能训练产品组合的公司。"
-    )
+def test_a_spun_form_across_a_word_boundary_is_no_candidate(tools):
+    # 片断 (for 片段) stands inside 芯片|断供, 长于 (for 善于) inside 副理事长|于燮康.
+    assert find_spin_restorations("多家美国芯片断供华为", *tools) == []
+    assert find_spin_restorations("战略联盟副理事长于燮康指出", *tools) == []
 
 
-def test_longest_spun_form_wins_over_a_shorter_one_inside_it(restorer):
-    clause = "揭露材料显现,2019年至2020年"  # seed 004
-    assert clause in seed_004_sentence("揭露材料显现")
-    changes = find_spin_restorations(clause, restorer)
-    assert [(c.old, c.new) for c in changes] == [("揭露材料", "公开资料"), ("显现", "显示")]
+def test_restoration_records_its_confidence_and_alternatives(seed_004_documents):
+    edits = [e for doc in seed_004_documents for e in doc.edits if e.step == "restore_spin"]
+    graduated = next(e for e in edits if e.action == "replace" and e.text == "结业")
+    assert (graduated.rule, graduated.replacement) == (RULE, "毕业")
+    assert graduated.confidence >= 0.98
+    assert KEEP in dict(graduated.alternatives)
+    assert graduated.confidence + sum(p for _, p in graduated.alternatives) == pytest.approx(
+        1.0, abs=0.01)
 
 
-def test_ambiguous_spun_form_stays_where_it_is_the_original(restorer):
-    # 工业 is what the spinner writes for 产业, but also a word of its own: the US Bureau of
-    # Industry and Security keeps it while the chip industry gets 产业 back.
-    assert "美国商务部工业和安全局(BIS)" in restored(seed_004_sentence("工业和安全局"), restorer)
-    assert "高端芯片产业的制裁" in restored(seed_004_sentence("高端芯片工业"), restorer)
-    # The dictionary swaps 支出 for its opposite 收入; clean news says 收入 is nearly always meant.
-    sentence = seed_004_sentence("年收入不到1000万元")
-    assert "公司年收入不到1000万元人民币" in restored(sentence, restorer)
-    assert restorer.originals["收入"][0][0] == "支出"
+def test_unsure_candidates_are_listed_and_left_unchanged(seed_004_documents):
+    listed = [e for doc in seed_004_documents for e in doc.edits if e.rule == CANDIDATE_RULE]
+    assert listed and all(e.action == "flag" and e.replacement is None for e in listed)
+    function = next(e for e in listed if e.text == "功用")  # 功能 or 性能: the curator decides
+    assert {word for word, _ in function.alternatives} >= {"功能", "性能"}
+    assert "全功用GPU" in "\n".join(doc.text for doc in seed_004_documents)
 
 
-def test_pair_whose_original_never_occurs_in_clean_news_is_left_out(restorer):
+def test_restoration_can_be_switched_off_and_still_lists_candidates(rules):
+    raw = InputFile(seed_path("004"), "seeds/004.txt")
+    context = Context(rules, {"spin": {"restore": False}})
+    docs = list(Pipeline(context).run(read_documents(raw, ReadOptions("seeds"))))
+    edits = [e for doc in docs for e in doc.edits if e.step == "restore_spin"]
+    assert edits and all(e.action == "flag" for e in edits)
+    assert any("结业" in doc.text for doc in docs)
+
+
+def test_explain_shows_each_restoration_with_its_confidence_and_alternatives(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.chdir(REPO)
+    runner = CliRunner()
+    out = tmp_path / "corpus"
+    seed = f"seeds/{seed_path('004').name}"
+    assert runner.invoke(main, ["run", seed, "-o", str(out), "--quiet"]).exit_code == 0
+    first = json.loads((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    result = runner.invoke(main, ["explain", first["id"], "--corpus", str(out)],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    shown = re.search(r"结业 → 毕业\s+confidence (\d\.\d\d); [^│]*keep", result.output)
+    assert shown and float(shown.group(1)) >= 0.98
+    assert re.search(r"spin-candidate .*功用\s+confidence \d\.\d\d; .*性能", result.output)
+
+
+def test_longest_spun_form_wins_over_a_shorter_one_inside_it(tools):
+    restorer, segmenter, _ = tools
+    found = find_spin_restorations("揭露材料显现,2019年至2020年", restorer, segmenter)
+    assert found[0].change.old == "揭露材料"
+
+
+def test_pair_whose_original_never_occurs_in_clean_news_is_left_out(tools):
     # The dictionary's 设置装备摆设 -> 建设 would turn every 建设 into 设置装备摆设.
-    assert "建设" not in restorer.originals
+    assert "建设" not in tools[0].originals
 
 
-def test_changes_match_the_text_and_do_not_overlap(restorer):
-    (path,) = SEEDS.glob("004_*.txt")
-    text = path.read_text(encoding="utf-8")
-    changes = find_spin_restorations(text, restorer)
-    assert len(changes) > 500
+def test_restorations_match_the_text_and_do_not_overlap(tools):
+    text = seed_path("004").read_text(encoding="utf-8")
+    changes = [r.change for r in find_spin_restorations(text, *tools)]
+    assert len(changes) > 300
     assert all(text[c.start : c.end] == c.old and c.rule == RULE for c in changes)
     assert all(a.end <= b.start for a, b in zip(changes, changes[1:], strict=False))
 
 
-def test_restoring_an_article_takes_a_few_milliseconds(restorer):
-    (path,) = SEEDS.glob("004_*.txt")
-    text = path.read_text(encoding="utf-8")
-    started = time.perf_counter()
-    find_spin_restorations(text, restorer)
-    per_2000_chars = (time.perf_counter() - started) / len(text) * 2000
-    assert per_2000_chars < 0.015  # ~3.5 ms measured
+def test_restoring_an_article_takes_milliseconds(tools):
+    paragraphs = seed_path("004").read_text(encoding="utf-8").split("\n")
+    started = time.process_time()
+    for paragraph in paragraphs:  # as restore_spin runs it
+        find_spin_restorations(paragraph, *tools)
+    per_2000_chars = (time.process_time() - started) / sum(map(len, paragraphs)) * 2000
+    assert per_2000_chars < 0.04  # 10-14 ms measured, segmentation (~1.5 ms) included
 
 
-def test_unreadable_score_names_the_file_and_line(tmp_path, rules):
+def test_segmenter_loads_in_well_under_a_second():
+    started = time.process_time()
+    WordSegmenter.load().boundaries("芯片断供")
+    assert time.process_time() - started < 1.0  # ~0.2 CPU-seconds measured
+
+
+def test_unreadable_score_names_the_file_and_line(tmp_path):
     (tmp_path / "spin_restore.tsv").write_text(
-        "# test\nspun\toriginal\tscore\twhy\n卒业\t毕业\thigh\twyc 389:0\n", encoding="utf-8"
+        "# test\nspun\toriginal\tscore\tseen\twhy\n卒业\t毕业\thigh\t0\twyc 389:0\n",
+        encoding="utf-8",
     )
     (tmp_path / "spin_context.tsv").write_text(
         "word\tside\tneighbours\n*\tany\t9:的\n", encoding="utf-8"
@@ -115,24 +191,42 @@ def test_unreadable_score_names_the_file_and_line(tmp_path, rules):
         SpinRestorer.from_rules(Rules(tmp_path))
 
 
-def test_clean_news_is_changed_little(shared_data: Path, restorer):
-    """Safety: the restorer is for spun text, but on clean CCTV stories it changes about 3
-    words in 1,000 characters and every paragraph is still found (7.2 words, 3 of 1,760
-    paragraphs lost when the stories are left out of the statistics)."""
+def held_out_stories(shared_data: Path) -> list[str]:
     stories = []
-    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            if number % 80 == 0:
-                stories.append(json.loads(line)["text"])
-    changes = sum(len(find_spin_restorations(story, restorer)) for story in stories)
-    assert changes / sum(map(len, stories)) * 1000 < 5
-    lost = [
-        paragraph[:20]
-        for story in stories
-        for paragraph in story.split("\n")
-        if paragraph.strip() and fuzz.partial_ratio(paragraph, restored(story, restorer)) < 90
-    ]
-    assert lost == []
+    for name in CLEAN_NEWS:
+        with (shared_data / name).open(encoding="utf-8") as lines:
+            stories += [json.loads(line)["text"] for number, line in enumerate(lines)
+                        if held_out_story(number)]
+    return stories
+
+
+def test_clean_news_restored_as_if_spun_is_hardly_changed(shared_data: Path, tools):
+    """The held-out clean stories (left out of the statistics), run through restoration as
+    if they were flagged: 13 words changed in 1.26 million characters, 11 of them in long
+    literary THUCNews paragraphs dense with rare words (布景 -> 背景, 灭亡 -> 死亡), 2 in CCTV
+    stories (产物 -> 产品, 本人 -> 自己)."""
+    stories = held_out_stories(shared_data)
+    assert len(stories) > 1800
+    changed = [(story[:20], r.change.old, r.change.new) for story in stories
+               for paragraph in story.split("\n")
+               for r in find_spin_restorations(paragraph, *tools) if r.restored]
+    assert len(changed) <= 13, changed
+    assert len([c for c in changed if c[0].startswith("央视网消息")]) <= 2
+
+
+def test_spun_commoncrawl_page_is_flagged_and_its_correct_words_stay(shared_data: Path, clean):
+    """cwt-cc-2021-43-001, a spun medical advertorial: words an earlier restorer changed
+    in its unspun parts stay as they are."""
+    with (shared_data / "chinesewebtext-cc-raw.jsonl").open(encoding="utf-8") as lines:
+        page = next(row for row in map(json.loads, lines) if row["id"] == "cwt-cc-2021-43-001")
+    (doc,) = [d for d in clean(page["text"]) if d.rejected is None]
+    assert "spun" in doc.metadata["flags"]
+    for kept in ("慢性支气管炎的患者都会常常复发", "建议在医生的指导下", "可以作为辅助用药",
+                 "保持情绪平稳"):
+        assert kept in doc.text
+    replaced = [(e.text, e.replacement) for e in doc.edits
+                if e.step == "restore_spin" and e.action == "replace"]
+    assert len(replaced) <= 3
 
 
 def spun_dev_articles(eval_dir: Path, rules: Rules) -> list[tuple[str, str]]:
@@ -150,25 +244,39 @@ def spun_dev_articles(eval_dir: Path, rules: Rules) -> list[tuple[str, str]]:
         outputs = [doc.text for doc in pipeline.run(read_documents(raw, ReadOptions("dev")))
                    if doc.rejected is None]
         for gold in spun:
-            pairs.append((gold, max(outputs, key=lambda text: similarity(text, gold))))
+            pairs.append((gold, max(outputs, key=lambda text: SequenceMatcher(
+                None, text, gold, autojunk=False).quick_ratio())))
     return pairs
 
 
-def similarity(text: str, gold: str) -> float:
-    return Levenshtein.normalized_similarity(re.sub(r"\s", "", text), re.sub(r"\s", "", gold))
+def spun_article_count(eval_dir: Path) -> int:
+    with (eval_dir / "dev" / "gold.jsonl").open(encoding="utf-8") as lines:
+        return sum(bool(a.get("spun")) for entry in map(json.loads, lines)
+                   for a in entry["articles"])
 
 
-def test_dev_spun_articles_come_much_closer_to_their_originals(eval_dir: Path, rules, restorer):
-    """Measured with statistics that left the dev articles out: similarity 0.817 -> 0.967,
-    paragraphs found 13% -> 98% (0.982 and 100% with the shipped statistics)."""
+def test_dev_spun_articles_are_restored_only_where_right(eval_dir: Path, rules, tools):
+    """Each restored word, in the restored text aligned with the expected one, must stand in
+    a stretch equal to it (statistics built without the dev articles: 0.994 measured)."""
     pairs = spun_dev_articles(eval_dir, rules)
-    assert len(pairs) == 40
-    before = sum(similarity(text, gold) for gold, text in pairs) / len(pairs)
-    fixed = [(gold, restored(text, restorer)) for gold, text in pairs]
-    after = sum(similarity(text, gold) for gold, text in fixed) / len(fixed)
-    paragraphs = [(p, text) for gold, text in fixed for p in gold.split("\n") if p.strip()]
-    found = sum(fuzz.partial_ratio(p, text) >= 90 for p, text in paragraphs) / len(paragraphs)
-    assert before < 0.85
-    assert after >= 0.96
-    assert after - before >= 0.14
-    assert found >= 0.95
+    assert len(pairs) == spun_article_count(eval_dir) > 0
+    right = total = 0
+    for gold, text in pairs:
+        fixed, offsets, shift = [], [], 0
+        for paragraph in text.split("\n"):
+            done = [r.change for r in find_spin_restorations(paragraph, *tools) if r.restored]
+            for change in done:
+                offsets.append((sum(map(len, fixed)) + len(fixed) + change.start + shift,
+                                len(change.new)))
+                shift += len(change.new) - len(change.old)
+            fixed.append(apply_changes(paragraph, done))
+            shift = 0
+        restored_text = "\n".join(fixed)
+        matcher = SequenceMatcher(None, restored_text, gold, autojunk=False)
+        agree = {i for tag, a, b, _, _ in matcher.get_opcodes() if tag == "equal"
+                 for i in range(a, b)}
+        right += sum(all(i in agree for i in range(start, start + size))
+                     for start, size in offsets)
+        total += len(offsets)
+    assert total > 500
+    assert right / total >= 0.98
