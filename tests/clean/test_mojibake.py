@@ -37,6 +37,14 @@ PLENUM_COVERAGE = (
     "åª\x92ä½\x93å¯¹ä¸\xadå\x9b½å\x85±äº§å\x85\x9aäº\x8cå\x8d\x81å±\x8aä¸\x89ä¸\xadå\x85¨ä¼\x9a"
     "è¿\x9bè¡\x8cäº\x86å\x85³æ³¨æ\x8a¥é\x81\x93ã\x80\x82"
 )
+# A paragraph of the development set (dev/raw/0085.md) hard-wrapped every 40 characters, so
+# the wraps fall inside the two-character Latin-1 readings of one UTF-8 byte sequence.
+FIREFIGHTERS_WRAPPED = (
+    "è¿\x98æ\x9c\x89å¤\x9aå\x90\x8dæ¶\x88é\x98²å\x91\x98å¯¹ç¾\x8eå\x9b½åª\x92ä½\x93è¡¨ç\n"
+    "¤ºï¼\x8cæ\x8b\x89æµ·çº³é\x95\x87ç\x9a\x84æ¶\x88é\x98²æ\xa0\x93è¦\x81ä¹\x88æ°´å\x8e\n"
+    "\x8bä¸\x8dè¶³ï¼\x8cè¦\x81ä¹\x88æ\xa0¹æ\x9c¬æ²¡æ°´ï¼\x8cå¯¼è\x87´æ\x95\x91\n"
+    "ç\x81«å·¥ä½\x9cæ\x9b´é\x9a¾å±\x95å¼\x80ã\x80\x82\n"
+)
 
 
 def seed_line(prefix: str, containing: str) -> str:
@@ -171,17 +179,16 @@ def test_dev_mojibake_is_repaired_in_flagged_files_only(eval_dir: Path):
             if find_mojibake(paragraph):
                 repaired_in.add(gold["file"])
             left += SCORER_MOJIBAKE.findall(repaired(paragraph))
-    assert len(flagged) == 19
+    assert flagged, "gold.jsonl flags no file with mojibake"
     assert repaired_in == flagged
     assert left == []
 
 
-def test_hard_wrapped_markdown_mojibake_is_repaired_after_joining_lines(eval_dir: Path):
-    raw = (eval_dir / "dev" / "raw" / "0000.md").read_text(encoding="utf-8")
-    (paragraph,) = [p for p in joined_paragraphs(raw) if p.startswith("å\x9c¨è°\x8b")]
+def test_hard_wrapped_markdown_mojibake_is_repaired_after_joining_lines():
+    (paragraph,) = joined_paragraphs(FIREFIGHTERS_WRAPPED)
     assert repaired(paragraph) == (
-        "在谋划“十五五”规划时，他指出，我国数据资源丰富，产业体系完备，市场空间巨大，"
-        "发展人工智能前景广阔，要加强政策支持和人才培养，努力开发更多安全可靠的优质产品。"
+        "还有多名消防员对美国媒体表示，拉海纳镇的消防栓要么水压不足，要么根本没水，"
+        "导致救火工作更难展开。"
     )
 
 
