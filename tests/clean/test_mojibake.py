@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from curate.clean.mojibake import RULE_GBK, RULE_LATIN1, find_mojibake
+from curate.clean.mojibake import RULE_SPLIT_BY_READING as RULE_SPLIT
 from curate.edits import apply_changes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -152,10 +153,14 @@ def test_latin1_symbols_and_pinyin_in_clean_text_stay(line: str):
     assert find_mojibake(line) == []
 
 
-def test_clean_seed_text_is_never_changed():
-    for path in sorted(SEEDS.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            assert find_mojibake(line) == [], f"{path.name}: {line[:40]}"
+def test_seed_text_changes_only_where_a_reading_split_a_character():
+    repairs = [
+        (path.name[:3], change.old)
+        for path in sorted(SEEDS.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+        for change in find_mojibake(line)
+    ]
+    assert repairs == [("001", "?shù)貢r"), ("001", "?shù)貢r"), ("001", "?yún)⑴c"), ("001", "?duì)I")]
 
 
 def test_clean_news_and_gold_paragraphs_are_never_changed(shared_data: Path, eval_dir: Path):
@@ -203,3 +208,41 @@ def joined_paragraphs(raw: str) -> list[str]:
             joined += glue + line
         paragraphs.append(joined)
     return paragraphs
+
+
+def test_characters_split_by_a_glued_reading_are_restored_in_seed_001():
+    line = seed_line("001", "不想?yún)⑴c")
+    changes = find_mojibake(line)
+    assert [(c.old, c.new, c.rule) for c in changes] == [
+        ("?shù)貢r", "地時", RULE_SPLIT), ("?yún)⑴c", "參與", RULE_SPLIT)
+    ]
+    assert "如果美國不想參與中國市場" in repaired(line)
+
+
+def test_the_reading_names_the_lost_byte_before_the_next_reading_is_stripped(clean):
+    line = seed_line("001", "當(dāng)?shù)貢r(shí)間")
+    assert [(c.old, c.new) for c in find_mojibake(line)] == [("?shù)貢r", "地時")]
+    (doc,) = clean(line, steps=["repair_mojibake", "strip_glued_pinyin"])
+    assert doc.text == (
+        "觀察者網顯示,當地時間6月12日,黃仁勛在接受媒體采訪時稱,由于美國對中國市場的芯片銷售"
+        "實施了嚴格的貿易限制,英偉達將不再把中國市場納入其收入和利潤預測中。"
+    )
+    first, *readings = [(e.step, e.rule, e.text, e.replacement) for e in doc.edits]
+    assert first == ("repair_mojibake", RULE_SPLIT, "?shù)貢r", "地時")
+    assert ("strip_glued_pinyin", "glued-pinyin", "(shí)", None) in readings
+    assert {rule for _, rule, _, _ in readings} == {"glued-pinyin"}
+
+
+def test_a_split_character_before_ascii_is_restored_alone():
+    line = seed_line("001", "2024年?duì)I業(yè)收入")
+    assert [(c.old, c.new) for c in find_mojibake(line)] == [("?duì)I", "營")]
+    assert "公司2024年營業(yè)收入為11.74億元" in repaired(line)
+
+
+@pytest.mark.parametrize("line", [
+    "这是什么?shù)据显示",  # a question mark before ordinary text
+    "链接 image?_iz=58558&from=article.pc_detail",
+    "请问(wèn)你是谁?nǐ)好",
+])
+def test_a_question_mark_before_latin_letters_is_left_alone(line: str):
+    assert find_mojibake(line) == []
