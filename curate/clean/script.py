@@ -30,6 +30,8 @@ from curate.edits import Change
 from curate.rules import RuleError, Rules
 
 MARKERS_FILE = "script_markers.yaml"
+SIMPLIFIED_KEPT_FILE = "simplified_kept.txt"
+ZHE_PARTICLE_FILE = "zhe_particle.tsv"
 REGIONS = ("hong_kong", "taiwan", "unmarked")
 # OpenCC configurations that write simplified Chinese; a rule file may name only these.
 SIMPLIFYING_CONFIGS = frozenset({"t2s", "hk2s", "tw2s", "tw2sp", "hk2sp"})
@@ -69,15 +71,50 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def convert_to_simplified(text: str, config: str = "t2s") -> str:
-    """Convert ``text`` to simplified Chinese with the OpenCC configuration ``config``.
+@dataclass(frozen=True)
+class SimplifiedForms:
+    """What OpenCC's t2s writes wrong in simplified text, from the rules: characters of the
+    standard it folds into others (昇腾 → 升腾), and the particle 著 it leaves (随著)."""
+
+    kept: frozenset[str]
+    particle: regex.Pattern | None
+
+
+@lru_cache(maxsize=8)
+def load_simplified_forms(rules: Rules) -> SimplifiedForms:
+    """``rules/simplified_kept.txt`` and ``rules/zhe_particle.tsv``, read once per ``Rules``."""
+    kept = frozenset("".join(rules.lines(SIMPLIFIED_KEPT_FILE)))
+    sides = {row["side"]: row["characters"] for row in rules.table(ZHE_PARTICLE_FILE)}
+    before, after = sides.get("before", ""), sides.get("after", "")
+    if not before:
+        return SimplifiedForms(kept, None)
+    stays = f"(?![{regex.escape(after)}])" if after else ""
+    return SimplifiedForms(kept, regex.compile(f"(?<=[{regex.escape(before)}])著{stays}"))
+
+
+def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = None) -> str:
+    """Convert ``text`` to simplified Chinese with the OpenCC configuration ``config``; with
+    ``rules``, keep the characters of the standard OpenCC folds (昇) and write the particle
+    著 as 着.
 
     >>> convert_to_simplified("這是英偉達創始人黃仁勛對H20芯片解禁后的最新表態。", "hk2s")
     '这是英伟达创始人黄仁勋对H20芯片解禁后的最新表态。'
+    >>> convert_to_simplified("隨著華為昇騰的著名芯片", "t2s", Rules())
+    '随着华为昇腾的著名芯片'
     """
     if config not in SIMPLIFYING_CONFIGS:
         raise ValueError(f"{config!r} is not an OpenCC configuration that writes simplified")
-    return _converter(config).convert(text)
+    converted = _converter(config).convert(text)
+    if rules is None:
+        return converted
+    forms = load_simplified_forms(rules)
+    # t2s keeps the length of a text, so a kept character is put back where it stood.
+    if len(converted) == len(text) and any(char in forms.kept for char in text):
+        converted = "".join(old if old in forms.kept else new
+                            for old, new in zip(text, converted, strict=True))
+    if forms.particle is not None and "著" in converted:
+        converted = forms.particle.sub("着", converted)
+    return converted
 
 
 def count_traditional(text: str) -> int:
