@@ -13,6 +13,11 @@ its title, recorded as ``header-title-from-lead``; the text stays. A closing cre
 names the reporter, ``（21世紀經濟報道記者雷晨 北京報道）`` at the end of seed 001, gives the
 author (``header-author-from-credit``); the credit stays in the text, as the evaluation gold
 keeps it.
+
+A title holding spam, wherever it came from (a header line, a JSONL field, an HTML page's
+``<title>``), loses the spam phrases (``…的做法_必威betway中文版`` -> ``…的做法``), and goes
+when nothing but spam and separators is left or it is a keyword-stuffed SEO header
+(``币游国际_币游国际登陆官网_币游国际app``): rule ``title-spam``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from typing import Any
 
 import regex
 
+from curate.clean import inline_spam
+from curate.clean.script import convert_to_simplified
+from curate.clean.spam import SpamHeaderRule
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import Rules
@@ -40,6 +48,8 @@ WRITER_LABELS = {"作者", "记者", "記者"}
 LEAD_TITLE_MAX_CHARS = 40
 _CLAUSE_END = regex.compile(r"[。！？!?；;]")
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
+# What joins a title to its site or to the keywords stuffed after it, left over when those go.
+_TITLE_EDGE = " \t\u3000_|｜-–—·•,，、:：【】[]"
 _QUOTE_PAIRS = (("「", "」"), ("“", "”"), ("『", "』"))
 # （21世紀經濟報道記者雷晨 北京報道）, (记者吴鹏 李静睿), （本报记者 王芳）: a credit in brackets
 # closing the last paragraph, naming one to three reporters.
@@ -169,11 +179,54 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                    why=f"the page header's {name} line is metadata, not body text")
         consumed += 1
     doc.paragraphs = paragraphs[consumed:]
+    if isinstance(doc.metadata.get("title"), str):
+        _drop_title_spam(doc, ctx)
     if "title" not in doc.metadata and doc.paragraphs:
         _title_from_lead(doc)
     if "author" not in doc.metadata and doc.paragraphs:
         _author_from_credit(doc)
     return doc
+
+
+def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) -> str | None:
+    """``title`` without the spam phrases spliced into it; None when nothing else is left.
+
+    >>> rules = Rules()
+    >>> header = SpamHeaderRule.from_rules(rules)
+    >>> title_without_spam("疫情影响“三驾马车”奔速，企业应主动站位_华体会", rules, header)
+    '疫情影响“三驾马车”奔速，企业应主动站位'
+    >>> title_without_spam("爱游戏体育官方_爱游戏体育官方", rules, header) is None
+    True
+    """
+    if spam_header.matches(title):
+        return None
+    # The spam lexicons are simplified; t2s keeps the length, so spans map back one to one.
+    simplified = convert_to_simplified(title, "t2s")
+    probe = simplified if len(simplified) == len(title) else title
+    changes = inline_spam.find_injected_spam(probe, rules)
+    kept, position = [], 0
+    for change in changes:
+        kept.append(title[position:change.start])
+        position = change.end
+    kept.append(title[position:])
+    cleaned = " ".join(part.strip(_TITLE_EDGE) for part in kept if part.strip(_TITLE_EDGE))
+    if len(_HAN.findall(cleaned)) < 2:
+        return None
+    return cleaned if changes else title
+
+
+def _drop_title_spam(doc: Document, ctx: Context) -> None:
+    title = doc.metadata["title"]
+    spam_header = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    cleaned = title_without_spam(title, ctx.rules, spam_header)
+    if cleaned == title:
+        return
+    if cleaned is None:
+        del doc.metadata["title"]
+    else:
+        doc.metadata["title"] = cleaned
+    doc.record(STEP, "title-spam", "replace", title, None, replacement=cleaned or "",
+               why="spam phrases in the title are not the article's title")
 
 
 def lead_title(text: str) -> str | None:

@@ -1,10 +1,16 @@
 """The header step: metadata from the lines that open an article, a title from the lead when
 there is no title line, and the author from a closing credit."""
 
+import pytest
+
+from curate.document import Document, Paragraph, Provenance
+from curate.pipeline import Context, Pipeline
+from curate.rules import Rules
 from tests.fixtures import seed_text
 
 STRUCTURE = ["strip_glued_pinyin", "drop_spam_header", "drop_breadcrumbs", "split_articles",
              "drop_boilerplate", "trim_teasers", "extract_header"]
+BODY = "在这个持续降温的10月，A股半导体板块久违地回暖了。国产替代的风潮悄然吹起，芯片股集体上涨。"
 
 
 def test_seed_004s_three_articles_take_their_titles_from_their_leads(clean):
@@ -52,3 +58,37 @@ def test_a_bracket_that_is_no_credit_names_no_author(clean):
             "他回答了记者提问（详见附表）")
     (doc,) = clean(text, STRUCTURE)
     assert "author" not in doc.metadata
+
+
+def header_of(title: str, body: str) -> Document:
+    """A document read with a ``title`` field (as from JSONL), through the header step."""
+    document = Document([Paragraph(body, (1, 1))], Provenance("dump.jsonl", "0" * 64, "utf-8"),
+                        "dump", metadata={"title": title})
+    pipeline = Pipeline(Context(Rules()), ["extract_header"])
+    (doc,) = pipeline.run([document])
+    return doc
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("娃娃菜炒香菇的几种做法_必威betway中文版", "娃娃菜炒香菇的几种做法"),
+    ("‘华体会’市自然资源局抽查绿色矿山_华体会", "市自然资源局抽查绿色矿山"),
+    ("物流企业能否代替快递巨头？【欧宝体育app】_欧宝体育app", "物流企业能否代替快递巨头？"),
+])
+def test_spam_phrases_leave_a_title_and_the_edit_keeps_it(title: str, expected: str):
+    doc = header_of(title, BODY)
+    assert doc.metadata["title"] == expected
+    (edit,) = [e for e in doc.edits if e.rule == "title-spam"]
+    assert (edit.action, edit.text, edit.replacement) == ("replace", title, expected)
+
+
+@pytest.mark.parametrize("title", ["爱游戏体育官方_爱游戏体育官方", "币游国际_币游国际登陆官网_币游国际app"])
+def test_a_title_that_is_only_spam_goes_and_the_lead_stands_for_it(title: str):
+    doc = header_of(title, BODY)
+    assert doc.metadata["title"] == "在这个持续降温的10月，A股半导体板块久违地回暖了"
+    assert [e.rule for e in doc.edits] == ["title-spam", "header-title-from-lead"]
+
+
+def test_an_honest_title_with_its_site_is_kept_as_it_is():
+    doc = header_of("破七千指日可待 单反套机爆新低_数码_科技时代_新浪网", BODY)
+    assert doc.metadata["title"] == "破七千指日可待 单反套机爆新低_数码_科技时代_新浪网"
+    assert doc.edits == []
