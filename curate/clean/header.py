@@ -204,15 +204,15 @@ def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) ->
     simplified = convert_to_simplified(title, "t2s")
     probe = simplified if len(simplified) == len(title) else title
     changes = inline_spam.find_injected_spam(probe, rules)
+    if not changes:
+        return title
     kept, position = [], 0
     for change in changes:
         kept.append(title[position:change.start])
         position = change.end
     kept.append(title[position:])
     cleaned = " ".join(part.strip(_TITLE_EDGE) for part in kept if part.strip(_TITLE_EDGE))
-    if len(_HAN.findall(cleaned)) < 2:
-        return None
-    return cleaned if changes else title
+    return cleaned if len(_HAN.findall(cleaned)) >= 2 else None
 
 
 def _drop_title_spam(doc: Document, ctx: Context) -> None:
