@@ -255,7 +255,7 @@ def _title_from_lead(doc: Document) -> None:
     title = lead_title(lead.text)
     if title is not None:
         doc.metadata["title"] = title
-        doc.record(STEP, "header-title-from-lead", "metadata", title, lead.lines[0],
+        doc.record(STEP, "header-title-from-lead", "flag", title, lead.lines[0],
                    why="the article has no title line; the first clause of its lead stands "
                        "for it (the text stays)")
 
@@ -276,7 +276,7 @@ def _author_from_credit(doc: Document) -> None:
     if author is not None:
         doc.metadata["author"] = author
         credit = _CLOSING_CREDIT.search(last.text.rstrip()).group()
-        doc.record(STEP, "header-author-from-credit", "metadata", credit, last.lines[-1],
+        doc.record(STEP, "header-author-from-credit", "flag", credit, last.lines[-1],
                    why="the closing credit names the reporter (the credit stays in the text)")
 
 

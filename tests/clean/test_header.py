@@ -22,7 +22,7 @@ def test_seed_004s_three_articles_take_their_titles_from_their_leads(clean):
     ]
     for doc in docs:
         (edit,) = [e for e in doc.edits if e.rule == "header-title-from-lead"]
-        assert (edit.action, edit.text) == ("metadata", doc.metadata["title"])
+        assert (edit.action, edit.text) == ("flag", doc.metadata["title"])
         assert doc.text.startswith(doc.metadata["title"])
 
 
@@ -42,7 +42,7 @@ def test_seed_001s_closing_credit_names_the_author_and_stays_in_the_text(clean):
     (doc,) = clean(seed_text("001"), STRUCTURE)
     assert doc.metadata["author"] == "雷晨"
     (edit,) = [e for e in doc.edits if e.rule == "header-author-from-credit"]
-    assert (edit.action, edit.text) == ("metadata", "(21世紀經濟報道記者雷晨 北京報道)")
+    assert (edit.action, edit.text) == ("flag", "(21世紀經濟報道記者雷晨 北京報道)")
     assert doc.text.endswith("(21世紀經濟報道記者雷晨 北京報道)")
 
 
