@@ -73,17 +73,22 @@ def _converter(config: str) -> opencc.OpenCC:
 
 @dataclass(frozen=True)
 class SimplifiedForms:
-    """What OpenCC's t2s writes wrong in simplified text, from the rules: characters of the
-    standard it folds into others (昇腾 → 升腾), and the particle 著 it leaves (随著)."""
+    """What OpenCC's t2s writes wrong in simplified text, from the rules: words whose
+    character of the standard it folds into another (昇腾 → 升腾), and the particle 著 it
+    leaves (随著)."""
 
-    kept: frozenset[str]
+    kept: dict[str, str]  # the word as t2s writes it -> the word as it is kept
     particle: regex.Pattern | None
 
 
 @lru_cache(maxsize=8)
 def load_simplified_forms(rules: Rules) -> SimplifiedForms:
     """``rules/simplified_kept.txt`` and ``rules/zhe_particle.tsv``, read once per ``Rules``."""
-    kept = frozenset("".join(rules.lines(SIMPLIFIED_KEPT_FILE)))
+    kept = {_converter("t2s").convert(word): word for word in rules.lines(SIMPLIFIED_KEPT_FILE)}
+    for folded, word in kept.items():
+        if len(folded) != len(word):
+            raise RuleError(f"rules/{SIMPLIFIED_KEPT_FILE}: {word!r} changes length under t2s "
+                            f"({folded!r}); write the word as it is kept, in simplified")
     sides = {row["side"]: row["characters"] for row in rules.table(ZHE_PARTICLE_FILE)}
     before, after = sides.get("before", ""), sides.get("after", "")
     if not before:
@@ -99,8 +104,8 @@ def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = 
 
     >>> convert_to_simplified("這是英偉達創始人黃仁勛對H20芯片解禁后的最新表態。", "hk2s")
     '这是英伟达创始人黄仁勋对H20芯片解禁后的最新表态。'
-    >>> convert_to_simplified("隨著華為昇騰的著名芯片", "t2s", Rules())
-    '随着华为昇腾的著名芯片'
+    >>> convert_to_simplified("隨著華為昇騰的著名芯片，直昇機", "t2s", Rules())
+    '随着华为昇腾的著名芯片，直升机'
     """
     if config not in SIMPLIFYING_CONFIGS:
         raise ValueError(f"{config!r} is not an OpenCC configuration that writes simplified")
@@ -108,10 +113,16 @@ def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = 
     if rules is None:
         return converted
     forms = load_simplified_forms(rules)
-    # t2s keeps the length of a text, so a kept character is put back where it stood.
-    if len(converted) == len(text) and any(char in forms.kept for char in text):
-        converted = "".join(old if old in forms.kept else new
-                            for old, new in zip(text, converted, strict=True))
+    # t2s keeps the length of a text, so a kept word is put back where the text had it.
+    if len(converted) == len(text):
+        for folded, word in forms.kept.items():
+            changed = [k for k, (kept, new) in enumerate(zip(word, folded, strict=True))
+                       if kept != new]
+            start = converted.find(folded)
+            while start != -1:
+                if all(text[start + k] == word[k] for k in changed):
+                    converted = converted[:start] + word + converted[start + len(word):]
+                start = converted.find(folded, start + len(word))
     if forms.particle is not None and "著" in converted:
         converted = forms.particle.sub("着", converted)
     return converted

@@ -41,8 +41,12 @@ STEP = "split_articles"
 # Han characters of article text a part needs; the shortest article of a concatenated file of
 # the development set has about 300.
 MIN_PART_HAN = 60
-# Both sides of a subject change hold this much text, so the bigram counts mean something.
-SUBJECT_MIN_HAN = 150
+# Both sides of a subject change hold this much text, so the bigram counts mean something,
+# and each is a whole section (from one title-like line to the next): the items of a news
+# roundup (联播快讯), a title line over a paragraph or two each, are one article.
+SUBJECT_MIN_HAN = 300
+# After a closing line, both stretches compared hold this much text.
+CLOSING_MIN_HAN = 150
 # Cosine of the Han bigram counts of two stretches (see the module docstring).
 SUBJECT_CHANGE_BELOW = 0.06
 # After a closing line, the text that follows is another article's when it shares little.
@@ -98,11 +102,15 @@ class ArticleStructure:
         self.classifier = classifier
         self.header = header
         self.body_han = [self._body_han(p.text) for p in paragraphs]
+        self.title_like = [self._is_title_like(index) for index in range(len(paragraphs))]
 
     def _body_han(self, text: str) -> int:
         return len(_HAN.findall(text)) if self.classifier.is_body(text) else 0
 
     def is_title_like(self, index: int) -> bool:
+        return self.title_like[index]
+
+    def _is_title_like(self, index: int) -> bool:
         """A heading, or a short line of four Han characters or more that is no sentence and
         no furniture: ``中老铁路客货运量稳定增长 黄金通道显活力``."""
         paragraph = self.paragraphs[index]
@@ -218,7 +226,7 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
                         f"{closing!r} closes an article and a title line follows")
     before = structure.text_between(max(0, index - 8), index)
     after = structure.text_between(index, index + 8)
-    if len(_HAN.findall(before)) < SUBJECT_MIN_HAN or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
+    if len(_HAN.findall(before)) < CLOSING_MIN_HAN or len(_HAN.findall(after)) < CLOSING_MIN_HAN:
         return None
     related = bigram_cosine(before, after)
     if related >= CLOSING_RELATED_BELOW:
@@ -229,9 +237,12 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
 
 
 def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
-    """A title-like line between two stretches of text that share almost nothing."""
-    before = structure.text_between(max(0, index - 8), index)
-    after = structure.text_between(index + 1, index + 9)
+    """A title-like line between two sections of text that share almost nothing."""
+    titles = [i for i, title in enumerate(structure.title_like) if title and i != index]
+    start = max([i for i in titles if i < index], default=0)
+    end = min([i for i in titles if i > index], default=len(structure.paragraphs))
+    before = structure.text_between(start, index)
+    after = structure.text_between(index + 1, end)
     if len(_HAN.findall(before)) < SUBJECT_MIN_HAN or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
         return None
     related = bigram_cosine(before, after)
