@@ -1,7 +1,8 @@
 """Concatenate articles two or three to a file under headers and closings of many forms, clean
 them, and measure how the files are split into their articles.
 
-    python bench/split_probe.py [--forms tuned|held-out|all] [--eval-dir ../shared/eval] [--seed 7]
+    python bench/split_probe.py [--forms tuned|held-out|all] [--eval-dir ../shared/eval]
+                                [--seed 7] [--keep DIR]
 
 The articles are the development set's expected texts (unspun, with a title, 300 characters
 or more). Each file holds two or three of them, each under a header and over a closing drawn
@@ -177,13 +178,16 @@ def main() -> None:
     parser.add_argument("--forms", choices=[*FORM_SETS, "all"], default="all")
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="write the sets and their output here")
     args = parser.parse_args()
     gold = args.eval_dir / "dev" / "gold.jsonl"
     if not gold.is_file():
         sys.exit(f"{gold}: not found (set --eval-dir or CURATE_SHARED)")
     articles = read_articles(gold)
     chosen = list(FORM_SETS) if args.forms == "all" else [args.forms]
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as temporary:
+        scratch = args.keep or Path(temporary)
+        scratch.mkdir(parents=True, exist_ok=True)
         config = Path(scratch) / "curate.toml"
         config.write_text('[dedup]\nnear = false\n[pipeline]\ndisable = ["drop_exact_duplicates"]\n',
                           encoding="utf-8")

@@ -50,6 +50,7 @@ _CLAUSE_END = regex.compile(r"[。！？!?；;]")
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
 # What joins a title to its site or to the keywords stuffed after it, left over when those go.
 _TITLE_EDGE = " \t\u3000_|｜-–—·•,，、:：【】[]"
+_BRACKETED = regex.compile(r"^[（(【\[]\s*(.+?)\s*[）)】\]]$")
 _QUOTE_PAIRS = (("「", "」"), ("“", "”"), ("『", "』"))
 # （21世紀經濟報道記者雷晨 北京報道）, (记者吴鹏 李静睿), （本报记者 王芳）: a credit in brackets
 # closing the last paragraph, naming one to three reporters.
@@ -116,8 +117,9 @@ class HeaderRules:
         return parsed
 
     def date(self, text: str) -> str | None:
-        """ISO 8601 form of a date line, or None when ``text`` is not one."""
-        found = self.date_line.match(text)
+        """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand
+        in brackets: ``（2024-03-02 10:30 新华网）``."""
+        found = self.date_line.match(_BRACKETED.sub(r"\1", text))
         if not found:
             return None
         day = f"{int(found['year']):04d}-{int(found['month']):02d}-{int(found['day']):02d}"
@@ -170,7 +172,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                     doc.metadata.setdefault(key, found)
         elif name == "created":
             doc.created = doc.created or value
-            site = rules.date_line.match(paragraph.text)["site"]
+            site = rules.date_line.match(_BRACKETED.sub(r"\1", paragraph.text))["site"]
             if site and "site" not in doc.metadata:
                 doc.metadata["site"] = site
         else:

@@ -60,6 +60,7 @@ CLOSING_RULES = {"source-line", "source-note"}
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
 TITLE_MAX_CHARS = 64
+LONG_TITLE_MAX_CHARS = 200
 CLOSING_MAX_CHARS = 40
 # A title is no sentence: no full stop inside or at the end, no clause mark at the end.
 _SENTENCE_MARK = regex.compile(r"[。；;]|[，,、：:…]$|[。！？!?]$|\.{2,}$")
@@ -73,6 +74,10 @@ _COMMA = regex.compile(r"[，,]")
 _BRACKETED_ROW = regex.compile(
     r"^[（(【\[]\s*\p{Han}{1,8}\s*[:：|丨｜/]\s*[^。，,！？!?；;]{1,30}[）)】\]]$"
 )
+# （编辑 周强 审核 刘洋）: roles and names set off by spaces, in brackets.
+_BRACKETED_NAMES = regex.compile(
+    r"^[（(【\[]\s*\p{Han}{2,4}(?:[ \u3000]+\p{Han}{2,4}){1,5}\s*[）)】\]]$"
+)
 _ROLE_ROW = regex.compile(
     r"^\p{Han}{0,4}(?:来源|來源|出处|出處|编辑|編輯|责编|責編|作者|记者|記者|校对|校對|审核|審核"
     r"|摄影|攝影|供稿|原文|转载|轉載|编审|編審|监制|監製)\s*[:：|丨｜/]\s*[^\s。，,！？!?；;]{1,24}"
@@ -82,6 +87,8 @@ _END_MARK = regex.compile(
     r"^[\s\-—－_=*~·.。]*[（(【\[]?\s*(?:完|全文完|END|End|end|结束|終)\s*[）)】\]]?"
     r"[\s\-—－_=*~·.。]*$"
 )
+
+_CLOSING_SHAPES = (_BRACKETED_ROW, _BRACKETED_NAMES, _ROLE_ROW, _END_MARK)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,10 @@ class ArticleStructure:
         self.header = header
         self.body_han = [self._body_han(p.text) for p in paragraphs]
         self.title_like = [self._is_title_like(index) for index in range(len(paragraphs))]
+        # Over a date or byline line a title may be as short as 木卫一 or 期货, or as long as
+        # a headline joining clauses with spaces.
+        self.header_title = [self._is_title_like(index, min_han=2, max_chars=LONG_TITLE_MAX_CHARS)
+                             for index in range(len(paragraphs))]
 
     def _body_han(self, text: str) -> int:
         return len(_HAN.findall(text)) if self.classifier.is_body(text) else 0
@@ -110,18 +121,20 @@ class ArticleStructure:
     def is_title_like(self, index: int) -> bool:
         return self.title_like[index]
 
-    def _is_title_like(self, index: int) -> bool:
+    def _is_title_like(self, index: int, min_han: int = 4,
+                       max_chars: int = TITLE_MAX_CHARS) -> bool:
         """A heading, or a short line of four Han characters or more that is no sentence and
         no furniture: ``中老铁路客货运量稳定增长 黄金通道显活力``."""
         paragraph = self.paragraphs[index]
         text = paragraph.text
         if paragraph.kind == "heading":
             return bool(_HAN.search(text))
-        if len(text) > TITLE_MAX_CHARS or len(_HAN.findall(text)) < 4:
+        if len(text) > max_chars or len(_HAN.findall(text)) < min_han:
             return False
         if _SENTENCE_MARK.search(text) or len(_COMMA.findall(text)) > 1:
             return False
-        return self.classifier.match(text) is None and not self.is_meta(index)
+        return (self.classifier.match(text) is None and not self.is_meta(index)
+                and not self.is_closing(index))
 
     def is_meta(self, index: int) -> bool:
         """A header line under a title: a date, a byline, a URL, a short bold site line, a
@@ -135,6 +148,10 @@ class ArticleStructure:
         found = self.classifier.match(text, ("credit", "source"))
         return found is not None
 
+    def is_dateline(self, index: int) -> bool:
+        text = self.paragraphs[index].text
+        return bool(self.header.date(text) or self.header.byline(text))
+
     def is_closing(self, index: int) -> bool:
         """A line that closes an article: a source, credit or editor line of any wording, or
         an end mark."""
@@ -143,12 +160,14 @@ class ArticleStructure:
             return False
         if self.classifier.match(text, ("source", "credit")) is not None:
             return True
-        return bool(_BRACKETED_ROW.match(text) or _ROLE_ROW.match(text) or _END_MARK.match(text))
+        return any(pattern.match(text) for pattern in _CLOSING_SHAPES)
 
     def header_at(self, index: int) -> bool:
-        """A title-like line followed by metadata lines, then text."""
-        if not self.is_title_like(index):
-            return False
+        """A title-like line followed by metadata lines, then text; or, after text, a date or
+        byline line standing alone over text (a header whose title line is missing)."""
+        if not self.header_title[index]:
+            return self.body_han[index - 1] > 0 and self.is_dateline(index) and any(
+                self.body_han[index + 1:index + 3])
         position = index + 1
         while position < len(self.paragraphs) and position <= index + HEADER_META_LINES:
             if not self.is_meta(position):
@@ -267,6 +286,20 @@ def kept_boundaries(structure: ArticleStructure, found: list[Boundary]) -> list[
     return kept
 
 
+def _closing_lines(structure: ArticleStructure, starts: list[int]) -> set[int]:
+    """The closing lines that end each article of a file split at ``starts``: the run of
+    them just before a new article and at the end of the last. Lines the furniture rules
+    know (本文源自：…, 责任编辑：…) are left to them, which record their own rule."""
+    found = set()
+    for end in [*starts, len(structure.paragraphs)]:
+        index = end - 1
+        while index > 0 and structure.is_closing(index) and not structure.body_han[index]:
+            if structure.classifier.match(structure.paragraphs[index].text) is None:
+                found.add(index)
+            index -= 1
+    return found
+
+
 @step(STEP)
 def split_articles(doc: Document, ctx: Context) -> Document | list[Document]:
     if len(doc.paragraphs) < 3:
@@ -276,9 +309,14 @@ def split_articles(doc: Document, ctx: Context) -> Document | list[Document]:
     boundaries = kept_boundaries(structure, find_boundaries(structure))
     if not boundaries:
         return doc
+    closings = _closing_lines(structure, [boundary.index for boundary in boundaries])
+    for index in sorted(closings):
+        paragraph = doc.paragraphs[index]
+        doc.record(STEP, "closing-line", "remove", paragraph.text, paragraph.lines[0],
+                   why="a source, editor or end line closing one of the articles of the file")
     cuts = [0, *(boundary.index for boundary in boundaries), len(doc.paragraphs)]
-    parts = doc.split([doc.paragraphs[start:end] for start, end in zip(cuts, cuts[1:],
-                                                                       strict=False)])
+    parts = doc.split([[p for i, p in enumerate(doc.paragraphs[start:end], start)
+                        if i not in closings] for start, end in zip(cuts, cuts[1:], strict=False)])
     for part, boundary in zip(parts[1:], boundaries, strict=True):
         first = doc.paragraphs[boundary.index]
         part.record(STEP, f"split-{boundary.rule}", "flag", first.text, first.lines[0],
