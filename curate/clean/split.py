@@ -108,12 +108,14 @@ class ArticleStructure:
         self.paragraphs = paragraphs
         self.classifier = classifier
         self.header = header
-        self.body_han = [self._body_han(p.text) for p in paragraphs]
         self.title_like = [self._is_title_like(index) for index in range(len(paragraphs))]
         # Over a date or byline line a title may be as short as 木卫一 or 期货, or as long as
         # a headline joining clauses with spaces.
         self.header_title = [self._is_title_like(index, min_han=2, max_chars=LONG_TITLE_MAX_CHARS)
                              for index in range(len(paragraphs))]
+        # A title is no article text, however long.
+        self.body_han = [0 if title else self._body_han(p.text)
+                         for p, title in zip(paragraphs, self.header_title, strict=True)]
 
     def _body_han(self, text: str) -> int:
         return len(_HAN.findall(text)) if self.classifier.is_body(text) else 0
