@@ -41,9 +41,9 @@ STEP = "split_articles"
 # Han characters of article text a part needs; the shortest article of a concatenated file of
 # the development set has about 300.
 MIN_PART_HAN = 60
-# Both sides of a subject change hold this much text, so the bigram counts mean something,
-# and each is a whole section (from one title-like line to the next): the items of a news
-# roundup (联播快讯), a title line over a paragraph or two each, are one article.
+# Both sides of a subject change hold this much text, so the bigram counts mean something;
+# before, it is one section (since the last title-like line): the items of a news roundup
+# (联播快讯), a title line over a paragraph or two each, are one article.
 SUBJECT_MIN_HAN = 300
 # After a closing line, both stretches compared hold this much text.
 CLOSING_MIN_HAN = 150
@@ -258,12 +258,11 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
 
 
 def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
-    """A title-like line between two sections of text that share almost nothing."""
-    titles = [i for i, title in enumerate(structure.title_like) if title and i != index]
-    start = max([i for i in titles if i < index], default=0)
-    end = min([i for i in titles if i > index], default=len(structure.paragraphs))
+    """A title-like line closing a section of text that shares almost nothing with the text
+    after it."""
+    start = max([i for i, title in enumerate(structure.title_like[:index]) if title], default=0)
     before = structure.text_between(start, index)
-    after = structure.text_between(index + 1, end)
+    after = structure.text_between(index + 1, index + 9)
     if len(_HAN.findall(before)) < SUBJECT_MIN_HAN or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
         return None
     related = bigram_cosine(before, after)
