@@ -218,7 +218,7 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
             boundary = _after_closing(structure, index)
             if boundary is not None:
                 found[index] = boundary
-        elif structure.is_title_like(index) and structure.body_han[index - 1]:
+        elif structure.header_title[index] and structure.body_han[index - 1]:
             boundary = _subject_change(structure, index)
             if boundary is not None:
                 found[index] = boundary
@@ -239,10 +239,10 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
         return Boundary(index, "closing-line", f"{closing!r} says where the article came from, "
                                                "which closes it")
     following = next((i for i in range(index, min(index + 4, len(structure.paragraphs)))
-                      if structure.body_han[i] or structure.is_title_like(i)), None)
+                      if structure.body_han[i] or structure.header_title[i]), None)
     if following is None:
         return None
-    if structure.is_title_like(following):
+    if structure.header_title[following]:
         return Boundary(index, "closing-line",
                         f"{closing!r} closes an article and a title line follows")
     before = structure.text_between(max(0, index - 8), index)
