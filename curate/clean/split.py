@@ -60,6 +60,8 @@ CLOSING_RULES = {"source-line", "source-note"}
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
 TITLE_MAX_CHARS = 64
+# As the line classifier's is_body: article text has this many Han characters at least.
+BODY_MIN_HAN = 20
 LONG_TITLE_MAX_CHARS = 200
 CLOSING_MAX_CHARS = 40
 # A title is no sentence: no full stop inside or at the end, no clause mark at the end.
@@ -108,17 +110,27 @@ class ArticleStructure:
         self.paragraphs = paragraphs
         self.classifier = classifier
         self.header = header
+        # Titles, header and closing lines are short and hold no full stop: only such lines
+        # are matched against the furniture patterns (once), which saves most of the matching
+        # (a sentence of furniture, a disclaimer, then counts as text here).
+        self.furniture = [classifier.match(p.text)
+                          if len(p.text) <= LONG_TITLE_MAX_CHARS and "。" not in p.text
+                          else None for p in paragraphs]
+        self.meta = [self._is_meta(index) for index in range(len(paragraphs))]
+        self.closing = [self._is_closing(index) for index in range(len(paragraphs))]
         self.title_like = [self._is_title_like(index) for index in range(len(paragraphs))]
         # Over a date or byline line a title may be as short as 木卫一 or 期货, or as long as
         # a headline joining clauses with spaces.
         self.header_title = [self._is_title_like(index, min_han=2, max_chars=LONG_TITLE_MAX_CHARS)
                              for index in range(len(paragraphs))]
         # A title is no article text, however long.
-        self.body_han = [0 if title else self._body_han(p.text)
-                         for p, title in zip(paragraphs, self.header_title, strict=True)]
+        self.body_han = [0 if title else self._body_han(index)
+                         for index, title in enumerate(self.header_title)]
 
-    def _body_han(self, text: str) -> int:
-        return len(_HAN.findall(text)) if self.classifier.is_body(text) else 0
+    def _body_han(self, index: int) -> int:
+        """Han characters of article text: a sentence of some length that is no furniture."""
+        han = len(_HAN.findall(self.paragraphs[index].text))
+        return han if han >= BODY_MIN_HAN and self.furniture[index] is None else 0
 
     def is_title_like(self, index: int) -> bool:
         return self.title_like[index]
@@ -135,10 +147,12 @@ class ArticleStructure:
             return False
         if _SENTENCE_MARK.search(text) or len(_COMMA.findall(text)) > 1:
             return False
-        return (self.classifier.match(text) is None and not self.is_meta(index)
-                and not self.is_closing(index))
+        return self.furniture[index] is None and not self.meta[index] and not self.closing[index]
 
     def is_meta(self, index: int) -> bool:
+        return self.meta[index]
+
+    def _is_meta(self, index: int) -> bool:
         """A header line under a title: a date, a byline, a URL, a short bold site line, a
         credit or a bare source line."""
         paragraph = self.paragraphs[index]
@@ -147,20 +161,24 @@ class ArticleStructure:
             return True
         if paragraph.kind == "strong" and len(text) <= 30:
             return True
-        found = self.classifier.match(text, ("credit", "source"))
-        return found is not None
+        found = self.furniture[index]
+        return found is not None and found.kind in ("credit", "source")
 
     def is_dateline(self, index: int) -> bool:
         text = self.paragraphs[index].text
         return bool(self.header.date(text) or self.header.byline(text))
 
     def is_closing(self, index: int) -> bool:
+        return self.closing[index]
+
+    def _is_closing(self, index: int) -> bool:
         """A line that closes an article: a source, credit or editor line of any wording, or
         an end mark."""
         text = self.paragraphs[index].text
         if len(text) > CLOSING_MAX_CHARS or "。" in text:
             return False
-        if self.classifier.match(text, ("source", "credit")) is not None:
+        found = self.furniture[index]
+        if found is not None and found.kind in ("source", "credit"):
             return True
         return any(pattern.match(text) for pattern in _CLOSING_SHAPES)
 
@@ -295,7 +313,7 @@ def _closing_lines(structure: ArticleStructure, starts: list[int]) -> set[int]:
     for end in [*starts, len(structure.paragraphs)]:
         index = end - 1
         while index > 0 and structure.is_closing(index) and not structure.body_han[index]:
-            if structure.classifier.match(structure.paragraphs[index].text) is None:
+            if structure.furniture[index] is None:
                 found.add(index)
             index -= 1
     return found
