@@ -69,6 +69,8 @@ _SENTENCE_MARK = regex.compile(r"[。；;]|[，,、：:…]$|[。！？!?]$|\.{2
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}{2,}")
 _COMMA = regex.compile(r"[，,]")
+_COLON = regex.compile(r"[:：]")
+_SPACED_CLAUSES = regex.compile(r"\p{Han}[ \u3000]+\p{Han}")
 # A closing row of any wording: a bracketed label, separator and value (【编辑：李某】,
 # （稿件来源：某报）), or a bare one whose label names a role or a source (责任编辑：王某,
 # 稿件来源 | 某报, 供稿：某中心); an unbracketed ``X：Y`` may be a section title
@@ -146,6 +148,11 @@ class ArticleStructure:
         if len(text) > max_chars or len(_HAN.findall(text)) < min_han:
             return False
         if _SENTENCE_MARK.search(text) or len(_COMMA.findall(text)) > 1:
+            return False
+        # A long headline joins its clauses with spaces; a long line without them, or with a
+        # label's colon (以下为获奖名单：…), is a list or a sentence.
+        if len(text) > TITLE_MAX_CHARS and (not _SPACED_CLAUSES.search(text)
+                                            or _COLON.search(text)):
             return False
         return self.furniture[index] is None and not self.meta[index] and not self.closing[index]
 
