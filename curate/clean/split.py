@@ -70,6 +70,7 @@ _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}{2,}")
 _COMMA = regex.compile(r"[，,]")
 _COLON = regex.compile(r"[:：]")
+_SENTENCE_END = regex.compile(r"[。！？!?][”’」』）)]?$")
 _SPACED_CLAUSES = regex.compile(r"\p{Han}[ \u3000]+\p{Han}")
 # A closing row of any wording: a bracketed label, separator and value (【编辑：李某】,
 # （稿件来源：某报）), or a bare one whose label names a role or a source (责任编辑：王某,
@@ -270,9 +271,12 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
     if structure.header_title[following]:
         return Boundary(index, "closing-line",
                         f"{closing!r} closes an article and a title line follows")
+    # Teasers of other stories, cut off mid-sentence, often follow an article's credits.
+    if not _SENTENCE_END.search(structure.paragraphs[following].text):
+        return None
     before = structure.text_between(max(0, index - 8), index)
     after = structure.text_between(index, index + 8)
-    if len(_HAN.findall(before)) < CLOSING_MIN_HAN or len(_HAN.findall(after)) < CLOSING_MIN_HAN:
+    if len(_HAN.findall(before)) < CLOSING_MIN_HAN or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
         return None
     related = bigram_cosine(before, after)
     if related >= CLOSING_RELATED_BELOW:
