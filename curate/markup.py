@@ -13,6 +13,7 @@ Plain text keeps one paragraph per non-empty line, as scraped dumps write them.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import regex
@@ -43,6 +44,9 @@ _BLANK_LINE = regex.compile(r"\n[ \t\u3000\u00a0]*\n")
 # would make NUL a replacement character; the rest would stay in the corpus.
 _CONTROL_CHARACTERS = regex.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LINE_BREAK = regex.compile("\r\n?")
+# An HTML character reference left in scraped text (卢卡&middot;东契奇, &ldquo;蒸&rdquo;, &#8226;),
+# maybe escaped twice (&amp;middot;). Only the terminated form: &para=2 in a URL is no entity.
+_ENTITY = regex.compile(r"&(?:amp;)*(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # A caption in emphasis right after an image, or a lone emphasised line that names a source.
 _CAPTION_HINT = regex.compile(
     r"^\s*(?:图片?|图源|来源|來源|图片来源|圖片來源|摄影|攝影|视觉中国|视觉)"
@@ -125,6 +129,8 @@ def parse_text(text: str, markdown: bool | None = None) -> Parsed:
         text = _without_control_characters(text, edits)
     if markdown is None:
         markdown = looks_like_markdown(text)
+    if "&" in text:
+        text = _with_entities_decoded(text, edits, markdown)
     parsed = parse_markdown(text) if markdown else parse_plain(text)
     parsed.edits[:0] = edits
     return parsed
@@ -139,6 +145,38 @@ def _without_control_characters(text: str, edits: list[Edit]) -> str:
             edits.append(Edit(STEP, "control-characters", "remove", "".join(found), number,
                               why="control characters are not text (NUL, BEL, ESC...)"))
             lines[number - 1] = _CONTROL_CHARACTERS.sub("", line)
+    return "\n".join(lines)
+
+
+def _with_entities_decoded(text: str, edits: list[Edit], markdown: bool) -> str:
+    """``text`` with the HTML character references it holds decoded, one edit each.
+
+    In Markdown, a reference that stands for ASCII (``&lt;``, ``&#42;``) is left to the parser,
+    which reads it as a literal character; decoding it first would make it markup.
+
+    >>> edits = []
+    >>> _with_entities_decoded("达拉斯小牛队后卫卢卡&middot;东契奇", edits, markdown=False)
+    '达拉斯小牛队后卫卢卡·东契奇'
+    >>> [(e.rule, e.text, e.replacement) for e in edits]
+    [('html-entity', '&middot;', '·')]
+    """
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if "&" not in line:
+            continue
+
+        def decoded(found: regex.Match[str], number: int = number) -> str:
+            char = html.unescape(f"&{found[1]};")
+            if char == f"&{found[1]};" or _CONTROL_CHARACTERS.search(char) or (
+                markdown and char.isascii()
+            ):
+                return found.group()
+            edits.append(Edit(STEP, "html-entity", "replace", found.group(), number,
+                              replacement=char,
+                              why="an HTML character reference is markup for the character"))
+            return char
+
+        lines[number - 1] = _ENTITY.sub(decoded, line)
     return "\n".join(lines)
 
 

@@ -1,7 +1,15 @@
 """Markdown is parsed with a real parser; plain text keeps one paragraph per line."""
 
 
-from curate.markup import join_wrapped, looks_like_markdown, parse_markdown, parse_plain
+import json
+
+from curate.markup import (
+    join_wrapped,
+    looks_like_markdown,
+    parse_markdown,
+    parse_plain,
+    parse_text,
+)
 from tests.fixtures import seed_text
 
 
@@ -74,3 +82,36 @@ def test_separator_line_in_plain_text_written_a_paragraph_a_line_is_not_markdown
 
 def test_setext_rule_in_text_of_blank_line_separated_paragraphs_is_markdown():
     assert looks_like_markdown("AI算力争夺愈演愈烈\n--------------\n\n国产替代下国产GPU的机会\n")
+
+
+def test_html_entities_left_in_plain_text_become_their_characters():
+    parsed = parse_text("据报道，托马斯&middot;帕蒂是&ldquo;中场核心&rdquo;&#65292;身价上涨&amp;middot;")
+    assert [p.text for p in parsed.paragraphs] == ["据报道，托马斯·帕蒂是“中场核心”，身价上涨·"]
+    assert [(e.step, e.rule, e.action, e.text, e.replacement, e.line) for e in parsed.edits] == [
+        ("parse_markup", "html-entity", "replace", "&middot;", "·", 1),
+        ("parse_markup", "html-entity", "replace", "&ldquo;", "“", 1),
+        ("parse_markup", "html-entity", "replace", "&rdquo;", "”", 1),
+        ("parse_markup", "html-entity", "replace", "&#65292;", "，", 1),
+        ("parse_markup", "html-entity", "replace", "&amp;middot;", "·", 1),
+    ]
+
+
+def test_ampersands_that_are_no_entity_stay():
+    line = "链接 https://example.com/a?id=3&para=2 与 R&D 部门、AT&T 公司 &unknownname; 保留"
+    parsed = parse_text(line)
+    assert [p.text for p in parsed.paragraphs] == [line]
+    assert parsed.edits == []
+
+
+def test_entities_for_markup_characters_are_left_to_the_markdown_parser():
+    parsed = parse_text("# 标题\n\n比较 a &lt; b 与 &#42;星号&#42; 和&middot;号\n", markdown=True)
+    assert [p.text for p in parsed.paragraphs] == ["标题", "比较 a < b 与 *星号* 和·号"]
+    assert [(e.text, e.replacement) for e in parsed.edits] == [("&middot;", "·")]
+
+
+def test_entities_of_real_pages_are_decoded(shared_data):
+    rows = (shared_data / "chinesewebtext-cc-raw.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(row)["text"] for row in rows if "&middot;" in row]
+    assert texts
+    for text in texts:
+        assert not any("&middot;" in p.text for p in parse_text(text).paragraphs)

@@ -7,6 +7,17 @@
 
 Plain-text dumps write the same header as bare lines: a short title line that is not a
 sentence, then a date line (seed 001).
+
+An article with no title line (the three of seed 004) takes the first clause of its lead as
+its title, recorded as ``header-title-from-lead``; the text stays. A closing credit that
+names the reporter, ``（21世紀經濟報道記者雷晨 北京報道）`` at the end of seed 001, gives the
+author (``header-author-from-credit``); the credit stays in the text, as the evaluation gold
+keeps it.
+
+A title holding spam, wherever it came from (a header line, a JSONL field, an HTML page's
+``<title>``), loses the spam phrases (``…的做法_必威betway中文版`` -> ``…的做法``), and goes
+when nothing but spam and separators is left or it is a keyword-stuffed SEO header
+(``币游国际_币游国际登陆官网_币游国际app``): rule ``title-spam``.
 """
 
 from __future__ import annotations
@@ -16,6 +27,9 @@ from typing import Any
 
 import regex
 
+from curate.clean import inline_spam
+from curate.clean.script import convert_to_simplified
+from curate.clean.spam import SpamHeaderRule
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import Rules
@@ -30,6 +44,20 @@ SITE_MAX_CHARS = 30
 BYLINE_MAX_CHARS = 100
 SITE_LABELS = ("来源", "來源", "稿源", "出处", "出處")
 WRITER_LABELS = {"作者", "记者", "記者"}
+# A title made from the lead is cut at the first clause end after this many characters.
+LEAD_TITLE_MAX_CHARS = 40
+_CLAUSE_END = regex.compile(r"[。！？!?；;]")
+_CLAUSE_BREAK = regex.compile(r"[，,、：:]")
+# What joins a title to its site or to the keywords stuffed after it, left over when those go.
+_TITLE_EDGE = " \t\u3000_|｜-–—·•,，、:：【】[]"
+_BRACKETED = regex.compile(r"^[（(【\[]\s*(.+?)\s*[）)】\]]$")
+_QUOTE_PAIRS = (("「", "」"), ("“", "”"), ("『", "』"))
+# （21世紀經濟報道記者雷晨 北京報道）, (记者吴鹏 李静睿), （本报记者 王芳）: a credit in brackets
+# closing the last paragraph, naming one to three reporters.
+_CLOSING_CREDIT = regex.compile(
+    r"[（(][^（）()]{0,20}?(?:记者|記者)\s*(?P<author>\p{Han}{2,4}(?:[、 ]\p{Han}{2,4}){0,2}?)"
+    r"(?:\s+\p{Han}{2,8}?(?:报道|報道|电|電))?[）)]$"
+)
 
 
 @dataclass
@@ -89,8 +117,9 @@ class HeaderRules:
         return parsed
 
     def date(self, text: str) -> str | None:
-        """ISO 8601 form of a date line, or None when ``text`` is not one."""
-        found = self.date_line.match(text)
+        """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand
+        in brackets: ``（2024-03-02 10:30 新华网）``."""
+        found = self.date_line.match(_BRACKETED.sub(r"\1", text))
         if not found:
             return None
         day = f"{int(found['year']):04d}-{int(found['month']):02d}-{int(found['day']):02d}"
@@ -143,7 +172,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                     doc.metadata.setdefault(key, found)
         elif name == "created":
             doc.created = doc.created or value
-            site = rules.date_line.match(paragraph.text)["site"]
+            site = rules.date_line.match(_BRACKETED.sub(r"\1", paragraph.text))["site"]
             if site and "site" not in doc.metadata:
                 doc.metadata["site"] = site
         else:
@@ -152,7 +181,105 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                    why=f"the page header's {name} line is metadata, not body text")
         consumed += 1
     doc.paragraphs = paragraphs[consumed:]
+    if isinstance(doc.metadata.get("title"), str):
+        _drop_title_spam(doc, ctx)
+    if "title" not in doc.metadata and doc.paragraphs:
+        _title_from_lead(doc)
+    if "author" not in doc.metadata and doc.paragraphs:
+        _author_from_credit(doc)
     return doc
+
+
+def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) -> str | None:
+    """``title`` without the spam phrases spliced into it; None when nothing else is left.
+
+    >>> rules = Rules()
+    >>> header = SpamHeaderRule.from_rules(rules)
+    >>> title_without_spam("疫情影响“三驾马车”奔速，企业应主动站位_华体会", rules, header)
+    '疫情影响“三驾马车”奔速，企业应主动站位'
+    >>> title_without_spam("爱游戏体育官方_爱游戏体育官方", rules, header) is None
+    True
+    """
+    if spam_header.matches(title):
+        return None
+    # The spam lexicons are simplified; t2s keeps the length, so spans map back one to one.
+    simplified = convert_to_simplified(title, "t2s")
+    probe = simplified if len(simplified) == len(title) else title
+    changes = inline_spam.find_injected_spam(probe, rules)
+    if not changes:
+        return title
+    kept, position = [], 0
+    for change in changes:
+        kept.append(title[position:change.start])
+        position = change.end
+    kept.append(title[position:])
+    cleaned = " ".join(part.strip(_TITLE_EDGE) for part in kept if part.strip(_TITLE_EDGE))
+    return cleaned if len(_HAN.findall(cleaned)) >= 2 else None
+
+
+def _drop_title_spam(doc: Document, ctx: Context) -> None:
+    title = doc.metadata["title"]
+    spam_header = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    cleaned = title_without_spam(title, ctx.rules, spam_header)
+    if cleaned == title:
+        return
+    if cleaned is None:
+        del doc.metadata["title"]
+    else:
+        doc.metadata["title"] = cleaned
+    doc.record(STEP, "title-spam", "replace", title, None, replacement=cleaned or "",
+               why="spam phrases in the title are not the article's title")
+
+
+def lead_title(text: str) -> str | None:
+    """The first clause of a lead paragraph, to stand for a missing title.
+
+    >>> lead_title("4月17日，英伟达创始人兼CEO黄仁勋再次现身中国，行程低落却意义深远。英伟达方面")
+    '4月17日，英伟达创始人兼CEO黄仁勋再次现身中国，行程低落却意义深远'
+    >>> lead_title("央视网消息（新闻联播）：近日，国务院新闻办公室发布《新时代的中国国家安全》"
+    ...            "白皮书，全面介绍新时代中国国家安全的理念与实践。")
+    '央视网消息（新闻联播）：近日，国务院新闻办公室发布《新时代的中国国家安全》白皮书'
+    """
+    sentence = _CLAUSE_END.split(text, maxsplit=1)[0].strip()
+    if len(sentence) > LEAD_TITLE_MAX_CHARS:
+        breaks = [found.start() for found in _CLAUSE_BREAK.finditer(sentence)
+                  if LEAD_TITLE_MAX_CHARS // 2 <= found.start() <= LEAD_TITLE_MAX_CHARS]
+        sentence = sentence[: breaks[-1] if breaks else LEAD_TITLE_MAX_CHARS]
+    # A quotation the clause cut open loses its opening mark: 「我們可能無法… -> 我們可能無法…
+    for opening, closing in _QUOTE_PAIRS:
+        if sentence.startswith(opening) and closing not in sentence:
+            sentence = sentence[1:]
+    return sentence if len(_HAN.findall(sentence)) >= 4 else None
+
+
+def _title_from_lead(doc: Document) -> None:
+    lead = doc.paragraphs[0]
+    title = lead_title(lead.text)
+    if title is not None:
+        doc.metadata["title"] = title
+        doc.record(STEP, "header-title-from-lead", "flag", title, lead.lines[0],
+                   why="the article has no title line; the first clause of its lead stands "
+                       "for it (the text stays)")
+
+
+def closing_credit_author(text: str) -> str | None:
+    """The reporter a bracketed credit closing ``text`` names.
+
+    >>> closing_credit_author("有望进一步提升。(21世紀經濟報道記者雷晨 北京報道)")
+    '雷晨'
+    """
+    found = _CLOSING_CREDIT.search(text.rstrip())
+    return found["author"] if found else None
+
+
+def _author_from_credit(doc: Document) -> None:
+    last = doc.paragraphs[-1]
+    author = closing_credit_author(last.text)
+    if author is not None:
+        doc.metadata["author"] = author
+        credit = _CLOSING_CREDIT.search(last.text.rstrip()).group()
+        doc.record(STEP, "header-author-from-credit", "flag", credit, last.lines[-1],
+                   why="the closing credit names the reporter (the credit stays in the text)")
 
 
 def _header_field(

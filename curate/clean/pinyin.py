@@ -7,7 +7,10 @@ A parenthesised word goes only when it is a reading of the character right befor
 pypinyin knows that character (traditional characters included). Everything else stays:
 ``(BIS)``, ``(688256.SH)``, ``(house)``, ``(a)`` list markers, and any syllable after a
 non-Han character (``貢r(shí)``). Tone marks and tone numbers (``bu3``, ``lv4``, ``lü4``) are
-accepted; a toneless syllable only where the reading has no tone (``們(men)``).
+accepted. A toneless syllable (``烟(yan)台市(shi)``, as some sites write the readings) goes
+when it is a reading of its character with the tone left out and the paragraph holds at
+least `TONELESS_MIN` such readings: one ``(shi)`` after 市 could be anything, a paragraph of
+them is an annotation.
 
 A valid syllable that is not a reading of the character before it also stays. Sites are said
 to annotate the neighbouring character of a word at times, but on the development set (6,684
@@ -27,6 +30,8 @@ from pypinyin import Style, pinyin
 from curate.edits import Change
 
 RULE = "glued-pinyin"
+# Toneless readings glued in one paragraph before they count as annotation.
+TONELESS_MIN = 3
 
 # Han ideographs: extension A, the basic block, compatibility ideographs, extensions B and later.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -65,6 +70,14 @@ def is_reading_of(syllable: str, char: str) -> bool:
     return unicodedata.normalize("NFC", syllable) in readings(char)
 
 
+@cache
+def _toneless(char: str) -> frozenset[str]:
+    """The readings of ``char`` without their tone: ``烟`` gives ``yan``, ``绿`` ``lv``, ``lu``."""
+    forms = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+    forms += pinyin(char, style=Style.NORMAL, heteronym=True, v_to_u=True)[0]
+    return frozenset(form for form in forms if form != char)
+
+
 def find_glued_pinyin(text: str) -> list[Change]:
     """Changes removing each ``(syllable)`` that is a reading of the character before it.
 
@@ -72,9 +85,18 @@ def find_glued_pinyin(text: str) -> list[Change]:
     >>> text = "補(bǔ)位英偉達(dá)!國產(chǎn)AI芯片,工業和安全局(BIS)"
     >>> apply_changes(text, find_glued_pinyin(text))
     '補位英偉達!國產AI芯片,工業和安全局(BIS)'
+    >>> text = "7日，由烟(yan)台市(shi)教育装备(bei)与技术研究中心主办"
+    >>> apply_changes(text, find_glued_pinyin(text))
+    '7日，由烟台市教育装备与技术研究中心主办'
     """
-    return [
-        Change(match.start(), match.end(), "", RULE, match.group())
-        for match in _GLUED_CANDIDATE.finditer(text)
-        if is_reading_of(match.group(2), match.group(1))
-    ]
+    changes, toneless = [], []
+    for match in _GLUED_CANDIDATE.finditer(text):
+        syllable, char = match.group(2), match.group(1)
+        change = Change(match.start(), match.end(), "", RULE, match.group())
+        if is_reading_of(syllable, char):
+            changes.append(change)
+        elif syllable.isascii() and syllable.isalpha() and syllable in _toneless(char):
+            toneless.append(change)
+    if len(toneless) >= TONELESS_MIN:
+        changes = sorted(changes + toneless, key=lambda change: change.start)
+    return changes

@@ -30,6 +30,8 @@ from curate.edits import Change
 from curate.rules import RuleError, Rules
 
 MARKERS_FILE = "script_markers.yaml"
+SIMPLIFIED_KEPT_FILE = "simplified_kept.txt"
+ZHE_PARTICLE_FILE = "zhe_particle.tsv"
 REGIONS = ("hong_kong", "taiwan", "unmarked")
 # OpenCC configurations that write simplified Chinese; a rule file may name only these.
 SIMPLIFYING_CONFIGS = frozenset({"t2s", "hk2s", "tw2s", "tw2sp", "hk2sp"})
@@ -69,15 +71,61 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def convert_to_simplified(text: str, config: str = "t2s") -> str:
-    """Convert ``text`` to simplified Chinese with the OpenCC configuration ``config``.
+@dataclass(frozen=True)
+class SimplifiedForms:
+    """What OpenCC's t2s writes wrong in simplified text, from the rules: words whose
+    character of the standard it folds into another (昇腾 → 升腾), and the particle 著 it
+    leaves (随著)."""
+
+    kept: dict[str, str]  # the word as t2s writes it -> the word as it is kept
+    particle: regex.Pattern | None
+
+
+@lru_cache(maxsize=8)
+def load_simplified_forms(rules: Rules) -> SimplifiedForms:
+    """``rules/simplified_kept.txt`` and ``rules/zhe_particle.tsv``, read once per ``Rules``."""
+    kept = {_converter("t2s").convert(word): word for word in rules.lines(SIMPLIFIED_KEPT_FILE)}
+    for folded, word in kept.items():
+        if len(folded) != len(word):
+            raise RuleError(f"rules/{SIMPLIFIED_KEPT_FILE}: {word!r} changes length under t2s "
+                            f"({folded!r}); write the word as it is kept, in simplified")
+    sides = {row["side"]: row["characters"] for row in rules.table(ZHE_PARTICLE_FILE)}
+    before, after = sides.get("before", ""), sides.get("after", "")
+    if not before:
+        return SimplifiedForms(kept, None)
+    stays = f"(?![{regex.escape(after)}])" if after else ""
+    return SimplifiedForms(kept, regex.compile(f"(?<=[{regex.escape(before)}])著{stays}"))
+
+
+def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = None) -> str:
+    """Convert ``text`` to simplified Chinese with the OpenCC configuration ``config``; with
+    ``rules``, keep the characters of the standard OpenCC folds (昇) and write the particle
+    著 as 着.
 
     >>> convert_to_simplified("這是英偉達創始人黃仁勛對H20芯片解禁后的最新表態。", "hk2s")
     '这是英伟达创始人黄仁勋对H20芯片解禁后的最新表态。'
+    >>> convert_to_simplified("隨著華為昇騰的著名芯片，直昇機", "t2s", Rules())
+    '随着华为昇腾的著名芯片，直升机'
     """
     if config not in SIMPLIFYING_CONFIGS:
         raise ValueError(f"{config!r} is not an OpenCC configuration that writes simplified")
-    return _converter(config).convert(text)
+    converted = _converter(config).convert(text)
+    if rules is None:
+        return converted
+    forms = load_simplified_forms(rules)
+    # t2s keeps the length of a text, so a kept word is put back where the text had it.
+    if len(converted) == len(text):
+        for folded, word in forms.kept.items():
+            changed = [k for k, (kept, new) in enumerate(zip(word, folded, strict=True))
+                       if kept != new]
+            start = converted.find(folded)
+            while start != -1:
+                if all(text[start + k] == word[k] for k in changed):
+                    converted = converted[:start] + word + converted[start + len(word):]
+                start = converted.find(folded, start + len(word))
+    if forms.particle is not None and "著" in converted:
+        converted = forms.particle.sub("着", converted)
+    return converted
 
 
 def count_traditional(text: str) -> int:

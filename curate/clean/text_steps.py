@@ -70,13 +70,13 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     config = script.choose_opencc_config(doc.text, ctx.rules)
     changed = 0
     for paragraph in doc.paragraphs:
-        converted = script.convert_to_simplified(paragraph.text, config)
+        converted = script.convert_to_simplified(paragraph.text, config, ctx.rules)
         changed += sum(1 for a, b in zip(paragraph.text, converted, strict=False) if a != b)
         paragraph.text = converted
     for field in METADATA_TEXT_FIELDS:
         value = doc.metadata.get(field)
         if isinstance(value, str):
-            doc.metadata[field] = script.convert_to_simplified(value, config)
+            doc.metadata[field] = script.convert_to_simplified(value, config, ctx.rules)
     if changed:
         doc.record("convert_to_simplified", f"opencc-{config}", "replace",
                    f"{changed} characters", None,

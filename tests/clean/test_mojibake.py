@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from curate.clean.mojibake import RULE_GBK, RULE_LATIN1, find_mojibake
+from curate.clean.mojibake import RULE_SPLIT_BY_READING as RULE_SPLIT
 from curate.edits import apply_changes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -36,6 +37,14 @@ PLENUM_COVERAGE = (
     "å¤®è§\x86ç½\x91æ¶\x88æ\x81¯ï¼\x88æ\x96°é\x97»è\x81\x94æ\x92\xadï¼\x89ï¼\x9aå\x9b½é\x99\x85"
     "åª\x92ä½\x93å¯¹ä¸\xadå\x9b½å\x85±äº§å\x85\x9aäº\x8cå\x8d\x81å±\x8aä¸\x89ä¸\xadå\x85¨ä¼\x9a"
     "è¿\x9bè¡\x8cäº\x86å\x85³æ³¨æ\x8a¥é\x81\x93ã\x80\x82"
+)
+# A paragraph of the development set (dev/raw/0085.md) hard-wrapped every 40 characters, so
+# the wraps fall inside the two-character Latin-1 readings of one UTF-8 byte sequence.
+FIREFIGHTERS_WRAPPED = (
+    "è¿\x98æ\x9c\x89å¤\x9aå\x90\x8dæ¶\x88é\x98²å\x91\x98å¯¹ç¾\x8eå\x9b½åª\x92ä½\x93è¡¨ç\n"
+    "¤ºï¼\x8cæ\x8b\x89æµ·çº³é\x95\x87ç\x9a\x84æ¶\x88é\x98²æ\xa0\x93è¦\x81ä¹\x88æ°´å\x8e\n"
+    "\x8bä¸\x8dè¶³ï¼\x8cè¦\x81ä¹\x88æ\xa0¹æ\x9c¬æ²¡æ°´ï¼\x8cå¯¼è\x87´æ\x95\x91\n"
+    "ç\x81«å·¥ä½\x9cæ\x9b´é\x9a¾å±\x95å¼\x80ã\x80\x82\n"
 )
 
 
@@ -144,10 +153,14 @@ def test_latin1_symbols_and_pinyin_in_clean_text_stay(line: str):
     assert find_mojibake(line) == []
 
 
-def test_clean_seed_text_is_never_changed():
-    for path in sorted(SEEDS.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            assert find_mojibake(line) == [], f"{path.name}: {line[:40]}"
+def test_seed_text_changes_only_where_a_reading_split_a_character():
+    repairs = [
+        (path.name[:3], change.old)
+        for path in sorted(SEEDS.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+        for change in find_mojibake(line)
+    ]
+    assert repairs == [("001", "?shù)貢r"), ("001", "?shù)貢r"), ("001", "?yún)⑴c"), ("001", "?duì)I")]
 
 
 def test_clean_news_and_gold_paragraphs_are_never_changed(shared_data: Path, eval_dir: Path):
@@ -171,17 +184,16 @@ def test_dev_mojibake_is_repaired_in_flagged_files_only(eval_dir: Path):
             if find_mojibake(paragraph):
                 repaired_in.add(gold["file"])
             left += SCORER_MOJIBAKE.findall(repaired(paragraph))
-    assert len(flagged) == 19
+    assert flagged, "gold.jsonl flags no file with mojibake"
     assert repaired_in == flagged
     assert left == []
 
 
-def test_hard_wrapped_markdown_mojibake_is_repaired_after_joining_lines(eval_dir: Path):
-    raw = (eval_dir / "dev" / "raw" / "0000.md").read_text(encoding="utf-8")
-    (paragraph,) = [p for p in joined_paragraphs(raw) if p.startswith("å\x9c¨è°\x8b")]
+def test_hard_wrapped_markdown_mojibake_is_repaired_after_joining_lines():
+    (paragraph,) = joined_paragraphs(FIREFIGHTERS_WRAPPED)
     assert repaired(paragraph) == (
-        "在谋划“十五五”规划时，他指出，我国数据资源丰富，产业体系完备，市场空间巨大，"
-        "发展人工智能前景广阔，要加强政策支持和人才培养，努力开发更多安全可靠的优质产品。"
+        "还有多名消防员对美国媒体表示，拉海纳镇的消防栓要么水压不足，要么根本没水，"
+        "导致救火工作更难展开。"
     )
 
 
@@ -196,3 +208,41 @@ def joined_paragraphs(raw: str) -> list[str]:
             joined += glue + line
         paragraphs.append(joined)
     return paragraphs
+
+
+def test_characters_split_by_a_glued_reading_are_restored_in_seed_001():
+    line = seed_line("001", "不想?yún)⑴c")
+    changes = find_mojibake(line)
+    assert [(c.old, c.new, c.rule) for c in changes] == [
+        ("?shù)貢r", "地時", RULE_SPLIT), ("?yún)⑴c", "參與", RULE_SPLIT)
+    ]
+    assert "如果美國不想參與中國市場" in repaired(line)
+
+
+def test_the_reading_names_the_lost_byte_before_the_next_reading_is_stripped(clean):
+    line = seed_line("001", "當(dāng)?shù)貢r(shí)間")
+    assert [(c.old, c.new) for c in find_mojibake(line)] == [("?shù)貢r", "地時")]
+    (doc,) = clean(line, steps=["repair_mojibake", "strip_glued_pinyin"])
+    assert doc.text == (
+        "觀察者網顯示,當地時間6月12日,黃仁勛在接受媒體采訪時稱,由于美國對中國市場的芯片銷售"
+        "實施了嚴格的貿易限制,英偉達將不再把中國市場納入其收入和利潤預測中。"
+    )
+    first, *readings = [(e.step, e.rule, e.text, e.replacement) for e in doc.edits]
+    assert first == ("repair_mojibake", RULE_SPLIT, "?shù)貢r", "地時")
+    assert ("strip_glued_pinyin", "glued-pinyin", "(shí)", None) in readings
+    assert {rule for _, rule, _, _ in readings} == {"glued-pinyin"}
+
+
+def test_a_split_character_before_ascii_is_restored_alone():
+    line = seed_line("001", "2024年?duì)I業(yè)收入")
+    assert [(c.old, c.new) for c in find_mojibake(line)] == [("?duì)I", "營")]
+    assert "公司2024年營業(yè)收入為11.74億元" in repaired(line)
+
+
+@pytest.mark.parametrize("line", [
+    "这是什么?shù)据显示",  # a question mark before ordinary text
+    "链接 image?_iz=58558&from=article.pc_detail",
+    "请问(wèn)你是谁?nǐ)好",
+])
+def test_a_question_mark_before_latin_letters_is_left_alone(line: str):
+    assert find_mojibake(line) == []

@@ -127,3 +127,29 @@ def test_dev_set_leaves_no_glued_reading_and_removes_nothing_gold_keeps(eval_dir
         ]
     assert left == []
     assert removed_but_kept == []
+
+
+def test_toneless_readings_go_where_a_paragraph_is_annotated_with_them():
+    line = "7日，由烟(yan)台市(shi)教育装备(bei)与技术研究中心主(zhu)办的比赛在烟台举行。"
+    changes = find_glued_pinyin(line)
+    assert apply_changes(line, changes) == "7日，由烟台市教育装备与技术研究中心主办的比赛在烟台举行。"
+    assert [(c.rule, c.old) for c in changes] == [
+        (RULE, "(yan)"), (RULE, "(shi)"), (RULE, "(bei)"), (RULE, "(zhu)")]
+
+
+@pytest.mark.parametrize("line", [
+    "在北京市(shi)举行",  # one toneless reading alone may be anything
+    "研究所(suo)与大学(xue)合作",  # two are not yet an annotation
+    "产品分甲(a)型、乙(b)型与丙(c)型",  # list letters that are not readings
+])
+def test_a_few_toneless_syllables_stay(line: str):
+    assert find_glued_pinyin(line) == []
+
+
+def test_toneless_glued_pinyin_of_a_real_page_is_removed(shared_data: Path):
+    rows = (shared_data / "chinesewebtext-cc-raw.jsonl").read_text(encoding="utf-8").splitlines()
+    (text,) = [json.loads(row)["text"] for row in rows if "烟(yan)台市(shi)" in row]
+    left = [match.group() for paragraph in text.split("\n")
+            for match in SCORER_PINYIN.finditer(without_pinyin(paragraph))]
+    assert "烟台市" in without_pinyin(text)
+    assert left == []

@@ -69,12 +69,36 @@ def test_taiwan_seed_is_marked_taiwan_and_converted_with_t2s(rules):
     assert choose_opencc_config(text, rules) == "t2s"
 
 
-def test_taiwan_aspect_particle_zhu_is_kept_as_the_evaluation_gold_keeps_it(rules):
+def test_taiwan_aspect_particle_zhu_is_written_zhe_as_simplified_text_writes_it(rules):
     assert find_region_evidence(DRCD_SOUTH_KOREA, rules).region == "taiwan"
 
     config = choose_opencc_config(DRCD_SOUTH_KOREA, rules)
 
     assert convert_to_simplified(DRCD_SOUTH_KOREA, config) == "随著韩国经济和社会的发展，"
+    assert convert_to_simplified(DRCD_SOUTH_KOREA, config, rules) == "随着韩国经济和社会的发展，"
+
+
+def test_seed_001s_particles_become_zhe_and_its_brand_keeps_sheng(clean):
+    lines = [line for line in seed_lines("001")
+             if any(word in line for word in ("隨著", "昇騰", "志著"))]
+    steps = ["strip_glued_pinyin", "convert_to_simplified"]
+    texts = [clean(line, steps=steps)[0].text for line in lines]
+
+    assert texts[0].startswith("随着美国持续升级对华高端芯片出口管制")
+    assert "“一超多强”架构:华为昇腾凭借全栈" in texts[1]
+    assert "二者的合并,标志着中国企业从“单兵作战”" in texts[2]
+    assert texts[3].startswith("随着政策支持持续加码、国产厂商技术突破")
+    assert not any("著" in text or "升腾" in text for text in texts)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("這標誌著中國芯片", "这标志着中国芯片"),
+    ("他是著名的學者，有著名的著作", "他是著名的学者，有著名的著作"),
+    ("效果顯著", "效果显著"),
+    ("原著與土著", "原著与土著"),
+])
+def test_zhu_stays_where_simplified_news_writes_it(rules, text: str, expected: str):
+    assert convert_to_simplified(text, "t2s", rules) == expected
 
 
 def test_simplified_seed_with_hong_kong_lookalikes_is_unmarked(rules):

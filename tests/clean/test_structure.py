@@ -62,7 +62,8 @@ def test_plain_text_title_and_date_lines_become_metadata(clean):
 
 def test_first_body_paragraph_is_not_taken_for_a_title(clean):
     (doc,) = clean(seed_text("003"), STRUCTURE)
-    assert "title" not in doc.metadata
+    assert [e.rule for e in doc.edits if e.rule.startswith("header-title")] == [
+        "header-title-from-lead"]
     assert doc.created == "2025-07-19T11:04:00"
     assert doc.text.startswith("「我們可能無法全部恢復先前的庫存減計損失")
 

@@ -1,0 +1,94 @@
+"""The header step: metadata from the lines that open an article, a title from the lead when
+there is no title line, and the author from a closing credit."""
+
+import pytest
+
+from curate.document import Document, Paragraph, Provenance
+from curate.pipeline import Context, Pipeline
+from curate.rules import Rules
+from tests.fixtures import seed_text
+
+STRUCTURE = ["strip_glued_pinyin", "drop_spam_header", "drop_breadcrumbs", "split_articles",
+             "drop_boilerplate", "trim_teasers", "extract_header"]
+BODY = "在这个持续降温的10月，A股半导体板块久违地回暖了。国产替代的风潮悄然吹起，芯片股集体上涨。"
+
+
+def test_seed_004s_three_articles_take_their_titles_from_their_leads(clean):
+    docs = clean(seed_text("004"), STRUCTURE)
+    assert [d.metadata["title"] for d in docs] == [
+        "一边是国产AI芯片独角兽燧原科技、壁仞科技先后发动IPO进程,现已看到上市曙光",
+        "作为英伟达为绕开美国出口操控而规划的退让产品,H20芯片自诞生起便承载着杂乱任务",
+        "4月17日,英伟达创始人兼CEO黄仁勋再次现身我国,行程低沉却意义深远",
+    ]
+    for doc in docs:
+        (edit,) = [e for e in doc.edits if e.rule == "header-title-from-lead"]
+        assert (edit.action, edit.text) == ("flag", doc.metadata["title"])
+        assert doc.text.startswith(doc.metadata["title"])
+
+
+def test_a_title_from_the_lead_drops_the_quote_mark_its_cut_left_open(clean):
+    (doc,) = clean(seed_text("003"), STRUCTURE)
+    assert doc.metadata["title"] == "我們可能無法全部恢復先前的庫存減計損失,但大多數庫存是可以恢復的"
+    assert doc.text.startswith("「我們可能無法全部恢復先前的庫存減計損失")
+
+
+def test_a_title_line_is_never_replaced_by_the_lead(clean):
+    (doc,) = clean(seed_text("000"), STRUCTURE)
+    assert doc.metadata["title"] == "英伟达芯片一片难求，国产替代趁势崛起"
+    assert not [e for e in doc.edits if e.rule == "header-title-from-lead"]
+
+
+def test_seed_001s_closing_credit_names_the_author_and_stays_in_the_text(clean):
+    (doc,) = clean(seed_text("001"), STRUCTURE)
+    assert doc.metadata["author"] == "雷晨"
+    (edit,) = [e for e in doc.edits if e.rule == "header-author-from-credit"]
+    assert (edit.action, edit.text) == ("flag", "(21世紀經濟報道記者雷晨 北京報道)")
+    assert doc.text.endswith("(21世紀經濟報道記者雷晨 北京報道)")
+
+
+def test_a_closing_credit_with_two_reporters_names_the_first_pair(clean):
+    text = ("国土资源部规划司司长董祚继昨日表示，我国房地产业总体上看没有过剩。\n"
+            "董祚继强调，这仅是“个人看法”。（记者吴鹏 李静睿）")
+    (doc,) = clean(text, STRUCTURE)
+    assert doc.metadata["author"] == "吴鹏 李静睿"
+
+
+def test_a_bracket_that_is_no_credit_names_no_author(clean):
+    text = ("国土资源部规划司司长董祚继昨日表示，我国房地产业总体上看没有过剩。\n"
+            "他回答了记者提问（详见附表）")
+    (doc,) = clean(text, STRUCTURE)
+    assert "author" not in doc.metadata
+
+
+def header_of(title: str, body: str) -> Document:
+    """A document read with a ``title`` field (as from JSONL), through the header step."""
+    document = Document([Paragraph(body, (1, 1))], Provenance("dump.jsonl", "0" * 64, "utf-8"),
+                        "dump", metadata={"title": title})
+    pipeline = Pipeline(Context(Rules()), ["extract_header"])
+    (doc,) = pipeline.run([document])
+    return doc
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("娃娃菜炒香菇的几种做法_必威betway中文版", "娃娃菜炒香菇的几种做法"),
+    ("‘华体会’市自然资源局抽查绿色矿山_华体会", "市自然资源局抽查绿色矿山"),
+    ("物流企业能否代替快递巨头？【欧宝体育app】_欧宝体育app", "物流企业能否代替快递巨头？"),
+])
+def test_spam_phrases_leave_a_title_and_the_edit_keeps_it(title: str, expected: str):
+    doc = header_of(title, BODY)
+    assert doc.metadata["title"] == expected
+    (edit,) = [e for e in doc.edits if e.rule == "title-spam"]
+    assert (edit.action, edit.text, edit.replacement) == ("replace", title, expected)
+
+
+@pytest.mark.parametrize("title", ["爱游戏体育官方_爱游戏体育官方", "币游国际_币游国际登陆官网_币游国际app"])
+def test_a_title_that_is_only_spam_goes_and_the_lead_stands_for_it(title: str):
+    doc = header_of(title, BODY)
+    assert doc.metadata["title"] == "在这个持续降温的10月，A股半导体板块久违地回暖了"
+    assert [e.rule for e in doc.edits] == ["title-spam", "header-title-from-lead"]
+
+
+def test_an_honest_title_with_its_site_is_kept_as_it_is():
+    doc = header_of("破七千指日可待 单反套机爆新低_数码_科技时代_新浪网", BODY)
+    assert doc.metadata["title"] == "破七千指日可待 单反套机爆新低_数码_科技时代_新浪网"
+    assert doc.edits == []

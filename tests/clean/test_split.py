@@ -1,0 +1,112 @@
+"""A file holding several articles is split where its structure says one ends: the next
+article's header, a closing line of any wording, a title line between unrelated texts."""
+
+import json
+
+import pytest
+
+from curate.clean.split import bigram_cosine
+from tests.fixtures import seed_text
+
+STEPS = ["drop_spam_header", "drop_breadcrumbs", "split_articles", "drop_boilerplate",
+         "trim_teasers", "extract_header"]
+
+
+def split_rules(doc) -> list[str]:
+    return [e.rule for e in doc.edits if e.step == "split_articles" and e.action == "flag"]
+
+
+def paragraphs(prefix: str) -> list[str]:
+    """The body lines of a seed, without its Markdown header and images."""
+    return [line.strip() for line in seed_text(prefix).split("\n")
+            if line.strip() and not line.startswith(("#", "**", "!["))]
+
+
+def test_credits_closing_an_article_and_the_next_heading_start_a_new_article(clean):
+    text = seed_text("000").rstrip() + "\n\n" + seed_text("002").lstrip()
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert [d.metadata["title"] for d in docs] == [
+        "英伟达芯片一片难求，国产替代趁势崛起", "英伟达市值破万亿美元，国产GPU的差距到底有多大？"]
+    assert [d.metadata.get("author") for d in docs] == ["董温淑", "叶蓁"]
+    assert split_rules(docs[1]) == ["split-closing-line"]
+    assert docs[0].text.endswith("在市场需求的强驱动下，国内AI芯片企业们又迎来了难得的结构性机遇。")
+
+
+def test_a_title_over_a_date_line_starts_a_new_article_without_any_closing(clean):
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = ["英伟达芯片一片难求", "2023-10-20 05:06", *first,
+             "国产GPU的差距到底有多大", "2023年06月02日 10:30", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert [d.metadata["title"] for d in docs] == ["英伟达芯片一片难求", "国产GPU的差距到底有多大"]
+    assert [d.created for d in docs] == ["2023-10-20T05:06:00", "2023-06-02T10:30:00"]
+    assert docs[1].text.startswith(second[0])
+
+
+def test_a_closing_line_of_unfamiliar_wording_before_a_title_ends_an_article(clean):
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = [*first, "稿件来源 | 市界", "审核：孙春芳", "国产GPU的差距到底有多大", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-closing-line"]
+    closings = [(e.rule, e.text) for e in docs[0].edits if e.action == "remove"]
+    assert ("closing-line", "稿件来源 | 市界") in closings
+    assert docs[0].text.endswith(first[-1])
+    assert docs[1].metadata["title"] == "国产GPU的差距到底有多大"
+
+
+def test_section_titles_inside_one_article_split_nothing(clean):
+    # Seed 001 has section titles (英偉達“切膚之痛”) between paragraphs on one subject.
+    assert len(clean(seed_text("001"), STEPS)) == 1
+    assert len(clean(seed_text("002"), STEPS)) == 1
+
+
+def test_seed_004s_three_articles_split_at_their_source_lines(clean):
+    docs = clean(seed_text("004"), STEPS)
+    assert [d.provenance.part for d in docs] == [0, 1, 2]
+    assert [split_rules(d) for d in docs] == [[], ["split-closing-line"], ["split-closing-line"]]
+
+
+def test_texts_on_one_subject_share_character_pairs_and_other_stories_do_not():
+    chips, gpus = "\n".join(paragraphs("000")), "\n".join(paragraphs("002"))
+    assert bigram_cosine(chips, gpus) > 0.3
+    assert bigram_cosine(chips, "潮州市现有各类体育场地设施770处，晨练站点200多处。") < 0.06
+
+
+def gold_articles(eval_dir, count: int) -> list[dict]:
+    rows = (eval_dir / "dev" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    found = [a for row in rows for a in json.loads(row)["articles"]
+             if a["title"] and not a["spun"] and len(a["text"]) >= 600 and not a["dup_group"]]
+    return found[:count]
+
+
+def test_a_title_line_between_unrelated_articles_splits_them(clean, eval_dir):
+    first, *others = gold_articles(eval_dir, 40)
+    # The first article of the set and the first of the others on another subject entirely.
+    second = next(a for a in others if 6 <= len(a["title"]) <= 30
+                  and bigram_cosine(first["text"], a["text"]) < 0.03)
+    text = "\n".join([*first["text"].split("\n"), second["title"], *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-subject-change"]
+
+
+def test_a_news_roundup_of_short_items_stays_one_article(clean, eval_dir):
+    # dev/raw/0112.txt: 联播快讯, a title line over one paragraph for each item.
+    raw = (eval_dir / "dev" / "raw" / "0112.txt").read_text(encoding="utf-8")
+    assert len(clean(raw, STEPS)) == 1
+
+
+@pytest.mark.parametrize("line", ["（完）", "-END-", "【编辑：李华】", "责任编辑：王小明",
+                                  "（编辑 张敏 审核 刘强）", "供稿：经济日报"])
+def test_closing_rows_of_many_wordings_are_closing_lines(line):
+    from curate.clean.header import HeaderRules
+    from curate.clean.lines import LineClassifier
+    from curate.clean.split import ArticleStructure
+    from curate.document import Paragraph
+    from curate.rules import Rules
+
+    rules = Rules()
+    structure = ArticleStructure([Paragraph(line, (1, 1))], LineClassifier(rules),
+                                 HeaderRules.from_rules(rules))
+    assert structure.is_closing(0)
