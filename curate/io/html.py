@@ -2,6 +2,9 @@
 
 ``extract_article`` parses the page once with lxml, then
 
+0. rejoins paragraphs the parser split (``rejoin_split_paragraphs``): a table or a ``<div>``
+   inside a ``<p>`` closes the paragraph, and the text after it, the rest of the paragraph,
+   was left loose, where trafilatura dropped it;
 1. unwraps layout tables (``unwrap_layout_tables``), so an article kept in a table cell of an
    old portal page comes out as paragraphs and not as one table row among menu rows;
 2. runs trafilatura on the tree (``TRAFILATURA_SETTINGS``) and renders its output itself
@@ -102,6 +105,9 @@ _WRAPPING_TAGS = regex.compile(
     regex.IGNORECASE,
 )
 _PROSE_MARKS = regex.compile(r"[，。！？；、“”]")
+# Blocks that close an open <p>, and how a paragraph that was not cut short ends.
+_SPLITTING_BLOCKS = ("table", "div")
+_SENTENCE_END = regex.compile(r"[。！？!?…”」』）)]\s*\Z")
 _NOT_TEXT = {"script", "style", "noscript", "template", "title", "iframe", "select", "option",
              "button", "textarea", "object", "embed", "svg", "math"}
 _PAGE_BLOCKS = {"address", "article", "aside", "blockquote", "body", "br", "caption", "center",
@@ -186,6 +192,7 @@ def extract_article(html: str) -> Article:
     tree = parse_page(html)
     if tree is None:
         return Article("")
+    rejoin_split_paragraphs(tree)
     blocks = page_blocks(tree)
     unwrap_layout_tables(tree)
     extracted = trafilatura.bare_extraction(tree, **TRAFILATURA_SETTINGS)
@@ -298,6 +305,36 @@ def without_entity_declarations(html: str) -> str:
         references = regex.compile("&(?:" + "|".join(map(regex.escape, names)) + ");")
         html = references.sub("", html)
     return html
+
+
+def rejoin_split_paragraphs(tree: lxml.html.HtmlElement) -> None:
+    """Give back to a paragraph the text the parser left loose after a block inside it.
+
+    HTML closes a ``<p>`` at the start of a ``<table>`` or ``<div>``, so an ad table placed in
+    the middle of a paragraph leaves the paragraph's second half as loose text after the table.
+    When the paragraph before the block stops short of a sentence end, the loose text is its
+    continuation and goes back into it; otherwise it becomes a paragraph of its own.
+
+    >>> tree = lxml.html.document_fromstring("<div><p>业内人士认为，<table><tr><td>广告</td>"
+    ...     "</tr></table>这得益于持续多年的研发投入。</p></div>")
+    >>> rejoin_split_paragraphs(tree)
+    >>> [p.text_content() for p in tree.iter("p")]
+    ['业内人士认为，这得益于持续多年的研发投入。']
+    """
+    for block in list(tree.iter(*_SPLITTING_BLOCKS)):
+        paragraph = block.getprevious()
+        loose = block.tail
+        if paragraph is None or paragraph.tag != "p" or not loose or not loose.strip():
+            continue
+        block.tail = None
+        if _SENTENCE_END.search(paragraph.text_content()):
+            new = lxml.html.Element("p")
+            new.text = loose.strip(_INDENT + "\n\r")
+            block.addnext(new)
+        elif len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "") + loose
+        else:
+            paragraph.text = (paragraph.text or "") + loose
 
 
 def unwrap_layout_tables(tree: lxml.html.HtmlElement) -> None:
