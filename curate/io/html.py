@@ -54,14 +54,22 @@ TRAFILATURA_SETTINGS = {
     "date_extraction_params": {"extensive_search": False, "original_date": True},
 }
 # When the article holds less than this share of the page's prose (blocks with running-prose
-# marks, mostly not links), trafilatura is asked again with SECOND_OPINION and its longer answer
-# is kept. Measured on the tune half of the magic-html pages (gold characters recovered /
-# output characters that are gold): never 0.928 / 0.929; 0.3: 0.957 / 0.929; 0.5: 0.960 /
-# 0.927, at a cost in precision on the cwced pages (0.863 -> 0.847 for 0.3).
+# marks, mostly not links), trafilatura is asked again with SECOND_OPINION. Measured on the
+# tune half of the magic-html pages (gold characters recovered / output characters that are
+# gold, bench/html_extraction.py): never asked 0.928 / 0.929; 0.3: 0.954 / 0.931; the cwced
+# pages stay at 0.913 / 0.867.
 SHORT_SHARE = 0.3
-# The second opinion: trafilatura's fallback extractors (not fast; alone: 0.942 / 0.930) and
-# the comments section, where review and forum pages keep their text.
+# The second opinion: trafilatura's fallback extractors (not fast), and the comments section,
+# where review and forum pages keep their text (see NO_ARTICLE).
 SECOND_OPINION = {**TRAFILATURA_SETTINGS, "fast": False, "include_comments": True}
+# Under this many characters the article is a page's header (a review page's title, credits
+# and rating) and the comments are the text; a blog post of 520 characters keeps its 63
+# comments out (cwced, 0.93; with them, 0.08).
+NO_ARTICLE = 200
+# The second opinion is kept only when it holds this share of the first one's characters:
+# longer and elsewhere on the page is another text (a cwced page went from 1.0 to 0.05 when
+# it was kept whenever it was longer).
+COVERED_SHARE = 0.5
 # A line or list more than half of whose text is link text is navigation. Keeping them all
 # measured 0.863; 0.6: 0.886; 0.4: 0.894; 0.3: 0.896, gained on one forum page, while most
 # other lines it drops are encyclopedia sentences dense with links.
@@ -200,7 +208,7 @@ def extract_article(html: str) -> Article:
     if lines and _size(lines) < SHORT_SHARE * prose_size(blocks):
         second = trafilatura.bare_extraction(tree, **SECOND_OPINION)
         other = kept_lines(second, blocks)
-        if _size(other) > _size(lines):
+        if _size(other) > _size(lines) and _covers(other, lines):
             return _article(other, blocks, second, "trafilatura-second-opinion")
     if lines:
         return _article(lines, blocks, extracted, "trafilatura")
@@ -226,13 +234,21 @@ def _article(lines: list[str], blocks: list[TextBlock], extracted: TrafilaturaRe
 
 
 def kept_lines(extracted: TrafilaturaResult | None, blocks: list[TextBlock]) -> list[str]:
-    """The lines of trafilatura's article and comments, less links and menus of the page."""
+    """The lines of trafilatura's article, less links and menus of the page, and its comments
+    when the article is too short to be one (``NO_ARTICLE``)."""
     if extracted is None:
         return []
-    lines = article_lines(extracted.body)
-    if extracted.commentsbody is not None:
-        lines += article_lines(extracted.commentsbody)
-    return without_menus(lines, blocks)
+    lines = without_menus(article_lines(extracted.body), blocks)
+    if extracted.commentsbody is not None and _size(lines) < NO_ARTICLE:
+        lines += without_menus(article_lines(extracted.commentsbody), blocks)
+    return lines
+
+
+def _covers(longer: list[str], lines: list[str]) -> bool:
+    """Whether ``longer`` holds most of ``lines``: an extension of the same article."""
+    flat = _SPACE.sub("", "".join(longer))
+    found = sum(len(_SPACE.sub("", line)) for line in lines if _SPACE.sub("", line) in flat)
+    return found >= COVERED_SHARE * _size(lines)
 
 
 def prose_size(blocks: list[TextBlock]) -> int:
