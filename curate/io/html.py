@@ -177,6 +177,7 @@ class TextBlock:
     text: str = ""
     link_chars: int = 0
     path: str = ""  # the DOM path of the element that holds the block
+    element: etree._Element | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -456,8 +457,8 @@ def _append_lines(lines: list[TextBlock], text: str | None, link: bool) -> None:
 
 def _tidy(blocks: list[TextBlock]) -> list[TextBlock]:
     """The non-empty blocks, with runs of whitespace made one space and indentation gone."""
-    tidy = (TextBlock(_SPACE.sub(" ", block.text).strip(_INDENT), block.link_chars, block.path)
-            for block in blocks)
+    tidy = (TextBlock(_SPACE.sub(" ", block.text).strip(_INDENT), block.link_chars, block.path,
+                      block.element) for block in blocks)
     return [block for block in tidy if block.text]
 
 
@@ -472,17 +473,20 @@ def page_blocks(tree: lxml.html.HtmlElement) -> list[TextBlock]:
         tag = element.tag if isinstance(element.tag, str) else ""  # a comment: only its tail
         if entering and tag and tag not in _NOT_TEXT:
             if tag in _PAGE_BLOCKS:
-                blocks.append(TextBlock(path=_path(page, element)))
+                blocks.append(TextBlock(element=element))
             link = in_link or tag == "a"
             _append_text(blocks[-1], element.text, link)
             stack.append((element, in_link, False))
             stack.extend((child, link, True) for child in reversed(element))
             continue
         if not entering and tag in _PAGE_BLOCKS:
-            parent = element.getparent()
-            blocks.append(TextBlock(path=_path(page, parent) if parent is not None else ""))
+            blocks.append(TextBlock(element=element.getparent()))
         _append_text(blocks[-1], element.tail, in_link)
-    return _tidy(blocks)
+    tidy = _tidy(blocks)
+    for block in tidy:  # paths of the blocks that hold text only: getpath walks to the root
+        if block.element is not None:
+            block.path = _path(page, block.element)
+    return tidy
 
 
 def _path(page: etree._ElementTree, element: etree._Element) -> str:
