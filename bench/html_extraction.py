@@ -1,39 +1,40 @@
-"""How close three ways of extracting a web page's main text come to a hand-extracted gold text.
+"""How much of the hand-extracted main text of real pages curate and trafilatura recover.
 
-Reads ``web-extraction-gold-cwced.jsonl`` (69 real Chinese pages with hand-extracted main text,
-author and date; MIT) from the shared data folder (``../shared/data`` beside the repository, or
-``$CURATE_SHARED/data``) and prints, for
+Reads two sets of real Chinese pages with a gold main text from the shared data folder
+(``../shared/data`` beside the repository, or ``$CURATE_SHARED/data``):
+
+- ``web-extraction-gold-magichtml.jsonl``: 67 pages of 51 sites (news, blogs, encyclopedias,
+  forums; the magic-html benchmark), split by a hash of the page id into a *tune* half, which
+  the extractor's settings were chosen on, and a *measure* half, which they were not;
+- ``web-extraction-gold-cwced.jsonl``: 69 pages (MIT), with gold author and date, on which the
+  extractor's earlier choices were made (tuned on, like the tune half).
+
+For each set it prints, side by side in one run,
 
     (a) trafilatura with its default settings: ``trafilatura.extract(html)``
-    (b) trafilatura with the settings CONVENTIONS.md recommends
-        (``favor_precision=True, fast=True, include_comments=False``)
-    (c) curate's path: ``extract_article(html)`` then ``clean_text`` over its text, the kept
-        documents joined
+    (b) curate's extraction alone: ``extract_article(html).text``
+    (c) curate's path as ``curate run`` takes it: ``extract_article`` then ``clean_text``, the
+        kept documents joined
 
-the mean similarity to the gold text (rapidfuzz ``Levenshtein.normalized_similarity`` on the
-texts with all whitespace removed), paragraph recall and precision, the milliseconds a page
-takes, and how often the author and the date match the gold ones.
+*gold lines recovered*: the characters of the gold lines found whole in the output, over all
+gold characters; *output precision*: the characters of the output lines found whole in the
+gold, over all output characters (both pooled over the set's pages, whitespace removed, lines
+of ``MIN_PARAGRAPH`` characters or more); the mean Levenshtein similarity to the gold text; and
+the CPU milliseconds a page takes, with the ratio of (b) to (a) measured in the same run.
+``clean_text`` converts to simplified Chinese and normalises punctuation, so (c) is compared
+with the gold text passed through those two rewriting steps (and nothing else).
 
-Fair comparison. ``clean_text`` also converts to simplified Chinese and normalises
-punctuation, so (c) is compared with the gold text passed through those two rewriting steps
-of the same pipeline (and nothing else: no step that removes text). (a) and (b) are compared
-with the gold text as it is, and once more after the same rewriting of both sides, so the
-gain of (c) that comes from the conversion alone can be read off.
+The pages are given without the data set's ``<text id=URL ...>`` wrapper some rows add, as a
+server would send them. Two cwced pages were decoded with the wrong codec before they were
+stored and are full of U+FFFD; no extractor recovers them.
 
-The pages. Most rows wrap the page in the data set's own ``<text id=URL title=...>`` element;
-a served page has no such wrapper, so every method gets the page without it. (a) on the
-stored string is printed too: trafilatura rejects documents whose first 50 characters do not
-contain "html", and the wrapper's URL attribute happens to let some pages through.
-Two pages (``html_encoding`` "utf-8?") were decoded with the wrong codec before they were
-stored and are full of U+FFFD; no extractor can recover them, so means are also given
-without them.
-
-Run: ``python bench/html_extraction.py`` (about 20 s; ``--pages`` adds every page's figures).
+Run: ``python bench/html_extraction.py`` (about a minute; ``--pages`` adds every page's figures).
 Not a test: it prints figures.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import statistics
@@ -53,11 +54,15 @@ from curate.rules import Rules
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared"))
-GOLD_FILE = SHARED / "data" / "web-extraction-gold-cwced.jsonl"
+GOLD_SETS = {
+    "magic-html": SHARED / "data" / "web-extraction-gold-magichtml.jsonl",
+    "cwced": SHARED / "data" / "web-extraction-gold-cwced.jsonl",
+}
+# The set split into halves by page id, and the half the settings were chosen on.
+SPLIT_SET = "magic-html"
 # The pipeline steps that rewrite text without removing any: what the gold text goes through
 # before it is compared with (c).
 REWRITING_STEPS = ["convert_to_simplified", "normalize_punctuation"]
-OUR_SETTINGS = {"favor_precision": True, "fast": True, "include_comments": False}
 # Gold values that mean "the page names none".
 UNKNOWN = {"", "UNKNOWN", "UNKNWON"}
 MIN_PARAGRAPH = 10  # shorter gold or output lines (dates, one-word headings) are not counted
@@ -71,22 +76,21 @@ _NAME_SEPARATORS = regex.compile(r"[\s,，、;；/&]+")
 @dataclass
 class Page:
     id: str
-    html: str  # as stored in the data set
     page: str  # without the data set's wrapper
     gold: str
     gold_author: str
     gold_date: str
-    misdecoded: bool
+    rewritten_gold: str = ""
 
 
 @dataclass
 class Scores:
-    """One method's figures, page by page."""
+    """One method's figures on one set, page by page."""
 
+    recovered: list[tuple[int, int]] = field(default_factory=list)  # (gold chars found, all)
+    kept: list[tuple[int, int]] = field(default_factory=list)  # (output chars in gold, all)
     similarity: list[float] = field(default_factory=list)
-    recall: list[float] = field(default_factory=list)
-    precision: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     authors: list[str | None] = field(default_factory=list)
     dates: list[str | None] = field(default_factory=list)
 
@@ -101,10 +105,18 @@ def load_pages(path: Path) -> list[Page]:
         row = json.loads(line)
         meta = row["meta"]
         wrapped = _WRAPPER.match(meta["html"])
-        pages.append(Page(row["id"], meta["html"], wrapped.group(1) if wrapped else meta["html"],
-                          row["text"], meta.get("gold_author", ""), meta.get("gold_date", ""),
-                          meta.get("html_encoding", "").endswith("?")))
+        pages.append(Page(row["id"], wrapped.group(1) if wrapped else meta["html"], row["text"],
+                          meta.get("gold_author", ""), meta.get("gold_date", "")))
     return pages
+
+
+def half(page_id: str) -> str:
+    """``tune`` or ``measure``, by the first byte of the page id's SHA-256.
+
+    >>> half("magic-html-article-4e55eac42f97a6d9")
+    'tune'
+    """
+    return "tune" if hashlib.sha256(page_id.encode()).digest()[0] % 2 == 0 else "measure"
 
 
 def similarity(text: str, gold: str) -> float:
@@ -116,14 +128,15 @@ def similarity(text: str, gold: str) -> float:
     return Levenshtein.normalized_similarity(_SPACE.sub("", text), _SPACE.sub("", gold))
 
 
-def paragraph_overlap(text: str, gold: str) -> tuple[float, float]:
-    """(recall, precision): the share of gold lines found whole in the output, and the reverse.
+def line_overlap(text: str, gold: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((gold characters in lines found whole in the output, gold characters), (output
+    characters in lines found whole in the gold, output characters)).
 
     Lines are compared without whitespace; lines shorter than ``MIN_PARAGRAPH`` are skipped.
 
     >>> text = "北京今天下了今年第一场雪。\\n首页 新闻 体育 财经 娱乐 科技"
-    >>> paragraph_overlap(text, "北京今天下了今年第一场雪。\\n道路结冰，请市民注意出行安全。")
-    (0.5, 0.5)
+    >>> line_overlap(text, "北京今天下了今年第一场雪。\\n道路结冰，请市民注意出行安全。")
+    ((13, 28), (13, 25))
     """
     def lines(value: str) -> list[str]:
         squeezed = (_SPACE.sub("", line) for line in value.splitlines())
@@ -131,10 +144,10 @@ def paragraph_overlap(text: str, gold: str) -> tuple[float, float]:
 
     flat_text, flat_gold = _SPACE.sub("", text), _SPACE.sub("", gold)
     gold_lines, text_lines = lines(gold), lines(text)
-    recall = sum(line in flat_text for line in gold_lines) / len(gold_lines) if gold_lines else 1.0
-    precision = (sum(line in flat_gold for line in text_lines) / len(text_lines)
-                 if text_lines else 0.0)
-    return recall, precision
+    return ((sum(len(line) for line in gold_lines if line in flat_text),
+             sum(map(len, gold_lines))),
+            (sum(len(line) for line in text_lines if line in flat_gold),
+             sum(map(len, text_lines))))
 
 
 def rewrite(text: str, rules: Rules) -> str:
@@ -157,12 +170,6 @@ def curate_path(html: str, rules: Rules) -> tuple[str, str | None, str | None]:
         (doc.metadata["author"] for doc in kept if doc.metadata.get("author")), None
     )
     return "\n".join(doc.text for doc in kept), author, article.created
-
-
-def trafilatura_metadata(html: str) -> tuple[str | None, str | None]:
-    """Author and date from trafilatura with its default settings."""
-    extracted = trafilatura.bare_extraction(html, with_metadata=True)
-    return (extracted.author, extracted.date) if extracted is not None else (None, None)
 
 
 def date_matches(found: str | None, gold: str) -> bool:
@@ -200,50 +207,25 @@ def _names(value: str) -> set[str]:
     return {name for name in _NAME_SEPARATORS.split(value) if name}
 
 
-def score_method(pages: list[Page], extract: Extractor, gold_of: Callable[[Page], str]) -> Scores:
+def score_method(pages: list[Page], extract: Extractor, rewritten: bool) -> Scores:
     scores = Scores()
     for page in pages:
-        start = time.perf_counter()
+        start = time.process_time()
         text, author, date = extract(page)
-        scores.seconds.append(time.perf_counter() - start)
-        gold = gold_of(page)
+        scores.cpu.append(time.process_time() - start)
+        gold = page.rewritten_gold if rewritten else page.gold
+        recovered, kept = line_overlap(text, gold)
+        scores.recovered.append(recovered)
+        scores.kept.append(kept)
         scores.similarity.append(similarity(text, gold))
-        recall, precision = paragraph_overlap(text, gold)
-        scores.recall.append(recall)
-        scores.precision.append(precision)
         scores.authors.append(author)
         scores.dates.append(date)
     return scores
 
 
-def mean(values: list[float], pages: list[Page], *, decodable: bool = False) -> float:
-    kept = [v for v, page in zip(values, pages, strict=True) if not (decodable and page.misdecoded)]
-    return statistics.fmean(kept)
-
-
-def print_row(label: str, scores: Scores, pages: list[Page]) -> None:
-    print(f"{label:<44} {mean(scores.similarity, pages):6.3f} "
-          f"{mean(scores.similarity, pages, decodable=True):6.3f} "
-          f"{mean(scores.recall, pages):6.3f} {mean(scores.precision, pages):6.3f} "
-          f"{1000 * statistics.fmean(scores.seconds):7.1f}")
-
-
-def print_metadata(label: str, scores: Scores, pages: list[Page]) -> None:
-    dated = [p for p in pages if _date_parts(p.gold_date) is not None]
-    authored = [p for p in pages if p.gold_author.strip() not in UNKNOWN]
-    date_hits = sum(date_matches(d, p.gold_date) for d, p in zip(scores.dates, pages, strict=True)
-                    if _date_parts(p.gold_date) is not None)
-    false_dates = sum(d is not None for d, p in zip(scores.dates, pages, strict=True)
-                      if _date_parts(p.gold_date) is None)
-    author_hits = sum(author_matches(a, p.gold_author)
-                      for a, p in zip(scores.authors, pages, strict=True)
-                      if p.gold_author.strip() not in UNKNOWN)
-    false_authors = sum(bool(a) for a, p in zip(scores.authors, pages, strict=True)
-                        if p.gold_author.strip() in UNKNOWN)
-    print(f"{label:<44}\n    date {date_hits}/{len(dated)} right, {false_dates}/"
-          f"{len(pages) - len(dated)} given where gold has none; author {author_hits}/"
-          f"{len(authored)} right, {false_authors}/{len(pages) - len(authored)} given where "
-          f"gold has none")
+def pooled(pairs: list[tuple[int, int]]) -> float:
+    total = sum(whole for _, whole in pairs)
+    return sum(part for part, _ in pairs) / total if total else 0.0
 
 
 def methods(rules: Rules) -> list[tuple[str, str, Extractor, bool]]:
@@ -251,15 +233,6 @@ def methods(rules: Rules) -> list[tuple[str, str, Extractor, bool]]:
 
     def default(page: Page) -> tuple[str, None, None]:
         return trafilatura.extract(page.page) or "", None, None
-
-    def default_stored(page: Page) -> tuple[str, None, None]:
-        return trafilatura.extract(page.html) or "", None, None
-
-    def default_rewritten(page: Page) -> tuple[str, None, None]:
-        return rewrite(trafilatura.extract(page.page) or "", rules), None, None
-
-    def precise(page: Page) -> tuple[str, None, None]:
-        return trafilatura.extract(page.page, **OUR_SETTINGS) or "", None, None
 
     def extraction_only(page: Page) -> tuple[str, str | None, str | None]:
         article = extract_article(page.page)
@@ -269,59 +242,76 @@ def methods(rules: Rules) -> list[tuple[str, str, Extractor, bool]]:
         return curate_path(page.page, rules)
 
     return [
-        ("a", "(a) trafilatura default", default, False),
-        ("a.w", "(a) same, on the stored string (wrapper)", default_stored, False),
-        ("a.t2s", "(a) same, both sides t2s + punctuation", default_rewritten, True),
-        ("b", "(b) favor_precision, fast, no comments", precise, False),
-        ("c.ext", "(c) extract_article only, gold as is", extraction_only, False),
-        ("c", "(c) extract_article + clean_text", full_path, True),
+        ("a", "(a) trafilatura, default settings", default, False),
+        ("b", "(b) curate: extract_article alone", extraction_only, False),
+        ("c", "(c) curate: extract_article + clean_text", full_path, True),
     ]
 
 
+def print_rows(name: str, pages: list[Page], rows: list[tuple[str, str, Scores]]) -> None:
+    subsets: list[tuple[str, list[int]]] = [("all", list(range(len(pages))))]
+    if name == SPLIT_SET:
+        for part in ("tune", "measure"):
+            subsets.append((part, [i for i, page in enumerate(pages) if half(page.id) == part]))
+    for subset, indexes in subsets:
+        print(f"{name} {subset} ({len(indexes)} pages)")
+        for _, label, scores in rows:
+            recovered = pooled([scores.recovered[i] for i in indexes])
+            kept = pooled([scores.kept[i] for i in indexes])
+            sim = statistics.fmean(scores.similarity[i] for i in indexes)
+            cpu = 1000 * statistics.fmean(scores.cpu[i] for i in indexes)
+            print(f"  {label:<42} {recovered:9.3f} {kept:9.3f} {sim:6.3f} {cpu:8.1f}")
+    seconds = {short: sum(scores.cpu) for short, _, scores in rows}
+    print(f"  CPU time against (a), same run: (b) {seconds['b'] / seconds['a']:.2f}x, "
+          f"(c) {seconds['c'] / seconds['a']:.2f}x")
+
+
+def print_metadata(label: str, scores: Scores, pages: list[Page]) -> None:
+    dated = [p for p in pages if _date_parts(p.gold_date) is not None]
+    authored = [p for p in pages if p.gold_author.strip() not in UNKNOWN]
+    date_hits = sum(date_matches(d, p.gold_date) for d, p in zip(scores.dates, pages, strict=True)
+                    if _date_parts(p.gold_date) is not None)
+    author_hits = sum(author_matches(a, p.gold_author)
+                      for a, p in zip(scores.authors, pages, strict=True)
+                      if p.gold_author.strip() not in UNKNOWN)
+    print(f"  {label}: date {date_hits}/{len(dated)} right, author {author_hits}/"
+          f"{len(authored)} right")
+
+
 def main() -> int:
-    if not GOLD_FILE.is_file():
-        print(f"{GOLD_FILE}: not found; set CURATE_SHARED to the shared folder", file=sys.stderr)
+    missing = [str(path) for path in GOLD_SETS.values() if not path.is_file()]
+    if missing:
+        print(f"{', '.join(missing)}: not found; set CURATE_SHARED to the shared folder",
+              file=sys.stderr)
         return 2
-    pages = load_pages(GOLD_FILE)
     rules = Rules()
-    rewritten = {page.id: rewrite(page.gold, rules) for page in pages}
-    for page in pages:  # OpenCC, the rules and trafilatura load once, outside the timings
-        curate_path(page.page, rules)
-    rows = []
-    for short, label, extract, on_rewritten in methods(rules):
-        gold_of = (lambda p: rewritten[p.id]) if on_rewritten else (lambda p: p.gold)
-        rows.append((short, label, score_method(pages, extract, gold_of)))
-    misdecoded = sum(page.misdecoded for page in pages)
-    print(f"{len(pages)} pages; sim: Levenshtein normalized similarity to the gold text, "
-          "whitespace removed")
-    print(f"{'':<44} {'sim':>6} {'sim*':>6} {'p.rec':>6} {'p.prec':>6} {'ms/page':>7}")
-    for _, label, scores in rows:
-        print_row(label, scores, pages)
-    print(f"sim*: without the {misdecoded} pages stored mis-decoded. p.rec / p.prec: gold lines "
-          f"found whole in the output / output lines found whole in the gold (lines of "
-          f"{MIN_PARAGRAPH}+ characters). ms/page of (c) includes the cleaning pipeline.")
-    print_metadata("(a) trafilatura default, with_metadata=True", default_metadata(pages), pages)
-    print_metadata("(c) extract_article + clean_text", rows[-1][2], pages)
-    if "--pages" in sys.argv:
-        print_pages(pages, rows)
+    print(f"recovered: gold line characters found in the output; precision: output line "
+          f"characters found in the gold (lines of {MIN_PARAGRAPH}+ characters, pooled over "
+          "the pages); sim: mean Levenshtein similarity; CPU ms a page")
+    print(f"  {'':<42} {'recovered':>9} {'precision':>9} {'sim':>6} {'CPU ms':>8}")
+    for name, path in GOLD_SETS.items():
+        pages = load_pages(path)
+        for page in pages:  # OpenCC, the rules and trafilatura load once, outside the timings
+            page.rewritten_gold = rewrite(page.gold, rules)
+            curate_path(page.page, rules)
+            trafilatura.extract(page.page)
+        rows = [(short, label, score_method(pages, extract, rewritten))
+                for short, label, extract, rewritten in methods(rules)]
+        print_rows(name, pages, rows)
+        if any(page.gold_date for page in pages):
+            print_metadata("(c) metadata", rows[-1][2], pages)
+        if "--pages" in sys.argv:
+            print_pages(pages, rows)
     return 0
 
 
-def default_metadata(pages: list[Page]) -> Scores:
-    scores = Scores()
-    for page in pages:
-        author, date = trafilatura_metadata(page.page)
-        scores.authors.append(author)
-        scores.dates.append(date)
-    return scores
-
-
 def print_pages(pages: list[Page], rows: list[tuple[str, str, Scores]]) -> None:
-    """Similarity of every page under every method, for finding what to look at next."""
-    print(f"{'page':<9} " + " ".join(f"{short:>6}" for short, _, _ in rows))
+    """Recovered and precision of every page under every method, for finding what to look at."""
+    print(f"{'page':<40} " + " ".join(f"{short:>11}" for short, _, _ in rows))
     for index, page in enumerate(pages):
-        figures = " ".join(f"{scores.similarity[index]:6.2f}" for _, _, scores in rows)
-        print(f"{page.id[6:14]:<9} {figures}")
+        figures = " ".join(f"{pooled([s.recovered[index]]):5.2f} {pooled([s.kept[index]]):5.2f}"
+                           for _, _, s in rows)
+        print(f"{page.id[-38:]:<40} {figures}")
 
 
 if __name__ == "__main__":

@@ -225,11 +225,10 @@ def _html_document(item: InputFile, html: str, provenance: Provenance,
     document = Document(parsed.paragraphs, provenance, options.source)
     document.metadata.update({k: v for k, v in article.metadata.items() if v})
     document.created = article.created
-    if article.removed_chars:
-        summary = f"{article.removed_chars} characters of page text outside the article"
-        document.record(STEP, f"html-boilerplate-{article.extractor}", "remove", summary, None,
-                        why=f"{article.extractor} kept the page's main text; menus, link lists "
-                            "and footers went")
+    for run in article.left_out:
+        where = f"{run.blocks} page block{'s' if run.blocks > 1 else ''} from {run.path}"
+        document.record(STEP, f"html-boilerplate-{article.extractor}", "remove", run.text, None,
+                        why=f"outside the main text {article.extractor} kept: {where}")
     return document
 
 
