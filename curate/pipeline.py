@@ -34,6 +34,8 @@ DEFAULT_STEPS = [
     "drop_boilerplate",
     "trim_teasers",
     "extract_header",
+    "drop_furniture_lines",
+    "drop_articleless_pages",
     "convert_to_simplified",
     "remove_inline_spam",
     "normalize_punctuation",
@@ -53,6 +55,7 @@ STEP_MODULES = [
     "curate.clean.split",
     "curate.clean.teasers",
     "curate.clean.header",
+    "curate.clean.furniture",
     "curate.clean.empty",
     "curate.dedup.exact",
 ]
