@@ -55,6 +55,8 @@ from typing import Any
 import numpy as np
 
 from curate import __version__
+from curate.clean.repetition import COUNTS_FILE, append_counts, prepare_counts
+from curate.clean.repetition import STEP as REPEATED_STEP
 from curate.dedup.near import Item, NearDuplicateFilter, StoredTexts
 from curate.document import Document, Edit, Paragraph
 from curate.io.readers import (
@@ -152,6 +154,11 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
         if fresh:
             clear_corpus(outdir)
         finish_interrupted_run(outdir)
+        # Lines recurring across the run are judged with counts taken over all of it first.
+        run_lines = prepare_counts(ctx, outdir, (
+            doc for item in iter_input_files(inputs)
+            for doc in read_documents(item, ReadOptions(source, text_field))
+        )) if REPEATED_STEP in pipeline.names else None
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
         near, indexed = (_open_near_filter(outdir, dedup, texts) if dedup.get("near", True)
@@ -173,6 +180,8 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
                                           config_source, rules, source, text_field, added,
                                           near is not None)
                 writer.commit(manifest, near, indexed)
+                if run_lines is not None:
+                    append_counts(outdir, run_lines)
             finally:
                 writer.discard()
         finally:
@@ -189,6 +198,7 @@ def clear_corpus(outdir: Path) -> None:
     for name in CORPUS_FILES:
         (outdir / name).unlink(missing_ok=True)
     (outdir / PENDING).unlink(missing_ok=True)
+    (outdir / COUNTS_FILE).unlink(missing_ok=True)
     _remove_leftovers(outdir)
     shutil.rmtree(outdir / INDEX, ignore_errors=True)
 

@@ -36,7 +36,7 @@ import opencc
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from curate.clean.furniture import MODEL_FILE, STEP, TreeEnsemble  # noqa: E402
+from curate.clean.furniture import MODEL_FILE, PAGE_STEP, TreeEnsemble  # noqa: E402
 from curate.clean.line_features import FEATURES, line_features  # noqa: E402
 from curate.io.decode import decode_bytes  # noqa: E402
 from curate.io.html import page_blocks, parse_page  # noqa: E402
@@ -47,7 +47,7 @@ LABELS = REPO / "bench" / "labels" / "cc-pages.jsonl"
 CC_PAGES = "chinesewebtext-cc-raw.jsonl"
 CWCED_PAGES = "web-extraction-gold-cwced.jsonl"
 # The steps that run before the classifier: it is trained on what they leave.
-BEFORE = DEFAULT_STEPS[: DEFAULT_STEPS.index(STEP)]
+BEFORE = DEFAULT_STEPS[: DEFAULT_STEPS.index(PAGE_STEP)]
 # How much a line of each source counts: the hand labels are of the pages we aim at; the
 # rendered HTML pages are mostly menus, unlike text dumps, so they count less (chosen by the
 # TUNE figures of bench/line_decisions.py).
@@ -186,7 +186,8 @@ def main() -> None:
     rows, labels, weights, counts = [], [], [], {}
     for name, lines in sources.items():
         found = list(lines)
-        counts[name] = (sum(1 for _, body in found if body), sum(1 for _, body in found if not body))
+        body_lines = sum(1 for _, body in found if body)
+        counts[name] = (body_lines, len(found) - body_lines)
         rows += [row for row, _ in found]
         labels += [not body for _, body in found]  # the model scores furniture
         weights += [SOURCE_WEIGHT[name]] * len(found)

@@ -82,23 +82,26 @@ class TreeEnsemble:
 
 @dataclass(frozen=True)
 class FurnitureSettings:
-    remove_at: float
+    remove_at_top: float
+    remove_at_bottom: float
     max_removed_share: float
     page_min_sentence_han: int
-    page_furniture_share: float
+    page_mean_score: float
     page_replacement_share: float
 
     @classmethod
     def from_rules(cls, rules: Rules) -> FurnitureSettings:
         data = rules.yaml(SETTINGS_FILE)
         try:
-            return cls(float(data["remove_at"]), float(data["max_removed_share"]), int(data["page"]["min_sentence_han"]),
-                       float(data["page"]["furniture_share"]),
-                       float(data["page"]["replacement_share"]))
+            page = data["page"]
+            return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
+                       float(data["max_removed_share"]),
+                       int(page["min_sentence_han"]),
+                       float(page["mean_score"]), float(page["replacement_share"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at, max_removed_share and page: "
-                            f"min_sentence_han, furniture_share, replacement_share ({exc!r})"
-                            ) from None
+            raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom), "
+                            "max_removed_share and page (min_sentence_han, mean_score, "
+                            f"replacement_share) ({exc!r})") from None
 
 
 def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
@@ -109,7 +112,8 @@ def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
 @step(STEP)
 def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     """Remove the furniture at the page's edges: from the top and from the bottom, the lines
-    the classifier scores at ``remove_at`` or more, up to the first line it does not.
+    the classifier scores at ``remove_at`` or more, up to the first line it does not (over
+    the body the title and lead stand, so the top asks for more).
 
     Furniture sits at the edges; a short line inside the body (a subheading, a row of a
     specification list) stays whatever its score. When the edges would take more than
@@ -122,12 +126,9 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
         return doc
     rows = line_features(texts)
     scores = model.probabilities(rows)
-    furniture = scores >= settings.remove_at
-    top = int(np.argmin(furniture)) if not furniture.all() else len(texts)
-    bottom = len(texts) - (int(np.argmin(furniture[::-1])) if not furniture.all() else 0)
     cut = np.zeros(len(texts), dtype=bool)
-    cut[:top] = True
-    cut[max(bottom, top):] = True
+    cut[: _run_from_start(scores >= settings.remove_at_top)] = True
+    cut[len(texts) - _run_from_start(scores[::-1] >= settings.remove_at_bottom):] = True
     sizes = rows[:, INDEX["chars"]]
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
         return doc
@@ -139,11 +140,18 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     return doc
 
 
+def _run_from_start(flags: np.ndarray) -> int:
+    """How many flags are set before the first one that is not."""
+    return len(flags) if flags.all() else int(np.argmin(flags))
+
+
 def evidence(row: np.ndarray) -> str:
     """What the line is like, in words: the measurements the classifier weighed.
 
-    >>> evidence(line_features(["上一篇：百色市召开经济形势分析会", "正文。" * 20])[0])
-    'label：value row; 16 characters, no sentence end, 1 line above the body, shares 0% of its character pairs with the body'
+    >>> print(evidence(line_features(["上一篇：百色市召开经济形势分析会", "正文。" * 20])[0]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    label：value row; 16 characters, no sentence end, 1 line above the body,
+    shares 0% of its character pairs with the body
     """
     value = {name: row[INDEX[name]] for name in FEATURES}
     facts = [f"{int(value['chars'])} characters"]
@@ -179,29 +187,33 @@ def _kind(value: dict[str, float]) -> str:
 
 @step(PAGE_STEP)
 def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
-    """Drop a page with no article: mis-decoded, mostly furniture, or too little running
-    text left (a listing, a teaser list, a keyword page)."""
-    _, settings = _model(ctx)
+    """Drop a page with no article: stored mis-decoded, scored as furniture line after line
+    (a listing, a teaser list, a keyword page), or without running text.
+
+    Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
+    """
+    model, settings = _model(ctx)
     texts = [p.text for p in doc.paragraphs]
+    if not texts:
+        return doc
     text = "\n".join(texts)
     replaced = text.count("\ufffd") / max(len(text), 1)
     if replaced >= settings.page_replacement_share:
         reject(doc, PAGE_STEP, "mis-decoded-page",
                f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
         return None
-    removed = sum(1 for e in doc.edits if e.step == STEP)
-    furniture = removed / max(removed + len(texts), 1)
     rows = line_features(texts)
+    mean = float(model.probabilities(rows).mean())
+    if mean >= settings.page_mean_score:
+        reject(doc, PAGE_STEP, "furniture-page",
+               f"the classifier scores its {len(texts)} lines as page furniture at {mean:.2f} "
+               "on average: a listing, a teaser list or a page of links, no article")
+        return None
     sentences = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]] > 0
     sentence_han = int((rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]])[sentences].sum())
-    if furniture >= settings.page_furniture_share:
-        reject(doc, PAGE_STEP, "furniture-page",
-               f"the classifier scored {removed} of its {removed + len(texts)} lines as page "
-               f"furniture ({furniture:.0%}): a listing or a page of links, no article")
-        return None
     if sentence_han < settings.page_min_sentence_han:
         reject(doc, PAGE_STEP, "no-running-text",
-               f"{round(sentence_han)} Han characters in sentences once its furniture is gone, "
-               f"fewer than {settings.page_min_sentence_han}: no article")
+               f"{sentence_han} Han characters in sentences, fewer than "
+               f"{settings.page_min_sentence_han}: no article")
         return None
     return doc

@@ -9,8 +9,8 @@ are computed for a whole document at once over its code points with NumPy, never
 character in Python.
 
     >>> rows = line_features(["相关新闻", "英伟达芯片一片难求，国产替代趁势崛起。" * 3])
-    >>> rows[0, FEATURES.index("ends_sentence")], rows[1, FEATURES.index("ends_sentence")]
-    (0.0, 1.0)
+    >>> rows[:, FEATURES.index("ends_sentence")].tolist()
+    [0.0, 1.0]
 """
 
 from __future__ import annotations
