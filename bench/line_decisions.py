@@ -90,13 +90,15 @@ def report_cc(split: str, rules: Rules, show: bool) -> None:
                 counts["body_kept"] += number in kept
                 if show and number not in kept:
                     print(f"  LOST {label['id']}:{number}: {text[:100]}")
-                for start, end, _what in spans:
+                for start, end, what in spans:
                     counts["spans"] += 1
+                    counts[f"spans {what}"] += 1
                     piece = to_simplified.convert(text[start:end]).strip()
                     gone = number not in kept or piece not in to_simplified.convert(kept_text)
                     counts["spans_removed"] += gone
+                    counts[f"spans {what} removed"] += gone
                     if show and not gone:
-                        print(f"  SPAN LEFT {label['id']}:{number}: {piece}")
+                        print(f"  SPAN LEFT {label['id']}:{number} [{what}]: {piece}")
             else:
                 counts["junk"] += 1
                 kinds_total[kind] += 1
@@ -113,6 +115,9 @@ def report_cc(split: str, rules: Rules, show: bool) -> None:
     print(f"  body lines kept      {_share(counts['body_kept'], counts['body'])}")
     print(f"  no-article dropped   {_share(counts['no_article_dropped'], counts['no_article'])}")
     print(f"  spam spans removed   {_share(counts['spans_removed'], counts['spans'])}")
+    print("  spans by kind        " + ", ".join(
+        f"{what} {_share(counts[f'spans {what} removed'], counts[f'spans {what}'])}"
+        for what in ("gambling", "seo", "pinyin")))
     print(f"  article pages dropped {counts['articles_dropped']}")
     leaked = ", ".join(f"{kind} {kinds_leaked[kind]}/{total}"
                        for kind, total in kinds_total.most_common())

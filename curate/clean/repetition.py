@@ -100,12 +100,13 @@ def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
     settings = ctx.resource("repetition_settings", lambda: _settings(ctx))
     minimum, sentence_minimum, mostly = settings
     found = [counts.get(line_key(p.text) or "", 0) for p in doc.paragraphs]
+    size = sum(len(p.text) for p in doc.paragraphs)
+    recurring = sum(len(p.text) for p, n in zip(doc.paragraphs, found, strict=True)
+                    if n >= minimum)
+    if not recurring or recurring >= mostly * size:
+        return doc
     repeated = [n >= (sentence_minimum if _is_sentence(p.text) else minimum)
                 for p, n in zip(doc.paragraphs, found, strict=True)]
-    size = sum(len(p.text) for p in doc.paragraphs)
-    cut = sum(len(p.text) for p, r in zip(doc.paragraphs, repeated, strict=True) if r)
-    if not cut or cut >= mostly * size:
-        return doc
     kept = []
     for paragraph, seen, is_repeated in zip(doc.paragraphs, found, repeated, strict=True):
         if not is_repeated:
