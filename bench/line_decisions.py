@@ -5,6 +5,8 @@ nothing.
 
     python bench/line_decisions.py [--set tune|measure|cwced|all] [--show]
 
+``--set all`` also prints the classifier steps' share of the pipeline's CPU time.
+
 The pages are research-use text read from ``../shared/data`` at run time (or
 ``$CURATE_SHARED/data``); the labels are ``bench/labels/cc-pages.jsonl``. Each page's text is
 cleaned as one plain-text document, as ``curate run`` cleans a page stored as text; a source
@@ -151,6 +153,27 @@ def report_cwced(rules: Rules, show: bool) -> None:
     print(f"  pages dropped        {counts['pages_dropped']}")
 
 
+def report_speed(rules: Rules) -> None:
+    """CPU cost of the classifier steps against the whole pipeline, on the same pages."""
+    from curate.clean.furniture import PAGE_STEP, STEP
+    from curate.pipeline import DEFAULT_STEPS
+
+    texts = [json.loads(line)["text"] for line in (SHARED / "data" / CC_PAGES).open()]
+    without = [name for name in DEFAULT_STEPS if name not in (STEP, PAGE_STEP)]
+    clean_text(texts[0], rules=rules, markdown=False)  # rules compiled before timing
+    timings = {}
+    for name, steps in (("pipeline", DEFAULT_STEPS), ("without classifier", without)):
+        started = time.process_time()
+        for text in texts:
+            clean_text(text, rules=rules, steps=steps, markdown=False)
+        timings[name] = time.process_time() - started
+    extra = timings["pipeline"] - timings["without classifier"]
+    print(f"speed on the {len(texts)} CommonCrawl pages: pipeline "
+          f"{len(texts) / timings['pipeline']:.0f} pages a CPU-second; the classifier steps "
+          f"take {extra / timings['pipeline']:.1%} of it ({1000 * extra / len(texts):.2f} "
+          "CPU-ms a page)")
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part / whole:.1%} ({part} of {whole})" if whole else "n/a"
 
@@ -169,6 +192,8 @@ def main() -> None:
             report_cc(split, rules, args.show)
     if args.set in ("cwced", "all"):
         report_cwced(rules, args.show)
+    if args.set == "all":
+        report_speed(rules)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import regex
 
-from curate.clean.line_features import FEATURES, INDEX, line_features
+from curate.clean.line_features import BODY_MIN_HAN, FEATURES, INDEX, line_features
 from curate.document import Document
 from curate.pipeline import Context, reject, step
 from curate.rules import RuleError, Rules
@@ -32,6 +33,9 @@ PAGE_STEP = "drop_articleless_pages"
 MODEL_FILE = "line_classifier.yaml"
 SETTINGS_FILE = "furniture.yaml"
 RULE = "line-classifier"
+# An item the writer numbered: 1. 2、 (3) 一、 第四，
+_ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S"
+                         r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
 
 
 @dataclass(frozen=True)
@@ -126,9 +130,21 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
         return doc
     rows = line_features(texts)
     scores = model.probabilities(rows)
+    kept_anyway = protected(texts, rows)
+    lead_in = np.fromiter((t.rstrip().endswith(("：", ":")) for t in texts), dtype=bool,
+                          count=len(texts))
     cut = np.zeros(len(texts), dtype=bool)
-    cut[: _run_from_start(scores >= settings.remove_at_top)] = True
-    cut[len(texts) - _run_from_start(scores[::-1] >= settings.remove_at_bottom):] = True
+    # Over the body a line ending in a colon introduces what follows (央视网消息：).
+    top = (scores >= settings.remove_at_top) & ~kept_anyway & ~lead_in
+    cut[: _run_from_start(top)] = True
+    # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
+    # a sentence right under the body closes the text (谢谢！).
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    date_alone = (rows[:, INDEX["date_marks"]] >= 2) & (han <= 3) & (rows[:, INDEX["chars"]] <= 20)
+    closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
+               & (rows[:, INDEX["from_bottom"]] == 0))
+    bottom = (scores >= settings.remove_at_bottom) & ~kept_anyway & ~date_alone & ~closing
+    cut[len(texts) - _run_from_start(bottom[::-1]):] = True
     sizes = rows[:, INDEX["chars"]]
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
         return doc
@@ -138,6 +154,16 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                        why=f"classifier {score:.2f}: {evidence(row)}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
     return doc
+
+
+def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
+    """Lines no score removes: running text (20 Han characters and two commas or sentence
+    marks) and the items of an enumeration the writer numbered (1. …, 二、…)."""
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
+    numbered = np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool,
+                           count=len(texts))
+    return ((han >= BODY_MIN_HAN) & (marks >= 2)) | numbered
 
 
 def _run_from_start(flags: np.ndarray) -> int:
@@ -203,17 +229,23 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
                f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
         return None
     rows = line_features(texts)
-    mean = float(model.probabilities(rows).mean())
+    # A numbered item is the writer's enumeration, not a list of links: it scores 0 here.
+    numbered = np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool,
+                           count=len(texts))
+    mean = float(np.where(numbered, 0.0, model.probabilities(rows)).mean())
     if mean >= settings.page_mean_score:
         reject(doc, PAGE_STEP, "furniture-page",
                f"the classifier scores its {len(texts)} lines as page furniture at {mean:.2f} "
                "on average: a listing, a teaser list or a page of links, no article")
         return None
-    sentences = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]] > 0
-    sentence_han = int((rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]])[sentences].sum())
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    # Running text: sentences, or long lines a dump stored without their punctuation.
+    sentences = (rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]] > 0) | (
+        han >= BODY_MIN_HAN)
+    sentence_han = int(han[sentences].sum())
     if sentence_han < settings.page_min_sentence_han:
         reject(doc, PAGE_STEP, "no-running-text",
-               f"{sentence_han} Han characters in sentences, fewer than "
+               f"{sentence_han} Han characters of running text, fewer than "
                f"{settings.page_min_sentence_han}: no article")
         return None
     return doc
