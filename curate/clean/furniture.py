@@ -33,6 +33,9 @@ PAGE_STEP = "drop_articleless_pages"
 MODEL_FILE = "line_classifier.yaml"
 SETTINGS_FILE = "furniture.yaml"
 RULE = "line-classifier"
+# A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
+_DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
+                            r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
 # An item the writer numbered: 1. 2、 (3) 一、 第四，
 _ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
@@ -139,8 +142,8 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     cut[: _run_from_start(top)] = True
     # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
     # a sentence right under the body closes the text (谢谢！).
-    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
-    date_alone = (rows[:, INDEX["date_marks"]] >= 2) & (han <= 3) & (rows[:, INDEX["chars"]] <= 20)
+    date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
+                             count=len(texts))
     closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
                & (rows[:, INDEX["from_bottom"]] == 0))
     bottom = (scores >= settings.remove_at_bottom) & ~kept_anyway & ~date_alone & ~closing
