@@ -3,7 +3,7 @@ dropped and spliced spam spans removed, on the hand-labelled CommonCrawl pages (
 MEASURE halves apart) and on the CWCED HTML pages' rendered text. Prints figures; asserts
 nothing.
 
-    python bench/line_decisions.py [--set tune|measure|cwced|all] [--show]
+    python bench/line_decisions.py [--set tune|measure|cwced|all] [--show] [--before]
 
 ``--set all`` also prints the classifier steps' share of the pipeline's CPU time.
 
@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -38,9 +39,14 @@ CWCED_PAGES = "web-extraction-gold-cwced.jsonl"
 LABELS = REPO / "bench" / "labels" / "cc-pages.jsonl"
 
 
+# The steps measured here; ``--before`` runs the pipeline without them.
+EVIDENCE_STEPS = ("drop_repeated_lines", "drop_articleless_pages", "drop_furniture_lines")
+STEPS: list[str] | None = None
+
+
 def kept_lines(text: str, rules: Rules) -> tuple[set[int], str, str | None]:
     """Source lines covered by kept paragraphs, the kept text, and the reason of a drop."""
-    documents = clean_text(text, rules=rules, markdown=False)
+    documents = clean_text(text, rules=rules, markdown=False, steps=STEPS)
     lines: set[int] = set()
     kept_text = []
     reasons = []
@@ -128,7 +134,8 @@ def report_cc(split: str, rules: Rules, show: bool) -> None:
 
 def report_cwced(rules: Rules, show: bool) -> None:
     """CWCED pages as rendered text: gold lines kept and non-gold lines removed."""
-    from tools.line_training import rendered_lines  # the same rendering training uses
+    sys.path.insert(0, str(REPO / "tools"))
+    from train_line_classifier import rendered_lines  # the labelling training uses
 
     data = SHARED / "data" / CWCED_PAGES
     counts = Counter()
@@ -182,7 +189,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", default="all", choices=["tune", "measure", "cwced", "all"])
     parser.add_argument("--show", action="store_true", help="print every wrong decision")
+    parser.add_argument("--before", action="store_true",
+                        help="without the repeated-line, page and line-classifier steps")
     args = parser.parse_args()
+    if args.before:
+        from curate.pipeline import DEFAULT_STEPS
+
+        global STEPS
+        STEPS = [name for name in DEFAULT_STEPS if name not in EVIDENCE_STEPS]
     if not (SHARED / "data" / CC_PAGES).is_file():
         print(f"skipped: {SHARED / 'data'} not found (set CURATE_SHARED)")
         return
