@@ -123,7 +123,9 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     the body the title and lead stand, so the top asks for more).
 
     Furniture sits at the edges; a short line inside the body (a subheading, a row of a
-    specification list) stays whatever its score. When the edges would take more than
+    specification list) stays whatever its score, and so do running text, numbered items,
+    the heading and a lead-in right over the body, a date alone and a closing sentence
+    right under it. When the edges would take more than
     ``max_removed_share`` of the page's characters the body itself is list-like (a
     datasheet, a code listing) and nothing is removed: the page decision judges it.
     """
@@ -137,8 +139,11 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     lead_in = np.fromiter((t.rstrip().endswith(("：", ":")) for t in texts), dtype=bool,
                           count=len(texts))
     cut = np.zeros(len(texts), dtype=bool)
-    # Over the body a line ending in a colon introduces what follows (央视网消息：).
-    top = (scores >= settings.remove_at_top) & ~kept_anyway & ~lead_in
+    # Over the body a line ending in a colon introduces what follows (央视网消息：), and the
+    # line right over the first sentence is the article's own heading.
+    heading = (rows[:, INDEX["outside_body"]] > 0) & (rows[:, INDEX["lines_from_body"]] == 1) & (
+        rows[:, INDEX["from_top"]] < rows[:, INDEX["from_bottom"]])
+    top = (scores >= settings.remove_at_top) & ~kept_anyway & ~lead_in & ~heading
     cut[: _run_from_start(top)] = True
     # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
     # a sentence right under the body closes the text (谢谢！).
