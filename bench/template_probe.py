@@ -40,9 +40,9 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
 # Clean news, beside the evaluation set: no character of it may be taken for furniture.
 CLEAN_NEWS = ["xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl"]
-# The steps that remove page furniture, from the spam header to the metadata header.
+# The steps that remove page furniture, from the spam header to the line classifier.
 FURNITURE_STEPS = DEFAULT_STEPS[DEFAULT_STEPS.index("drop_spam_header"):
-                                DEFAULT_STEPS.index("extract_header") + 1]
+                                DEFAULT_STEPS.index("drop_furniture_lines") + 1]
 # Real pages with hand-extracted main text, beside the evaluation set (MIT).
 GOLD_PAGES = "web-extraction-gold-cwced.jsonl"
 # How many lines are taken on each side of a real page's article, and how long one may be
@@ -317,7 +317,9 @@ def report_clean_news(data: Path) -> None:
             text = json.loads(line)["text"]
             for doc in clean_text(text, rules=rules, steps=FURNITURE_STEPS, markdown=False):
                 edits = [edit for edit in doc.edits if edit.step in FURNITURE_STEPS]
-                removed += [edit for edit in edits if edit.action == "remove"]
+                if doc.rejected is not None:  # a story dropped whole is all removed
+                    edits.append(doc.rejected)
+                removed += [edit for edit in edits if edit.action in ("remove", "drop")]
                 header_lines += sum(1 for edit in edits if edit.action == "metadata")
         print(f"  {file:<28}{stories:>6} stories {sum(len(e.text) for e in removed):>7} characters "
               f"removed {header_lines:>5} header lines taken as metadata")

@@ -58,6 +58,8 @@ MANIFEST = "manifest.json"
 CORPUS_FILES = (DOCUMENTS, REJECTS, MANIFEST)
 INDEX = ".index"
 PENDING = ".pending.json"
+# How often each line was seen across runs (curate.clean.repetition reads and appends it).
+LINE_COUNTS = "line_counts.tsv"
 
 
 class CorpusBusyError(ValueError):
@@ -69,6 +71,7 @@ def clear_corpus(outdir: Path) -> None:
     for name in CORPUS_FILES:
         (outdir / name).unlink(missing_ok=True)
     (outdir / PENDING).unlink(missing_ok=True)
+    (outdir / LINE_COUNTS).unlink(missing_ok=True)
     _remove_leftovers(outdir)
     shutil.rmtree(outdir / INDEX, ignore_errors=True)
 

@@ -34,6 +34,9 @@ DEFAULT_STEPS = [
     "drop_boilerplate",
     "trim_teasers",
     "extract_header",
+    "drop_repeated_lines",
+    "drop_articleless_pages",
+    "drop_furniture_lines",
     "convert_to_simplified",
     "remove_inline_spam",
     "normalize_punctuation",
@@ -53,6 +56,8 @@ STEP_MODULES = [
     "curate.clean.split",
     "curate.clean.teasers",
     "curate.clean.header",
+    "curate.clean.furniture",
+    "curate.clean.repetition",
     "curate.clean.empty",
     "curate.dedup.exact",
 ]

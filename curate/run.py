@@ -28,6 +28,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from curate.clean.repetition import STEP as REPEATED_STEP
+from curate.clean.repetition import append_counts, prepare_counts
 from curate.corpus import (
     DOCUMENTS,
     INDEX,
@@ -85,6 +87,13 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
             clear_corpus(outdir)
         finish_interrupted_run(outdir)
         earlier = earlier_runs(outdir / MANIFEST)
+        # Read once: both the line counts and the cleaning go through it.
+        standard_input = stdin_input(sys.stdin.buffer.read()) if STDIN in inputs else None
+        # Lines recurring across the run are judged with counts taken over all of it first.
+        run_lines = prepare_counts(ctx, outdir, (
+            doc for item in _input_files(inputs, standard_input)
+            for doc in _read_guarded(item, ReadOptions(source=source, text_field=text_field))
+        )) if REPEATED_STEP in pipeline.names else None
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts) if dedup.get("near", True)
@@ -92,7 +101,8 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
         try:
             writer = CorpusWriter(outdir, texts, added, rules.digest)
             try:
-                for batch in _batches(_cleaned(inputs, pipeline, options, result), batch_size):
+                cleaned = _cleaned(_input_files(inputs, standard_input), pipeline, options, result)
+                for batch in _batches(cleaned, batch_size):
                     skipped = drop_near_duplicates(near, batch, ctx) if near else set()
                     writer.write(batch, skipped, result)
                     if near:
@@ -109,6 +119,8 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
                                               near is not None, earlier,
                                               _working_folder(outdir))
                     writer.commit(manifest, near, indexed)
+                    if run_lines is not None:
+                        append_counts(outdir, run_lines)
                 elif near is not None:
                     near.commit()  # earlier runs' documents it indexed only now, if any
             finally:
@@ -122,10 +134,10 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
     return result
 
 
-def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
+def _cleaned(items: Iterable[InputFile], pipeline: Pipeline, options: ReadOptions,
              result: RunResult) -> Iterator[tuple[FileStats, Document]]:
-    """Every document the pipeline makes of the inputs, with the stats of its file."""
-    for item in _input_files(inputs):
+    """Every document the pipeline makes of the input files, with the stats of its file."""
+    for item in items:
         stats = _file_stats(item)
         result.files.append(stats)
         for document in _read_guarded(item, options):
@@ -137,11 +149,11 @@ def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
         stats.skipped_records = options.skipped_records.pop(item.display, {})
 
 
-def _input_files(inputs: list[str]) -> Iterator[InputFile]:
-    """The input files, with ``-`` read from standard input."""
+def _input_files(inputs: list[str], standard_input: InputFile | None) -> Iterator[InputFile]:
+    """The input files, with ``-`` standing for what was read from standard input."""
     for given in inputs:
-        if given == STDIN:
-            yield stdin_input(sys.stdin.buffer.read())
+        if given == STDIN and standard_input is not None:
+            yield standard_input
         else:
             yield from iter_input_files([given])
 

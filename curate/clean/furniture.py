@@ -1,0 +1,259 @@
+"""Page furniture found by a learned line classifier, and pages that hold no article.
+
+Rules name the forms a curator has seen; the classifier catches the long tail by what a
+line looks like and where it stands (`curate.clean.line_features`): short, no sentence end,
+in a run of headline-like lines under the body, sharing few character pairs with it. The
+trees are data (``rules/line_classifier.yaml``, made by ``tools/train_line_classifier.py``)
+evaluated with NumPy, all trees and lines at once; the thresholds are in
+``rules/furniture.yaml``. Every removal records the score and the evidence:
+
+    百色市召开2021年第三季度经济形势分析会
+    -> removed (line-classifier): classifier 0.98: related-headline list; 18 characters,
+       no sentence end, in a run of 6 short lines, 4 lines under the body, shares 12% of its
+       character pairs with the body
+
+A page left with too little running text once its furniture is gone (a listing, a teaser
+list, a keyword farm), or stored mis-decoded, is dropped with the reason (`drop_articleless_pages`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from curate.clean.line_features import BODY_MIN_HAN, FEATURES, INDEX, line_features
+from curate.document import Document
+from curate.pipeline import Context, reject, step
+from curate.rules import RuleError, Rules
+
+STEP = "drop_furniture_lines"
+PAGE_STEP = "drop_articleless_pages"
+MODEL_FILE = "line_classifier.yaml"
+SETTINGS_FILE = "furniture.yaml"
+RULE = "line-classifier"
+# A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
+_DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
+                            r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
+# An item the writer numbered: 1. 2、 (3) 一、 第四，
+_ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S"
+                         r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
+
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Complete regression trees of one depth, as arrays: ``features[t, k]`` and
+    ``thresholds[t, k]`` for node k of tree t (breadth first), ``leaves[t, j]``."""
+
+    features: np.ndarray
+    thresholds: np.ndarray
+    leaves: np.ndarray
+    base: float
+    learning_rate: float
+    depth: int
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> TreeEnsemble:
+        data = rules.yaml(MODEL_FILE)
+        try:
+            if list(data["features"]) != list(FEATURES):
+                raise ValueError("its features are not those of curate/clean/line_features.py")
+            depth = int(data["depth"])
+            trees = data["trees"]
+            features = np.array([t["features"] for t in trees], dtype=np.int64)
+            thresholds = np.array([t["thresholds"] for t in trees], dtype=np.float64)
+            leaves = np.array([t["leaves"] for t in trees], dtype=np.float64)
+            if features.shape[1] != 2**depth - 1 or leaves.shape[1] != 2**depth:
+                raise ValueError(f"trees must be complete trees of depth {depth}")
+            return cls(features, thresholds, leaves, float(data["log_odds_base"]),
+                       float(data["learning_rate"]), depth)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RuleError(f"rules/{MODEL_FILE}: {exc}; rebuild it with "
+                            "tools/train_line_classifier.py") from None
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """The chance each row is furniture: every tree walked for every row at once."""
+        count, trees = len(rows), len(self.features)
+        node = np.zeros((count, trees), dtype=np.int64)
+        tree_index = np.arange(trees)
+        line_index = np.arange(count)[:, None]
+        for _ in range(self.depth):
+            feature = self.features[tree_index, node]
+            go_right = rows[line_index, feature] > self.thresholds[tree_index, node]
+            node = 2 * node + 1 + go_right
+        leaf = node - (2**self.depth - 1)
+        score = self.base + self.learning_rate * self.leaves[tree_index, leaf].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-score))
+
+
+@dataclass(frozen=True)
+class FurnitureSettings:
+    remove_at_top: float
+    remove_at_bottom: float
+    max_removed_share: float
+    page_min_sentence_han: int
+    page_mean_score: float
+    page_replacement_share: float
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> FurnitureSettings:
+        data = rules.yaml(SETTINGS_FILE)
+        try:
+            page = data["page"]
+            return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
+                       float(data["max_removed_share"]),
+                       int(page["min_sentence_han"]),
+                       float(page["mean_score"]), float(page["replacement_share"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom), "
+                            "max_removed_share and page (min_sentence_han, mean_score, "
+                            f"replacement_share) ({exc!r})") from None
+
+
+def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
+    return ctx.resource("line_model", lambda: (TreeEnsemble.from_rules(ctx.rules),
+                                               FurnitureSettings.from_rules(ctx.rules)))
+
+
+@step(STEP)
+def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
+    """Remove the furniture at the page's edges: from the top and from the bottom, the lines
+    the classifier scores at ``remove_at`` or more, up to the first line it does not (over
+    the body the title and lead stand, so the top asks for more).
+
+    Furniture sits at the edges; a short line inside the body (a subheading, a row of a
+    specification list) stays whatever its score, and so do running text, numbered items,
+    the heading and a lead-in right over the body, a date alone and a closing sentence
+    right under it. When the edges would take more than
+    ``max_removed_share`` of the page's characters the body itself is list-like (a
+    datasheet, a code listing) and nothing is removed: the page decision judges it.
+    """
+    model, settings = _model(ctx)
+    texts = [p.text for p in doc.paragraphs]
+    if not texts:
+        return doc
+    rows = line_features(texts)
+    scores = model.probabilities(rows)
+    kept_anyway = protected(texts, rows)
+    lead_in = np.fromiter((t.rstrip().endswith(("：", ":")) for t in texts), dtype=bool,
+                          count=len(texts))
+    cut = np.zeros(len(texts), dtype=bool)
+    # Over the body a line ending in a colon introduces what follows (央视网消息：), and the
+    # line right over the first sentence is the article's own heading.
+    heading = (rows[:, INDEX["outside_body"]] > 0) & (rows[:, INDEX["lines_from_body"]] == 1) & (
+        rows[:, INDEX["from_top"]] < rows[:, INDEX["from_bottom"]])
+    top = (scores >= settings.remove_at_top) & ~kept_anyway & ~lead_in & ~heading
+    cut[: _run_from_start(top)] = True
+    # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
+    # a sentence right under the body closes the text (谢谢！).
+    date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
+                             count=len(texts))
+    closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
+               & (rows[:, INDEX["from_bottom"]] == 0))
+    bottom = (scores >= settings.remove_at_bottom) & ~kept_anyway & ~date_alone & ~closing
+    cut[len(texts) - _run_from_start(bottom[::-1]):] = True
+    sizes = rows[:, INDEX["chars"]]
+    if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
+        return doc
+    for paragraph, row, score, removed in zip(doc.paragraphs, rows, scores, cut, strict=True):
+        if removed:
+            doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
+                       why=f"classifier {score:.2f}: {evidence(row)}")
+    doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
+    return doc
+
+
+def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
+    """Lines no score removes: running text (20 Han characters and two commas or sentence
+    marks) and the items of an enumeration the writer numbered (1. …, 二、…)."""
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
+    numbered = np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool,
+                           count=len(texts))
+    return ((han >= BODY_MIN_HAN) & (marks >= 2)) | numbered
+
+
+def _run_from_start(flags: np.ndarray) -> int:
+    """How many flags are set before the first one that is not."""
+    return len(flags) if flags.all() else int(np.argmin(flags))
+
+
+def evidence(row: np.ndarray) -> str:
+    """What the line is like, in words: the measurements the classifier weighed.
+
+    >>> print(evidence(line_features(["上一篇：百色市召开经济形势分析会", "正文。" * 20])[0]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    label：value row; 16 characters, no sentence end, 1 line above the body,
+    shares 0% of its character pairs with the body
+    """
+    value = {name: row[INDEX[name]] for name in FEATURES}
+    facts = [f"{int(value['chars'])} characters"]
+    if not value["ends_sentence"]:
+        facts.append("no sentence end")
+    if value["items"] >= 3:
+        facts.append(f"{int(value['items'])} separate items")
+    if value["short_run"] >= 2:
+        facts.append(f"in a run of {int(value['short_run'])} short lines")
+    if value["outside_body"]:
+        distance = int(value["lines_from_body"])
+        side = "above" if value["from_top"] < value["from_bottom"] else "under"
+        facts.append(f"{distance} line{'s' if distance != 1 else ''} {side} the body")
+    facts.append(f"shares {value['related']:.0%} of its character pairs with the body")
+    return f"{_kind(value)}; {', '.join(facts)}"
+
+
+def _kind(value: dict[str, float]) -> str:
+    if value["replacement_share"] > 0.1:
+        return "mis-decoded text"
+    if value["label_value"]:
+        return "label：value row"
+    if value["link_marks"] or value["items"] >= 4:
+        return "row of links or labels"
+    if value["short_run"] >= 3:
+        return "related-headline list"
+    if value["date_marks"] >= 2:
+        return "date or byline"
+    if value["sentence_marks"]:
+        return "sentence unrelated to the body" if value["related"] < 0.3 else "short sentence"
+    return "headline-like line"
+
+
+@step(PAGE_STEP)
+def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
+    """Drop a page with no article: stored mis-decoded, scored as furniture line after line
+    (a listing, a teaser list, a keyword page), or without running text.
+
+    Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
+    """
+    model, settings = _model(ctx)
+    texts = [p.text for p in doc.paragraphs]
+    if not texts:
+        return doc
+    text = "\n".join(texts)
+    replaced = text.count("\ufffd") / max(len(text), 1)
+    if replaced >= settings.page_replacement_share:
+        reject(doc, PAGE_STEP, "mis-decoded-page",
+               f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
+        return None
+    rows = line_features(texts)
+    # A numbered item is the writer's enumeration, not a list of links: it scores 0 here.
+    numbered = np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool,
+                           count=len(texts))
+    mean = float(np.where(numbered, 0.0, model.probabilities(rows)).mean())
+    if mean >= settings.page_mean_score:
+        reject(doc, PAGE_STEP, "furniture-page",
+               f"the classifier scores its {len(texts)} lines as page furniture at {mean:.2f} "
+               "on average: a listing, a teaser list or a page of links, no article")
+        return None
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    # Running text: sentences, or long lines a dump stored without their punctuation.
+    sentences = (rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]] > 0) | (
+        han >= BODY_MIN_HAN)
+    sentence_han = int(han[sentences].sum())
+    if sentence_han < settings.page_min_sentence_han:
+        reject(doc, PAGE_STEP, "no-running-text",
+               f"{sentence_han} Han characters of running text, fewer than "
+               f"{settings.page_min_sentence_han}: no article")
+        return None
+    return doc

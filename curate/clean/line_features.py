@@ -1,0 +1,203 @@
+"""What a line looks like and where it sits on its page, as numbers, whatever its words.
+
+Each paragraph of a document becomes one row of measurements (`FEATURES`): its length and
+character shares (Han, digits, latin, marks), whether it ends like a sentence, its
+``label：value`` and link-row shape, its distance from the page's edges and from the body,
+the run of short headline-like lines it stands in, and how many of its character pairs the
+body shares. The line classifier (`curate.clean.furniture`) weighs them; the measurements
+are computed for a whole document at once over its code points with NumPy, never per
+character in Python.
+
+    >>> rows = line_features(["相关新闻", "英伟达芯片一片难求，国产替代趁势崛起。" * 3])
+    >>> rows[:, FEATURES.index("ends_sentence")].tolist()
+    [0.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# One column each, in this order; rules/line_classifier.yaml names them.
+FEATURES = (
+    "chars",  # length in characters
+    "han_share",
+    "digit_share",
+    "latin_share",
+    "mark_share",  # punctuation and symbols
+    "space_share",
+    "sentence_marks",  # 。！？；!? in the line
+    "commas",  # ，、,
+    "ends_sentence",  # the line ends like a sentence (。！？…” and the like)
+    "label_value",  # a short label, then ：or :
+    "items",  # space-, slash- or bar-separated pieces
+    "link_marks",  # | > » · or a URL
+    "opens_bracket",  # starts with 【[《(（
+    "from_top",  # lines above it
+    "from_bottom",  # lines below it
+    "outside_body",  # above the first or under the last sentence of the body
+    "lines_from_body",  # how far outside the body
+    "short_run",  # length of the run of short lines without a sentence end it is in
+    "related",  # share of its character pairs found in the body's other lines
+    "date_marks",  # 年月日 : - / between digits
+    "replacement_share",  # U+FFFD
+    "body_above",  # body lines above it
+    "body_below",  # body lines under it
+    "previous_short",  # the line before is short and has no sentence mark
+    "next_short",  # the line after is
+    "previous_related",  # the line before's share of pairs in the body
+    "next_related",
+    "repeated_on_page",  # the same text stands on another line, or holds it
+)
+INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+# A body line: this many Han characters and a sentence mark.
+BODY_MIN_HAN = 20
+# A short line: a headline, a menu label, a link.
+SHORT_MAX_CHARS = 40
+
+_SENTENCE_MARKS = "。！？；!?"
+_SENTENCE_ENDS = frozenset("。！？!?…；;”」』）)\"")
+_COMMAS = "，、,"
+_LINK_MARKS = ("|", "｜", ">", "»", "·", "http", "www.", ".com", ".cn", "›")
+_BRACKETS = frozenset("【[《(（〔")
+_SEPARATORS = frozenset(" \u3000/|｜_")
+_DATE_MARKS = frozenset("年月日时分秒:-/")
+_CODEPOINT_BYTES = "utf-32-le"
+
+
+def line_features(texts: list[str]) -> np.ndarray:
+    """A row of `FEATURES` for each line of one page, in the page's order."""
+    count = len(texts)
+    rows = np.zeros((count, len(FEATURES)), dtype=np.float64)
+    if not count:
+        return rows
+    joined = "\n".join(texts)
+    points = np.frombuffer(joined.encode(_CODEPOINT_BYTES), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=count)
+    line_of = np.repeat(np.arange(count), lengths + 1)[: len(points)]
+    han = ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
+    digit = (points >= 0x30) & (points <= 0x39)
+    latin = ((points | 0x20) >= 0x61) & ((points | 0x20) <= 0x7A)
+    space = (points == 0x20) | (points == 0x3000) | (points == 0x09)
+    newline = points == 0x0A
+    mark = ~(han | digit | latin | space | newline) & (
+        ((points >= 0x21) & (points <= 0x7E)) | ((points >= 0x2000) & (points <= 0x2BFF))
+        | ((points >= 0x3000) & (points <= 0x303F)) | ((points >= 0xFF00) & (points <= 0xFFEF)))
+    replacement = points == 0xFFFD
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(line_of[mask], minlength=count).astype(np.float64)
+
+    size = np.maximum(lengths, 1).astype(np.float64)
+    han_count = per_line(han)
+    rows[:, INDEX["chars"]] = lengths
+    rows[:, INDEX["han_share"]] = han_count / size
+    rows[:, INDEX["digit_share"]] = per_line(digit) / size
+    rows[:, INDEX["latin_share"]] = per_line(latin) / size
+    rows[:, INDEX["mark_share"]] = per_line(mark) / size
+    rows[:, INDEX["space_share"]] = per_line(space) / size
+    rows[:, INDEX["replacement_share"]] = per_line(replacement) / size
+    for i, text in enumerate(texts):
+        stripped = text.rstrip()
+        rows[i, INDEX["sentence_marks"]] = sum(text.count(m) for m in _SENTENCE_MARKS)
+        rows[i, INDEX["commas"]] = sum(text.count(m) for m in _COMMAS)
+        rows[i, INDEX["ends_sentence"]] = bool(stripped) and stripped[-1] in _SENTENCE_ENDS
+        colon = max(text.find("："), text.find(":"))
+        first_colon = min(c for c in (text.find("："), text.find(":"), len(text)) if c >= 0)
+        rows[i, INDEX["label_value"]] = colon >= 0 and 0 < first_colon <= 8
+        rows[i, INDEX["items"]] = len(text.replace("/", " ").replace("|", " ")
+                                      .replace("｜", " ").replace("\u3000", " ").split())
+        rows[i, INDEX["link_marks"]] = sum(text.count(m) for m in _LINK_MARKS)
+        lead = text.lstrip()
+        rows[i, INDEX["opens_bracket"]] = bool(lead) and lead[0] in _BRACKETS
+        rows[i, INDEX["date_marks"]] = _date_marks(text)
+    order = np.arange(count, dtype=np.float64)
+    rows[:, INDEX["from_top"]] = order
+    rows[:, INDEX["from_bottom"]] = count - 1 - order
+    body = (han_count >= BODY_MIN_HAN) & (rows[:, INDEX["sentence_marks"]]
+                                          + rows[:, INDEX["commas"]] > 0)
+    if body.any():
+        first, last = int(np.argmax(body)), int(count - 1 - np.argmax(body[::-1]))
+        outside = np.maximum(first - order, order - last)
+        rows[:, INDEX["outside_body"]] = outside > 0
+        rows[:, INDEX["lines_from_body"]] = np.maximum(outside, 0)
+    else:
+        rows[:, INDEX["outside_body"]] = 1
+        rows[:, INDEX["lines_from_body"]] = count
+    short = (lengths <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
+    rows[:, INDEX["short_run"]] = _run_lengths(short)
+    rows[:, INDEX["related"]] = _related(points, han | digit | latin, line_of, body, count)
+    below = np.cumsum(body[::-1])[::-1]
+    rows[:, INDEX["body_above"]] = np.cumsum(body) - body
+    rows[:, INDEX["body_below"]] = below - body
+    # Outside the page the neighbours are furniture-like: short and unrelated.
+    rows[:, INDEX["previous_short"]] = np.concatenate([[1.0], short[:-1]])
+    rows[:, INDEX["next_short"]] = np.concatenate([short[1:], [1.0]])
+    related = rows[:, INDEX["related"]]
+    rows[:, INDEX["previous_related"]] = np.concatenate([[0.0], related[:-1]])
+    rows[:, INDEX["next_related"]] = np.concatenate([related[1:], [0.0]])
+    rows[:, INDEX["repeated_on_page"]] = _repeated_on_page(texts)
+    return rows
+
+
+def _repeated_on_page(texts: list[str]) -> np.ndarray:
+    """1 where a line's text (8 characters or more) is another line's, or inside one."""
+    keys = ["".join(text.split()) for text in texts]
+    seen: dict[str, int] = {}
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+    longer = [key for key in keys if len(key) >= 8]
+    flags = np.zeros(len(texts), dtype=np.float64)
+    for index, key in enumerate(keys):
+        if len(key) < 8:
+            continue
+        if seen[key] > 1 or any(key != other and key in other for other in longer):
+            flags[index] = 1.0
+    return flags
+
+
+def _date_marks(text: str) -> float:
+    """Marks of a date or time next to a digit: 2021年10月, 08:30, 2021-10-20."""
+    found = 0
+    for index, char in enumerate(text):
+        if char in _DATE_MARKS and index and text[index - 1].isdigit():
+            found += 1
+    return float(found)
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True it is in (0 where False)."""
+    runs = np.zeros(len(flags), dtype=np.float64)
+    start = 0
+    for index in range(len(flags) + 1):
+        if index < len(flags) and flags[index]:
+            continue
+        runs[start:index] = index - start
+        start = index + 1
+    return runs
+
+
+def _related(points: np.ndarray, word: np.ndarray, line_of: np.ndarray, body: np.ndarray,
+             count: int) -> np.ndarray:
+    """Share of each line's character pairs found in the body's *other* lines."""
+    pair = word[:-1] & word[1:] & (line_of[:-1] == line_of[1:])
+    keys = (points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64))[pair]
+    lines = line_of[:-1][pair]
+    related = np.zeros(count, dtype=np.float64)
+    if not len(keys):
+        return related
+    # Each (line, pair) once: a pair repeated inside a line counts once for it.
+    combined = np.unique(lines.astype(np.int64) << 42 | keys)
+    own_lines = combined >> 42
+    own_keys = combined & ((1 << 42) - 1)
+    in_body = body[own_lines]
+    body_keys, body_counts = np.unique(own_keys[in_body], return_counts=True)
+    if not len(body_keys):
+        return related
+    where = np.minimum(np.searchsorted(body_keys, own_keys), len(body_keys) - 1)
+    found = body_keys[where] == own_keys
+    elsewhere = np.where(found, body_counts[where], 0) - in_body
+    hits = np.bincount(own_lines[elsewhere > 0], minlength=count).astype(np.float64)
+    totals = np.bincount(own_lines, minlength=count).astype(np.float64)
+    np.divide(hits, totals, out=related, where=totals > 0)
+    return related

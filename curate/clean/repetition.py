@@ -1,0 +1,135 @@
+"""Lines that recur across the documents of a dump are template, whatever their words.
+
+As CCNet and RefinedWeb do, every line of every document of a run is counted once per
+document before the lines are judged (`count_lines`); a line found in ``min_documents``
+documents or more (``rules/repetition.yaml``) is page furniture: a site's footer, its
+slogan, its share row. The counts are kept with the corpus (``line_counts.tsv``, one
+``key<TAB>documents`` row a line, appended by every run), so a later run of the same site
+knows the lines earlier runs saw:
+
+    版权所有 © 2021 某某网 京ICP备12345678号   (in 37 documents of the dump)
+    -> removed (repeated-line): "repeated in 37 documents of this dump and the corpus"
+
+A document whose text would be mostly such lines is a copy of another, not a template page:
+its lines stay, for deduplication to judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from curate.corpus import LINE_COUNTS
+from curate.document import Document
+from curate.pipeline import Context, step
+from curate.rules import RuleError
+
+STEP = "drop_repeated_lines"
+RULE = "repeated-line"
+SETTINGS_FILE = "repetition.yaml"
+COUNTS_FILE = LINE_COUNTS
+# The context resource the run fills with the counts; without it the step does nothing.
+RESOURCE = "line_counts"
+# Shorter lines ("更多", "1") recur everywhere for no reason worth a count.
+MIN_KEY_CHARS = 6
+SENTENCE_ENDS = frozenset("。！？!?…")
+
+
+def line_key(text: str) -> str | None:
+    """A line's key, up to width, case and spaces; None for a line too short to count.
+
+    >>> line_key("版权所有 © 2021 某某网") == line_key("版权所有©2021某某网")
+    True
+    """
+    folded = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    if len(folded) < MIN_KEY_CHARS:
+        return None
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def count_lines(documents: Iterable[Document]) -> Counter:
+    """How many of ``documents`` hold each line key (a line counts once per document)."""
+    counts: Counter = Counter()
+    for doc in documents:
+        keys = {line_key(p.text) for p in doc.paragraphs}
+        keys.discard(None)
+        counts.update(keys)
+    return counts
+
+
+def prepare_counts(ctx: Context, folder: Path, documents: Iterable[Document]) -> Counter:
+    """Count the run's lines, add the corpus's counts for the step, and return the run's
+    own (for `append_counts` once the run is committed)."""
+    run = count_lines(documents)
+    ctx.resource(RESOURCE, Counter).update(read_counts(folder) + run)
+    return run
+
+
+def read_counts(folder: Path) -> Counter:
+    """The counts earlier runs kept in ``folder/line_counts.tsv``, summed over runs."""
+    counts: Counter = Counter()
+    path = folder / COUNTS_FILE
+    if not path.is_file():
+        return counts
+    with path.open(encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            key, _, value = line.rstrip("\n").partition("\t")
+            if not value.isdigit():
+                raise ValueError(f"{path}:{number}: expected KEY<TAB>DOCUMENTS; delete the "
+                                 "file to count afresh")
+            counts[key] += int(value)
+    return counts
+
+
+def append_counts(folder: Path, counts: Counter) -> None:
+    """Add this run's counts to ``folder/line_counts.tsv`` (keys seen twice or more only:
+    a line of one document can only recur through later runs, which count it then)."""
+    rows = [f"{key}\t{value}\n" for key, value in sorted(counts.items()) if value > 1]
+    if rows:
+        with (folder / COUNTS_FILE).open("a", encoding="utf-8") as stream:
+            stream.writelines(rows)
+
+
+@step(STEP)
+def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
+    counts: Counter = ctx.resource(RESOURCE, Counter)
+    if not counts:
+        return doc
+    settings = ctx.resource("repetition_settings", lambda: _settings(ctx))
+    minimum, sentence_minimum, mostly = settings
+    found = [counts.get(line_key(p.text) or "", 0) for p in doc.paragraphs]
+    size = sum(len(p.text) for p in doc.paragraphs)
+    recurring = sum(len(p.text) for p, n in zip(doc.paragraphs, found, strict=True)
+                    if n >= minimum)
+    if not recurring or recurring >= mostly * size:
+        return doc
+    repeated = [n >= (sentence_minimum if _is_sentence(p.text) else minimum)
+                for p, n in zip(doc.paragraphs, found, strict=True)]
+    kept = []
+    for paragraph, seen, is_repeated in zip(doc.paragraphs, found, repeated, strict=True):
+        if not is_repeated:
+            kept.append(paragraph)
+            continue
+        doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
+                   why=f"repeated in {seen} documents of this dump and the corpus")
+    doc.paragraphs = kept
+    return doc
+
+
+def _is_sentence(text: str) -> bool:
+    """Ends like a sentence: news repeats its stock sentences (王毅参加会见。) honestly."""
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] in SENTENCE_ENDS
+
+
+def _settings(ctx: Context) -> tuple[int, int, float]:
+    data = ctx.rules.yaml(SETTINGS_FILE)
+    try:
+        return (int(data["min_documents"]), int(data["min_documents_sentence"]),
+                float(data["mostly_repeated"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuleError(f"rules/{SETTINGS_FILE}: needs min_documents, min_documents_sentence "
+                        f"and mostly_repeated ({exc!r})") from None

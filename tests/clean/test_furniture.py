@@ -1,0 +1,103 @@
+"""The line classifier removes furniture at a page's edges, and pages without an article go."""
+
+import pytest
+
+from curate.clean.furniture import TreeEnsemble
+from curate.clean.line_features import FEATURES, line_features
+from curate.pipeline import DEFAULT_STEPS
+from curate.rules import RuleError, Rules
+from tests.fixtures import SEEDS
+
+# The steps up to the classifier, as the pipeline runs them.
+UP_TO_CLASSIFIER = DEFAULT_STEPS[: DEFAULT_STEPS.index("drop_furniture_lines") + 1]
+CLASSIFIER_STEPS = ("drop_articleless_pages", "drop_furniture_lines")
+
+# A blog page of the CWCED extraction gold set (immortal-autumn/Chinese-Web-Content-
+# Extraction-Dataset, MIT), page ab65832c, as its HTML renders: the article, then the blog's
+# list of its other posts and the comment form.
+ARTICLE = [
+    "谁来为无序拆房“埋单”？",
+    "为拆一幢房，断送了三条人命。前天的这场惨剧发生得实在太突然，太震惊了。",
+    "三条人命啊，就这样从我们眼前骤然消失。随之毁去的，还有他们的家庭，白发父母失去了儿子，贤惠妻子失去了丈夫，幼稚孩儿失去了父亲。",
+    "翻翻今年的报纸，我们已太多次目睹类似的事件。这些或死亡或受伤的大多是外地人，对安全常识，他们或许懂得不多，但我们的拆房队、建筑单位应该是懂的，应该是知道起码的操作规范的。",
+    "采访中，我们发现，一项建筑工程往往要经过层层转包，最后就落在了外地民工身上。安全意识的淡漠和违规操作，才是拆房工地事故频发的软肋所在。",
+    "附件",
+    "例一：2月2日中午11时50分左右，杭州祥符桥渡驾桥村四组一幢废弃的三层楼房突然倒塌，数名拾荒者被压，两人死亡。",
+    "人命关天。难道我们还要继续用一个个鲜活的生命，为无序拆房“埋单”吗？",
+]
+OTHER_POSTS = [
+    "[2005-08-17] 无序列表",
+    "[2005-08-02] 无序",
+    "[2005-07-13] 谁来为氵蒙洼蓄洪区灾民损失补偿",
+    "[2005-08-06] 谁来为喂羊照看孩子的民警解忧",
+    "评论内容：",
+]
+
+
+def test_list_of_other_posts_under_the_article_is_removed_with_the_evidence(clean):
+    (doc,) = clean("\n".join(ARTICLE + OTHER_POSTS), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.metadata["title"] == ARTICLE[0]
+    assert doc.text == "\n".join(ARTICLE[1:])
+    edits = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert [(e.rule, e.text, e.line) for e in edits] == [
+        ("line-classifier", text, len(ARTICLE) + n) for n, text in enumerate(OTHER_POSTS, 1)
+    ]
+    assert edits[2].why.startswith("classifier 0.9")
+    assert "in a run of 5 short lines, 3 lines under the body" in edits[2].why
+
+
+def test_short_line_inside_the_body_stays(clean):
+    (doc,) = clean("\n".join(ARTICLE + OTHER_POSTS), UP_TO_CLASSIFIER, markdown=False)
+    assert "附件" in doc.text.split("\n")
+
+
+@pytest.mark.parametrize("seed", sorted(path.name for path in SEEDS.glob("*.txt")))
+def test_seed_articles_lose_nothing_to_the_classifier(clean, seed):
+    for doc in clean((SEEDS / seed).read_text(encoding="utf-8")):
+        assert doc.rejected is None
+        assert [e.text for e in doc.edits if e.step in CLASSIFIER_STEPS] == []
+
+
+def test_page_of_post_titles_only_is_dropped_with_the_reason(clean):
+    (doc,) = clean("\n".join(["bjreader的博客", "博客手拉手", *OTHER_POSTS]), UP_TO_CLASSIFIER,
+                   markdown=False)
+    assert doc.rejected is not None
+    assert doc.rejected.step == "drop_articleless_pages"
+    assert doc.rejected.rule in ("furniture-page", "no-running-text")
+    assert "no article" in doc.rejected.why
+
+
+def test_page_stored_mis_decoded_is_dropped(clean):
+    # The article's lines written in GB18030 and read as UTF-8, as a dump stores such pages.
+    garbled = "\n".join(line.encode("gb18030").decode("utf-8", errors="replace")
+                        for line in ARTICLE)
+    (doc,) = clean(garbled, UP_TO_CLASSIFIER, markdown=False)
+    assert doc.rejected.rule == "mis-decoded-page"
+    assert doc.rejected.why.endswith("of its characters are U+FFFD: the page was stored "
+                                     "mis-decoded")
+
+
+def test_features_of_a_headline_list_line():
+    rows = line_features(ARTICLE + OTHER_POSTS)
+    value = dict(zip(FEATURES, rows[len(ARTICLE) + 2], strict=True))
+    assert value["chars"] == 28
+    assert value["ends_sentence"] == 0
+    assert value["short_run"] == 5
+    assert value["outside_body"] == 1
+    assert value["lines_from_body"] == 3
+    assert value["from_bottom"] == 2
+
+
+def test_model_with_other_features_is_refused_naming_the_file(tmp_path):
+    (tmp_path / "line_classifier.yaml").write_text(
+        "features: [chars]\nlog_odds_base: 0\nlearning_rate: 0.1\ndepth: 1\ntrees: []\n",
+        encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules/line_classifier.yaml: .*line_features.py"):
+        TreeEnsemble.from_rules(Rules(tmp_path))
+
+
+def test_shipped_trees_score_every_line_between_0_and_1():
+    model = TreeEnsemble.from_rules(Rules())
+    scores = model.probabilities(line_features(ARTICLE + OTHER_POSTS))
+    assert ((scores > 0) & (scores < 1)).all()
+    assert scores[1:5].max() < 0.5 < scores[-3:].min()
