@@ -4,8 +4,8 @@
     >>> (doc,) = curate.clean("熱門資訊> 正文\\n新的客户需求和我們現有的庫存產品是可以匹配的。")
     >>> doc.text
     '新的客户需求和我们现有的库存产品是可以匹配的。'
-    >>> [(edit.step, edit.rule) for edit in doc.edits]
-    [('drop_breadcrumbs', 'breadcrumb-path'), ('convert_to_simplified', 'opencc-hk2s')]
+    >>> [edit.rule for edit in doc.edits]
+    ['breadcrumb-path', 'header-title-from-lead', 'opencc-hk2s']
 
 Each call returns the documents that came out of the input, kept or rejected: a file can
 hold several articles, and a document a step dropped has ``rejected`` set to the edit that
@@ -143,9 +143,9 @@ def _cleaner() -> Cleaner:
 def clean(text: str, *, markdown: bool | None = None) -> list[Document]:
     """Clean one text with the shipped rules and the default steps (see `Cleaner.clean`).
 
-    >>> (doc,) = clean("據字母榜(ID:wujicaijing)瞭解,華為一度佔據了超70%的份額。")
+    >>> (doc,) = clean("據字母榜(ID:wujicaijing)瞭解,華為在昇騰芯片加持下,一度佔據了超70%的份額。")
     >>> doc.text
-    '据字母榜(ID:wujicaijing)了解，华为一度占据了超70%的份额。'
+    '据字母榜(ID:wujicaijing)了解，华为在昇腾芯片加持下，一度占据了超70%的份额。'
     >>> doc.metadata["lang"], doc.rejected is None
     ('zh', True)
     """

@@ -94,7 +94,8 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
             f"({result.corpus_documents} documents"
             f"{'' if result.corpus_changed else '; nothing new, the folder is unchanged'})"
         )
-        click.echo(f"what was removed and why: curate report {outdir} -o report.html")
+        if result.corpus_changed:
+            click.echo(f"what was removed and why: curate report {outdir} -o report.html")
     if result.partial:
         sys.exit(1)
 

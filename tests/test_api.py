@@ -39,7 +39,7 @@ def test_import_curate_exposes_the_api():
 
 def test_clean_gives_the_text_its_metadata_and_every_edit():
     (doc,) = curate.clean("熱門資訊> 正文\n2025-07-19 11:04\n" + SEED_003_LINE)
-    assert doc.text == ("据字母榜(ID:wujicaijing)了解，华为在升腾芯片加持下，一度在今年一季度的"
+    assert doc.text == ("据字母榜(ID:wujicaijing)了解，华为在昇腾芯片加持下，一度在今年一季度的"
                         "DeepSeek一体机市场，占据了超70%的份额。")
     assert doc.rejected is None
     assert doc.created == "2025-07-19T11:04:00"
