@@ -7,6 +7,7 @@ rejects), 2 usage or configuration error.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -29,8 +30,10 @@ def main() -> None:
 
 
 @main.command("run", epilog="Example:\n\n\b\n    curate run seeds -o corpus\n"
-                            "    curate run dump.jsonl.gz --text-field content -o corpus")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+                            "    curate run dump.jsonl.gz --text-field content -o corpus\n"
+                            "    curate run CC-MAIN-20240101.warc.wet.gz -o corpus\n"
+                            "    zcat dump.jsonl.gz | curate run - -o corpus")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")
 @click.option("--source", help="Name of the dump recorded in each record (default: the first "
@@ -50,7 +53,8 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
                 fresh: bool, quiet: bool, verbose: bool) -> None:
     """Clean every article in INPUT files and folders into a corpus folder.
 
-    Reads plain text, Markdown, HTML and JSONL files (also .gz), recursively. Writes the kept
+    Reads plain text, Markdown, HTML, JSONL, WARC and WET files (also .gz), recursively, and
+    standard input for -. Writes the kept
     documents, everything dropped or cut with the reason, and a manifest with counts. A corpus
     folder grows run by run: documents already in it, or near-duplicates of them, are not
     added again.
@@ -76,12 +80,19 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
     if not quiet:
         for message in result.messages:
             click.echo(f"warning: {message}", err=True)
+        skipped = Counter()
+        for stats in result.files:
+            skipped.update(stats.skipped_records)
+        if skipped:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
+            click.echo(f"WARC records that are not pages or text skipped: {kinds}", err=True)
         click.echo(
             f"{len(result.files)} files, {result.total('parts')} documents: "
             f"{result.total('kept')} kept, {result.total('rejected')} rejected, "
             f"{result.total('already_in_corpus')} already in corpus, "
             f"{result.spans_removed} spans removed -> {outdir} "
-            f"({result.corpus_documents} documents)"
+            f"({result.corpus_documents} documents"
+            f"{'' if result.corpus_changed else '; nothing new, the folder is unchanged'})"
         )
         click.echo(f"what was removed and why: curate report {outdir} -o report.html")
     if result.partial:

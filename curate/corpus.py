@@ -203,10 +203,11 @@ class CorpusWriter:
     def __init__(self, outdir: Path, texts: CorpusTexts, added: str, rules_digest: str) -> None:
         self.outdir = outdir
         self.texts = texts
-        self.added = added
+        self.timestamp = added
         self.rules_digest = rules_digest
         self.known_rejects = _document_reject_keys(outdir / REJECTS)
         self.staged: list[StagedFile] = []
+        self.added = 0  # records this run wrote, documents and rejects
         self.documents = self._stage(DOCUMENTS)
         self.rejects = self._stage(REJECTS)
         texts.staged = self.documents.temporary
@@ -228,16 +229,24 @@ class CorpusWriter:
             if doc.rejected is None:
                 stats.kept += 1
                 self.corpus_documents += 1
-                record = document_record(doc, self.added, self.rules_digest)
+                record = document_record(doc, self.timestamp, self.rules_digest)
                 self.texts.add(doc.id, self.documents.write(json_line(record)))
+                self.added += 1
             else:
                 stats.rejected += 1
                 if (doc.id, doc.rejected.rule) in self.known_rejects:
                     continue  # rejected for the same reason by an earlier run
-            for reject_record in reject_records(doc, self.added, self.rules_digest):
+            for reject_record in reject_records(doc, self.timestamp, self.rules_digest):
                 self.rejects.write(json_line(reject_record))
+                self.added += 1
         self.documents.flush()  # later batches read this batch's texts back
         self.texts.seal()
+
+    @property
+    def changes_corpus(self) -> bool:
+        """Whether publishing would change the folder: this run wrote a record, or the
+        folder lacks one of its files (a first run that kept nothing still makes them)."""
+        return self.added > 0 or not all((self.outdir / name).is_file() for name in CORPUS_FILES)
 
     def commit(self, manifest: dict[str, Any], near: NearDuplicateFilter | None,
                indexed: int) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 import gzip
 import json
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from curate.io.archives import member_bytes
+from curate.io.archives import SEPARATOR, member_bytes
 from curate.io.decode import DecodeError, decode_bytes
+from curate.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES, STDIN_NAME
 
 CORPUS_FILES = ("documents", "rejects")
+MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Journey:
     status: str  # "kept" or "rejected"
     corpus_file: str
     before: str | None  # the source lines the document came from, when the file is readable
+    before_problem: str | None = None  # why ``before`` is None
+    note: str | None = None  # how the record was found, when not by its own span
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -49,6 +54,8 @@ class Journey:
             "lines": provenance.get("lines") or provenance.get("line"),
             "edits": provenance.get("edits", []),
             "before": self.before,
+            "before_problem": self.before_problem,
+            "note": self.note,
             "after": self.record.get("text") if self.status == "kept" else None,
         }
 
@@ -72,15 +79,94 @@ def iter_records(corpus: Path) -> Iterator[tuple[dict[str, Any], str, str]]:
                         yield record, "rejected", path.name
 
 
+@dataclass
+class Sources:
+    """The source files explain may read: only those under the inputs the corpus's manifest
+    records, found from the folder each run worked in (recorded as ``working_folder``,
+    relative to the corpus; the current folder for a manifest that does not say). A record
+    naming any other file, whatever it says, is not read."""
+
+    base: Path
+    roots: list[Path] = field(default_factory=list)
+    text_field: str = "text"
+
+    @classmethod
+    def of(cls, corpus: Path) -> Sources:
+        try:
+            manifest = json.loads((corpus / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(Path.cwd())
+        runs = manifest.get("runs") or [manifest]
+        sources = cls(_working_folder(corpus, manifest),
+                      text_field=(manifest.get("configuration") or {}).get("text_field")
+                      or "text")
+        for run in runs:
+            base = _working_folder(corpus, run)
+            for given in run.get("inputs") or []:
+                path = given.get("path") if isinstance(given, dict) else given
+                if isinstance(path, str) and path != "-":
+                    sources.roots.append((base / path).resolve())
+        return sources
+
+    def locate(self, file: str) -> tuple[str | None, str | None]:
+        """The name to read ``file`` by (an archive member keeps its ``!/member``), or None
+        and why it is not read."""
+        if file.startswith(STDIN_NAME):
+            return None, "it was read from standard input, which is not kept"
+        archive, separator, member = file.partition(SEPARATOR)
+        path = (self.base / archive).resolve()
+        if not any(path == root or root in path.parents for root in self.roots):
+            return None, (f"{archive} is not under the inputs the corpus's manifest records "
+                          "as read, so it is not opened")
+        return str(path) + separator + member, None
+
+
+def _working_folder(corpus: Path, recorded: dict[str, Any]) -> Path:
+    folder = recorded.get("working_folder")
+    return (corpus / folder).resolve() if isinstance(folder, str) else Path.cwd()
+
+
 def find_journeys(corpus: Path, target: str) -> list[Journey]:
-    """Records whose id is ``target``, or that came from ``PATH`` (covering ``LINE``)."""
+    """Records whose id is ``target``, or that came from ``PATH`` (covering ``LINE``).
+
+    A line that lies in no article's span (a line cut at an article's edge, or one between
+    two articles) finds the article whose edits say it was cut from it, else the nearest.
+    """
     path, line = _split_target(target)
-    found = []
+    sources = Sources.of(corpus)
+    found, of_file = [], []
     for record, status, name in iter_records(corpus):
         provenance = record.get("provenance") or {}
         if record.get("id") == target or _covers(provenance, path, line):
-            found.append(Journey(record, status, name, source_text(provenance)))
+            found.append(Journey(record, status, name, None))
+        elif line is not None and _covers(provenance, path, None):
+            of_file.append(Journey(record, status, name, None))
+    if not found and of_file:
+        found = [_owner_of_line(of_file, path, line)]
+    for journey in found:
+        journey.before, journey.before_problem = source_text(journey.provenance, sources)
     return found
+
+
+def _owner_of_line(journeys: list[Journey], path: str, line: int) -> Journey:
+    """The article a source line outside every span was cut from, or the nearest one."""
+    for journey in journeys:
+        for edit in journey.provenance.get("edits", []):
+            if edit.get("line") == line and edit.get("action") in ("remove", "metadata"):
+                journey.note = (f"{path}:{line} is not in the text of any article: "
+                                f"{edit.get('step')} ({edit.get('rule')}) cut it from part "
+                                f"{journey.provenance.get('part')}: {_short(edit.get('text', ''))}")
+                return journey
+
+    def distance(journey: Journey) -> int:
+        first, last = journey.provenance.get("lines") or (0, 0)
+        return 0 if first <= line <= last else min(abs(line - first), abs(line - last))
+
+    nearest = min(journeys, key=distance)
+    first, last = nearest.provenance.get("lines") or (0, 0)
+    nearest.note = (f"{path}:{line} is in no article of the file; the nearest is part "
+                    f"{nearest.provenance.get('part')} (lines {first}-{last})")
+    return nearest
 
 
 def _split_target(target: str) -> tuple[str, int | None]:
@@ -100,23 +186,51 @@ def _covers(provenance: dict[str, Any], path: str, line: int | None) -> bool:
     return bool(lines) and lines[0] <= line <= lines[1]
 
 
-def source_text(provenance: dict[str, Any]) -> str | None:
-    """The lines of the source file a document spans, or None when the file is not readable.
+def source_text(provenance: dict[str, Any], sources: Sources) -> tuple[str | None, str | None]:
+    """The source lines a document spans, as the reader saw them, or None and why not.
 
-    A JSONL record's source is its text field, which cannot be recovered here: None.
+    A page's lines are those of its extracted text (the reader's, not the markup's); a JSONL
+    record's are those of its text field; a WARC record's those of its page or text.
     """
     file, lines = provenance.get("file"), provenance.get("lines")
-    if not file or not lines or provenance.get("record") is not None:
-        return None
+    if not file or not lines:
+        return None, "the record names no source lines"
+    name, problem = sources.locate(file)
+    if name is None:
+        return None, problem
     try:
-        raw = member_bytes(file)
-        if file.endswith(".gz"):
-            raw = gzip.decompress(raw)
-        text = decode_bytes(raw).text
-    except (OSError, DecodeError, EOFError):
-        return None
+        text = _read_source(name, file, provenance.get("record"), sources.text_field)
+    except (OSError, DecodeError, EOFError, ValueError, KeyError) as exc:
+        return None, f"{file} cannot be read: {exc}"
     first, last = lines
-    return "\n".join(text.split("\n")[first - 1 : last])
+    return "\n".join(text.split("\n")[first - 1 : last]), None
+
+
+def _read_source(name: str, file: str, record: int | None, text_field: str) -> str:
+    """The text a reader made of a source (one record of it, for JSONL and WARC)."""
+    from curate.io.warc import is_warc, record_text
+
+    raw = member_bytes(name)
+    lowered = file.lower()
+    if is_warc(lowered) and record is not None:
+        return record_text(raw, record)
+    if lowered.endswith(".gz"):
+        raw = gzip.decompress(raw)
+        lowered = lowered.removesuffix(".gz")
+    suffix = Path(lowered.partition(SEPARATOR)[2] or lowered).suffix
+    if record is not None and suffix in JSONL_SUFFIXES:
+        line = raw.split(b"\n")[record - 1]
+        value = json.loads(decode_bytes(line).text)[text_field]
+        if not isinstance(value, str):
+            raise ValueError(f"record {record} has no string field {text_field!r}")
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    text = decode_bytes(raw).text
+    if suffix in HTML_SUFFIXES or text.lstrip()[:1000].lower().startswith(("<!doctype html",
+                                                                             "<html")):
+        from curate.io.html import extract_article
+
+        return extract_article(text).text
+    return text
 
 
 def render(journey: Journey, console: Console) -> None:
@@ -191,6 +305,11 @@ def explain_command(target: str, corpus_dir: str, output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps([j.to_json() for j in journeys], ensure_ascii=False, indent=2))
         return
-    console = Console(highlight=False)
+    # Piped, nothing is cut to the width of a terminal that is not there.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 10_000)
     for journey in journeys:
+        if journey.note:
+            console.print(Text(journey.note, style="yellow"))
         render(journey, console)
+        if journey.before is None and journey.status == "kept":
+            console.print(Text(f"no before/after diff: {journey.before_problem}", style="dim"))

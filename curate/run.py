@@ -21,6 +21,7 @@ stage is `curate.dedup.stage`; what it counts and records is `curate.manifest`.
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -30,6 +31,7 @@ from typing import Any
 from curate.corpus import (
     DOCUMENTS,
     INDEX,
+    MANIFEST,
     CorpusLock,
     CorpusTexts,
     CorpusWriter,
@@ -39,13 +41,22 @@ from curate.corpus import (
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.io.readers import (
+    STDIN,
     InputFile,
     ReadOptions,
+    TextFieldError,
     iter_input_files,
     read_documents,
     rejected_input,
+    stdin_input,
 )
-from curate.manifest import FileStats, RunResult, added_timestamp, build_manifest
+from curate.manifest import (
+    FileStats,
+    RunResult,
+    added_timestamp,
+    build_manifest,
+    earlier_runs,
+)
 from curate.pipeline import Context, Pipeline
 from curate.rules import RuleError, Rules, RuleTimeout
 
@@ -74,6 +85,7 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
         if fresh:
             clear_corpus(outdir)
         finish_interrupted_run(outdir)
+        earlier = earlier_runs(outdir / MANIFEST)
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts) if dedup.get("near", True)
@@ -91,10 +103,15 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
                         near.passages.commit()
                         near.documents.release_pages()
                 result.corpus_documents = writer.corpus_documents
-                manifest = build_manifest(result, inputs, pipeline.names, config,
-                                          config_source, rules, source, text_field, added,
-                                          near is not None)
-                writer.commit(manifest, near, indexed)
+                result.corpus_changed = writer.changes_corpus
+                if result.corpus_changed:
+                    manifest = build_manifest(result, inputs, pipeline.names, config,
+                                              config_source, rules, source, text_field, added,
+                                              near is not None, earlier,
+                                              _working_folder(outdir))
+                    writer.commit(manifest, near, indexed)
+                elif near is not None:
+                    near.commit()  # earlier runs' documents it indexed only now, if any
             finally:
                 writer.discard()
         finally:
@@ -109,7 +126,7 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
 def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
              result: RunResult) -> Iterator[tuple[FileStats, Document]]:
     """Every document the pipeline makes of the inputs, with the stats of its file."""
-    for item in iter_input_files(inputs):
+    for item in _input_files(inputs):
         stats = _file_stats(item)
         result.files.append(stats)
         for document in _read_guarded(item, options):
@@ -118,6 +135,16 @@ def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
             for output in _clean_guarded(pipeline, document, result):
                 stats.parts += 1
                 yield stats, output
+        stats.skipped_records = options.skipped_records.pop(item.display, {})
+
+
+def _input_files(inputs: list[str]) -> Iterator[InputFile]:
+    """The input files, with ``-`` read from standard input."""
+    for given in inputs:
+        if given == STDIN:
+            yield stdin_input(sys.stdin.buffer.read())
+        else:
+            yield from iter_input_files([given])
 
 
 def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:
@@ -128,8 +155,8 @@ def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:
             document = next(documents)
         except StopIteration:
             return
-        except MemoryError:
-            raise
+        except (MemoryError, TextFieldError):
+            raise  # a wrong --text-field is a usage error: every record would be rejected
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             yield rejected_input(item, f"reading stopped: {_describe(exc)}; the rest of the "
                                        "file is not read", options)
@@ -197,8 +224,17 @@ def _batches(items: Iterable[tuple[FileStats, Document]],
         yield batch
 
 
+def _working_folder(outdir: Path) -> str:
+    """Where the inputs' relative paths start, as a path from the corpus folder: recorded
+    so that `curate explain` finds the sources from anywhere, without naming this machine's
+    folders."""
+    return Path(os.path.relpath(Path.cwd(), outdir.resolve())).as_posix()
+
+
 def _default_source(inputs: list[str]) -> str:
     """The dump's name: the first input's base name (``seeds`` for ``curate run seeds``)."""
+    if inputs and inputs[0] == STDIN:
+        return "stdin"
     first = Path(inputs[0]) if inputs else Path("input")
     return first.name or first.resolve().name
 

@@ -1,7 +1,10 @@
 """`curate run` on the seeds: the documents, the rejects and the manifest, end to end."""
 
+import gzip
+import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import opencc
@@ -163,3 +166,120 @@ def test_quiet_prints_nothing_and_verbose_prints_each_file(tmp_path):
     assert quiet.output == ""
     verbose = run_cli("run", str(REPO / "seeds"), "-o", str(tmp_path / "v"), "--verbose")
     assert verbose.output.count(": 1 read,") == 5
+
+
+def corpus_state(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of a corpus folder with its bytes and mtime, but the index's lock files
+    (created to lock, never written, and not part of the corpus)."""
+    return {path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != "lock"}
+
+
+def test_the_readme_command_in_the_repository_leaves_the_corpus_untouched(tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.chdir(REPO)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)  # copies keep their mtimes
+    before = corpus_state(corpus)
+    result = run_cli("run", "seeds", "-o", str(corpus))
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("7 already in corpus, 0 spans removed -> "
+                                  f"{corpus} (7 documents; nothing new, the folder is "
+                                  "unchanged)\n")
+    assert corpus_state(corpus) == before
+
+
+def test_the_manifest_keeps_every_run_that_changed_the_corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    assert run_cli("run", str(REPO / "seeds"), "-o", str(corpus)).exit_code == 0
+    assert run_cli("run", str(REPO / "seeds"), "-o", str(corpus)).exit_code == 0  # adds nothing
+    dump = tmp_path / "later.txt"
+    dump.write_text("国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高。",
+                    encoding="utf-8")
+    assert run_cli("run", str(dump), "-o", str(corpus), epoch="1767312000").exit_code == 0
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    first, second = manifest["runs"]
+    seeds = sorted((REPO / "seeds").iterdir())
+    listing = "".join(f"{REPO / 'seeds' / p.name}\t{hashlib.sha256(p.read_bytes()).hexdigest()}\n"
+                      for p in seeds)
+    assert first["inputs"] == [{"path": str(REPO / "seeds"), "files": 5,
+                                "sha256": hashlib.sha256(listing.encode()).hexdigest()}]
+    assert (first["created"], first["counts"]["kept"], first["counts"]["files"]) == (
+        "2026-01-01T00:00:00Z", 7, 5)
+    assert second["inputs"] == [{"path": str(dump), "files": 1,
+                                 "sha256": hashlib.sha256(dump.read_bytes()).hexdigest()}]
+    assert (second["created"], second["counts"]["kept"], second["counts"]["corpus_documents"]) \
+        == ("2026-01-02T00:00:00Z", 1, 8)
+    assert first["curate"] == second["curate"] == manifest["curate"]
+    assert first["rules"] == second["rules"] == manifest["rules"]["digest"]
+    assert manifest["inputs"] == second["inputs"]  # the top level describes the last run
+
+
+def test_a_manifest_written_before_the_history_stands_for_one_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    assert run_cli("run", str(REPO / "seeds"), "-o", str(corpus)).exit_code == 0
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["runs"]
+    manifest["inputs"] = [str(REPO / "seeds")]
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    dump = tmp_path / "later.txt"
+    dump.write_text("国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高。",
+                    encoding="utf-8")
+    assert run_cli("run", str(dump), "-o", str(corpus)).exit_code == 0
+    runs = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["runs"]
+    assert [run["inputs"][0]["path"] for run in runs] == [str(REPO / "seeds"), str(dump)]
+    assert runs[0]["counts"]["kept"] == 7 and runs[0]["inputs"][0]["sha256"] is None
+
+
+def test_a_wrong_text_field_stops_the_run_at_once_naming_the_fields_found(tmp_path):
+    dump = tmp_path / "crawl.jsonl"
+    seed = (REPO / "seeds" / "002_55e01951235b3562.txt").read_text(encoding="utf-8")
+    dump.write_text("".join(json.dumps({"content": seed, "url": f"https://example.cn/{n}",
+                                        "title": "国产芯片"}, ensure_ascii=False) + "\n"
+                            for n in range(120)), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", str(dump), "-o", str(out))
+    assert result.exit_code == 2
+    assert (f"{dump}:1-5: no string field 'text' in the first 5 records; their fields are "
+            "'content', 'url', 'title': name the text with --text-field (or [jsonl] "
+            "text_field)") in result.output
+    assert "warning" not in result.output
+    assert not (out / "documents.jsonl").exists()
+    assert run_cli("run", str(dump), "-o", str(out), "--text-field", "content").exit_code == 0
+
+
+def test_a_record_or_two_without_the_text_field_are_rejected_and_the_run_goes_on(tmp_path):
+    dump = tmp_path / "crawl.jsonl"
+    rows = [{"text": "国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高。"},
+            {"body": "无正文"}]
+    dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    result = run_cli("run", str(dump), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{dump}:2: no string field 'text' (set it with --text-field); sent to rejects" \
+        in result.output
+
+
+def test_a_dash_reads_standard_input_whatever_it_holds(tmp_path):
+    seed = REPO / "seeds" / "002_55e01951235b3562.txt"
+    text = run_cli_input(["run", "-", "-o", str(tmp_path / "text")], seed.read_bytes())
+    assert text.exit_code == 0, text.output
+    (doc,) = read_jsonl(tmp_path / "text" / "documents.jsonl")
+    assert doc["provenance"]["file"] == "<stdin>" and doc["source"] == "stdin"
+    assert doc["provenance"]["sha256"] == hashlib.sha256(seed.read_bytes()).hexdigest()
+    line = json.dumps({"content": seed.read_text(encoding="utf-8")}, ensure_ascii=False)
+    dump = gzip.compress((line + "\n").encode("utf-8"))
+    jsonl = run_cli_input(["run", "-", "-o", str(tmp_path / "jsonl"), "--text-field",
+                           "content"], dump)
+    assert jsonl.exit_code == 0, jsonl.output
+    (record,) = read_jsonl(tmp_path / "jsonl" / "documents.jsonl")
+    assert record["provenance"]["file"] == "<stdin>.jsonl.gz"
+    assert record["text"] == doc["text"]
+    manifest = json.loads((tmp_path / "jsonl" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"] == [{"path": "-", "files": 1,
+                                   "sha256": hashlib.sha256(dump).hexdigest()}]
+
+
+def run_cli_input(args: list[str], data: bytes):
+    return CliRunner().invoke(main, args, input=data, env={"SOURCE_DATE_EPOCH": "1767225600"},
+                              catch_exceptions=False)

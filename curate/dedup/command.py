@@ -15,15 +15,23 @@ import click
 
 from curate.dedup.index import IndexLockedError, IndexParameterError
 from curate.dedup.near import Item, NearDuplicateFilter, StoredTexts
+from curate.io.readers import TextFieldError, TextFieldProbe
 from curate.io.writers import atomic_open, json_line
 
 STEP = "drop_near_duplicates"
 
 
-def read_records(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Records with a string ``id`` and ``text``; problems as ``file:line: message``."""
+def read_records(paths: list[Path], text_field: str = "text"
+                 ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Records with a string ``id`` and text in ``text_field``; problems as
+    ``file:line: message``.
+
+    A file whose first records all lack the text field was given the wrong field: that is a
+    `TextFieldError` naming the fields they have, not one skipped line a record.
+    """
     records, problems = [], []
     for path in paths:
+        probe = TextFieldProbe(str(path), text_field)
         with path.open(encoding="utf-8") as stream:
             for number, line in enumerate(stream, start=1):
                 if not line.strip():
@@ -33,18 +41,23 @@ def read_records(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
                 except json.JSONDecodeError as exc:
                     problems.append(f"{path}:{number}: invalid JSON: {exc.msg}; skipped")
                     continue
+                if isinstance(record, dict):
+                    probe.saw(record, number)
                 if not (isinstance(record, dict) and isinstance(record.get("id"), str)
-                        and isinstance(record.get("text"), str)):
-                    problems.append(f"{path}:{number}: needs a string id and text; skipped")
+                        and isinstance(record.get(text_field), str)):
+                    problems.append(f"{path}:{number}: needs a string id and {text_field}; "
+                                    "skipped")
                     continue
                 records.append(record)
+        probe.finish()
     return records, problems
 
 
-def deduplicate(records: list[dict[str, Any]], near: NearDuplicateFilter
+def deduplicate(records: list[dict[str, Any]], near: NearDuplicateFilter,
+                text_field: str = "text"
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """Kept records, reject records and the number already in the index, in input order."""
-    items = [Item(r["id"], r["text"], r.get("created"), n) for n, r in enumerate(records)]
+    items = [Item(r["id"], r[text_field], r.get("created"), n) for n, r in enumerate(records)]
     kept, rejects, already = [], [], 0
     for record, verdict in zip(records, near.decide(items), strict=True):
         if verdict.already_in_corpus:
@@ -54,7 +67,7 @@ def deduplicate(records: list[dict[str, Any]], near: NearDuplicateFilter
             provenance.update(duplicate_of=verdict.duplicate_of, cluster=verdict.duplicate_of,
                               similarity=verdict.similarity)
             rejects.append({
-                "kind": "document", "id": record["id"], "text": record["text"],
+                "kind": "document", "id": record["id"], "text": record[text_field],
                 "source": record.get("source"), "added": record.get("added"),
                 "reason": {"step": STEP, "rule": "near-duplicate",
                            "why": f"Jaccard {verdict.similarity} of its character 3-grams "
@@ -63,15 +76,15 @@ def deduplicate(records: list[dict[str, Any]], near: NearDuplicateFilter
                 "provenance": provenance,
             })
         else:
-            kept.append(_cut(record, verdict.removed_passages, rejects))
+            kept.append(_cut(record, verdict.removed_passages, rejects, text_field))
     return kept, rejects, already
 
 
 def _cut(record: dict[str, Any], removed: list[tuple[int, str, float]],
-         rejects: list[dict[str, Any]]) -> dict[str, Any]:
+         rejects: list[dict[str, Any]], text_field: str) -> dict[str, Any]:
     if not removed:
         return record
-    paragraphs = record["text"].split("\n")
+    paragraphs = record[text_field].split("\n")
     provenance = dict(record.get("provenance") or {})
     edits = list(provenance.get("edits", []))
     for number, passage, similarity in removed:
@@ -85,7 +98,7 @@ def _cut(record: dict[str, Any], removed: list[tuple[int, str, float]],
     cut = {number for number, _, _ in removed}
     provenance["edits"] = edits
     text = "\n".join(p for n, p in enumerate(paragraphs) if n not in cut)
-    return {**record, "text": text, "provenance": provenance}
+    return {**record, text_field: text, "provenance": provenance}
 
 
 @click.command(
@@ -104,26 +117,40 @@ def _cut(record: dict[str, Any], removed: list[tuple[int, str, float]],
               help="Jaccard of character 3-grams at which two documents are duplicates.")
 @click.option("--passage-min-chars", type=int, default=50, show_default=True,
               help="Shortest paragraph checked for repeats.")
+@click.option("--text-field", default="text", show_default=True,
+              help="Field holding the text of each record.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def dedup_command(inputs: tuple[Path, ...], outdir: Path, index_dir: Path | None,
-                  threshold: float, passage_min_chars: int, quiet: bool) -> None:
+                  threshold: float, passage_min_chars: int, text_field: str,
+                  quiet: bool) -> None:
     """Remove near-duplicate documents and passages from JSONL records already cleaned.
 
     Keeps the earliest copy of each cluster (then the most complete, then the first seen);
     the others go to rejects.jsonl with duplicate_of, cluster and similarity.
     """
-    records, problems = read_records(list(inputs))
+    try:
+        records, problems = read_records(list(inputs), text_field)
+    except TextFieldError as exc:
+        raise click.UsageError(str(exc)) from exc
     index_dir = index_dir or outdir / ".index"
-    # Texts to verify candidates against: this output's, and the corpus beside the index.
-    sources = {outdir / "documents.jsonl", index_dir.parent / "documents.jsonl"}
-    stored = StoredTexts(sorted(p for p in sources if p.is_file()))
+    # Texts to verify candidates against: this output's, and the corpus beside the index
+    # (curate's own records keep theirs in "text").
+    output, corpus = outdir / "documents.jsonl", index_dir.parent / "documents.jsonl"
+    stored = StoredTexts([output] if output.is_file() else [], text_field)
+    beside = StoredTexts([corpus] if corpus.is_file() and corpus != output else [])
+
+    def stored_text(doc_id: str) -> str | None:
+        text = stored(doc_id)
+        return text if text is not None else beside(doc_id)
+
     try:
         near = NearDuplicateFilter(index_dir, threshold=threshold,
-                                   passage_min_chars=passage_min_chars, stored_text=stored)
+                                   passage_min_chars=passage_min_chars,
+                                   stored_text=stored_text)
     except (IndexParameterError, IndexLockedError) as exc:
         raise click.UsageError(str(exc)) from exc
     try:
-        kept, rejects, already = deduplicate(records, near)
+        kept, rejects, already = deduplicate(records, near, text_field)
         outdir.mkdir(parents=True, exist_ok=True)
         for name, new in (("documents.jsonl", kept), ("rejects.jsonl", rejects)):
             with atomic_open(outdir / name) as stream:

@@ -165,7 +165,8 @@ class NearDuplicateFilter:
 class StoredTexts:
     """The text of documents already in a corpus folder, read by id when needed."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
+    def __init__(self, paths: Sequence[Path], text_field: str = "text") -> None:
+        self.text_field = text_field
         self._where: dict[str, tuple[Path, int]] = {}
         for path in paths:
             with path.open("rb") as stream:
@@ -187,4 +188,4 @@ class StoredTexts:
         path, offset = found
         with path.open("rb") as stream:
             stream.seek(offset)
-            return json.loads(stream.readline()).get("text")
+            return json.loads(stream.readline()).get(self.text_field)

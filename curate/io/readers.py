@@ -1,5 +1,6 @@
 """Read input files into documents: plain text, Markdown, HTML and JSONL, optionally gzipped,
-on their own or in zip and tar archives (`curate.io.archives`).
+on their own or in zip and tar archives (`curate.io.archives`), and WARC and WET files
+(`curate.io.warc`).
 
 Every input becomes documents, and what cannot be read becomes a rejected document with
 a message naming the file (and line) and what went wrong, so a bad file never stops a run
@@ -66,6 +67,50 @@ _CHUNK_BYTES = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # After json.loads, a surrogate left in a string is unpaired: pairs became one character.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A JSONL file whose first this many records all lack the text field was given the wrong
+# --text-field: the run stops rather than reject every record.
+TEXT_FIELD_PROBE = 5
+
+
+class TextFieldError(ValueError):
+    """The text field named for JSONL input is in none of a file's first records."""
+
+
+@dataclass
+class TextFieldProbe:
+    """Watches a JSONL file's first records for the text field, and the fields they have."""
+
+    file: str
+    field: str
+    missing: int = 0
+    found: bool = False
+    lines: list[int] = field(default_factory=list)
+    fields: dict[str, None] = field(default_factory=dict)
+
+    def saw(self, record: dict[str, Any], line: int | None) -> None:
+        if self.found:
+            return
+        if isinstance(record.get(self.field), str):
+            self.found = True
+            return
+        self.missing += 1
+        self.lines.append(line or 0)
+        self.fields.update(dict.fromkeys(map(str, record)))
+        if self.missing >= TEXT_FIELD_PROBE:
+            raise self.error()
+
+    def finish(self) -> None:
+        if not self.found and self.missing:
+            raise self.error()
+
+    def error(self) -> TextFieldError:
+        span = (f"{self.lines[0]}-{self.lines[-1]}" if len(self.lines) > 1 else
+                str(self.lines[0]))
+        found = ", ".join(repr(name) for name in self.fields) or "none"
+        return TextFieldError(
+            f"{self.file}:{span}: no string field {self.field!r} in the first "
+            f"{self.missing} records; their fields are {found}: name the text with "
+            "--text-field (or [jsonl] text_field)")
 
 
 @dataclass
@@ -73,6 +118,8 @@ class ReadOptions:
     source: str
     text_field: str = "text"
     messages: list[str] = field(default_factory=list)  # problems met while reading
+    # Records of WARC files that are not pages or text, by file and kind (`curate.io.warc`).
+    skipped_records: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,6 +137,33 @@ class InputFile:
 
     def open_raw(self) -> IO[bytes]:
         return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+
+
+STDIN = "-"
+# How standard input is named in provenance and messages: not a file name, so nothing reads
+# it back from disk; the suffix says how its content was recognised.
+STDIN_NAME = "<stdin>"
+
+
+def stdin_input(data: bytes) -> InputFile:
+    """Standard input as an input file, its kind told from its first bytes: a WARC file,
+    JSONL (a line opening with ``{``), gzipped either, or else text or HTML."""
+    head = data[:2]
+    suffix = ""
+    if head == b"\x1f\x8b":
+        suffix = ".gz"
+        try:
+            head = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16).decompress(data[:65536], 64)
+        except zlib.error:
+            head = b""
+    else:
+        head = data[:64]
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"WARC/"):
+        suffix = ".warc" + suffix
+    elif start.startswith(b"{"):
+        suffix = ".jsonl" + suffix
+    return InputFile(Path(STDIN_NAME + suffix), STDIN_NAME + suffix, data=data)
 
 
 def iter_input_files(inputs: list[str]) -> Iterator[InputFile]:
@@ -131,6 +205,11 @@ def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     name = item.name.lower()
     compressed = name.endswith(".gz")
     suffix = Path(name.removesuffix(".gz")).suffix
+    from curate.io.warc import is_warc, read_warc  # imports this module
+
+    if is_warc(name):
+        yield from read_warc(item, options)
+        return
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(item, compressed, options)
         return
@@ -264,6 +343,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
         return
     decoder = LineDecoder(sample)
     bom = sample.startswith(codecs.BOM_UTF8)
+    probe = TextFieldProbe(item.display, options.text_field)
     number = 0
     try:
         with _open_binary(item, compressed) as stream:
@@ -279,7 +359,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
                     yield _rejected(provenance, options, item, number, str(exc), shown(line))
                     continue
                 provenance.encoding = "utf-8-sig" if bom and encoding == "utf-8" else encoding
-                yield _jsonl_document(item, provenance, text, options)
+                yield _jsonl_document(item, provenance, text, options, probe)
     except (OSError, EOFError, zlib.error) as exc:
         what = "cannot decompress gzip data" if compressed else "cannot read the file"
         if number == 0:
@@ -291,6 +371,7 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
     if number == 0:
         yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
                           rule="empty-input")
+    probe.finish()
 
 
 def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
@@ -302,11 +383,13 @@ def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
     except (OSError, EOFError, zlib.error, DecodeError) as exc:
         yield _unreadable(item, sha256, str(exc), options)
         return
+    probe = TextFieldProbe(item.display, options.text_field)
     for number, line in enumerate(decoded.text.split("\n"), start=1):
         if line.strip():
             provenance = Provenance(file=item.display, sha256=sha256, encoding=decoded.encoding,
                                     record=number)
-            yield _jsonl_document(item, provenance, line, options)
+            yield _jsonl_document(item, provenance, line, options, probe)
+    probe.finish()
 
 
 def _hash_and_sample(item: InputFile, compressed: bool) -> tuple[str, bytes]:
@@ -357,7 +440,7 @@ def _numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
 
 
 def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
-                    options: ReadOptions) -> Document:
+                    options: ReadOptions, probe: TextFieldProbe | None = None) -> Document:
     """The document of one JSONL record, or the record rejected with the reason."""
     number = provenance.record
     try:
@@ -368,6 +451,8 @@ def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
     except ValueError as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         return _rejected(provenance, options, item, number, f"invalid JSON: {message}", line)
+    if isinstance(record, dict) and probe is not None:
+        probe.saw(record, number)
     text = record.get(options.text_field) if isinstance(record, dict) else None
     if not isinstance(text, str):
         problem = f"no string field {options.text_field!r} (set it with --text-field)"

@@ -54,3 +54,33 @@ def test_malformed_line_is_named_and_skipped(tmp_path):
     result = CliRunner().invoke(main, ["dedup", str(dump), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert f"{dump}:2: invalid JSON" in result.output
+
+
+def test_text_field_names_where_the_text_is(tmp_path):
+    texts = ["国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高，多只概念股涨停。",
+             "在这个持续降温的10月，A股半导体板块久违地回暖了，多支算力芯片概念股出现上涨。"]
+    dump = tmp_path / "crawl.jsonl"
+    rows = [{"id": "a", "content": texts[0]}, {"id": "b", "content": texts[1]},
+            {"id": "a-copy", "content": texts[0]}]
+    dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["dedup", str(dump), "-o", str(out), "--text-field",
+                                       "content"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in records(out / "documents.jsonl")] == ["a", "b"]
+    (dropped,) = records(out / "rejects.jsonl")
+    assert (dropped["id"], dropped["text"], dropped["provenance"]["duplicate_of"]) == (
+        "a-copy", texts[0], "a")
+
+
+def test_a_wrong_text_field_stops_at_once_naming_the_fields_found(tmp_path):
+    dump = tmp_path / "crawl.jsonl"
+    dump.write_text("".join(json.dumps({"id": str(n), "content": "国产芯片", "url": "u"}) + "\n"
+                            for n in range(120)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["dedup", str(dump), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (f"{dump}:1-5: no string field 'text' in the first 5 records; their fields are "
+            "'id', 'content', 'url'") in result.output
+    assert result.output.count("\n") < 5
+    assert not (tmp_path / "out").exists()
