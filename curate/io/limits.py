@@ -40,6 +40,8 @@ MAX_JSON_DEPTH = 100
 MAX_REPEATED_REJECTS = 10
 
 _DIGITS = re.compile(r"\d[\d,.]*")
+# After json.loads, a surrogate left in a string is unpaired: pairs became one character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def inflated_too_much(compressed: int, inflated: int) -> bool:
@@ -75,6 +77,27 @@ def json_depth(value: Any) -> int:
         if depth <= MAX_JSON_DEPTH:  # deeper than the limit is all a caller needs to know
             pending.extend((child, depth + 1) for child in children)
     return deepest
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether a string anywhere in a decoded JSON value holds an unpaired surrogate, which
+    is not a character and cannot be written as UTF-8.
+
+    >>> has_lone_surrogate({"metadata": {"title": "芯片\ud800"}}), has_lone_surrogate(["😀"])
+    (True, False)
+    """
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def problem_kind(rule: str, why: str) -> tuple[str, str]:

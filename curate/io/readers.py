@@ -37,7 +37,6 @@ import io
 import json
 import math
 import os
-import re
 import stat
 import zlib
 from collections import Counter
@@ -58,6 +57,7 @@ from curate.io.limits import (
     MAX_REPEATED_REJECTS,
     MAX_TEXT_BYTES,
     Prefix,
+    has_lone_surrogate,
     inflated_too_much,
     inflation_problem,
     json_depth,
@@ -81,9 +81,10 @@ MAX_UNDECODABLE_SHARE = 0.1
 SAMPLE_BYTES = 1 << 20
 _CHUNK_BYTES = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# After json.loads, a surrogate left in a string is unpaired: pairs became one character.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_TOO_DEEP = (f"invalid JSON: nested too deeply (more than {MAX_JSON_DEPTH} levels of arrays and "
+# A record's fields are written one level down, under metadata, so that the corpus record
+# stays within `MAX_JSON_DEPTH`.
+MAX_INPUT_DEPTH = MAX_JSON_DEPTH - 1
+_TOO_DEEP = (f"invalid JSON: nested too deeply (more than {MAX_INPUT_DEPTH} levels of arrays and "
              "objects)")
 # Rule of the reject of an input past a size or compression limit.
 TOO_LARGE = "too-large"
@@ -532,13 +533,13 @@ def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
     except ValueError as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         return _rejected(provenance, options, item, number, f"invalid JSON: {message}", line)
-    if json_depth(record) > MAX_JSON_DEPTH:
+    if json_depth(record) > MAX_INPUT_DEPTH:
         return _rejected(provenance, options, item, number, _TOO_DEEP, line)
     text = record.get(options.text_field) if isinstance(record, dict) else None
     if not isinstance(text, str):
         problem = f"no string field {options.text_field!r} (set it with --text-field)"
         return _rejected(provenance, options, item, number, problem, line)
-    if "\\u" in line and _has_lone_surrogate(record):
+    if "\\u" in line and has_lone_surrogate(record):
         problem = ("holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), which is not a "
                    "character")
         return _rejected(provenance, options, item, number, problem, line)
@@ -562,22 +563,6 @@ def _finite(number: str) -> float:
     if math.isinf(value):
         raise ValueError(f"{number[:20]} is too large a number")
     return value
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    """Whether a string anywhere in a decoded JSON value holds an unpaired surrogate."""
-    pending = [value]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return True
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return False
 
 
 def _record_fields(document: Document, record: dict[str, Any], text_field: str) -> None:
