@@ -86,6 +86,8 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
     except (RuleError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
     if not quiet:
+        for notice in result.notices:
+            click.echo(f"note: {notice}", err=True)
         for message in result.messages:
             click.echo(f"warning: {message}", err=True)
         click.echo(

@@ -208,11 +208,15 @@ class CorpusWriter:
         self.rules_digest = rules_digest
         self.known_rejects = _document_reject_keys(outdir / REJECTS)
         self.staged: list[StagedFile] = []
-        self.documents = self._stage(DOCUMENTS)
-        self.rejects = self._stage(REJECTS)
-        texts.staged = self.documents.temporary
-        self.corpus_documents = _copy_existing(outdir / DOCUMENTS, self.documents)
-        _copy_existing(outdir / REJECTS, self.rejects)
+        try:
+            self.documents = self._stage(DOCUMENTS)
+            self.rejects = self._stage(REJECTS)
+            texts.staged = self.documents.temporary
+            self.corpus_documents = _copy_existing(outdir / DOCUMENTS, self.documents)
+            _copy_existing(outdir / REJECTS, self.rejects)
+        except BaseException:  # a full disk while copying: no temporary file stays
+            self.discard()
+            raise
 
     def _stage(self, name: str) -> StagedFile:
         staged = StagedFile(self.outdir / name)

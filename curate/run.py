@@ -86,7 +86,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         finish_interrupted_run(outdir)
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
-        near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.messages)
+        near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
                          if dedup.get("near", True) else (None, 0))
         try:
             writer = CorpusWriter(outdir, texts, added, rules.digest)

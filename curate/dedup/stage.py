@@ -27,18 +27,18 @@ MOSTLY_REPEATED = 0.5
 
 
 def open_near_filter(index: Path, settings: dict[str, Any], texts: CorpusTexts,
-                     messages: list[str]) -> tuple[NearDuplicateFilter, int]:
+                     notices: list[str]) -> tuple[NearDuplicateFilter, int]:
     """The corpus's near-duplicate filter, with documents of earlier runs all indexed, and
     how many documents its index held committed.
 
     An index holding more documents than the corpus (``documents.jsonl`` emptied, cut or
     edited by hand) would keep the missing ones "already in corpus" for ever: it is rebuilt
-    from the corpus, and ``messages`` says so. One that cannot be read is `CorpusDamaged`.
+    from the corpus, and ``notices`` says so. One that cannot be read is `CorpusDamaged`.
     """
     near = _opened_filter(index, settings, texts)
     stored = len(texts.ids())
     if len(near.documents) > stored:
-        messages.append(f"{index}: indexes {len(near.documents):,} documents, the corpus holds "
+        notices.append(f"{index}: indexes {len(near.documents):,} documents, the corpus holds "
                         f"{stored:,}; rebuilt from the corpus")
         near.close()
         shutil.rmtree(index)

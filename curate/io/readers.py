@@ -437,7 +437,7 @@ def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool, size: int,
         with _content(item, compressed, size) as (stream, source):
             raw, problem = _read_at_most(stream, source, MAX_MEMBER_BYTES, compressed)
         if problem is not None:
-            if raw is None:
+            if raw is None and problem.startswith("holds"):
                 problem = f"{problem} (UTF-16 JSONL is read whole: convert it to UTF-8)"
             yield _unreadable(item, sha256, problem, options,
                               rule=TOO_LARGE if raw is None else None)
