@@ -83,7 +83,7 @@ def has_lone_surrogate(value: Any) -> bool:
     """Whether a string anywhere in a decoded JSON value holds an unpaired surrogate, which
     is not a character and cannot be written as UTF-8.
 
-    >>> has_lone_surrogate({"metadata": {"title": "芯片\ud800"}}), has_lone_surrogate(["😀"])
+    >>> has_lone_surrogate({"title": "芯片" + chr(0xD800)}), has_lone_surrogate(["😀"])
     (True, False)
     """
     pending = [value]
