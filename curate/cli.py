@@ -1,7 +1,9 @@
 """The ``curate`` command line: one verb per subcommand.
 
-Exit codes: 0 success, 1 the run finished but some input could not be read (see the
-rejects), 2 usage or configuration error.
+Exit codes of ``curate run``: 0 success, 1 the run finished but some input could not be read
+(see the rejects), 2 usage or configuration error, 3 the output folder cannot be written
+(read-only, disk full, under a file), 4 the corpus in it cannot be read back (a damaged
+``documents.jsonl`` or index); on 3 and 4 the corpus stays as it was before the run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from curate.config import ConfigError, load_config
 from curate.dedup.command import dedup_command
 from curate.explain import explain_command
 from curate.export import export_command
+from curate.faults import CorpusFault
 from curate.report.command import report_command
 from curate.rules import RuleError, Rules
 from curate.run import run as run_pipeline
@@ -32,7 +35,14 @@ def main() -> None:
 @main.command("run", epilog="Example:\n\n\b\n    curate run seeds -o corpus\n"
                             "    curate run dump.jsonl.gz --text-field content -o corpus\n"
                             "    curate run CC-MAIN-20240101.warc.wet.gz -o corpus\n"
-                            "    zcat dump.jsonl.gz | curate run - -o corpus")
+                            "    zcat dump.jsonl.gz | curate run - -o corpus\n\n"
+                            "\b\nExit codes:\n"
+                            "    0  every input read\n"
+                            "    1  some input could not be read: see the rejects\n"
+                            "    2  usage or configuration error\n"
+                            "    3  the output folder cannot be written (read-only, full, "
+                            "under a file)\n"
+                            "    4  the corpus in it cannot be read back (damaged file or index)")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")
@@ -75,9 +85,14 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
         result = run_pipeline(list(inputs), Path(outdir), rules=rules, config=config,
                               config_source=config_source, source=source,
                               text_field=text_field, on_file=report_file, fresh=fresh)
+    except CorpusFault as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
     except (RuleError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
     if not quiet:
+        for notice in result.notices:
+            click.echo(f"note: {notice}", err=True)
         for message in result.messages:
             click.echo(f"warning: {message}", err=True)
         skipped = Counter()

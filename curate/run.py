@@ -40,6 +40,7 @@ from curate.corpus import (
 )
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
+from curate.faults import OutputUnwritable
 from curate.io.readers import (
     STDIN,
     InputFile,
@@ -68,10 +69,19 @@ STEP_FAILED = "step-failed"
 BATCH_DOCUMENTS = 2000
 
 
-def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any],
-        config_source: str | None = None, source: str | None = None,
-        text_field: str | None = None, on_file=None, fresh: bool = False) -> RunResult:
-    """Clean every document under ``inputs`` into the corpus folder ``outdir``."""
+def run(inputs: list[str], outdir: Path, **options: Any) -> RunResult:
+    """Clean every document under ``inputs`` into the corpus folder ``outdir`` (the options
+    of `_run`). A folder that cannot be written raises `OutputUnwritable`, a corpus file or
+    index that cannot be read back `CorpusDamaged`: the corpus stays as it was."""
+    try:
+        return _run(inputs, outdir, **options)
+    except OSError as exc:  # the readers reject what they cannot read: this is the output's
+        raise OutputUnwritable.from_os_error(exc, outdir) from None
+
+
+def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any],
+         config_source: str | None = None, source: str | None = None,
+         text_field: str | None = None, on_file=None, fresh: bool = False) -> RunResult:
     source = source or _default_source(inputs)
     text_field = text_field or config.get("jsonl", {}).get("text_field", "text")
     ctx = Context(rules, config)
@@ -88,12 +98,13 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
         earlier = earlier_runs(outdir / MANIFEST)
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
-        near, indexed = (open_near_filter(outdir / INDEX, dedup, texts) if dedup.get("near", True)
-                         else (None, 0))
+        near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
+                         if dedup.get("near", True) else (None, 0))
         try:
             writer = CorpusWriter(outdir, texts, added, rules.digest)
             try:
-                for batch in _batches(_cleaned(inputs, pipeline, options, result), batch_size):
+                cleaned = _cleaned(inputs, outdir, pipeline, options, result)
+                for batch in _batches(cleaned, batch_size):
                     skipped = drop_near_duplicates(near, batch, ctx) if near else set()
                     writer.write(batch, skipped, result)
                     if near:
@@ -123,10 +134,11 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
     return result
 
 
-def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
+def _cleaned(inputs: list[str], outdir: Path, pipeline: Pipeline, options: ReadOptions,
              result: RunResult) -> Iterator[tuple[FileStats, Document]]:
-    """Every document the pipeline makes of the inputs, with the stats of its file."""
-    for item in _input_files(inputs):
+    """Every document the pipeline makes of the inputs, with the stats of its file; the
+    corpus folder is never read as input, even when it lies inside an input folder."""
+    for item in _input_files(inputs, outdir):
         stats = _file_stats(item)
         result.files.append(stats)
         for document in _read_guarded(item, options):
@@ -138,13 +150,13 @@ def _cleaned(inputs: list[str], pipeline: Pipeline, options: ReadOptions,
         stats.skipped_records = options.skipped_records.pop(item.display, {})
 
 
-def _input_files(inputs: list[str]) -> Iterator[InputFile]:
-    """The input files, with ``-`` read from standard input."""
+def _input_files(inputs: list[str], outdir: Path) -> Iterator[InputFile]:
+    """The input files, with ``-`` read from standard input, and never ``outdir``'s."""
     for given in inputs:
         if given == STDIN:
             yield stdin_input(sys.stdin.buffer.read())
         else:
-            yield from iter_input_files([given])
+            yield from iter_input_files([given], skip=[outdir])
 
 
 def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:
