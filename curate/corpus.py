@@ -22,6 +22,9 @@ index's memory does not grow with the run. Passages a killed run committed are i
 passage is only matched when the text of the document holding it can be read, from the
 corpus or from what this run wrote; a run of the same input adds them back unchanged.
 A lock on the folder (`CorpusLock`) keeps two runs out of it.
+
+A run that writes no record (the same dump again) publishes nothing: the folder's files are
+left as they were, byte for byte and with their modification times.
 """
 
 from __future__ import annotations
@@ -204,11 +207,11 @@ class CorpusWriter:
     def __init__(self, outdir: Path, texts: CorpusTexts, added: str, rules_digest: str) -> None:
         self.outdir = outdir
         self.texts = texts
-        self.timestamp = added
+        self.added = added
         self.rules_digest = rules_digest
         self.known_rejects = _document_reject_keys(outdir / REJECTS)
         self.staged: list[StagedFile] = []
-        self.added = 0  # records this run wrote, documents and rejects
+        self.written = 0  # records this run wrote, documents and rejects
         try:
             self.documents = self._stage(DOCUMENTS)
             self.rejects = self._stage(REJECTS)
@@ -234,16 +237,16 @@ class CorpusWriter:
             if doc.rejected is None:
                 stats.kept += 1
                 self.corpus_documents += 1
-                record = document_record(doc, self.timestamp, self.rules_digest)
+                record = document_record(doc, self.added, self.rules_digest)
                 self.texts.add(doc.id, self.documents.write(json_line(record)))
-                self.added += 1
+                self.written += 1
             else:
                 stats.rejected += 1
                 if (doc.id, doc.rejected.rule) in self.known_rejects:
                     continue  # rejected for the same reason by an earlier run
-            for reject_record in reject_records(doc, self.timestamp, self.rules_digest):
+            for reject_record in reject_records(doc, self.added, self.rules_digest):
                 self.rejects.write(json_line(reject_record))
-                self.added += 1
+                self.written += 1
         self.documents.flush()  # later batches read this batch's texts back
         self.texts.seal()
 
@@ -251,7 +254,7 @@ class CorpusWriter:
     def changes_corpus(self) -> bool:
         """Whether publishing would change the folder: this run wrote a record, or the
         folder lacks one of its files (a first run that kept nothing still makes them)."""
-        return self.added > 0 or not all((self.outdir / name).is_file() for name in CORPUS_FILES)
+        return self.written > 0 or not all((self.outdir / name).is_file() for name in CORPUS_FILES)
 
     def commit(self, manifest: dict[str, Any], near: NearDuplicateFilter | None,
                indexed: int) -> None:

@@ -23,7 +23,8 @@ from rich.text import Text
 
 from curate.io.archives import SEPARATOR, member_bytes
 from curate.io.decode import DecodeError, decode_bytes
-from curate.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES, STDIN_NAME
+from curate.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES
+from curate.io.stdin import STDIN_NAME
 
 CORPUS_FILES = ("documents", "rejects")
 MANIFEST = "manifest.json"

@@ -24,7 +24,7 @@ from typing import Any
 from curate import __version__
 from curate.dedup.stage import NEAR_STEP
 from curate.document import Document
-from curate.io.readers import STDIN, STDIN_NAME
+from curate.io.stdin import STDIN, STDIN_NAME
 from curate.rules import Rules
 
 

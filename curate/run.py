@@ -42,15 +42,14 @@ from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_
 from curate.document import Document, Edit, Paragraph
 from curate.faults import OutputUnwritable
 from curate.io.readers import (
-    STDIN,
     InputFile,
     ReadOptions,
-    TextFieldError,
     iter_input_files,
     read_documents,
     rejected_input,
-    stdin_input,
 )
+from curate.io.stdin import STDIN, stdin_input
+from curate.io.text_field import TextFieldError
 from curate.manifest import (
     FileStats,
     RunResult,

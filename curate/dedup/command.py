@@ -15,7 +15,7 @@ import click
 
 from curate.dedup.index import IndexLockedError, IndexParameterError
 from curate.dedup.near import Item, NearDuplicateFilter, StoredTexts
-from curate.io.readers import TextFieldError, TextFieldProbe
+from curate.io.text_field import TextFieldError, TextFieldProbe
 from curate.io.writers import atomic_open, json_line
 
 STEP = "drop_near_duplicates"

@@ -65,6 +65,7 @@ from curate.io.limits import (
     json_depth,
     problem_kind,
 )
+from curate.io.text_field import TextFieldProbe
 from curate.markup import parse_plain, parse_text
 
 STEP = "read"
@@ -85,50 +86,6 @@ _CHUNK_BYTES = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # After json.loads, a surrogate left in a string is unpaired: pairs became one character.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# A JSONL file whose first this many records all lack the text field was given the wrong
-# --text-field: the run stops rather than reject every record.
-TEXT_FIELD_PROBE = 5
-
-
-class TextFieldError(ValueError):
-    """The text field named for JSONL input is in none of a file's first records."""
-
-
-@dataclass
-class TextFieldProbe:
-    """Watches a JSONL file's first records for the text field, and the fields they have."""
-
-    file: str
-    field: str
-    missing: int = 0
-    found: bool = False
-    lines: list[int] = field(default_factory=list)
-    fields: dict[str, None] = field(default_factory=dict)
-
-    def saw(self, record: dict[str, Any], line: int | None) -> None:
-        if self.found:
-            return
-        if isinstance(record.get(self.field), str):
-            self.found = True
-            return
-        self.missing += 1
-        self.lines.append(line or 0)
-        self.fields.update(dict.fromkeys(map(str, record)))
-        if self.missing >= TEXT_FIELD_PROBE:
-            raise self.error()
-
-    def finish(self) -> None:
-        if not self.found and self.missing:
-            raise self.error()
-
-    def error(self) -> TextFieldError:
-        span = (f"{self.lines[0]}-{self.lines[-1]}" if len(self.lines) > 1 else
-                str(self.lines[0]))
-        found = ", ".join(repr(name) for name in self.fields) or "none"
-        return TextFieldError(
-            f"{self.file}:{span}: no string field {self.field!r} in the first "
-            f"{self.missing} records; their fields are {found}: name the text with "
-            "--text-field (or [jsonl] text_field)")
 # A record's fields are written one level down, under metadata, so that the corpus record
 # stays within `MAX_JSON_DEPTH`.
 MAX_INPUT_DEPTH = MAX_JSON_DEPTH - 1
@@ -164,33 +121,6 @@ class InputFile:
 
     def open_raw(self) -> IO[bytes]:
         return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
-
-
-STDIN = "-"
-# How standard input is named in provenance and messages: not a file name, so nothing reads
-# it back from disk; the suffix says how its content was recognised.
-STDIN_NAME = "<stdin>"
-
-
-def stdin_input(data: bytes) -> InputFile:
-    """Standard input as an input file, its kind told from its first bytes: a WARC file,
-    JSONL (a line opening with ``{``), gzipped either, or else text or HTML."""
-    head = data[:2]
-    suffix = ""
-    if head == b"\x1f\x8b":
-        suffix = ".gz"
-        try:
-            head = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16).decompress(data[:65536], 64)
-        except zlib.error:
-            head = b""
-    else:
-        head = data[:64]
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if start.startswith(b"WARC/"):
-        suffix = ".warc" + suffix
-    elif start.startswith(b"{"):
-        suffix = ".jsonl" + suffix
-    return InputFile(Path(STDIN_NAME + suffix), STDIN_NAME + suffix, data=data)
 
 
 def iter_input_files(inputs: list[str], skip: Iterable[Path] = ()) -> Iterator[InputFile]:
