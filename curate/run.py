@@ -40,6 +40,8 @@ from curate.corpus import (
 )
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
+from curate.executor import RangeCleaner, executor_for
+from curate.executor.local import default_workers
 from curate.faults import OutputUnwritable
 from curate.io.readers import (
     InputFile,
@@ -58,6 +60,7 @@ from curate.manifest import (
     earlier_runs,
 )
 from curate.pipeline import Context, Pipeline
+from curate.progress import Progress
 from curate.rules import RuleError, Rules, RuleTimeout
 
 # Rule of the reject of a document the cleaning steps failed on.
@@ -80,7 +83,8 @@ def run(inputs: list[str], outdir: Path, **options: Any) -> RunResult:
 
 def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any],
          config_source: str | None = None, source: str | None = None,
-         text_field: str | None = None, on_file=None, fresh: bool = False) -> RunResult:
+         text_field: str | None = None, on_file=None, fresh: bool = False,
+         workers: int | None = None, progress: Progress | None = None) -> RunResult:
     source = source or _default_source(inputs)
     text_field = text_field or config.get("jsonl", {}).get("text_field", "text")
     ctx = Context(rules, config)
@@ -89,6 +93,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
     options = ReadOptions(source=source, text_field=text_field)
     result = RunResult(files=[], messages=options.messages)
     batch_size = max(1, int(config.get("run", {}).get("batch_documents", BATCH_DOCUMENTS)))
+    workers = max(1, int(workers or config.get("run", {}).get("workers") or default_workers()))
     outdir.mkdir(parents=True, exist_ok=True)
     with CorpusLock(outdir):
         if fresh:
@@ -102,7 +107,8 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         try:
             writer = CorpusWriter(outdir, texts, added, rules.digest)
             try:
-                cleaned = _cleaned(inputs, outdir, pipeline, options, result)
+                cleaned = _cleaned(inputs, outdir, pipeline, options, result, workers,
+                                   progress)
                 for batch in _batches(cleaned, batch_size):
                     skipped = drop_near_duplicates(near, batch, ctx) if near else set()
                     writer.write(batch, skipped, result)
@@ -134,19 +140,38 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
 
 
 def _cleaned(inputs: list[str], outdir: Path, pipeline: Pipeline, options: ReadOptions,
-             result: RunResult) -> Iterator[tuple[FileStats, Document]]:
-    """Every document the pipeline makes of the inputs, with the stats of its file; the
-    corpus folder is never read as input, even when it lies inside an input folder."""
-    for item in _input_files(inputs, outdir):
-        stats = _file_stats(item)
-        result.files.append(stats)
-        for document in _read_guarded(item, options):
-            stats.read += 1
-            stats.sha256 = stats.sha256 or document.provenance.sha256 or None
-            for output in _clean_guarded(pipeline, document, result):
+             result: RunResult, workers: int,
+             progress: Progress | None) -> Iterator[tuple[FileStats, Document]]:
+    """Every document the pipeline makes of the inputs, with the stats of its file, in input
+    order whoever cleaned it (`curate.executor`); the corpus folder is never read as input,
+    even when it lies inside an input folder."""
+
+    def make_cleaner() -> RangeCleaner:
+        return RangeCleaner(lambda item: _read_guarded(item, options),
+                            lambda document: _clean_guarded(pipeline, document, result),
+                            options.messages,
+                            lambda item: options.skipped_records.pop(item.display, {}))
+
+    files = ((item, _file_stats(item).bytes) for item in _input_files(inputs, outdir))
+    executor = executor_for(workers, make_cleaner)
+    try:
+        stats = FileStats("")
+        for done in executor.clean(files):
+            if done.range.start == 0:
+                stats = _file_stats(done.range.item)
+                result.files.append(stats)
+            stats.read += done.read
+            stats.sha256 = stats.sha256 or done.sha256
+            result.messages.extend(done.messages)
+            for output in done.outputs:
                 stats.parts += 1
                 yield stats, output
-        stats.skipped_records = options.skipped_records.pop(item.display, {})
+            if done.ended:
+                stats.skipped_records = done.skipped_records
+            if progress is not None:
+                progress.advance(done.read, done.text_bytes, stats.bytes, done.ended)
+    finally:
+        executor.close()
 
 
 def _input_files(inputs: list[str], outdir: Path) -> Iterator[InputFile]:
