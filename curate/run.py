@@ -65,6 +65,9 @@ from curate.rules import RuleError, Rules, RuleTimeout
 
 # Rule of the reject of a document the cleaning steps failed on.
 STEP_FAILED = "step-failed"
+# Steps that decide against the documents before (exact duplicates seen so far): run by the
+# run itself in input order, after the steps its executor ran.
+IN_ORDER_STEPS = ("drop_exact_duplicates",)
 # Documents cleaned, deduplicated and written together. Memory grows with it: a document of
 # ~2,000 characters with its edits, and the shingles of it and of its passages, take ~30 KB
 # until its batch is written (bench/memory.py), 60 MB for a batch.
@@ -146,9 +149,14 @@ def _cleaned(inputs: list[str], outdir: Path, pipeline: Pipeline, options: ReadO
     order whoever cleaned it (`curate.executor`); the corpus folder is never read as input,
     even when it lies inside an input folder."""
 
+    names = pipeline.names
+    cut = min([names.index(name) for name in IN_ORDER_STEPS if name in names] or [len(names)])
+    per_document = Pipeline(pipeline.ctx, names[:cut])
+    in_order = Pipeline(pipeline.ctx, names[cut:])
+
     def make_cleaner() -> RangeCleaner:
         return RangeCleaner(lambda item: _read_guarded(item, options),
-                            lambda document: _clean_guarded(pipeline, document, result),
+                            lambda document: _clean_guarded(per_document, document, result),
                             options.messages,
                             lambda item: options.skipped_records.pop(item.display, {}))
 
@@ -163,9 +171,10 @@ def _cleaned(inputs: list[str], outdir: Path, pipeline: Pipeline, options: ReadO
             stats.read += done.read
             stats.sha256 = stats.sha256 or done.sha256
             result.messages.extend(done.messages)
-            for output in done.outputs:
-                stats.parts += 1
-                yield stats, output
+            for cleaned in done.outputs:
+                for output in _clean_guarded(in_order, cleaned, result):
+                    stats.parts += 1
+                    yield stats, output
             if done.ended:
                 stats.skipped_records = done.skipped_records
             if progress is not None:

@@ -15,13 +15,8 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-from curate.executor.ranges import (
-    RANGE_DOCUMENTS,
-    WHOLE_FILE_BYTES,
-    CleanedRange,
-    Range,
-    RangeCleaner,
-)
+from curate.executor import ranges
+from curate.executor.ranges import CleanedRange, Range, RangeCleaner
 from curate.io.readers import InputFile
 
 # Ranges in flight per worker: one being cleaned, one waiting, so no worker idles between two.
@@ -48,16 +43,16 @@ def executor_for(workers: int, make_cleaner: Callable[[], RangeCleaner]
     return ProcessPoolExecutor(workers, make_cleaner)
 
 
-def file_ranges(item: InputFile, size: int, count: int = RANGE_DOCUMENTS) -> Iterator[Range]:
-    """A small file as one range; a large one as ranges of ``count`` documents, without end:
-    the caller stops taking them when a range comes back `CleanedRange.ended`."""
-    if size < WHOLE_FILE_BYTES:
+def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
+    """A small file as one range; a large one as ranges of `RANGE_DOCUMENTS` documents,
+    without end: the caller stops taking them when a range comes back `CleanedRange.ended`."""
+    if size < ranges.WHOLE_FILE_BYTES:
         yield Range(item)
         return
     start = 0
     while True:
-        yield Range(item, start, count)
-        start += count
+        yield Range(item, start, ranges.RANGE_DOCUMENTS)
+        start += ranges.RANGE_DOCUMENTS
 
 
 class InProcessExecutor:
@@ -108,25 +103,25 @@ class ProcessPoolExecutor:
         window: deque[tuple[int, Range, concurrent.futures.Future | CleanedRange]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         files = enumerate(files)
-        number, ranges = -1, None
+        number, file_work = -1, None
         ended: set[int] = set()  # files whose last range came back: later ranges are empty
         while True:
             while len(window) < limit:
-                if ranges is None:
+                if file_work is None:
                     following = next(files, None)
                     if following is None:
                         break
-                    number, ranges = following[0], file_ranges(*following[1])
-                work = next(ranges, None)
+                    number, file_work = following[0], file_ranges(*following[1])
+                work = next(file_work, None)
                 if work is None or number in ended:
-                    ranges = None
+                    file_work = None
                     continue
                 if work.item.data is not None:
                     window.append((number, work, self.local(work)))
                 else:
                     window.append((number, work, self.pool.submit(_clean_in_worker, work)))
                 if work.count is None:
-                    ranges = None
+                    file_work = None
             if not window:
                 return
             of_file, work, pending = window.popleft()
@@ -146,9 +141,9 @@ class ProcessPoolExecutor:
             what = ("the file" if work.count is None else
                     f"documents {work.start + 1}-{work.start + work.count} of the file")
             raise WorkerLost(
-                f"{work.item.display}: a worker process died (killed or out of memory) while "
-                f"cleaning {what}; nothing was written: run again, or with --workers 1 to "
-                "clean in one process") from None
+                f"{work.item.display}: a worker process died (killed or out of memory) before "
+                f"{what} came back cleaned; nothing was written: run again, or with "
+                "--workers 1 to clean in one process") from None
 
     def close(self) -> None:
         """Stops the workers; ranges still in flight are abandoned."""
