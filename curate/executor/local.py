@@ -4,7 +4,9 @@ The pool's workers are forked from the run, so they start with its pipeline and 
 already loaded; each is given ranges (a file's name and document numbers) and sends back the
 cleaned documents. Up to two ranges a worker are in flight; they are taken back in the order
 they were given out. A file held in memory (an archive's member, standard input) is cleaned
-in the run's own process when its turn comes, so that no text is sent to a worker.
+in the run's own process when its turn comes, so that no text is sent to a worker; so is the
+first range, before the workers are forked, so that they start with every step's rules
+compiled.
 """
 
 from __future__ import annotations
@@ -92,7 +94,10 @@ class ProcessPoolExecutor:
 
     def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner]) -> None:
         self.workers = workers
-        self.local = make_cleaner()  # for files held in memory
+        self.local = make_cleaner()  # for files held in memory, and the first range
+        # The first range is cleaned here before any worker is forked: the steps' compiled
+        # rules and models, built on first use, are then inherited by every worker.
+        self.warm = False
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.pool = concurrent.futures.ProcessPoolExecutor(
@@ -116,8 +121,9 @@ class ProcessPoolExecutor:
                 if work is None or number in ended:
                     file_work = None
                     continue
-                if work.item.data is not None:
+                if work.item.data is not None or not self.warm:
                     window.append((number, work, self.local(work)))
+                    self.warm = True
                 else:
                     window.append((number, work, self.pool.submit(_clean_in_worker, work)))
                 if work.count is None:
