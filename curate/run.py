@@ -1,8 +1,11 @@
 """Run the pipeline over input files in this process and write the corpus folder.
 
-Execution is kept apart from the steps: this module reads inputs, feeds documents to the
-`Pipeline`, removes near-duplicates against the corpus built so far, and writes
-``documents.jsonl``, ``rejects.jsonl`` and ``manifest.json``.
+Execution is kept apart from the steps: `curate.executor` reads the inputs and runs the
+cleaning steps over ranges of them, in this process or in ``--workers`` processes; this
+module takes the cleaned documents back in input order, decides exact duplicates
+(`IN_ORDER_STEPS`) and near-duplicates against the corpus built so far, and writes
+``documents.jsonl``, ``rejects.jsonl`` and ``manifest.json``, so that any number of workers
+writes the same bytes.
 
 A corpus folder grows run by run: a new run appends only what is new, and the index of what
 it holds (``.index/``) lives beside it.
