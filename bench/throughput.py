@@ -14,7 +14,9 @@ with its near and exact copies), and HTML pages, the pages of
   this process, as documents per CPU-second;
 - ``curate run --workers 1``: documents per CPU-second of the process and its children
   (user + system, from ``resource.getrusage``), start-up included;
-- ``curate run --workers 2``: its wall-clock time as a ratio to ``--workers 1``'s.
+- ``curate run --workers 2``: its wall-clock time as a ratio to ``--workers 1``'s, its
+  CPU-seconds as a ratio (the cost of the hand-over) and the cores it kept busy on average
+  (CPU-seconds over wall-clock: below 2 when other load leaves no second core free).
 
 The corpus of both runs must be byte-identical (it says so). Prints figures; never fails on
 timing. On a shared machine wall-clock ratios move with the other load: quote CPU-seconds.
@@ -78,7 +80,7 @@ def measure(label: str, inputs: Path, records: list[bytes], documents: int,
             folder: Path) -> None:
     floor = io_floor(records, folder)
     cpu1, wall1 = curate_run(inputs, folder / f"{label}-1", 1)
-    _, wall2 = curate_run(inputs, folder / f"{label}-2", 2)
+    cpu2, wall2 = curate_run(inputs, folder / f"{label}-2", 2)
     identical = same_corpus(folder / f"{label}-1", folder / f"{label}-2")
     print(f"{label}: {documents:,} documents")
     print(f"  I/O floor (read, json.loads, json.dumps, write): "
@@ -86,6 +88,7 @@ def measure(label: str, inputs: Path, records: list[bytes], documents: int,
     print(f"  curate run --workers 1: {cpu1:.1f} CPU-s, {documents / cpu1:,.1f} documents per "
           f"CPU-second ({wall1:.1f} s wall)")
     print(f"  curate run --workers 2: {wall2:.1f} s wall, {wall1 / wall2:.2f}x --workers 1; "
+          f"{cpu2:.1f} CPU-s ({cpu2 / cpu1:.2f}x), {cpu2 / wall2:.2f} cores busy on average; "
           f"corpus {'byte-identical' if identical else 'DIFFERENT'} to --workers 1")
 
 
