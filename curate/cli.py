@@ -23,8 +23,15 @@ from curate.faults import CorpusFault
 from curate.rules import RuleError, Rules
 from curate.run import run as run_pipeline
 
+RUN_EXIT_CODES = ("\b\nExit codes of curate run:\n"
+                  "    0  every input read\n"
+                  "    1  some input could not be read: see the rejects\n"
+                  "    2  usage or configuration error\n"
+                  "    3  the output folder cannot be written (read-only, full, under a file)\n"
+                  "    4  the corpus in it cannot be read back (damaged file or index)")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=RUN_EXIT_CODES)
 @click.version_option(__version__, prog_name="curate")
 def main() -> None:
     """Clean scraped Chinese web articles into a deduplicated simplified-Chinese corpus."""
@@ -32,13 +39,7 @@ def main() -> None:
 
 @main.command("run", epilog="Example:\n\n\b\n    curate run seeds -o corpus\n"
                             "    curate run dump.jsonl.gz --text-field content -o corpus\n\n"
-                            "\b\nExit codes:\n"
-                            "    0  every input read\n"
-                            "    1  some input could not be read: see the rejects\n"
-                            "    2  usage or configuration error\n"
-                            "    3  the output folder cannot be written (read-only, full, "
-                            "under a file)\n"
-                            "    4  the corpus in it cannot be read back (damaged file or index)")
+                            + RUN_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")
