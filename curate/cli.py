@@ -29,9 +29,16 @@ from curate.run import run as run_pipeline
 
 # Exit code of a run whose worker process died: nothing was written (see `curate.executor`).
 WORKER_LOST_EXIT = 5
+RUN_EXIT_CODES = ("\b\nExit codes of curate run:\n"
+                  "    0  every input read\n"
+                  "    1  some input could not be read: see the rejects\n"
+                  "    2  usage or configuration error\n"
+                  "    3  the output folder cannot be written (read-only, full, under a file)\n"
+                  "    4  the corpus in it cannot be read back (damaged file or index)\n"
+                  f"    {WORKER_LOST_EXIT}  a worker process died: nothing was written")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=RUN_EXIT_CODES)
 @click.version_option(__version__, prog_name="curate")
 def main() -> None:
     """Clean scraped Chinese web articles into a deduplicated simplified-Chinese corpus."""
@@ -41,14 +48,7 @@ def main() -> None:
                             "    curate run dump.jsonl.gz --text-field content -o corpus\n"
                             "    curate run CC-MAIN-20240101.warc.wet.gz -o corpus\n"
                             "    zcat dump.jsonl.gz | curate run - -o corpus\n\n"
-                            "\b\nExit codes:\n"
-                            "    0  every input read\n"
-                            "    1  some input could not be read: see the rejects\n"
-                            "    2  usage or configuration error\n"
-                            "    3  the output folder cannot be written (read-only, full, "
-                            "under a file)\n"
-                            "    4  the corpus in it cannot be read back (damaged file or index)\n"
-                            "    5  a worker process died: nothing was written")
+                            + RUN_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")

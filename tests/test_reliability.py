@@ -876,3 +876,10 @@ def test_an_output_folder_that_cannot_be_written_stops_the_run_with_exit_code_3(
     assert "cannot write the corpus" in result.output and todo in result.output
     assert corpus_bytes(out) == before
     assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
+
+
+def test_the_exit_codes_of_a_run_are_listed_in_the_help():
+    for args in ([], ["run"]):
+        shown = CliRunner().invoke(main, [*args, "--help"]).output
+        assert "3  the output folder cannot be written" in shown
+        assert "4  the corpus in it cannot be read back" in shown

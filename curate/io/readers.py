@@ -212,7 +212,7 @@ def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
         return
     if problem is not None:
         rule = TOO_LARGE if raw is None else None
-        yield _unreadable(item, sha256, problem or "", options, rule=rule)
+        yield _unreadable(item, sha256, problem, options, rule=rule)
         return
     if not raw:
         yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
