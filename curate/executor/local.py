@@ -12,8 +12,10 @@ compiled.
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -21,6 +23,8 @@ from curate.executor import ranges
 from curate.executor.ranges import CleanedRange, Range, RangeCleaner
 from curate.io.readers import InputFile
 
+# prctl(2) option: the signal a process receives when its parent dies.
+PR_SET_PDEATHSIG = 1
 # Ranges in flight per worker: one being cleaned, one waiting, so no worker idles between two.
 IN_FLIGHT_PER_WORKER = 2
 
@@ -79,9 +83,22 @@ class InProcessExecutor:
 _worker_cleaner: RangeCleaner | None = None
 
 
-def _start_worker(make_cleaner: Callable[[], RangeCleaner]) -> None:
+def _start_worker(parent: int, make_cleaner: Callable[[], RangeCleaner]) -> None:
     global _worker_cleaner
+    _die_with_parent(parent)
     _worker_cleaner = make_cleaner()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker outliving a killed run would hold the corpus lock it inherited, and the run
+    started again could not take it: on Linux the kernel kills the worker with its parent."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        return
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
 
 
 def _clean_in_worker(work: Range) -> CleanedRange:
@@ -101,7 +118,8 @@ class ProcessPoolExecutor:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.pool = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(make_cleaner,))
+            workers, mp_context=context, initializer=_start_worker,
+            initargs=(os.getpid(), make_cleaner))
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
