@@ -3,6 +3,7 @@
     python bench/fault_injection.py                   # 20 kills, about 3 minutes
     python bench/fault_injection.py --kills 100 --files 400
     python bench/fault_injection.py --long-line 50    # then time a 50 MB single line
+    python bench/fault_injection.py --kills 0 --repeated 2   # a 2 MB text of one paragraph
 
 The dump is generated: ``--files`` articles of six paragraphs drawn at random from the
 committed ``corpus/``, so that some share paragraphs (repeated passages are cut, copies
@@ -20,6 +21,10 @@ also checks that no temporary file is left. It prints a line per trial, then
 
 ``--long-line MB`` then runs ``curate run`` on a file holding one line of that many megabytes
 of Chinese text, beside a good article, and prints how long the run took and what it said.
+
+``--repeated MB`` runs ``curate run`` on a text of one paragraph repeated to that many
+megabytes and prints its CPU-seconds (user + system, of the child process) against a run of
+the paragraph once, measured in the same invocation.
 """
 
 from __future__ import annotations
@@ -132,6 +137,30 @@ def long_line(work: Path, megabytes: float) -> None:
         print(f"  {line[:200]}")
 
 
+def cpu_seconds(*args: str) -> float:
+    """CPU-seconds (user + system) of one ``curate run`` in a child process."""
+    before = os.times()
+    subprocess.run(curate_run(*args), capture_output=True, env=ENVIRONMENT, check=True)
+    after = os.times()
+    return (after.children_user - before.children_user
+            + after.children_system - before.children_system)
+
+
+def repeated_paragraph(work: Path, megabytes: float) -> None:
+    paragraph = max(paragraphs(), key=len)
+    once, repeated = work / "once", work / "repeated"
+    once.mkdir()
+    repeated.mkdir()
+    (once / "a.txt").write_text(paragraph + "\n", encoding="utf-8")
+    copies = int(megabytes * 1_000_000 / (len(paragraph.encode()) + 1))
+    (repeated / "a.txt").write_text((paragraph + "\n") * copies, encoding="utf-8")
+    baseline = cpu_seconds(str(once), "-o", str(work / "once-out"))
+    cost = cpu_seconds(str(repeated), "-o", str(work / "repeated-out"))
+    print(f"one paragraph of {len(paragraph)} characters repeated {copies:,} times "
+          f"({megabytes:g} MB): {cost:.1f} CPU-s; the paragraph once: {baseline:.1f} CPU-s "
+          f"(start-up and rules); {cost / baseline:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=20, help="trials (default 20)")
@@ -139,6 +168,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the kill delays")
     parser.add_argument("--long-line", type=float, metavar="MB",
                         help="also time a file of one line of this many megabytes")
+    parser.add_argument("--repeated", type=float, metavar="MB",
+                        help="also time a text of one paragraph repeated to this many megabytes")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="curate-faults-"))
     try:
@@ -146,6 +177,8 @@ def main() -> None:
             kill_trials(work, args.kills, args.files, args.seed)
         if args.long_line:
             long_line(work, args.long_line)
+        if args.repeated:
+            repeated_paragraph(work, args.repeated)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -4,6 +4,7 @@
     python bench/memory.py --size 2GB       # the target size; about two hours on 2 cores
     python bench/memory.py --files          # the same text as one .txt file per article
     python bench/memory.py --batch 1000     # another [run] batch_documents
+    python bench/memory.py --hostile --size 20MB   # bombs and bad lines instead of articles
 
 Runs ``curate run`` in a fresh process under GNU time (``/usr/bin/time -v``; on Debian or
 Ubuntu ``apt-get install -y time`` if it is missing) and prints the dump's size, the
@@ -15,6 +16,11 @@ characters at their frequencies, with full-width commas and full stops; 3% are c
 earlier article with a paragraph dropped (near-duplicates) and 1% exact copies, so that
 deduplication has work to do. Random text shares almost no 3-grams between articles, so
 nearly every article is kept and indexed: the worst case for the index's memory.
+
+``--hostile`` writes, instead of articles, what once cost memory without a bound: 1 GiB of
+zeros gzipped as a ``.txt.gz`` and as a ``.jsonl.gz``, a zip holding 1 GiB of zeros, a 300 MB
+``.txt`` of one-character lines, and ``--size`` bytes of one-character JSONL lines (each a
+reject: past ten, one summary). It prints the peak RSS and what the rejects file weighs.
 
 What grows with the run, and what does not (see ``curate/run.py`` and ``curate/corpus.py``): documents are cleaned,
 deduplicated and written a batch at a time; a JSONL dump is streamed a record at a time; the
@@ -33,6 +39,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -115,6 +123,31 @@ def write_dump(folder: Path, size: int, as_files: bool) -> tuple[Path, int, int]
     return dump, dump.stat().st_size, count
 
 
+def write_hostile(folder: Path, size: int) -> tuple[Path, int, int]:
+    """Compression bombs and bad lines (see the module docstring), and their size on disk."""
+    dump = folder / "hostile"
+    dump.mkdir()
+    zeros = bytes(2**20)
+    for name in ("zeros.txt.gz", "zeros.jsonl.gz"):
+        squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)
+        with (dump / name).open("wb") as stream:
+            for _ in range(1024):
+                stream.write(squeeze.compress(zeros))
+            stream.write(squeeze.flush())
+    with zipfile.ZipFile(dump / "zeros.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("zeros.txt", "w", force_zip64=True) as member:
+            for _ in range(1024):
+                member.write(zeros)
+    with (dump / "lines.txt").open("wb") as stream:
+        for _ in range(150):
+            stream.write(b"x\n" * 2**20)
+    with (dump / "lines.jsonl").open("wb") as stream:
+        for _ in range(max(1, size // 2**21)):
+            stream.write(b"x\n" * 2**20)
+    files = list(dump.iterdir())
+    return dump, sum(p.stat().st_size for p in files), len(files)
+
+
 def measure(dump: Path, out: Path, batch: int | None) -> dict[str, str]:
     """Run ``curate run`` under ``/usr/bin/time -v``; its figures by name."""
     command = [TIME, "-v", sys.executable, "-m", "curate", "run", str(dump), "-o", str(out),
@@ -144,6 +177,8 @@ def main() -> None:
     parser.add_argument("--files", action="store_true", help="one .txt file per article")
     parser.add_argument("--batch", type=int, help="[run] batch_documents (default: curate's)")
     parser.add_argument("--keep", type=Path, help="generate the dump and the corpus here")
+    parser.add_argument("--hostile", action="store_true",
+                        help="compression bombs and --size bytes of bad lines, not articles")
     args = parser.parse_args()
     if not Path(TIME).exists():
         sys.exit(f"{TIME} is missing: install GNU time (apt-get install -y time)")
@@ -151,10 +186,15 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         start = time.perf_counter()
-        dump, size, count = write_dump(folder, args.size, args.files)
-        print(f"dump: {size / 1e6:,.0f} MB, {count:,} articles "
-              f"({'files' if args.files else 'JSONL'}), generated in "
-              f"{time.perf_counter() - start:.0f} s")
+        if args.hostile:
+            dump, size, count = write_hostile(folder, args.size)
+            print(f"dump: {size / 1e6:,.0f} MB on disk in {count} hostile files, generated in "
+                  f"{time.perf_counter() - start:.0f} s")
+        else:
+            dump, size, count = write_dump(folder, args.size, args.files)
+            print(f"dump: {size / 1e6:,.0f} MB, {count:,} articles "
+                  f"({'files' if args.files else 'JSONL'}), generated in "
+                  f"{time.perf_counter() - start:.0f} s")
         tiny = folder / "tiny"
         tiny.mkdir()
         (tiny / "one.txt").write_text(next(articles(1))[2], encoding="utf-8")
@@ -171,6 +211,9 @@ def main() -> None:
               f"article peaks at {baseline:,.0f} MB, so the dump added {peak - baseline:,.0f} MB "
               f"({(peak - baseline) * 2**20 / max(1, counts['documents']):,.0f} bytes a "
               "document)")
+        rejects = folder / "corpus" / "rejects.jsonl"
+        print(f"rejects.jsonl: {rejects.stat().st_size / 1e6:,.1f} MB, "
+              f"{sum(1 for _ in rejects.open('rb')):,} records")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,7 +1,9 @@
 """The ``curate`` command line: one verb per subcommand.
 
-Exit codes: 0 success, 1 the run finished but some input could not be read (see the
-rejects), 2 usage or configuration error.
+Exit codes of ``curate run``: 0 success, 1 the run finished but some input could not be read
+(see the rejects), 2 usage or configuration error, 3 the output folder cannot be written
+(read-only, disk full, under a file), 4 the corpus in it cannot be read back (a damaged
+``documents.jsonl`` or index); on 3 and 4 the corpus stays as it was before the run.
 """
 
 from __future__ import annotations
@@ -16,14 +18,27 @@ from curate import __version__
 from curate.check import check_command
 from curate.config import ConfigError, load_config
 from curate.dedup.command import dedup_command
+from curate.executor import WorkerLost
 from curate.explain import explain_command
 from curate.export import export_command
+from curate.faults import CorpusFault
+from curate.progress import progress_for
 from curate.report.command import report_command
 from curate.rules import RuleError, Rules
 from curate.run import run as run_pipeline
 
+# Exit code of a run whose worker process died: nothing was written (see `curate.executor`).
+WORKER_LOST_EXIT = 5
+RUN_EXIT_CODES = ("\b\nExit codes of curate run:\n"
+                  "    0  every input read\n"
+                  "    1  some input could not be read: see the rejects\n"
+                  "    2  usage or configuration error\n"
+                  "    3  the output folder cannot be written (read-only, full, under a file)\n"
+                  "    4  the corpus in it cannot be read back (damaged file or index)\n"
+                  f"    {WORKER_LOST_EXIT}  a worker process died: nothing was written")
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=RUN_EXIT_CODES)
 @click.version_option(__version__, prog_name="curate")
 def main() -> None:
     """Clean scraped Chinese web articles into a deduplicated simplified-Chinese corpus."""
@@ -32,7 +47,8 @@ def main() -> None:
 @main.command("run", epilog="Example:\n\n\b\n    curate run seeds -o corpus\n"
                             "    curate run dump.jsonl.gz --text-field content -o corpus\n"
                             "    curate run CC-MAIN-20240101.warc.wet.gz -o corpus\n"
-                            "    zcat dump.jsonl.gz | curate run - -o corpus")
+                            "    zcat dump.jsonl.gz | curate run - -o corpus\n\n"
+                            + RUN_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")
@@ -46,11 +62,15 @@ def main() -> None:
               help="Rules folder (default: the rules/ shipped with curate).")
 @click.option("--fresh", is_flag=True, help="Start the corpus in OUTPUT afresh instead of "
                                             "adding to it.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Print a line per input file.")
+@click.option("-j", "--workers", type=click.IntRange(min=1),
+              help="Processes cleaning the input (default: [run] workers, else every core).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors, and no progress bar.")
+@click.option("-v", "--verbose", is_flag=True, help="Print a line per input file, and progress "
+                                                    "lines when standard error is not a "
+                                                    "terminal.")
 def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
                 text_field: str | None, config_path: str | None, rules_dir: str | None,
-                fresh: bool, quiet: bool, verbose: bool) -> None:
+                fresh: bool, workers: int | None, quiet: bool, verbose: bool) -> None:
     """Clean every article in INPUT files and folders into a corpus folder.
 
     Reads plain text, Markdown, HTML, JSONL, WARC and WET files (also .gz), recursively, and
@@ -71,13 +91,26 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
                        f"{stats.rejected} rejected, {stats.already_in_corpus} already in corpus",
                        err=True)
 
+    progress = progress_for(inputs, quiet, verbose)
     try:
         result = run_pipeline(list(inputs), Path(outdir), rules=rules, config=config,
                               config_source=config_source, source=source,
-                              text_field=text_field, on_file=report_file, fresh=fresh)
+                              text_field=text_field, on_file=report_file, fresh=fresh,
+                              workers=workers, progress=progress)
+    except CorpusFault as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except WorkerLost as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(WORKER_LOST_EXIT)
     except (RuleError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
+    finally:
+        if progress is not None:
+            progress.close()
     if not quiet:
+        for notice in result.notices:
+            click.echo(f"note: {notice}", err=True)
         for message in result.messages:
             click.echo(f"warning: {message}", err=True)
         skipped = Counter()

@@ -80,7 +80,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "jsonl": {"text_field": _text()},
     "dedup": {"near": _boolean(), "threshold": _share(), "spun_threshold": _share(),
               "passage_min_chars": _integer(1)},
-    "run": {"batch_documents": _integer(1)},
+    "run": {"batch_documents": _integer(1), "workers": _integer(1)},
     "check": {"select": _strings(), "ignore": _strings()},
 }
 # The near-duplicate stage runs after the steps; it is switched off in [dedup], not [pipeline].

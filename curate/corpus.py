@@ -41,6 +41,7 @@ import numpy as np
 
 from curate.dedup.near import NearDuplicateFilter, StoredTexts
 from curate.document import Document
+from curate.faults import corpus_record
 from curate.io.writers import (
     StagedFile,
     atomic_open,
@@ -214,11 +215,15 @@ class CorpusWriter:
         self.known_rejects = _document_reject_keys(outdir / REJECTS)
         self.staged: list[StagedFile] = []
         self.written = 0  # records this run wrote, documents and rejects
-        self.documents = self._stage(DOCUMENTS)
-        self.rejects = self._stage(REJECTS)
-        texts.staged = self.documents.temporary
-        self.corpus_documents = _copy_existing(outdir / DOCUMENTS, self.documents)
-        _copy_existing(outdir / REJECTS, self.rejects)
+        try:
+            self.documents = self._stage(DOCUMENTS)
+            self.rejects = self._stage(REJECTS)
+            texts.staged = self.documents.temporary
+            self.corpus_documents = _copy_existing(outdir / DOCUMENTS, self.documents)
+            _copy_existing(outdir / REJECTS, self.rejects)
+        except BaseException:  # a full disk while copying: no temporary file stays
+            self.discard()
+            raise
 
     def _stage(self, name: str) -> StagedFile:
         staged = StagedFile(self.outdir / name)
@@ -310,9 +315,12 @@ def _copy_existing(path: Path, staged: StagedFile) -> int:
         return 0
     count = 0
     with path.open(encoding="utf-8") as existing:
-        for line in existing:
+        for number, line in enumerate(existing, start=1):
             if line.strip():
-                staged.write(line if line.endswith("\n") else line + "\n")
+                if not line.endswith("\n"):  # a last line cut short is not a record
+                    corpus_record(line, path, number)
+                    line += "\n"
+                staged.write(line)
                 count += 1
     return count
 
@@ -320,9 +328,9 @@ def _copy_existing(path: Path, staged: StagedFile) -> int:
 def _document_reject_keys(path: Path) -> set[tuple[str, str]]:
     keys = set()
     if path.is_file():
-        with path.open(encoding="utf-8") as stream:
-            for line in stream:
-                if '"kind":"document"' in line:
-                    record = json.loads(line)
+        with path.open("rb") as stream:
+            for number, line in enumerate(stream, start=1):
+                if b'"kind":"document"' in line:
+                    record = corpus_record(line, path, number)
                     keys.add((record["id"], record["reason"]["rule"]))
     return keys

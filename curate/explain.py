@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import gzip
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -42,7 +43,8 @@ class Journey:
 
     @property
     def provenance(self) -> dict[str, Any]:
-        return self.record.get("provenance") or {}
+        provenance = self.record.get("provenance")
+        return provenance if isinstance(provenance, dict) else {}
 
     def to_json(self) -> dict[str, Any]:
         provenance = self.provenance
@@ -73,7 +75,12 @@ def iter_records(corpus: Path) -> Iterator[tuple[dict[str, Any], str, str]]:
                 for line in stream:
                     if not line.strip():
                         continue
-                    record = json.loads(line)
+                    try:
+                        record = json.loads(line)
+                    except (ValueError, RecursionError):
+                        continue  # not a record (`curate check` names it): no journey
+                    if not isinstance(record, dict):
+                        continue
                     if kind == "documents":
                         yield record, "kept", path.name
                     elif record.get("kind") == "document":
@@ -137,7 +144,7 @@ def find_journeys(corpus: Path, target: str) -> list[Journey]:
     sources = Sources.of(corpus)
     found, of_file = [], []
     for record, status, name in iter_records(corpus):
-        provenance = record.get("provenance") or {}
+        provenance = record.get("provenance") if isinstance(record.get("provenance"), dict) else {}
         if record.get("id") == target or _covers(provenance, path, line):
             found.append(Journey(record, status, name, None))
         elif line is not None and _covers(provenance, path, None):
@@ -245,7 +252,7 @@ def render(journey: Journey, console: Console) -> None:
         reason = record["reason"]
         console.print(Text(f"rejected by {reason.get('step')} ({reason.get('rule')}): "
                            f"{reason.get('why')}", style="red"))
-    metadata = record.get("metadata") or {}
+    metadata = record.get("metadata") if isinstance(record.get("metadata"), dict) else {}
     shown = {k: v for k, v in metadata.items() if v not in (None, [], "")}
     if shown:
         console.print("metadata: " + json.dumps(shown, ensure_ascii=False))
@@ -309,6 +316,8 @@ def explain_command(target: str, corpus_dir: str, output_format: str) -> None:
     corpus = Path(corpus_dir)
     if not corpus.is_dir():
         raise click.UsageError(f"{corpus}: corpus folder not found (use --corpus)")
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a lone surrogate is shown as \udxxx
+        sys.stdout.reconfigure(errors="backslashreplace")
     journeys = find_journeys(corpus, target)
     if not journeys:
         raise click.ClickException(f"no document with id or source {target!r} in {corpus}")

@@ -39,6 +39,7 @@ import click
 import zstandard
 
 from curate import __version__
+from curate.io.limits import MAX_JSON_DEPTH, has_lone_surrogate, json_depth
 from curate.io.writers import METADATA_FIELDS, atomic_open, json_line
 
 if TYPE_CHECKING:
@@ -286,12 +287,25 @@ def _decompressed(path: Path, raw: _HashingReader) -> IO[bytes]:
 
 
 def _document(line: bytes) -> dict[str, Any]:
+    """A corpus line as a record, if it is one `curate run` could have written: the same
+    nesting limit, an object or null as metadata and provenance, no lone surrogate."""
     try:
         record = json.loads(line)
+    except RecursionError:
+        raise RecordProblem(f"nested deeper than the {MAX_JSON_DEPTH} levels a run "
+                            "accepts") from None
     except ValueError as exc:
         raise RecordProblem(f"not a line of JSON ({exc})") from exc
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise RecordProblem("not a document: no string field 'text'")
+    for key in ("metadata", "provenance"):
+        if not isinstance(record.get(key), dict | None):
+            raise RecordProblem(f"{key} is a {type(record[key]).__name__}, not an object")
+    if json_depth(record) > MAX_JSON_DEPTH:
+        raise RecordProblem(f"nested deeper than the {MAX_JSON_DEPTH} levels a run accepts")
+    if b"\\u" in line and has_lone_surrogate(record):
+        raise RecordProblem("holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), "
+                            "which is not a character")
     return record
 
 

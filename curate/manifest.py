@@ -52,6 +52,8 @@ class FileStats:
 class RunResult:
     files: list[FileStats]
     messages: list[str]
+    # What the run did to the corpus folder itself (an index rebuilt): not a problem of input.
+    notices: list[str] = field(default_factory=list)
     edits: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
     dropped: Counter = field(default_factory=Counter)

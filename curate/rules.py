@@ -310,9 +310,31 @@ class Rules:
         config = self.yaml(name)
         if not isinstance(config, dict) or key not in config:
             raise RuleError(f"{self._label(name)}: no {key!r} entry")
-        line = next((number for number, text in enumerate(self._text(name).split("\n"), 1)
+        return compile_pattern(config[key], f"{self._label(name, self._key_line(name, key))}: "
+                                            f"{key}", flags)
+
+    def yaml_number(self, name: str, key: str, kind: type[int] | type[float]) -> int | float:
+        """The number under a top-level ``key`` of a YAML rule file: ``kind`` int wants a
+        whole number, float any number; anything else stops the run with the file and line.
+
+        >>> Rules().yaml_number("edge_runs.yaml", "min_run", int)
+        3
+        """
+        config = self.yaml(name)
+        if not isinstance(config, dict) or key not in config:
+            raise RuleError(f"{self._label(name)}: no {key!r} entry")
+        value = config[key]
+        wanted = (int,) if kind is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, wanted):
+            what = "a whole number" if kind is int else "a number"
+            raise RuleError(f"{self._label(name, self._key_line(name, key))}: {key} must be "
+                            f"{what}, not {value!r}")
+        return value
+
+    def _key_line(self, name: str, key: str) -> int | None:
+        """The line of a top-level ``key`` in a YAML rule file."""
+        return next((number for number, text in enumerate(self._text(name).split("\n"), 1)
                      if text.startswith(f"{key}:")), None)
-        return compile_pattern(config[key], f"{self._label(name, line)}: {key}", flags)
 
     @cached_property
     def digest(self) -> str:

@@ -1,8 +1,11 @@
 """Run the pipeline over input files in this process and write the corpus folder.
 
-Execution is kept apart from the steps: this module reads inputs, feeds documents to the
-`Pipeline`, removes near-duplicates against the corpus built so far, and writes
-``documents.jsonl``, ``rejects.jsonl`` and ``manifest.json``.
+Execution is kept apart from the steps: `curate.executor` reads the inputs and runs the
+cleaning steps over ranges of them, in this process or in ``--workers`` processes; this
+module takes the cleaned documents back in input order, decides exact duplicates
+(`IN_ORDER_STEPS`) and near-duplicates against the corpus built so far, and writes
+``documents.jsonl``, ``rejects.jsonl`` and ``manifest.json``, so that any number of workers
+writes the same bytes.
 
 A corpus folder grows run by run: a new run appends only what is new, and the index of what
 it holds (``.index/``) lives beside it.
@@ -42,6 +45,9 @@ from curate.corpus import (
 )
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
+from curate.executor import RangeCleaner, executor_for
+from curate.executor.local import default_workers
+from curate.faults import OutputUnwritable
 from curate.io.readers import (
     InputFile,
     ReadOptions,
@@ -59,20 +65,34 @@ from curate.manifest import (
     earlier_runs,
 )
 from curate.pipeline import Context, Pipeline
+from curate.progress import Progress
 from curate.rules import RuleError, Rules, RuleTimeout
 
 # Rule of the reject of a document the cleaning steps failed on.
 STEP_FAILED = "step-failed"
+# Steps that decide against the documents before (exact duplicates seen so far): run by the
+# run itself in input order, after the steps its executor ran.
+IN_ORDER_STEPS = ("drop_exact_duplicates",)
 # Documents cleaned, deduplicated and written together. Memory grows with it: a document of
 # ~2,000 characters with its edits, and the shingles of it and of its passages, take ~30 KB
 # until its batch is written (bench/memory.py), 60 MB for a batch.
 BATCH_DOCUMENTS = 2000
 
 
-def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any],
-        config_source: str | None = None, source: str | None = None,
-        text_field: str | None = None, on_file=None, fresh: bool = False) -> RunResult:
-    """Clean every document under ``inputs`` into the corpus folder ``outdir``."""
+def run(inputs: list[str], outdir: Path, **options: Any) -> RunResult:
+    """Clean every document under ``inputs`` into the corpus folder ``outdir`` (the options
+    of `_run`). A folder that cannot be written raises `OutputUnwritable`, a corpus file or
+    index that cannot be read back `CorpusDamaged`: the corpus stays as it was."""
+    try:
+        return _run(inputs, outdir, **options)
+    except OSError as exc:  # the readers reject what they cannot read: this is the output's
+        raise OutputUnwritable.from_os_error(exc, outdir) from None
+
+
+def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any],
+         config_source: str | None = None, source: str | None = None,
+         text_field: str | None = None, on_file=None, fresh: bool = False,
+         workers: int | None = None, progress: Progress | None = None) -> RunResult:
     source = source or _default_source(inputs)
     text_field = text_field or config.get("jsonl", {}).get("text_field", "text")
     ctx = Context(rules, config)
@@ -81,6 +101,7 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
     options = ReadOptions(source=source, text_field=text_field)
     result = RunResult(files=[], messages=options.messages)
     batch_size = max(1, int(config.get("run", {}).get("batch_documents", BATCH_DOCUMENTS)))
+    workers = max(1, int(workers or config.get("run", {}).get("workers") or default_workers()))
     outdir.mkdir(parents=True, exist_ok=True)
     with CorpusLock(outdir):
         if fresh:
@@ -91,17 +112,18 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
         standard_input = stdin_input(sys.stdin.buffer.read()) if STDIN in inputs else None
         # Lines recurring across the run are judged with counts taken over all of it first.
         run_lines = prepare_counts(ctx, outdir, (
-            doc for item in _input_files(inputs, standard_input)
+            doc for item in _input_files(inputs, outdir, standard_input)
             for doc in _read_guarded(item, ReadOptions(source=source, text_field=text_field))
         )) if REPEATED_STEP in pipeline.names else None
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
-        near, indexed = (open_near_filter(outdir / INDEX, dedup, texts) if dedup.get("near", True)
-                         else (None, 0))
+        near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
+                         if dedup.get("near", True) else (None, 0))
         try:
             writer = CorpusWriter(outdir, texts, added, rules.digest)
             try:
-                cleaned = _cleaned(_input_files(inputs, standard_input), pipeline, options, result)
+                cleaned = _cleaned(inputs, outdir, standard_input, pipeline, options, result,
+                                   workers, progress)
                 for batch in _batches(cleaned, batch_size):
                     skipped = drop_near_duplicates(near, batch, ctx) if near else set()
                     writer.write(batch, skipped, result)
@@ -134,28 +156,58 @@ def run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any]
     return result
 
 
-def _cleaned(items: Iterable[InputFile], pipeline: Pipeline, options: ReadOptions,
-             result: RunResult) -> Iterator[tuple[FileStats, Document]]:
-    """Every document the pipeline makes of the input files, with the stats of its file."""
-    for item in items:
-        stats = _file_stats(item)
-        result.files.append(stats)
-        for document in _read_guarded(item, options):
-            stats.read += 1
-            stats.sha256 = stats.sha256 or document.provenance.sha256 or None
-            for output in _clean_guarded(pipeline, document, result):
-                stats.parts += 1
-                yield stats, output
-        stats.skipped_records = options.skipped_records.pop(item.display, {})
+def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
+             pipeline: Pipeline, options: ReadOptions,
+             result: RunResult, workers: int,
+             progress: Progress | None) -> Iterator[tuple[FileStats, Document]]:
+    """Every document the pipeline makes of the inputs, with the stats of its file, in input
+    order whoever cleaned it (`curate.executor`); the corpus folder is never read as input,
+    even when it lies inside an input folder."""
+
+    names = pipeline.names
+    cut = min([names.index(name) for name in IN_ORDER_STEPS if name in names] or [len(names)])
+    per_document = Pipeline(pipeline.ctx, names[:cut])
+    in_order = Pipeline(pipeline.ctx, names[cut:])
+
+    def make_cleaner() -> RangeCleaner:
+        return RangeCleaner(lambda item: _read_guarded(item, options),
+                            lambda document: _clean_guarded(per_document, document, result),
+                            options.messages,
+                            lambda item: options.skipped_records.pop(item.display, {}))
+
+    files = ((item, _file_stats(item).bytes)
+             for item in _input_files(inputs, outdir, standard_input))
+    executor = executor_for(workers, make_cleaner)
+    try:
+        stats = FileStats("")
+        for done in executor.clean(files):
+            if done.range.start == 0:
+                stats = _file_stats(done.range.item)
+                result.files.append(stats)
+            stats.read += done.read
+            stats.sha256 = stats.sha256 or done.sha256
+            result.messages.extend(done.messages)
+            for cleaned in done.outputs:
+                for output in _clean_guarded(in_order, cleaned, result):
+                    stats.parts += 1
+                    yield stats, output
+            if done.ended:
+                stats.skipped_records = done.skipped_records
+            if progress is not None:
+                progress.advance(done.read, done.text_bytes, stats.bytes, done.ended)
+    finally:
+        executor.close()
 
 
-def _input_files(inputs: list[str], standard_input: InputFile | None) -> Iterator[InputFile]:
-    """The input files, with ``-`` standing for what was read from standard input."""
+def _input_files(inputs: list[str], outdir: Path,
+                 standard_input: InputFile | None) -> Iterator[InputFile]:
+    """The input files, with ``-`` standing for what was read from standard input, and never
+    ``outdir``'s."""
     for given in inputs:
         if given == STDIN and standard_input is not None:
             yield standard_input
         else:
-            yield from iter_input_files([given])
+            yield from iter_input_files([given], skip=[outdir])
 
 
 def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import itertools
@@ -27,6 +28,8 @@ import subprocess
 import sys
 import tarfile
 import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -592,3 +595,292 @@ def test_documents_are_deduplicated_batch_by_batch_against_what_earlier_batches_
     assert other[1] not in kept["e.txt"]["text"]
     cut = [e for e in kept["e.txt"]["provenance"]["edits"] if e["rule"] == "near-duplicate-passage"]
     assert [e["text"] for e in cut] == [other[1]]
+
+
+# --- round two: inputs and faults that lost documents or the run --------------------------
+
+def fresh_articles(count: int) -> list[str]:
+    """``count`` articles of three paragraphs that no seed holds: each paragraph joins
+    sentences of three different seed paragraphs, so it shares at most a third of its
+    3-grams with any of them, and the seeds run beside them keep every passage."""
+    sentences = [[s + "。" for s in paragraph.split("。") if len(s) >= 15]
+                 for paragraph in clean_paragraphs()]
+    sentences = [found for found in sentences if found]
+    rng = random.Random(12)
+    paragraphs = ["".join(rng.choice(group) for group in rng.sample(sentences, 3))
+                  for _ in range(3 * count)]
+    return ["\n".join(paragraphs[3 * n: 3 * n + 3]) for n in range(count)]
+
+
+def seed_documents(out: Path) -> list[dict]:
+    return [d for d in read_jsonl(out / DOCUMENTS)
+            if Path(d["provenance"]["file"]).parent.name == "seeds"]
+
+
+def gzip_of(chunk: bytes, times: int) -> bytes:
+    """``chunk * times`` gzipped, without holding the inflated bytes."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return b"".join([*(squeeze.compress(chunk) for _ in range(times)), squeeze.flush()])
+
+
+def bombs_beside_seeds(folder: Path, good: list[str], outside: Path) -> dict[str, str]:
+    """The seven seeds and, around them, inputs that lost documents or the whole run;
+    ``{file: the start of its message}``. ``good`` needs 14 articles."""
+    shutil.copytree(SEEDS, folder / "seeds")
+    expected: dict[str, str] = {}
+
+    def put(name: str | bytes, data: bytes, message: str | None) -> None:
+        path = os.path.join(os.fsencode(folder), os.fsencode(name))
+        with open(path, "wb") as stream:
+            stream.write(data)
+        if message is not None:
+            expected[os.fsdecode(name)] = message
+
+    records = [json.dumps({"text": text}, ensure_ascii=False) for text in good[:10]]
+    records.insert(3, json.dumps({"text": "国" * (MAX_LINE_CHARS + 1)}))
+    put("overlong.jsonl", "\n".join(records).encode(), "overlong.jsonl:4: line 1 of its text is "
+                                                       "100,001 characters long")
+    mib = 2**20
+    put("zeros.txt.gz", gzip_of(bytes(mib), 16), "zeros.txt.gz: decompresses to more than "
+                                                 "8,388,608 bytes")
+    put("chinese.txt.gz", gzip_of(good[10].encode() * 14_000, 1), "chinese.txt.gz: decompresses "
+                                                                "to more than 8,388,608 bytes")
+    put("zeros.jsonl.gz", gzip_of(bytes(mib), 24), "zeros.jsonl.gz: inflates more than 100 times")
+    put("spaces.jsonl.gz", gzip_of(json.dumps({"text": good[11]}, ensure_ascii=False).encode()
+                                   + b"\n" + (b" " * 1023 + b"\n") * 1024, 1)
+        + gzip_of(b" " * 1023 + b"\n", 20 * 1024),
+        "spaces.jsonl.gz: after line 1")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as pages:
+        pages.writestr("good.txt", good[12])
+        pages.writestr("nested.txt.gz", gzip_of(bytes(mib), 16))
+        pages.writestr("zeros.txt", bytes(24 * mib))
+    put("pages.zip", archive.getvalue(), None)
+    expected["pages.zip!/nested.txt.gz"] = "pages.zip!/nested.txt.gz: decompresses to more than "
+    expected["pages.zip!/zeros.txt"] = "pages.zip!/zeros.txt: inflates more than 100 times"
+    put("bad_lines.jsonl", b"x\n" * 20_000, None)
+    put(b"\xb9\xfa\xbc\xd2.txt", good[13].encode(), None)
+    put("environ.txt", b"HOME=/home/wang\x00LANG=zh_CN.UTF-8\x00PATH=/usr/local/bin:/usr/bin\x00"
+                       b"SHELL=/bin/bash\x00TERM=xterm-256color\x00USER=wang\x00", "environ.txt: ")
+    os.symlink(outside, folder / "passwd.txt")
+    expected["passwd.txt"] = f"passwd.txt: a symbolic link to {outside}, outside the folder read"
+    return expected
+
+
+def test_bombs_overlong_records_and_hostile_names_cost_no_good_document(tmp_path):
+    good = fresh_articles(14)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    expected = bombs_beside_seeds(dump, good, outside)
+    out = tmp_path / "out"
+    result = run_cli("run", str(dump), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    messages = [line.removeprefix("warning: ") for line in result.output.splitlines()
+                if line.startswith("warning: ")]
+    for name, start in expected.items():
+        assert sum(m.startswith(f"{dump}/{start}") for m in messages) == 1, (name, messages)
+    # 20,000 bad lines: ten messages and rejects one by one, then one for the rest.
+    bad = [m for m in messages if m.startswith(f"{dump}/bad_lines.jsonl:")]
+    assert len(bad) == 11
+    assert bad[-1].startswith(f"{dump}/bad_lines.jsonl:11: 19,990 more records (lines 11 to "
+                              "20000) rejected as the 10 before them were, such as: invalid JSON")
+    rejects = read_jsonl(out / REJECTS)
+    assert sum(r["provenance"]["file"].endswith("bad_lines.jsonl") for r in rejects) == 11
+    assert len(messages) == len(expected) + len(bad)
+
+    assert len(seed_documents(out)) == 7  # every seed survives
+    documents = read_jsonl(out / DOCUMENTS)
+    kept_text = "\n".join(record["text"] for record in documents)
+    for article in good[:10] + good[11:]:  # the records after the overlong one too
+        assert article.split("\n")[0] in kept_text, article[:30]
+    assert "root:x:0:0" not in kept_text and "HOME=" not in kept_text
+    named = [d for d in documents if "\\xb9\\xfa" in d["provenance"]["file"]]
+    assert [d["provenance"]["file"] for d in named] == [f"{dump}/\\xb9\\xfa\\xbc\\xd2.txt"]
+    manifest = assert_accounts_for_every_document(out)
+    overlong = next(f for f in manifest["files"] if f["path"].endswith("overlong.jsonl"))
+    assert (overlong["read"], overlong["kept"], overlong["rejected"]) == (11, 10, 1)
+
+
+def test_records_nested_to_the_limit_are_kept_and_export_to_parquet(tmp_path):
+    good = articles(2)
+
+    def nested(depth: int) -> str:  # the record itself is the first level
+        return "[" * (depth - 1) + "]" * (depth - 1)
+
+    records = [json.dumps({"text": good[0]}, ensure_ascii=False)[:-1] + f', "deep": {nested(99)}}}',
+               json.dumps({"text": good[1]}, ensure_ascii=False)[:-1] + f', "deep": {nested(100)}}}']
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "deep.jsonl").write_text("\n".join(records), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("run", str(dump), "-o", str(out))
+    assert result.exit_code == 1
+    assert (f"warning: {dump}/deep.jsonl:2: invalid JSON: nested too deeply (more than 99 levels"
+            in result.output)
+    assert len(read_jsonl(out / DOCUMENTS)) == 1
+    exported = run_cli("export", str(out), "-o", str(tmp_path / "parquet"), "--format", "parquet")
+    assert exported.exit_code == 0, exported.output
+    assert "1 read, 1 written, 0 filtered, 0 skipped" in exported.output
+
+
+def test_odd_corpus_records_are_skipped_by_export_and_shown_by_explain(tmp_path):
+    run_cli("run", str(SEEDS), "-o", str(tmp_path / "corpus"))
+    documents = tmp_path / "corpus" / DOCUMENTS
+    first = json.loads(documents.read_text(encoding="utf-8").splitlines()[0])
+    odd = [dict(first, id="listed", metadata=["芯片", "国产"]),
+           dict(first, id="surrogate", text="国产\ud800替代")]
+    lines = [json.dumps(record) for record in odd]
+    lines.append(json.dumps(dict(first, id="deep"))[:-1] + ', "x": ' + "[" * 5000 + "]" * 5000
+                 + "}")
+    with documents.open("a", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
+    for fmt in ("jsonl", "parquet", "text"):
+        result = run_cli("export", str(tmp_path / "corpus"), "-o", str(tmp_path / fmt),
+                         "--format", fmt)
+        assert result.exit_code == 1, result.output  # some lines skipped
+        assert f"{documents}:8: metadata is a list, not an object; skipped" in result.output
+        assert f"{documents}:9: holds an unpaired UTF-16 surrogate" in result.output
+        assert f"{documents}:10: nested deeper than the 100 levels a run accepts" in result.output
+        assert "10 read, 7 written, 0 filtered, 3 skipped" in result.output
+    for record_id in ("listed", "surrogate"):
+        shown = run_cli("explain", record_id, "--corpus", str(tmp_path / "corpus"),
+                        "--format", "json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.output)[0]["id"] == record_id
+
+
+def test_a_corpus_folder_inside_the_input_folder_is_not_read_as_input(tmp_path):
+    dump = tmp_path / "in"
+    shutil.copytree(SEEDS, dump)
+    for _ in range(2):
+        result = run_cli("run", str(dump), "-o", str(dump / "corpus"))
+        assert result.exit_code == 0, result.output
+    manifest = assert_accounts_for_every_document(dump / "corpus")
+    assert manifest["counts"]["files"] == 5
+    assert manifest["counts"]["corpus_documents"] == 7
+
+
+def test_a_rule_setting_of_the_wrong_type_stops_the_run_with_its_file_and_line(rules_copy,
+                                                                              tmp_path):
+    path = rules_copy / "edge_runs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("min_run: 3", "min_run: three"),
+                    encoding="utf-8")
+    line = path.read_text(encoding="utf-8").split("\n").index("min_run: three") + 1
+    result = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(tmp_path / "out"),
+                                       "--rules", str(rules_copy)])
+    assert result.exit_code == 2
+    assert f"edge_runs.yaml:{line}: min_run must be a whole number, not 'three'" in result.output
+    assert not (tmp_path / "out" / DOCUMENTS).exists()
+
+
+def test_a_paragraph_repeated_through_a_text_is_indexed_once(tmp_path):
+    paragraph = clean_paragraphs()[0]
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "repeated.txt").write_text("\n".join([paragraph] * 3000), encoding="utf-8")
+    (dump / "quoting.txt").write_text("\n".join(clean_paragraphs()[1:4] + [paragraph]),
+                                      encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("run", str(dump), "-o", str(out)).exit_code == 0
+    from curate.dedup.near import NearDuplicateFilter
+    near = NearDuplicateFilter(out / ".index")
+    try:
+        assert len(near.passages) == 1 + 3  # each distinct passage once
+    finally:
+        near.close()
+    quoting = next(d for d in read_jsonl(out / DOCUMENTS)
+                   if d["provenance"]["file"].endswith("quoting.txt"))
+    assert paragraph not in quoting["text"]  # it repeats the passage kept in repeated.txt
+
+
+def test_an_emptied_documents_file_brings_its_documents_back(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
+    (out / DOCUMENTS).write_bytes(b"")
+    result = run_cli("run", str(SEEDS), "-o", str(out))
+    assert result.exit_code == 0
+    assert (f"note: {out}/.index: indexes 7 documents, the corpus holds 0; rebuilt from the "
+            "corpus") in result.output
+    assert len(read_jsonl(out / DOCUMENTS)) == 7
+    assert run_cli("run", str(SEEDS), "-o", str(out)).output.count("7 already in corpus") == 1
+
+
+def damage(out: Path, how: str) -> str:
+    """Damage a corpus folder; the start of the error it gives."""
+    if how == "truncated documents":
+        data = (out / DOCUMENTS).read_bytes()
+        (out / DOCUMENTS).write_bytes(data[: len(data) - 500])
+        return f"{out}/{DOCUMENTS}:7: not a JSON record"
+    (out / ".index" / "documents" / "signatures.u32").write_bytes(b"garbage!")
+    return f"{out}/.index: the near-duplicate index cannot be read"
+
+
+@pytest.mark.parametrize("how", ["truncated documents", "damaged index"])
+def test_a_damaged_corpus_stops_the_run_with_exit_code_4_and_is_left_as_it_was(tmp_path, how):
+    out = tmp_path / "out"
+    assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
+    start = damage(out, how)
+    before = corpus_bytes(out)
+    result = run_cli("run", str(SEEDS), "-o", str(out))
+    assert result.exit_code == 4
+    assert result.output.startswith(f"error: {start}")
+    assert result.output.count("\n") == 1 and "run again" in result.output
+    assert corpus_bytes(out) == before
+
+
+def fail_writes(patch: pytest.MonkeyPatch, number: int) -> None:
+    """The disk fills up: the staged file's ``number``-th write fails with ENOSPC."""
+    from curate.io import writers
+
+    write, calls = writers.StagedFile.write, itertools.count(1)
+
+    def full(self, text: str) -> int:
+        if next(calls) >= number:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write(self, text)
+
+    patch.setattr(writers.StagedFile, "write", full)
+
+
+def refuse_temporaries(patch: pytest.MonkeyPatch) -> None:
+    """A read-only file system (root writes through permissions, so it is the file system)."""
+    from curate.io import writers
+
+    def read_only(path: Path):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path.parent))
+
+    patch.setattr(writers, "_temporary_beside", read_only)
+
+
+@pytest.mark.parametrize("fault", ["disk full", "read-only", "under a file"])
+def test_an_output_folder_that_cannot_be_written_stops_the_run_with_exit_code_3(
+        tmp_path, monkeypatch, fault):
+    out = tmp_path / "out"
+    assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
+    before = corpus_bytes(out)
+    target = out
+    if fault == "disk full":
+        fail_writes(monkeypatch, 50)
+        todo = "free space on its disk and run again (the corpus there is as it was"
+    elif fault == "read-only":
+        refuse_temporaries(monkeypatch)
+        todo = "make the folder writable or choose another output folder"
+    else:
+        (tmp_path / "file").write_text("x", encoding="utf-8")
+        target = tmp_path / "file" / "corpus"
+        todo = f"{target} lies under a file, not a folder: choose another output folder"
+    result = run_cli("run", str(SEEDS), "-o", str(target))
+    assert result.exit_code == 3, result.output
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1
+    assert "cannot write the corpus" in result.output and todo in result.output
+    assert corpus_bytes(out) == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
+
+
+def test_the_exit_codes_of_a_run_are_listed_in_the_help():
+    for args in ([], ["run"]):
+        shown = CliRunner().invoke(main, [*args, "--help"]).output
+        assert "3  the output folder cannot be written" in shown
+        assert "4  the corpus in it cannot be read back" in shown

@@ -92,7 +92,10 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         著名戏曲导演沈斌去世 享年74岁 / 印尼苏门答腊岛…    -> removed (title-run)
         ------------------------------                      -> removed (mark-line)
     """
-    config = ctx.rules.yaml(EDGE_RUNS)
+    config = ctx.resource("edge_run_settings", lambda: {
+        key: ctx.rules.yaml_number(EDGE_RUNS, key, kind)
+        for key, kind in (("min_run", int), ("label_max_chars", int), ("title_max_chars", int),
+                          ("unrelated_below", float))})
     header = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
     # Checked when loaded and run with the rule patterns' timeout, as every rule pattern.
     marks, text_line, mark_line = ctx.resource("edge_run_patterns", lambda: tuple(

@@ -21,6 +21,7 @@ import numpy as np
 
 from curate.dedup.index import DedupIndex, IndexParams
 from curate.dedup.minhash import MinHasher, jaccard, shingles
+from curate.faults import corpus_record
 
 DEFAULT_THRESHOLD = 0.8
 # Synonym-spun text (and its restoration) changes scattered words: two copies of one article
@@ -33,6 +34,9 @@ DEFAULT_PASSAGE_MIN_CHARS = 50
 # exact check: the estimate of 128 permutations is off by about 0.02 on average.
 ESTIMATE_MARGIN = 0.1
 PASSAGE_SEPARATOR = "#"
+# Candidates given the exact Jaccard check, most similar by estimate first: a passage that
+# recurs in thousands of documents costs a bounded number of text reads, not thousands.
+MAX_EXACT_CHECKS = 32
 
 
 @dataclass
@@ -104,14 +108,25 @@ class NearDuplicateFilter:
         return verdicts
 
     def _dedup_passages(self, item: Item) -> list[tuple[int, str, float]]:
+        """Passages of ``item`` that repeat a passage of another document, and the others
+        indexed. A paragraph the document already holds takes the verdict of its first
+        copy and is not indexed again: a text of one paragraph repeated is linear, not
+        quadratic (each copy would be a candidate of every later one)."""
         removed: list[tuple[int, str, float]] = []
+        first_copy: dict[str, tuple[str, float] | None] = {}
         for number, paragraph in enumerate(item.paragraphs):
-            if sum(1 for ch in paragraph if not ch.isspace()) < self.passage_min_chars:
+            if len("".join(paragraph.split())) < self.passage_min_chars:
+                continue
+            if paragraph in first_copy:
+                repeated = first_copy[paragraph]
+                if repeated is not None:
+                    removed.append((number, *repeated))
                 continue
             passage_hashes = shingles(paragraph)
             signature = self.hasher.signature(passage_hashes)
             match = self._best_match(self.passages, signature, passage_hashes,
                                      self._passage_text, self.threshold, exclude_prefix=item.id)
+            first_copy[paragraph] = match
             if match is not None:
                 removed.append((number, *match))
                 continue
@@ -128,9 +143,13 @@ class NearDuplicateFilter:
         candidates = index.similar_many(signature[np.newaxis, :],
                                         threshold - ESTIMATE_MARGIN)[0]
         best = None
+        checked = 0
         for candidate, _estimate in candidates:
             if exclude_prefix and candidate.split(PASSAGE_SEPARATOR)[0] == exclude_prefix:
                 continue
+            if checked == MAX_EXACT_CHECKS:  # the most similar by estimate come first
+                break
+            checked += 1
             other = self._shingles.get(candidate)
             if other is None:
                 text = text_of(candidate)
@@ -171,9 +190,9 @@ class StoredTexts:
         for path in paths:
             with path.open("rb") as stream:
                 offset = 0
-                for line in stream:
+                for number, line in enumerate(stream, start=1):
                     if line.strip():
-                        record_id = json.loads(line).get("id")
+                        record_id = corpus_record(line, path, number).get("id")
                         if isinstance(record_id, str):
                             self._where[record_id] = (path, offset)
                     offset += len(line)

@@ -3,12 +3,16 @@ batch of cleaned documents (whole copies rejected, repeated passages cut)."""
 
 from __future__ import annotations
 
+import errno
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from curate.dedup.index import IndexParameterError
 from curate.dedup.near import Item, NearDuplicateFilter
 from curate.document import Document
+from curate.faults import CorpusDamaged
 from curate.pipeline import Context, reject
 
 if TYPE_CHECKING:
@@ -16,21 +20,29 @@ if TYPE_CHECKING:
     from curate.manifest import FileStats
 
 NEAR_STEP = "drop_near_duplicates"
+# Errors of writing the index, not of reading it: the output folder's problem.
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS)
 # A document whose repeated passages make up this share of its text is a copy, not an article.
 MOSTLY_REPEATED = 0.5
 
 
-def open_near_filter(index: Path, settings: dict[str, Any],
-                     texts: CorpusTexts) -> tuple[NearDuplicateFilter, int]:
+def open_near_filter(index: Path, settings: dict[str, Any], texts: CorpusTexts,
+                     notices: list[str]) -> tuple[NearDuplicateFilter, int]:
     """The corpus's near-duplicate filter, with documents of earlier runs all indexed, and
-    how many documents its index held committed."""
-    near = NearDuplicateFilter(
-        index,
-        threshold=float(settings.get("threshold", 0.8)),
-        spun_threshold=float(settings.get("spun_threshold", 0.75)),
-        passage_min_chars=int(settings.get("passage_min_chars", 50)),
-        stored_text=texts,
-    )
+    how many documents its index held committed.
+
+    An index holding more documents than the corpus (``documents.jsonl`` emptied, cut or
+    edited by hand) would keep the missing ones "already in corpus" for ever: it is rebuilt
+    from the corpus, and ``notices`` says so. One that cannot be read is `CorpusDamaged`.
+    """
+    near = _opened_filter(index, settings, texts)
+    stored = len(texts.ids())
+    if len(near.documents) > stored:
+        notices.append(f"{index}: indexes {len(near.documents):,} documents, the corpus holds "
+                        f"{stored:,}; rebuilt from the corpus")
+        near.close()
+        shutil.rmtree(index)
+        near = _opened_filter(index, settings, texts)
     indexed = len(near.documents)
     # Documents written before the index knew them (an index deleted, or built by an older
     # curate): index them now.
@@ -40,6 +52,25 @@ def open_near_filter(index: Path, settings: dict[str, Any],
                      for n, doc_id in enumerate(missing)])
         forget_shingles(near)
     return near, indexed
+
+
+def _opened_filter(index: Path, settings: dict[str, Any],
+                   texts: CorpusTexts) -> NearDuplicateFilter:
+    try:
+        return NearDuplicateFilter(
+            index,
+            threshold=float(settings.get("threshold", 0.8)),
+            spun_threshold=float(settings.get("spun_threshold", 0.75)),
+            passage_min_chars=int(settings.get("passage_min_chars", 50)),
+            stored_text=texts,
+        )
+    except IndexParameterError:
+        raise  # built with another threshold: a configuration error
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+            raise
+        raise CorpusDamaged(f"{index}: the near-duplicate index cannot be read ({exc}); delete "
+                            "that folder and run again: it is rebuilt from the corpus") from None
 
 
 def forget_shingles(near: NearDuplicateFilter) -> None:

@@ -4,7 +4,9 @@ Each member becomes an input of its own, named ``ARCHIVE!/MEMBER`` (``dump.tar.g
 Its bytes are read into memory, never extracted to disk, so a member named ``../../x`` is
 only a name. What cannot be read is a problem of its own and the other members are read:
 
-- a member larger than `MAX_MEMBER_BYTES`, a link or device entry, an archive inside the
+- a member larger than `MAX_MEMBER_BYTES` (whatever its header says: it is read that far
+  and no further) or inflating more than `MAX_COMPRESSION_RATIO` times (a compression
+  bomb), a link or device entry, an archive inside the
   archive (not opened, so nesting cannot multiply a small file into a huge one), an
   encrypted member or one whose data is damaged;
 - an archive that breaks off (a truncated download) ends with a problem naming the point
@@ -20,12 +22,13 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
+
+from curate.io.limits import MAX_MEMBER_BYTES, inflated_too_much, inflation_problem
 
 SEPARATOR = "!/"
 SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
-# Members are read whole; a larger one (a multi-gigabyte JSONL dump) is read streamed once
-# it is extracted.
-MAX_MEMBER_BYTES = 256 * 2**20
+_CHUNK_BYTES = 1 << 20
 # What a damaged archive or member raises while it is read.
 _READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError, zlib.error,
                 lzma.LZMAError, RuntimeError, NotImplementedError)
@@ -80,11 +83,11 @@ def _zip_members(path: Path) -> Iterator[Member]:
             problem = _member_problem(info.filename, info.file_size)
             if problem is None:
                 try:
-                    yield Member(info.filename, archive.read(info))
-                    continue
+                    with archive.open(info) as stream:
+                        data, problem = _member_data(stream, info.compress_size)
                 except _READ_ERRORS as exc:
                     problem = f"cannot read it from the archive: {exc}"
-            yield Member(info.filename, problem=problem)
+            yield Member(info.filename, data if problem is None else None, problem)
 
 
 def _tar_members(path: Path) -> Iterator[Member]:
@@ -101,19 +104,40 @@ def _tar_members(path: Path) -> Iterator[Member]:
                     yield Member(info.name, problem=problem)
                     continue
                 stream = archive.extractfile(info)
-                data = stream.read() if stream is not None else b""
+                data, problem = (_member_data(stream, None) if stream is not None
+                                 else (b"", None))
                 last = info.name
-                yield Member(info.name, data)
+                yield Member(info.name, data if problem is None else None, problem)
     except _READ_ERRORS as exc:
         where = f" after member {last}" if last else ""
         yield Member("", problem=f"cannot read the tar archive{where}: {exc}; the members "
                                  "before it are read")
 
 
+def _member_data(stream: IO[bytes], compressed: int | None) -> tuple[bytes, str | None]:
+    """A member's bytes, read a megabyte at a time up to `MAX_MEMBER_BYTES`, and why it is
+    not read when it holds more (its header can lie) or inflates from ``compressed`` bytes
+    more than a compression bomb would."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(_CHUNK_BYTES):
+        total += len(chunk)
+        if total > MAX_MEMBER_BYTES:
+            return b"", _too_large(total)
+        if compressed is not None and inflated_too_much(compressed, total):
+            return b"", inflation_problem(compressed, total)
+        chunks.append(chunk)
+    return b"".join(chunks), None
+
+
+def _too_large(size: int) -> str:
+    return (f"{size:,} bytes or more, more than the {MAX_MEMBER_BYTES:,} read from inside an "
+            "archive; extract it and give the file itself")
+
+
 def _member_problem(name: str, size: int) -> str | None:
     if is_archive(name):
         return "an archive inside the archive; not opened (extract it and give it as input)"
     if size > MAX_MEMBER_BYTES:
-        return (f"{size:,} bytes, more than the {MAX_MEMBER_BYTES:,} read from inside an "
-                "archive; extract it and give the file itself")
+        return _too_large(size)
     return None

@@ -91,6 +91,9 @@ def _decode_by_detection(data: bytes) -> tuple[str, str]:
         # UTF-8, GB18030 and Big5 text never contain NUL bytes; UTF-16 text nearly always does.
         if _is_utf8_with_nuls(data):
             raise DecodeError("UTF-8 text with NUL bytes in it, which text never holds")
+        if _is_nul_separated_ascii(data):
+            raise DecodeError("ASCII fields separated by NUL bytes (an environment or argument "
+                              "dump?), not text")
         return _decode_utf16_without_bom(data)
     try:
         # Strict UTF-8 first: legacy multi-byte text is almost never valid UTF-8 by chance.
@@ -115,6 +118,21 @@ def _is_utf8_with_nuls(data: bytes) -> bool:
         return not stripped.decode("utf-8").isascii()
     except UnicodeDecodeError:
         return False
+
+
+def _is_nul_separated_ascii(data: bytes) -> bool:
+    r"""True when ``data`` is ASCII with NULs too few to be the high bytes of UTF-16 ASCII.
+
+    UTF-16 of ASCII text has a NUL in every other byte; UTF-16 of Chinese has few NULs, but
+    half its bytes are 0x80 or above. ASCII fields ending in NUL (``env -0``,
+    ``/proc/self/environ``) have neither, and read as UTF-16 they make CJK nonsense.
+
+    >>> _is_nul_separated_ascii(b"HOME=/home/wang\x00LANG=zh_CN.UTF-8\x00")
+    True
+    >>> _is_nul_separated_ascii("市界\n".encode("utf-16-le"))
+    False
+    """
+    return data.isascii() and data.count(0) < len(data) // 4
 
 
 def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:

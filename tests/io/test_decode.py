@@ -200,3 +200,10 @@ def test_every_dev_file_is_detected_in_its_gold_encoding_family(eval_dir: Path) 
     ]
     assert len(gold) == len(list((dev / "raw").iterdir()))
     assert mismatches == []
+
+
+def test_ascii_fields_separated_by_nul_bytes_are_not_taken_for_utf16() -> None:
+    environ = b"HOME=/home/wang\x00LANG=zh_CN.UTF-8\x00PATH=/usr/local/bin:/usr/bin\x00"
+    with pytest.raises(DecodeError, match="ASCII fields separated by NUL bytes"):
+        decode_bytes(environ)
+    assert decode_bytes("HOME=/home/wang\n".encode("utf-16-le")).text == "HOME=/home/wang\n"

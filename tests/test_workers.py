@@ -1,0 +1,120 @@
+"""`curate run --workers N`: worker processes clean ranges of the input, the run decides
+duplicates and writes in input order, and the corpus is byte-identical to one process's."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import curate.run
+from curate.cli import WORKER_LOST_EXIT, main
+from curate.executor import ranges
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+CORPUS_FILES = ("documents.jsonl", "rejects.jsonl", "manifest.json")
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args), env={"SOURCE_DATE_EPOCH": "1767225600"},
+                              catch_exceptions=False)
+
+
+def corpus_bytes(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in CORPUS_FILES}
+
+
+def messages(output: str) -> list[str]:
+    """What a run printed, but its progress lines (which hold timings)."""
+    return [line for line in output.splitlines() if not line.startswith("progress: ")]
+
+
+def seed_dump(path: Path) -> Path:
+    """A JSONL dump of the seeds, each three times (exact copies for deduplication), with an
+    invalid line and a record without text among them (reader messages)."""
+    texts = [seed.read_text(encoding="utf-8") for seed in sorted(SEEDS.glob("*.txt"))]
+    lines = [json.dumps({"text": text, "url": f"https://example.cn/{n}"}, ensure_ascii=False)
+             for n, text in enumerate(texts * 3)]
+    lines.insert(4, "{oops")
+    lines.insert(9, json.dumps({"title": "国产芯片"}, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_two_workers_write_the_seeds_corpus_byte_for_byte_as_one_process(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run_cli("run", str(SEEDS), "-o", str(one), "--workers", "1").exit_code == 0
+    result = run_cli("run", str(SEEDS), "-o", str(two), "--workers", "2")
+    assert result.exit_code == 0
+    assert corpus_bytes(two) == corpus_bytes(one)
+
+
+def test_a_dump_cleaned_in_ranges_of_two_records_gives_the_same_corpus_messages_and_counts(
+        tmp_path, monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 2)
+    one, two = tmp_path / "one", tmp_path / "two"
+    first = run_cli("run", str(dump), "-o", str(one), "--workers", "1", "-v")
+    second = run_cli("run", str(dump), "-o", str(two), "--workers", "2", "-v")
+    assert first.exit_code == second.exit_code == 1  # the invalid line is a reject
+    assert messages(second.output.replace(str(two), str(one))) == messages(first.output)
+    assert f"{dump}:5: invalid JSON" in second.output
+    assert f"{dump}:10: no string field 'text'" in second.output
+    assert f"{dump}: 17 read, 7 kept, 16 rejected" in second.output
+    assert corpus_bytes(two) == corpus_bytes(one)
+    files = json.loads((two / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert [(entry["read"], entry["kept"]) for entry in files] == [(17, 7)]
+
+
+def test_the_workers_setting_is_read_from_the_configuration(tmp_path, monkeypatch):
+    config = tmp_path / "curate.toml"
+    config.write_text("[run]\nworkers = 2\n", encoding="utf-8")
+    seen = []
+    original = curate.run.executor_for
+    monkeypatch.setattr(curate.run, "executor_for",
+                        lambda workers, make: seen.append(workers) or original(workers, make))
+    result = run_cli("run", str(SEEDS), "-o", str(tmp_path / "out"), "--config", str(config))
+    assert result.exit_code == 0
+    assert seen == [2]
+
+
+def test_a_worker_killed_fails_the_run_naming_the_range_and_writes_nothing(tmp_path,
+                                                                         monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    parent = os.getpid()
+    original = curate.run._clean_guarded
+
+    def dies_on_record_6(pipeline, document, result):
+        if os.getpid() != parent and document.provenance.record == 6:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(pipeline, document, result)
+
+    monkeypatch.setattr(curate.run, "_clean_guarded", dies_on_record_6)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", "2"])
+    assert result.exit_code == WORKER_LOST_EXIT
+    # the range named is the first not taken back: the one that killed it or one before
+    assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
+                     "of memory\\) before documents [15]-[48] of the file came back cleaned; "
+                     "nothing was written: run again, or with --workers 1", result.output)
+    assert not (out / "documents.jsonl").exists()
+
+
+def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(eval_dir,
+                                                                           tmp_path):
+    raw = eval_dir / "dev" / "raw"
+    if not raw.is_dir():
+        pytest.skip("no development set")
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_cli("run", str(raw), "-o", str(one), "--workers", "1")
+    run_cli("run", str(raw), "-o", str(two), "--workers", "2")
+    assert corpus_bytes(two) == corpus_bytes(one)
