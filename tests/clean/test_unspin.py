@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bench.spin_eval import dev_spun_articles
 from curate.clean.spin import SpinRepairs
 from curate.clean.unspin import (
     CANDIDATE_RULE,
@@ -26,7 +27,7 @@ from curate.cli import main
 from curate.document import Document
 from curate.edits import apply_changes
 from curate.io.readers import InputFile, ReadOptions, read_documents
-from curate.pipeline import DEFAULT_STEPS, Context, Pipeline
+from curate.pipeline import Context, Pipeline
 from curate.rules import RuleError, Rules
 from tests.fixtures import REPO, seed_path
 
@@ -229,26 +230,6 @@ def test_spun_commoncrawl_page_is_flagged_and_its_correct_words_stay(shared_data
     assert len(replaced) <= 3
 
 
-def spun_dev_articles(eval_dir: Path, rules: Rules) -> list[tuple[str, str]]:
-    """``(gold text, cleaned spun text)`` of each spun dev article: the raw file through the
-    pipeline up to spin detection, the output document closest to the gold text."""
-    steps = DEFAULT_STEPS[: DEFAULT_STEPS.index("detect_spin")]
-    pipeline = Pipeline(Context(rules), steps)
-    pairs = []
-    for line in (eval_dir / "dev" / "gold.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        spun = [article["text"] for article in entry["articles"] if article.get("spun")]
-        if not spun:
-            continue
-        raw = InputFile(eval_dir / "dev" / "raw" / entry["file"], entry["file"])
-        outputs = [doc.text for doc in pipeline.run(read_documents(raw, ReadOptions("dev")))
-                   if doc.rejected is None]
-        for gold in spun:
-            pairs.append((gold, max(outputs, key=lambda text: SequenceMatcher(
-                None, text, gold, autojunk=False).quick_ratio())))
-    return pairs
-
-
 def spun_article_count(eval_dir: Path) -> int:
     with (eval_dir / "dev" / "gold.jsonl").open(encoding="utf-8") as lines:
         return sum(bool(a.get("spun")) for entry in map(json.loads, lines)
@@ -258,7 +239,7 @@ def spun_article_count(eval_dir: Path) -> int:
 def test_dev_spun_articles_are_restored_only_where_right(eval_dir: Path, rules, tools):
     """Each restored word, in the restored text aligned with the expected one, must stand in
     a stretch equal to it (statistics built without the dev articles: 0.994 measured)."""
-    pairs = spun_dev_articles(eval_dir, rules)
+    pairs = dev_spun_articles(eval_dir, rules)
     assert len(pairs) == spun_article_count(eval_dir) > 0
     right = total = 0
     for gold, text in pairs:
