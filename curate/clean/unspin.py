@@ -25,9 +25,11 @@ again with the neighbours the first pass put back, since the words around a spun
 often spun too.
 
 A word is put back only where the text around it is visibly spun: at least
-``MIN_TELLTALES`` other forms that clean news hardly ever uses stand within
-``TELLTALE_REACH`` characters (a spinner swaps every few words; an author's rare word stands
-alone). Measured by ``bench/spin_eval.py`` on spun text the statistics never saw.
+``MIN_TELLTALES`` other telltale forms stand within ``TELLTALE_REACH`` characters (a spinner
+swaps every few words; an author's rare word stands alone). A form is telltale when clean
+news hardly ever uses it but often uses an original it stands for: a spinner swaps common
+words, and a rare word whose synonyms are rare too is an author's style. Measured by
+``bench/spin_eval.py`` on spun text the statistics never saw.
 
     >>> from curate.rules import Rules
     >>> restorer, segmenter = SpinRestorer.from_rules(Rules()), WordSegmenter.load()
@@ -69,6 +71,9 @@ NEIGHBOUR_CAP = 10.0
 # of spinning; a word is put back only with MIN_TELLTALES others within TELLTALE_REACH
 # characters before or after it.
 TELLTALE_SEEN = 5
+# ... and stands for an original clean news uses at least this often: a spinner swaps common
+# words for rare forms, while an author's rare word whose synonyms are rare too is style.
+TELLTALE_ORIGINAL_SEEN = 10
 MIN_TELLTALES = 3
 TELLTALE_REACH = 60
 PASSES = 2
@@ -286,7 +291,7 @@ class SpinRestorer:
 
     ``originals`` maps a spun form to ``(original, prior odds)`` pairs; the odds are the
     exponent of the table's score, against 1 for keeping the form. ``telltales``: the forms
-    clean news never uses as words.
+    clean news hardly uses as words, standing for an original it uses often.
     """
 
     originals: Mapping[str, tuple[tuple[str, float], ...]]
@@ -298,7 +303,8 @@ class SpinRestorer:
     def from_rules(cls, rules: Rules) -> SpinRestorer:
         """The restorer of ``rules/spin_restore.tsv`` and ``rules/spin_context.tsv``."""
         originals: dict[str, list[tuple[str, float]]] = {}
-        telltales = set()
+        rare: set[str] = set()
+        original_seen: dict[str, int] = {}
         for row in rules.table(RESTORE_FILE):
             where = f"rules/{RESTORE_FILE}:{row.line}"
             spun, original = row["spun"], row["original"]
@@ -310,14 +316,18 @@ class SpinRestorer:
                 raise RuleError(f"{where}: score {row['score']!r} is not a number") from None
             if not row["seen"].isdigit():
                 raise RuleError(f"{where}: seen {row['seen']!r} is not a count")
+            counts = row["why"].rsplit(" ", 1)[-1].split(":")
+            if len(counts) != 2 or not counts[0].isdigit():
+                raise RuleError(f"{where}: why must end with f(original):f(spun), like 191:202")
             if int(row["seen"]) <= TELLTALE_SEEN:
-                telltales.add(spun)
+                rare.add(spun)
+            original_seen[spun] = max(original_seen.get(spun, 0), int(counts[0]))
             originals.setdefault(spun, []).append((original, odds))
         neighbours = NeighbourModel.from_rows(rules.table(CONTEXT_FILE))
         return cls(
             {spun: tuple(options) for spun, options in originals.items()},
             neighbours,
-            frozenset(telltales),
+            frozenset(s for s in rare if original_seen[s] >= TELLTALE_ORIGINAL_SEEN),
             FormMatcher.of(originals),
         )
 

@@ -203,16 +203,36 @@ def held_out_stories(shared_data: Path) -> list[str]:
 
 def test_clean_news_restored_as_if_spun_is_hardly_changed(shared_data: Path, tools):
     """The held-out clean stories (left out of the statistics), run through restoration as
-    if they were flagged: 13 words changed in 1.26 million characters, 11 of them in long
-    literary THUCNews paragraphs dense with rare words (布景 -> 背景, 灭亡 -> 死亡), 2 in CCTV
-    stories (产物 -> 产品, 本人 -> 自己)."""
+    if they were flagged. On the tune half nothing changes; on the measure half 4 words in
+    long literary THUCNews paragraphs dense with rare words whose originals are common too
+    (灭亡 -> 死亡 among 时局, 动乱, 虚伪, 遗忘; 厚实 -> 丰富, 陈述 -> 报告, 客栈 -> 仓库)."""
     stories = held_out_stories(shared_data)
     assert len(stories) > 1800
     changed = [(story[:20], r.change.old, r.change.new) for story in stories
                for paragraph in story.split("\n")
                for r in find_spin_restorations(paragraph, *tools) if r.restored]
-    assert len(changed) <= 13, changed
-    assert len([c for c in changed if c[0].startswith("央视网消息")]) <= 2
+    assert len(changed) <= 4, changed
+    assert not [c for c in changed if c[0].startswith("央视网消息")]
+
+
+def test_rare_form_whose_originals_are_rare_too_is_not_telltale(tools):
+    """何在 (never a word in clean news) stands only for 安在 (4 times): an author's rare
+    word, not a swap; 浮躁 (3 times) stands for 扎实 (604): a rare form for a common word."""
+    restorer = tools[0]
+    assert "浮躁" in restorer.telltales
+    assert "何在" not in restorer.telltales
+
+
+def test_why_without_counts_names_the_file_and_line(tmp_path):
+    (tmp_path / "spin_restore.tsv").write_text(
+        "# test\nspun\toriginal\tscore\tseen\twhy\n卒业\t毕业\t5.97\t0\twyc\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "spin_context.tsv").write_text(
+        "word\tside\tneighbours\n*\tany\t9:的\n", encoding="utf-8"
+    )
+    with pytest.raises(RuleError, match=r"rules/spin_restore.tsv:3: why must end with"):
+        SpinRestorer.from_rules(Rules(tmp_path))
 
 
 def test_spun_commoncrawl_page_is_flagged_and_its_correct_words_stay(shared_data: Path, clean):
