@@ -274,12 +274,10 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
     # Teasers of other stories, cut off mid-sentence, often follow an article's credits.
     if not _SENTENCE_END.search(structure.paragraphs[following].text):
         return None
-    before = structure.text_between(max(0, index - 8), index)
-    after = structure.text_between(index, index + 8)
-    if len(_HAN.findall(before)) < CLOSING_MIN_HAN or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
-        return None
-    related = bigram_cosine(before, after)
-    if related >= CLOSING_RELATED_BELOW:
+    related = _unrelated(structure.text_between(max(0, index - 8), index),
+                         structure.text_between(index, index + 8),
+                         CLOSING_MIN_HAN, CLOSING_RELATED_BELOW)
+    if related is None:
         return None
     return Boundary(index, "closing-line",
                     f"{closing!r} closes an article and the text after it shares little with "
@@ -290,16 +288,23 @@ def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
     """A title-like line closing a section of text that shares almost nothing with the text
     after it."""
     start = max([i for i, title in enumerate(structure.title_like[:index]) if title], default=0)
-    before = structure.text_between(start, index)
-    after = structure.text_between(index + 1, index + 9)
-    if len(_HAN.findall(before)) < SUBJECT_MIN_HAN or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
-        return None
-    related = bigram_cosine(before, after)
-    if related >= SUBJECT_CHANGE_BELOW:
+    related = _unrelated(structure.text_between(start, index),
+                         structure.text_between(index + 1, index + 9),
+                         SUBJECT_MIN_HAN, SUBJECT_CHANGE_BELOW)
+    if related is None:
         return None
     return Boundary(index, "subject-change",
                     f"a title line between texts that share almost nothing (bigram cosine "
                     f"{related:.2f})")
+
+
+def _unrelated(before: str, after: str, before_min_han: int, below: float) -> float | None:
+    """The bigram cosine of two texts when both hold enough Han characters to judge and it is
+    under ``below``; None when they cannot be judged or are related."""
+    if len(_HAN.findall(before)) < before_min_han or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
+        return None
+    related = bigram_cosine(before, after)
+    return related if related < below else None
 
 
 def kept_boundaries(structure: ArticleStructure, found: list[Boundary]) -> list[Boundary]:
