@@ -81,6 +81,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "dedup": {"near": _boolean(), "threshold": _share(), "spun_threshold": _share(),
               "passage_min_chars": _integer(1)},
     "run": {"batch_documents": _integer(1), "workers": _integer(1)},
+    "corpus": {"shard_records": _integer(1), "shard_bytes": _integer(1)},
     "check": {"select": _strings(), "ignore": _strings()},
 }
 # The near-duplicate stage runs after the steps; it is switched off in [dedup], not [pipeline].

@@ -1,21 +1,25 @@
-"""The corpus folder: its files, the lock that keeps two runs out of it, and the way a run is
-published so that it happens completely or not at all.
+"""The corpus folder: its shards (`curate.storage`), the lock that keeps two runs out of
+it, and the way a run is published so that it happens completely or not at all.
 
-A run either happens completely or not at all, even when it is killed (``kill -9``, power
-loss) at any point; started again, it gives the same output as if it had never stopped:
+A run adds new shards and never rewrites those of earlier runs. It happens completely or not
+at all, even when it is killed (``kill -9``, power loss) at any point; started again, it
+gives the same output as if it had never stopped:
 
-1. the new ``documents.jsonl``, ``rejects.jsonl`` (earlier content, then this run's) and
-   ``manifest.json`` are written to temporary files beside them and synced;
-2. the current files are kept under a second name (``.documents.jsonl.previous``, a hard
-   link) and ``.pending.json`` records what existed and how large the index will be;
-3. the temporary files are renamed into place, then the near-duplicate index is committed
-   (its passages, then its documents);
-4. ``.pending.json`` and the ``.previous`` links are deleted.
+1. this run's shards (``documents/part-NNNNN.jsonl.gz``, ``rejects/...``), their lookups
+   and the new ``manifest.json`` are written to temporary files beside them and synced;
+2. the current manifest is kept under a second name (``.manifest.json.previous``, a hard
+   link) and ``.pending.json`` records the files this run adds and how large the index
+   will be;
+3. the shards and lookups are renamed into place, then the manifest (which lists them: a
+   reader sees the new shards from then on), then the near-duplicate index is committed (its
+   passages, then its documents);
+4. ``.pending.json`` and the ``.previous`` link are deleted.
 
 A run that finds ``.pending.json`` (`finish_interrupted_run`) looks at the index: committed
 means the killed run had finished everything else, and only the marker is removed;
-otherwise the ``.previous`` files are put back, so the folder is as it was before the killed
-run, and this run starts from there. Temporary files of killed runs are deleted.
+otherwise the files it names are deleted and the previous manifest put back, so the folder is
+as it was before the killed run, and this run starts from there. Shards no manifest lists and
+temporary files of killed runs are deleted.
 
 Passages are committed to the index batch by batch, ahead of their documents, so that the
 index's memory does not grow with the run. Passages a killed run committed are inert: a
@@ -30,7 +34,6 @@ left as they were, byte for byte and with their modification times.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -39,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from curate.dedup.near import NearDuplicateFilter, StoredTexts
+from curate.dedup.near import NearDuplicateFilter
 from curate.document import Document
 from curate.faults import corpus_record
 from curate.io.writers import (
@@ -52,15 +55,36 @@ from curate.io.writers import (
     temporary_prefix,
 )
 from curate.manifest import FileStats, RunResult, count_document
+from curate.storage import (
+    CARD,
+    DATASET_CARD,
+    DOCUMENTS,
+    KINDS,
+    LOOKUP,
+    MANIFEST,
+    REJECTS,
+    SHARD_BYTES,
+    SHARD_RECORDS,
+    SINGLE_FILES,
+    CorpusReader,
+    ShardWriter,
+    ensure_lookups,
+    id_key,
+    listed_shards,
+    lookup_key,
+    make_folders,
+    read_manifest,
+    remove_unlisted,
+    write_card,
+)
+from curate.storage import fsync_folders as _fsync_folders
 
-DOCUMENTS = "documents.jsonl"
-REJECTS = "rejects.jsonl"
-MANIFEST = "manifest.json"
-CORPUS_FILES = (DOCUMENTS, REJECTS, MANIFEST)
 INDEX = ".index"
 PENDING = ".pending.json"
 # How often each line was seen across runs (curate.clean.repetition reads and appends it).
 LINE_COUNTS = "line_counts.tsv"
+# The files of the single-file layout, as a killed run of an earlier version left them.
+_SINGLE_LAYOUT = (*SINGLE_FILES.values(), MANIFEST)
 
 
 class CorpusBusyError(ValueError):
@@ -68,13 +92,13 @@ class CorpusBusyError(ValueError):
 
 
 def clear_corpus(outdir: Path) -> None:
-    """Remove what curate wrote in ``outdir`` (files and index), to start a corpus afresh."""
-    for name in CORPUS_FILES:
+    """Remove what curate wrote in ``outdir`` (shards, files and index), to start afresh."""
+    for name in (*_SINGLE_LAYOUT, PENDING, LINE_COUNTS, CARD):
         (outdir / name).unlink(missing_ok=True)
-    (outdir / PENDING).unlink(missing_ok=True)
-    (outdir / LINE_COUNTS).unlink(missing_ok=True)
+    remove_unlisted(outdir, {})
     _remove_leftovers(outdir)
-    shutil.rmtree(outdir / INDEX, ignore_errors=True)
+    for folder in (*KINDS, LOOKUP, INDEX):
+        shutil.rmtree(outdir / folder, ignore_errors=True)
 
 
 def finish_interrupted_run(outdir: Path) -> None:
@@ -88,23 +112,91 @@ def finish_interrupted_run(outdir: Path) -> None:
             raise ValueError(f"{marker}: cannot read the record of an interrupted run ({exc}); "
                              "delete it to keep the folder as it is") from None
         if not _index_committed(outdir, pending.get("index")):
-            existed = pending.get("previous", {})
-            for name in CORPUS_FILES:  # only these names, whatever the marker says
-                previous = _previous(outdir / name)
-                if existed.get(name):
-                    if previous.exists():  # else a recovery already put it back
-                        os.replace(previous, outdir / name)
-                else:
-                    (outdir / name).unlink(missing_ok=True)
+            if "added" in pending:
+                _undo_added(outdir, pending)
+            else:
+                _undo_single_files(outdir, pending.get("previous", {}))
             fsync_folder(outdir)
         marker.unlink()
         fsync_folder(outdir)
     _remove_leftovers(outdir)
+    remove_unlisted(outdir, read_manifest(outdir))
+
+
+def _undo_added(outdir: Path, pending: dict[str, Any]) -> None:
+    """Delete the files a killed run added and put its previous manifest back."""
+    for name in pending["added"]:
+        path = outdir / name
+        # Only files this layout names, whatever the marker says.
+        if name == CARD or name.startswith(tuple(f"{k}/part-" for k in KINDS)) \
+                or name.startswith(f"{LOOKUP}/"):
+            path.unlink(missing_ok=True)
+    previous = _previous(outdir / MANIFEST)
+    if pending.get("manifest"):
+        if previous.exists():  # else a recovery already put it back
+            os.replace(previous, outdir / MANIFEST)
+    else:
+        (outdir / MANIFEST).unlink(missing_ok=True)
+
+
+def _undo_single_files(outdir: Path, existed: dict[str, bool]) -> None:
+    """Put back the files a killed run of the single-file layout replaced."""
+    for name in _SINGLE_LAYOUT:  # only these names, whatever the marker says
+        previous = _previous(outdir / name)
+        if existed.get(name):
+            if previous.exists():
+                os.replace(previous, outdir / name)
+        else:
+            (outdir / name).unlink(missing_ok=True)
+
+
+def upgrade_layout(outdir: Path) -> list[str]:
+    """Move a corpus of the single-file layout into shards, and rebuild lost lookups; what
+    was done, as notices. The shards are listed by a new manifest (the commit), then the
+    single files deleted: a run killed in between finishes the move when started again."""
+    notices = []
+    manifest = read_manifest(outdir)
+    singles = [outdir / name for name in SINGLE_FILES.values() if (outdir / name).is_file()]
+    if singles and not any(listed_shards(manifest, kind) for kind in KINDS):
+        reader = CorpusReader(outdir, manifest)
+        make_folders(outdir)
+        shards: dict[str, list[dict[str, Any]]] = {}
+        for kind in KINDS:
+            writer = ShardWriter(outdir, kind, 0, None)
+            try:
+                for line, path, number in reader.lines(kind):
+                    text = line.decode("utf-8")
+                    if not text.endswith("\n"):
+                        text += "\n"
+                    writer.write(lookup_key(corpus_record(line, path, number), kind), text)
+                staged = writer.finish()
+            except BaseException:
+                writer.discard()
+                raise
+            for shard in staged:
+                shard.publish()
+            shards[kind] = [shard.shard.to_json() for shard in staged]
+        _fsync_folders(outdir)
+        write_card(outdir)
+        with atomic_open(outdir / MANIFEST) as stream:
+            stream.write(json.dumps({**manifest, "shards": shards}, ensure_ascii=False,
+                                    indent=2) + "\n")
+        fsync_folder(outdir)
+        notices.append(f"{outdir}: {', '.join(p.name for p in singles)} of the single-file "
+                       f"layout moved into {DOCUMENTS}/ and {REJECTS}/ shards of gzipped JSONL")
+    if singles:
+        for path in singles:
+            path.unlink()
+        fsync_folder(outdir)
+        manifest = read_manifest(outdir)
+    notices += [f"{outdir / name}: its lookup was missing or cut short; rebuilt"
+                for name in ensure_lookups(outdir, manifest)]
+    return notices
 
 
 def _remove_leftovers(outdir: Path) -> None:
     """Delete ``.previous`` links and the temporary files of runs that did not finish."""
-    for name in (*CORPUS_FILES, PENDING):
+    for name in (*_SINGLE_LAYOUT, PENDING, CARD):
         prefix = temporary_prefix(outdir / name)
         for leftover in outdir.iterdir():
             if leftover.name.startswith(prefix) and leftover.is_file():
@@ -153,82 +245,85 @@ class CorpusLock:
 
 
 class CorpusTexts:
-    """The text of the corpus's documents by id: earlier runs' and those this run wrote.
+    """The text of the corpus's documents by id: earlier runs' (`CorpusReader.text`) and
+    those this run wrote.
 
-    This run's are found by a 64-bit hash of their id in sorted arrays (16 bytes a document
-    rather than ~200 in a dict), and read back from the staged file, id checked.
+    This run's are found by a 64-bit hash of their id in sorted arrays (24 bytes a document
+    rather than ~200 in a dict), and read back from the shard writer, id checked.
     """
 
-    def __init__(self, documents: Path) -> None:
-        self.stored = StoredTexts([documents] if documents.is_file() else [])
-        self.staged: Path | None = None
+    def __init__(self, outdir: Path) -> None:
+        self.reader = CorpusReader(outdir)
+        self.staged: ShardWriter | None = None
         self._keys = np.empty(0, dtype=np.uint64)
-        self._offsets = np.empty(0, dtype=np.int64)
-        self._new: list[tuple[int, int]] = []
+        self._where = np.empty((0, 2), dtype=np.int64)
+        self._new: list[tuple[int, int, int]] = []
+
+    def count(self) -> int:
+        """Documents the corpus holds (its manifest says: nothing is read)."""
+        return self.reader.count(DOCUMENTS)
+
+    def indexed(self) -> int:
+        """Documents the near-duplicate index held when the corpus was last written (the
+        corpus's size for a manifest that does not say)."""
+        recorded = (self.reader.manifest.get("index") or {}).get("documents")
+        return int(recorded) if isinstance(recorded, int) else self.count()
 
     def ids(self) -> list[str]:
-        return self.stored.ids()
+        return self.reader.ids()
 
-    def add(self, doc_id: str, offset: int) -> None:
+    def add(self, doc_id: str, where: tuple[int, int]) -> None:
         """Note where this run wrote a document; findable once `seal` is called."""
-        self._new.append((_id_key(doc_id), offset))
+        self._new.append((id_key(doc_id), *where))
 
     def seal(self) -> None:
         if self._new:
-            new = np.array(self._new, dtype=np.uint64).reshape(-1, 2)
+            new = np.array(self._new, dtype=np.uint64).reshape(-1, 3)
             keys = np.concatenate([self._keys, new[:, 0]])
             order = np.argsort(keys, kind="stable")
             self._keys = keys[order]
-            self._offsets = np.concatenate([self._offsets, new[:, 1].astype(np.int64)])[order]
+            self._where = np.concatenate([self._where, new[:, 1:].astype(np.int64)])[order]
             self._new = []
 
     def __call__(self, doc_id: str) -> str | None:
-        text = self.stored(doc_id)
+        text = self.reader.text(doc_id)
         if text is not None or self.staged is None:
             return text
-        key = np.uint64(_id_key(doc_id))
+        key = np.uint64(id_key(doc_id))
         start = int(np.searchsorted(self._keys, key, "left"))
         end = int(np.searchsorted(self._keys, key, "right"))
-        with self.staged.open("rb") as stream:
-            for offset in self._offsets[start:end].tolist():
-                stream.seek(offset)
-                record = json.loads(stream.readline())
-                if record.get("id") == doc_id:
-                    return record.get("text")
+        for number, location in self._where[start:end].tolist():
+            record = json.loads(self.staged.read(number, location))
+            if record.get("id") == doc_id:
+                return record.get("text")
         return None
 
 
-def _id_key(doc_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(),
-                          "little")
-
-
 class CorpusWriter:
-    """This run's documents and rejects, appended to copies of the corpus files and
-    published, with the manifest, by `commit` (the steps in the module docstring)."""
+    """This run's documents and rejects, appended as new shards and published, with the
+    manifest, by `commit` (the steps in the module docstring).
 
-    def __init__(self, outdir: Path, texts: CorpusTexts, added: str, rules_digest: str) -> None:
+    ``run`` is this run's place in the manifest's history; ``settings`` the ``[corpus]``
+    section (``shard_records``, ``shard_bytes``)."""
+
+    def __init__(self, outdir: Path, texts: CorpusTexts, added: str, rules_digest: str,
+                 run: int | None = None, settings: dict[str, Any] | None = None) -> None:
         self.outdir = outdir
         self.texts = texts
+        self.reader = texts.reader
         self.added = added
         self.rules_digest = rules_digest
-        self.known_rejects = _document_reject_keys(outdir / REJECTS)
-        self.staged: list[StagedFile] = []
+        settings = settings or {}
+        limits = (int(settings.get("shard_records", SHARD_RECORDS)),
+                  int(settings.get("shard_bytes", SHARD_BYTES)))
+        make_folders(outdir)
+        self.documents = ShardWriter(outdir, DOCUMENTS, len(self.reader.shards(DOCUMENTS)),
+                                     run, *limits)
+        self.rejects = ShardWriter(outdir, REJECTS, len(self.reader.shards(REJECTS)), run,
+                                   *limits)
+        texts.staged = self.documents
+        self.corpus_documents = self.reader.count(DOCUMENTS)
         self.written = 0  # records this run wrote, documents and rejects
-        try:
-            self.documents = self._stage(DOCUMENTS)
-            self.rejects = self._stage(REJECTS)
-            texts.staged = self.documents.temporary
-            self.corpus_documents = _copy_existing(outdir / DOCUMENTS, self.documents)
-            _copy_existing(outdir / REJECTS, self.rejects)
-        except BaseException:  # a full disk while copying: no temporary file stays
-            self.discard()
-            raise
-
-    def _stage(self, name: str) -> StagedFile:
-        staged = StagedFile(self.outdir / name)
-        self.staged.append(staged)
-        return staged
 
     def write(self, batch: list[tuple[FileStats, Document]], skipped: set[int],
               result: RunResult) -> None:
@@ -241,59 +336,73 @@ class CorpusWriter:
                 stats.kept += 1
                 self.corpus_documents += 1
                 record = document_record(doc, self.added, self.rules_digest)
-                self.texts.add(doc.id, self.documents.write(json_line(record)))
+                self.texts.add(doc.id, self.documents.write(doc.id, json_line(record)))
                 self.written += 1
             else:
                 stats.rejected += 1
-                if (doc.id, doc.rejected.rule) in self.known_rejects:
+                if self.reader.has_reject(doc.id, doc.rejected.rule):
                     continue  # rejected for the same reason by an earlier run
             for reject_record in reject_records(doc, self.added, self.rules_digest):
-                self.rejects.write(json_line(reject_record))
+                self.rejects.write(lookup_key(reject_record, REJECTS), json_line(reject_record))
                 self.written += 1
-        self.documents.flush()  # later batches read this batch's texts back
         self.texts.seal()
 
     @property
     def changes_corpus(self) -> bool:
         """Whether publishing would change the folder: this run wrote a record, or the
-        folder lacks one of its files (a first run that kept nothing still makes them)."""
-        return self.written > 0 or not all((self.outdir / name).is_file() for name in CORPUS_FILES)
+        folder has no manifest (a first run that kept nothing still makes one)."""
+        return self.written > 0 or not (self.outdir / MANIFEST).is_file()
 
     def commit(self, manifest: dict[str, Any], near: NearDuplicateFilter | None,
                indexed: int) -> None:
-        """Publish the three files and commit the index (``indexed`` documents when the run
-        began), so that a kill anywhere leaves what `finish_interrupted_run` finishes or
-        undoes."""
-        self._stage(MANIFEST).write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        for staged in self.staged:
-            staged.finish()
-        pending: dict[str, Any] = {
-            "previous": {staged.path.name: _keep_previous(staged.path) for staged in self.staged},
-            "index": None,
-        }
+        """Publish this run's shards and the manifest listing them and commit the index
+        (``indexed`` documents when the run began), so that a kill anywhere leaves what
+        `finish_interrupted_run` finishes or undoes."""
+        staged = [*self.documents.finish(), *self.rejects.finish()]
+        manifest["shards"] = {
+            kind: [s.to_json() for s in self.reader.shards(kind)]
+            + [s.shard.to_json() for s in staged if s.shard.file.startswith(f"{kind}/")]
+            for kind in KINDS}
+        if near is not None:
+            manifest["index"] = {"documents": len(near.documents)}
+        added = [path.relative_to(self.outdir).as_posix() for s in staged for path in s.paths]
+        card = None
+        if not (self.outdir / CARD).exists():
+            card = StagedFile(self.outdir / CARD)
+            card.write(DATASET_CARD)
+            added.append(CARD)
+        written = StagedFile(self.outdir / MANIFEST)
+        written.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        for staged_file in (written, card):
+            if staged_file is not None:
+                staged_file.finish()
+        pending: dict[str, Any] = {"added": added,
+                                   "manifest": _keep_previous(self.outdir / MANIFEST),
+                                   "index": None}
         if near is not None:
             pending["index"] = {"threshold": near.threshold, "before": indexed,
                                 "after": len(near.documents)}
         with atomic_open(self.outdir / PENDING) as stream:
             stream.write(json.dumps(pending) + "\n")
         fsync_folder(self.outdir)
-        for staged in self.staged:
-            staged.publish()
+        for shard in staged:
+            shard.publish()
+        if card is not None:
+            card.publish()
+        _fsync_folders(self.outdir)
+        written.publish()
         fsync_folder(self.outdir)
         if near is not None:
             near.passages.commit()  # passages first: without their documents they are inert
             near.documents.commit()
         (self.outdir / PENDING).unlink()
         fsync_folder(self.outdir)
-        for staged in self.staged:
-            _previous(staged.path).unlink(missing_ok=True)
-        self.staged = []
+        _previous(self.outdir / MANIFEST).unlink(missing_ok=True)
 
     def discard(self) -> None:
         """Delete the temporary files of a run that stopped before `commit`."""
-        for staged in self.staged:
-            staged.discard()
-        self.staged = []
+        self.documents.discard()
+        self.rejects.discard()
 
 
 def _keep_previous(path: Path) -> bool:
@@ -307,30 +416,3 @@ def _keep_previous(path: Path) -> bool:
     except OSError:  # a file system without hard links: a copy does the same
         shutil.copyfile(path, previous)
     return True
-
-
-def _copy_existing(path: Path, staged: StagedFile) -> int:
-    """Copy an existing corpus file into the new one; the number of records copied."""
-    if not path.is_file():
-        return 0
-    count = 0
-    with path.open(encoding="utf-8") as existing:
-        for number, line in enumerate(existing, start=1):
-            if line.strip():
-                if not line.endswith("\n"):  # a last line cut short is not a record
-                    corpus_record(line, path, number)
-                    line += "\n"
-                staged.write(line)
-                count += 1
-    return count
-
-
-def _document_reject_keys(path: Path) -> set[tuple[str, str]]:
-    keys = set()
-    if path.is_file():
-        with path.open("rb") as stream:
-            for number, line in enumerate(stream, start=1):
-                if b'"kind":"document"' in line:
-                    record = corpus_record(line, path, number)
-                    keys.add((record["id"], record["reason"]["rule"]))
-    return keys

@@ -4,11 +4,11 @@ Execution is kept apart from the steps: `curate.executor` reads the inputs and r
 cleaning steps over ranges of them, in this process or in ``--workers`` processes; this
 module takes the cleaned documents back in input order, decides exact duplicates
 (`IN_ORDER_STEPS`) and near-duplicates against the corpus built so far, and writes
-``documents.jsonl``, ``rejects.jsonl`` and ``manifest.json``, so that any number of workers
-writes the same bytes.
+new shards of ``documents/`` and ``rejects/`` and the ``manifest.json`` listing them, so that
+any number of workers writes the same bytes.
 
-A corpus folder grows run by run: a new run appends only what is new, and the index of what
-it holds (``.index/``) lives beside it.
+A corpus folder grows run by run: a new run appends only what is new as new shards
+(`curate.storage`), and the index of what it holds (``.index/``) lives beside it.
 
 Memory stays bounded: documents are cleaned, deduplicated and written in batches of
 ``[run] batch_documents`` (`BATCH_DOCUMENTS`). Near-duplicate decisions are taken batch by
@@ -34,7 +34,6 @@ from typing import Any
 from curate.clean.repetition import STEP as REPEATED_STEP
 from curate.clean.repetition import append_counts, prepare_counts
 from curate.corpus import (
-    DOCUMENTS,
     INDEX,
     MANIFEST,
     CorpusLock,
@@ -42,6 +41,7 @@ from curate.corpus import (
     CorpusWriter,
     clear_corpus,
     finish_interrupted_run,
+    upgrade_layout,
 )
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
@@ -107,6 +107,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         if fresh:
             clear_corpus(outdir)
         finish_interrupted_run(outdir)
+        result.notices.extend(upgrade_layout(outdir))
         earlier = earlier_runs(outdir / MANIFEST)
         # Read once: both the line counts and the cleaning go through it.
         standard_input = stdin_input(sys.stdin.buffer.read()) if STDIN in inputs else None
@@ -115,12 +116,13 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
             doc for item in _input_files(inputs, outdir, standard_input)
             for doc in _read_guarded(item, ReadOptions(source=source, text_field=text_field))
         )) if REPEATED_STEP in pipeline.names else None
-        texts = CorpusTexts(outdir / DOCUMENTS)
+        texts = CorpusTexts(outdir)
         dedup = config.get("dedup", {})
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
                          if dedup.get("near", True) else (None, 0))
         try:
-            writer = CorpusWriter(outdir, texts, added, rules.digest)
+            writer = CorpusWriter(outdir, texts, added, rules.digest, run=len(earlier),
+                                  settings=config.get("corpus", {}))
             try:
                 cleaned = _cleaned(inputs, outdir, standard_input, pipeline, options, result,
                                    workers, progress)

@@ -37,7 +37,8 @@ def temporary_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _temporary_beside(path: Path) -> tuple[int, Path]:
+def temporary_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path`` (its descriptor and path), readable as the corpus is."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(path), dir=path.parent)
     os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; the corpus is not
@@ -47,7 +48,7 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
 @contextmanager
 def atomic_open(path: Path) -> Iterator[IO[str]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
-    handle, temporary = _temporary_beside(path)
+    handle, temporary = temporary_beside(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             yield stream
@@ -69,7 +70,7 @@ class StagedFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        handle, self.temporary = _temporary_beside(path)
+        handle, self.temporary = temporary_beside(path)
         self._stream: IO[bytes] | None = os.fdopen(handle, "wb")
         self.size = 0
 
