@@ -25,9 +25,7 @@ from curate.io.archives import SEPARATOR, member_bytes
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES
 from curate.io.stdin import STDIN_NAME
-
-CORPUS_FILES = ("documents", "rejects")
-MANIFEST = "manifest.json"
+from curate.storage import DOCUMENTS, KINDS, MANIFEST, CorpusReader
 
 
 @dataclass
@@ -66,25 +64,23 @@ class Journey:
 def iter_records(corpus: Path) -> Iterator[tuple[dict[str, Any], str, str]]:
     """``(record, status, file name)`` for every document of a corpus folder.
 
-    Rejected documents come from ``rejects*.jsonl`` lines of kind ``document``; removed spans
-    are not documents and are shown as edits of the document they were cut from.
+    Rejected documents come from rejects of kind ``document``; removed spans are not
+    documents and are shown as edits of the document they were cut from.
     """
-    for kind in CORPUS_FILES:
-        for path in sorted(corpus.glob(f"{kind}*.jsonl")):
-            with path.open(encoding="utf-8") as stream:
-                for line in stream:
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except (ValueError, RecursionError):
-                        continue  # not a record (`curate check` names it): no journey
-                    if not isinstance(record, dict):
-                        continue
-                    if kind == "documents":
-                        yield record, "kept", path.name
-                    elif record.get("kind") == "document":
-                        yield record, "rejected", path.name
+    reader = CorpusReader(corpus)
+    for kind in KINDS:
+        for line, path, _number in reader.lines(kind):
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                continue  # not a record (`curate check` names it): no journey
+            if not isinstance(record, dict):
+                continue
+            name = path.relative_to(corpus).as_posix()
+            if kind == DOCUMENTS:
+                yield record, "kept", name
+            elif record.get("kind") == "document":
+                yield record, "rejected", name
 
 
 @dataclass
@@ -143,7 +139,9 @@ def find_journeys(corpus: Path, target: str) -> list[Journey]:
     path, line = _split_target(target)
     sources = Sources.of(corpus)
     found, of_file = [], []
-    for record, status, name in iter_records(corpus):
+    kept = CorpusReader(corpus).document(target) if line is None else None
+    records = ([(kept, "kept", "documents")] if kept is not None else iter_records(corpus))
+    for record, status, name in records:
         provenance = record.get("provenance") if isinstance(record.get("provenance"), dict) else {}
         if record.get("id") == target or _covers(provenance, path, line):
             found.append(Journey(record, status, name, None))

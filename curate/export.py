@@ -1,7 +1,7 @@
 """Export a corpus as JSONL (plain, gzip or zstd), Parquet or plain text, in size-bounded shards.
 
 ``curate export corpus -o out --format parquet --exclude-flag spun`` reads
-``corpus/documents.jsonl`` (never the rejects), keeps the documents that pass the filters and
+``corpus/documents/`` shards (never the rejects), keeps the documents that pass the filters and
 the selected fields, and writes ``out/part-00000.parquet`` and ``out/export.json``: the counts
 read, written and filtered with the reasons, the shards with their sha256, the options.
 
@@ -41,6 +41,7 @@ import zstandard
 from curate import __version__
 from curate.io.limits import MAX_JSON_DEPTH, has_lone_surrogate, json_depth
 from curate.io.writers import METADATA_FIELDS, atomic_open, json_line
+from curate.storage import DOCUMENTS, CorpusReader
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -53,7 +54,7 @@ EXTENSIONS = {"jsonl": ".jsonl", "parquet": ".parquet", "text": ".txt"}
 COMPRESSED_EXTENSIONS = {"gzip": ".gz", "zstd": ".zst"}
 # Parquet row groups hold about this much record data, so readers never load a whole shard.
 ROW_GROUP_BYTES = 64 * 10**6
-# A folder's corpus files: documents.jsonl and its shards, never rejects.jsonl.
+# Documents files of a folder without a manifest's shards (never rejects.jsonl).
 _DOCUMENTS = re.compile(r"documents.*\.jsonl(\.gz|\.zst)?")
 _SHARD = re.compile(r"part-\d{5}\.(jsonl(\.gz|\.zst)?|parquet|txt)")
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?", re.IGNORECASE)
@@ -245,14 +246,15 @@ class ExportReport:
 
 
 def corpus_files(paths: Sequence[Path]) -> list[Path]:
-    """The files to export: JSONL files as given, a folder's ``documents*.jsonl[.gz|.zst]``."""
+    """The files to export: JSONL files as given; for a corpus folder, the document shards
+    its manifest lists (`curate.storage`), else its ``documents*.jsonl[.gz|.zst]``."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and _DOCUMENTS.fullmatch(p.name))
+            found = CorpusReader(path).paths(DOCUMENTS) or sorted(
+                p for p in path.iterdir() if p.is_file() and _DOCUMENTS.fullmatch(p.name))
             if not found:
-                raise ExportError(f"{path}: no documents*.jsonl in this folder; "
+                raise ExportError(f"{path}: no documents in this folder; "
                                   "give a corpus folder written by `curate run`")
             files.extend(found)
         elif path.is_file():

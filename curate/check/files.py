@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from curate.check.records import DOCUMENT_SCHEMA, REJECT_SCHEMA, Schema
-from curate.corpus import REJECTS
 from curate.io.readers import JSONL_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES
+from curate.storage import CARD, MANIFEST, REJECTS, SINGLE_FILES
 
 GZIP_SUFFIX = ".gz"
 # Suffixes a folder walk picks up (not .json: a corpus folder's manifest.json is no JSONL).
@@ -69,7 +69,9 @@ class CheckedFile:
     def schema(self) -> Schema:
         """The schema of its records: a run's rejects file has its own."""
         name = self.path.name.removesuffix(GZIP_SUFFIX) if self.compressed else self.path.name
-        return REJECT_SCHEMA if name == REJECTS else DOCUMENT_SCHEMA
+        in_rejects = self.path.parent.name == REJECTS and (self.path.parent.parent
+                                                           / MANIFEST).is_file()
+        return REJECT_SCHEMA if name == SINGLE_FILES[REJECTS] or in_rejects else DOCUMENT_SCHEMA
 
 
 def iter_checked_files(paths: list[str]) -> Iterator[CheckedFile]:
@@ -86,13 +88,19 @@ def iter_checked_files(paths: list[str]) -> Iterator[CheckedFile]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found += [CheckedFile(Path(root) / name, os.path.join(
                     given, os.path.relpath(Path(root) / name, path)))
-                    for name in sorted(files) if _walked(name)]
+                    for name in sorted(files) if _walked(name)
+                    and not _is_corpus_card(Path(root) / name)]
         else:
             found = [CheckedFile(path, given)]
         for file in found:
             if file.path.resolve() not in seen:
                 seen.add(file.path.resolve())
                 yield file
+
+
+def _is_corpus_card(path: Path) -> bool:
+    """The dataset card a run writes beside its manifest: English, not corpus text."""
+    return path.name == CARD and (path.parent / MANIFEST).is_file()
 
 
 def _walked(name: str) -> bool:

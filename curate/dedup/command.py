@@ -17,6 +17,7 @@ from curate.dedup.index import IndexLockedError, IndexParameterError
 from curate.dedup.near import Item, NearDuplicateFilter, StoredTexts
 from curate.io.text_field import TextFieldError, TextFieldProbe
 from curate.io.writers import atomic_open, json_line
+from curate.storage import CorpusReader
 
 STEP = "drop_near_duplicates"
 
@@ -135,13 +136,13 @@ def dedup_command(inputs: tuple[Path, ...], outdir: Path, index_dir: Path | None
     index_dir = index_dir or outdir / ".index"
     # Texts to verify candidates against: this output's, and the corpus beside the index
     # (curate's own records keep theirs in "text").
-    output, corpus = outdir / "documents.jsonl", index_dir.parent / "documents.jsonl"
+    output = outdir / "documents.jsonl"
     stored = StoredTexts([output] if output.is_file() else [], text_field)
-    beside = StoredTexts([corpus] if corpus.is_file() and corpus != output else [])
+    beside = CorpusReader(index_dir.parent) if index_dir.parent != outdir else None
 
     def stored_text(doc_id: str) -> str | None:
         text = stored(doc_id)
-        return text if text is not None else beside(doc_id)
+        return text if text is not None or beside is None else beside.text(doc_id)
 
     try:
         near = NearDuplicateFilter(index_dir, threshold=threshold,

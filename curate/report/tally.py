@@ -19,7 +19,6 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from curate.clean.language import count_scripts
-from curate.corpus import DOCUMENTS, MANIFEST, REJECTS
 from curate.dedup.exact import STEP as EXACT_STEP
 from curate.dedup.stage import NEAR_STEP
 from curate.io.archives import member_bytes
@@ -28,6 +27,7 @@ from curate.io.readers import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES
 from curate.io.readers import STEP as READ_STEP
 from curate.markup import STEP as MARKUP_STEP
 from curate.pipeline import DEFAULT_STEPS
+from curate.storage import DOCUMENTS, MANIFEST, REJECTS, CorpusReader
 
 EXAMPLES_PER_RULE = 3
 LARGEST = 15  # rows of the largest sources and of the largest duplicate clusters
@@ -199,16 +199,16 @@ class CorpusTally:
 
 def tally_corpus(corpus: Path, largest_clusters: int = LARGEST) -> CorpusTally:
     """Read ``corpus`` (as `curate run` writes it) once and gather the report's figures."""
-    documents = corpus / DOCUMENTS
-    if not documents.is_file():
-        raise CorpusError(f"{documents}: not found; give a folder written by `curate run`")
-    tally = CorpusTally(corpus, manifest=_read_manifest(corpus / MANIFEST))
-    rejects = corpus / REJECTS
-    if rejects.is_file():
-        for record in _records(rejects):
-            _count_reject(tally, record)
+    manifest = _read_manifest(corpus / MANIFEST)
+    reader = CorpusReader(corpus, manifest)
+    if not reader.paths(DOCUMENTS):
+        raise CorpusError(f"{corpus / DOCUMENTS}: not found; give a folder written by "
+                          "`curate run`")
+    tally = CorpusTally(corpus, manifest=manifest)
+    for record in _records(reader, REJECTS):
+        _count_reject(tally, record)
     tally.cluster_titles = {key: None for key, _ in tally.clusters.top(largest_clusters)}
-    for record in _records(documents):
+    for record in _records(reader, DOCUMENTS):
         _count_document(tally, record)
     _add_source_context(tally, corpus)
     return tally
@@ -224,20 +224,17 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return manifest if isinstance(manifest, dict) else {}
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{path}:{number}: invalid JSON ({exc.msg}); "
-                                  f"`curate check {path}` lists every problem") from exc
-            if not isinstance(record, dict):
-                raise CorpusError(f"{path}:{number}: not a JSON object; "
-                                  f"`curate check {path}` lists every problem")
-            yield record
+def _records(reader: CorpusReader, kind: str) -> Iterator[dict[str, Any]]:
+    for line, path, number in reader.lines(kind):
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"{path}:{number}: invalid JSON ({exc}); "
+                              f"`curate check {path}` lists every problem") from exc
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path}:{number}: not a JSON object; "
+                              f"`curate check {path}` lists every problem")
+        yield record
 
 
 def _count_reject(tally: CorpusTally, record: dict[str, Any]) -> None:
