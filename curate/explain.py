@@ -25,6 +25,7 @@ from curate.io.archives import SEPARATOR, member_bytes
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES
 from curate.io.stdin import STDIN_NAME
+from curate.io.writers import whole_record
 from curate.storage import DOCUMENTS, KINDS, MANIFEST, CorpusReader
 
 
@@ -77,6 +78,7 @@ def iter_records(corpus: Path) -> Iterator[tuple[dict[str, Any], str, str]]:
             if not isinstance(record, dict):
                 continue
             name = path.relative_to(corpus).as_posix()
+            whole_record(record)
             if kind == DOCUMENTS:
                 yield record, "kept", name
             elif record.get("kind") == "document":

@@ -50,7 +50,7 @@ from typing import IO, Any
 import numpy as np
 
 from curate.faults import CorpusDamaged, corpus_record
-from curate.io.writers import fsync_folder, temporary_beside
+from curate.io.writers import fsync_folder, temporary_beside, whole_record
 
 DOCUMENTS = "documents"
 REJECTS = "rejects"
@@ -380,9 +380,10 @@ class CorpusReader:
                         yield line, path, number
 
     def records(self, kind: str) -> Iterator[dict[str, Any]]:
-        """Every record of ``kind``; a line that is not one is `CorpusDamaged`."""
+        """Every record of ``kind``, its edits log whole; a line that is not one is
+        `CorpusDamaged`."""
         for line, path, number in self.lines(kind):
-            yield corpus_record(line, path, number)
+            yield whole_record(corpus_record(line, path, number))
 
     def ids(self) -> list[str]:
         """Every kept document's id (reads them all: for rebuilding an index)."""
@@ -400,7 +401,7 @@ class CorpusReader:
                 line = self._line(shard.file, location)
                 record = corpus_record(line, self.folder / shard.file, 0)
                 if record.get("id") == doc_id:
-                    return record
+                    return whole_record(record)
         return None
 
     def text(self, doc_id: str) -> str | None:
@@ -454,7 +455,7 @@ class CorpusReader:
             return None
         with path.open("rb") as stream:
             stream.seek(offset)
-            return json.loads(stream.readline())
+            return whole_record(json.loads(stream.readline()))
 
 
 def open_records(path: Path) -> IO[bytes]:

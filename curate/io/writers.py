@@ -149,12 +149,56 @@ def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
         "lines": list(doc.lines) if doc.lines else None,
         "pipeline": __version__,
         "rules": rules_digest,
-        "edits": [edit.to_json() for edit in doc.edits],
+        "edits": edit_records(doc.edits),
         "duplicate_of": source.duplicate_of,
     }
     for optional in ("record", "cluster", "similarity"):
         if getattr(source, optional) is not None:
             record[optional] = getattr(source, optional)
+    return record
+
+
+def edit_records(edits: list[Edit]) -> list[dict[str, Any]]:
+    """The edits log of a document, each edit's ``why`` left out where it repeats the
+    ``why`` of the edit of the same rule before it (`whole_edits` puts it back): a rule that
+    fires forty times in an article explains itself once.
+
+    >>> e = Edit("strip_glued_pinyin", "glued-pinyin", "remove", "Beijing", 3, why="pinyin")
+    >>> [sorted(r) for r in edit_records([e, e])]
+    [['action', 'line', 'rule', 'step', 'text', 'why'], ['action', 'line', 'rule', 'step', 'text']]
+    """
+    records, last = [], {}
+    for edit in edits:
+        record = edit.to_json()
+        if edit.rule in last and last[edit.rule] == edit.why:
+            record.pop("why", None)
+        elif edit.rule in last and edit.why is None:
+            record["why"] = None  # said outright: the edit before had one
+        last[edit.rule] = edit.why
+        records.append(record)
+    return records
+
+
+def whole_edits(edits: list[Any]) -> list[Any]:
+    """The edits log as `edit_records` wrote it, with every ``why`` put back."""
+    last: dict[Any, Any] = {}
+    for edit in edits:
+        if not isinstance(edit, dict):
+            continue
+        rule = edit.get("rule")
+        if "why" not in edit and rule in last:
+            if last[rule] is not None:
+                edit["why"] = last[rule]
+        else:
+            last[rule] = edit.get("why")
+    return edits
+
+
+def whole_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A corpus record with its edits log whole (`whole_edits`)."""
+    provenance = record.get("provenance")
+    if isinstance(provenance, dict) and isinstance(provenance.get("edits"), list):
+        whole_edits(provenance["edits"])
     return record
 
 

@@ -25,6 +25,7 @@ from curate.io.archives import member_bytes
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES
 from curate.io.readers import STEP as READ_STEP
+from curate.io.writers import whole_record
 from curate.markup import STEP as MARKUP_STEP
 from curate.pipeline import DEFAULT_STEPS
 from curate.storage import DOCUMENTS, MANIFEST, REJECTS, CorpusReader
@@ -234,7 +235,7 @@ def _records(reader: CorpusReader, kind: str) -> Iterator[dict[str, Any]]:
         if not isinstance(record, dict):
             raise CorpusError(f"{path}:{number}: not a JSON object; "
                               f"`curate check {path}` lists every problem")
-        yield record
+        yield whole_record(record)
 
 
 def _count_reject(tally: CorpusTally, record: dict[str, Any]) -> None:
