@@ -44,7 +44,7 @@ import numpy as np
 
 from curate.dedup.near import NearDuplicateFilter
 from curate.document import Document
-from curate.faults import corpus_record
+from curate.faults import CorpusDamaged, corpus_record
 from curate.io.writers import (
     StagedFile,
     atomic_open,
@@ -189,6 +189,11 @@ def upgrade_layout(outdir: Path) -> list[str]:
             path.unlink()
         fsync_folder(outdir)
         manifest = read_manifest(outdir)
+    for kind in KINDS:
+        for shard in listed_shards(manifest, kind):
+            if not (outdir / shard.file).is_file():
+                raise CorpusDamaged(f"{outdir / shard.file}: listed in {MANIFEST} but missing; "
+                                    "restore it from a copy, or start afresh with --fresh")
     notices += [f"{outdir / name}: its lookup was missing or cut short; rebuilt"
                 for name in ensure_lookups(outdir, manifest)]
     return notices
@@ -263,11 +268,14 @@ class CorpusTexts:
         """Documents the corpus holds (its manifest says: nothing is read)."""
         return self.reader.count(DOCUMENTS)
 
-    def indexed(self) -> int:
-        """Documents the near-duplicate index held when the corpus was last written (the
-        corpus's size for a manifest that does not say)."""
-        recorded = (self.reader.manifest.get("index") or {}).get("documents")
-        return int(recorded) if isinstance(recorded, int) else self.count()
+    def indexed(self) -> tuple[int, int]:
+        """The documents the near-duplicate index held when the corpus was last written, and
+        those the corpus held then (both the corpus's size for a manifest that does not say)."""
+        recorded = self.reader.manifest.get("index") or {}
+        index, corpus = recorded.get("documents"), recorded.get("corpus_documents")
+        if isinstance(index, int) and isinstance(corpus, int):
+            return index, corpus
+        return self.count(), self.count()
 
     def ids(self) -> list[str]:
         return self.reader.ids()
@@ -364,7 +372,8 @@ class CorpusWriter:
             + [s.shard.to_json() for s in staged if s.shard.file.startswith(f"{kind}/")]
             for kind in KINDS}
         if near is not None:
-            manifest["index"] = {"documents": len(near.documents)}
+            manifest["index"] = {"documents": len(near.documents),
+                                 "corpus_documents": self.corpus_documents}
         added = [path.relative_to(self.outdir).as_posix() for s in staged for path in s.paths]
         card = None
         if not (self.outdir / CARD).exists():

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from curate.cli import main
+from tests.fixtures import corpus_records, shard_lines, write_shard
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,8 +19,7 @@ def in_repo(monkeypatch):
 
 
 def corpus_record(prefix: str, part: int = 0) -> dict:
-    for line in (REPO / "corpus" / "documents.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
+    for record in corpus_records(REPO / "corpus"):
         if Path(record["provenance"]["file"]).name.startswith(prefix) and (
                 record["provenance"]["part"] == part):
             return record
@@ -100,7 +100,8 @@ def corpus_of_one_seed(folder: Path, monkeypatch, name: str) -> dict:
     (folder / "seeds").mkdir()
     (folder / "seeds" / name).write_bytes((REPO / "seeds" / name).read_bytes())
     assert CliRunner().invoke(main, ["run", "seeds", "-o", "corpus", "-q"]).exit_code == 0
-    return json.loads((folder / "corpus" / "documents.jsonl").read_text(encoding="utf-8"))
+    (record,) = corpus_records(folder / "corpus")
+    return record
 
 
 def test_explain_finds_the_sources_when_run_from_another_folder(tmp_path, monkeypatch):
@@ -149,10 +150,10 @@ def test_a_record_naming_a_file_outside_the_inputs_is_not_read(tmp_path, monkeyp
     record = corpus_of_one_seed(tmp_path, monkeypatch, "003_bbbba7b6c5aab7f9.txt")
     secret = tmp_path / "secret.txt"
     secret.write_text("不应显示的内容\n" * 3, encoding="utf-8")
-    documents = tmp_path / "corpus" / "documents.jsonl"
+    documents, _ = shard_lines(tmp_path / "corpus")
     record["provenance"]["file"] = str(secret)
     record["provenance"]["lines"] = [1, 3]
-    documents.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_shard(documents, [json.dumps(record, ensure_ascii=False)])
     result = CliRunner().invoke(main, ["explain", record["id"], "--corpus", "corpus"])
     assert result.exit_code == 0, result.output
     assert "不应显示的内容" not in result.output

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from curate.cli import main
 from curate.export import export_command, record_from_parquet, select_fields
+from tests.fixtures import shard_lines
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -39,7 +40,7 @@ def built(tmp_path_factory):
         import datasets
 
         datasets.disable_progress_bars()
-        lines = (root / "corpus" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+        _, lines = shard_lines(root / "corpus")
         yield {"root": root, "corpus": root / "corpus", "records": [json.loads(x) for x in lines],
                "datasets": datasets}
 
@@ -71,7 +72,8 @@ def test_seeds_build_seven_documents_three_of_them_spun_from_seed_004(built):
 def test_jsonl_export_is_the_documents_file_byte_for_byte(built):
     result, dest = export(built, "jsonl")
     assert [p.name for p in shards(dest)] == ["part-00000.jsonl"]
-    assert (dest / "part-00000.jsonl").read_bytes() == (built["corpus"] / "documents.jsonl").read_bytes()
+    shard, _ = shard_lines(built["corpus"])
+    assert (dest / "part-00000.jsonl").read_bytes() == gzip.decompress(shard.read_bytes())
     assert result.output == f"7 read, 7 written, 0 filtered, 0 skipped -> 1 jsonl shard in {dest}\n"
 
 
@@ -171,10 +173,10 @@ def test_shards_never_split_a_record_and_hold_every_record_once(built, fmt, read
     files = shards(dest)
     per_shard = [read(path) for path in files]
     summary = json.loads((dest / "export.json").read_text(encoding="utf-8"))
-    # Record lines are 10 to 249 kB: a shard closes before the record that would pass 100 kB,
+    # Record lines are 9 to 337 kB: a shard closes before the record that would pass 100 kB,
     # and a record bigger than that fills a shard alone.
-    assert [len(records) for records in per_shard] == [1, 1, 2, 1, 1, 1]
-    assert [path.name for path in files] == [f"part-{i:05d}.{fmt}" for i in range(6)]
+    assert [len(records) for records in per_shard] == [2, 2, 1, 1, 1]
+    assert [path.name for path in files] == [f"part-{i:05d}.{fmt}" for i in range(5)]
     assert [record for records in per_shard for record in records] == built["records"]
     assert [shard["records"] for shard in summary["shards"]] == [1, 1, 2, 1, 1, 1]
     if fmt == "jsonl":
@@ -313,3 +315,18 @@ def test_help_shows_an_example():
     result = CliRunner().invoke(export_command, ["--help"])
     assert result.exit_code == 0
     assert "curate export corpus -o out --format parquet --shard-size 256MB" in result.output
+
+
+def test_the_corpus_folder_itself_loads_with_datasets_documents_apart_from_rejects(built):
+    corpus = built["corpus"]
+    by_glob = built["datasets"].load_dataset(
+        "json", data_files=str(corpus / "documents" / "*.jsonl.gz"), split="train",
+        cache_dir=str(built["root"] / "hf" / "cache"))
+    whole = built["datasets"].load_dataset(str(corpus), split="train",
+                                           cache_dir=str(built["root"] / "hf" / "cache"))
+    rejects = built["datasets"].load_dataset(str(corpus), "rejects", split="train",
+                                             cache_dir=str(built["root"] / "hf" / "cache"))
+    texts = [record["text"] for record in built["records"]]
+    assert [row["text"] for row in by_glob] == [row["text"] for row in whole] == texts
+    assert "kind" not in whole.column_names
+    assert len(rejects) == 573 and set(rejects["kind"]) == {"span"}

@@ -37,19 +37,22 @@ from click.testing import CliRunner
 
 import curate.rules
 from curate.cli import main
-from curate.corpus import DOCUMENTS, MANIFEST, REJECTS, CorpusBusyError, CorpusLock
+from curate.corpus import CorpusBusyError, CorpusLock
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import MAX_LINE_CHARS
 from curate.pipeline import STEPS, load_steps
 from curate.rules import RuleError, Rules
 from curate.run import run
+from curate.storage import CARD, DOCUMENTS, LOOKUP, MANIFEST, REJECTS
+from tests.fixtures import corpus_bytes, corpus_records
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SHARED = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared"))
 DEV_RAW = SHARED / "eval" / "dev" / "raw"
 EPOCH = "1767225600"
-CORPUS_FILES = (DOCUMENTS, REJECTS, MANIFEST)
+# What a run leaves in a corpus folder.
+CORPUS_LISTING = sorted([DOCUMENTS, REJECTS, MANIFEST, CARD, LOOKUP, ".index"])
 
 
 def run_cli(*args: str):
@@ -58,6 +61,9 @@ def run_cli(*args: str):
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    """The records of a corpus's ``documents`` or ``rejects``, or of a JSONL file."""
+    if path.name in (DOCUMENTS, REJECTS):
+        return corpus_records(path.parent, path.name)
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -136,10 +142,6 @@ def slow_dump(folder: Path, files: int, paragraphs: list[str], seed: int) -> Pat
     return folder
 
 
-def corpus_bytes(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in CORPUS_FILES}
-
-
 def curate_process(*args: str) -> list[str]:
     return [sys.executable, "-m", "curate", "run", *args, "--quiet"]
 
@@ -157,7 +159,7 @@ def test_a_run_killed_at_random_moments_and_started_again_makes_the_same_corpus(
     subprocess.run(curate_process(str(dump), "-o", str(reference)), env=environment)
     duration = time.monotonic() - start
     expected = corpus_bytes(reference)
-    assert expected[DOCUMENTS] != (before / DOCUMENTS).read_bytes()  # the dump adds documents
+    assert expected[DOCUMENTS] != corpus_bytes(before)[DOCUMENTS]  # the dump adds documents
     rng = random.Random(11)
     for trial in range(3):
         out = tmp_path / f"killed{trial}"
@@ -239,7 +241,7 @@ def test_a_run_killed_at_every_file_operation_and_started_again_makes_the_same_c
         # Killed after its documents were in place, the run is finished forward (or was
         # complete: started again, it adds nothing); killed before, it is rolled back and
         # done again.
-        undone.append((out / DOCUMENTS).read_bytes() != expected[DOCUMENTS])
+        undone.append(corpus_bytes(out)[DOCUMENTS] != expected[DOCUMENTS])
         corpus_run(out)
         assert corpus_bytes(out) == expected, f"killed at file operation {kill_at}"
         assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
@@ -258,7 +260,7 @@ def test_leftovers_of_a_killed_run_are_deleted_by_the_next(tmp_path):
                  "..pending.json.zz"):
         (out / name).write_text("half written", encoding="utf-8")
     assert run_cli("run", str(SEEDS), "-o", str(out), "--quiet").exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
+    assert sorted(p.name for p in out.iterdir()) == CORPUS_LISTING
     assert corpus_bytes(out)[DOCUMENTS] == expected[DOCUMENTS]
 
 
@@ -553,7 +555,7 @@ def test_nothing_is_written_outside_the_output_folder_whatever_the_input_says(
     result = run_cli("run", str(dump), "-o", str(out), "--source", "../../../escape")
     assert result.exit_code == 0, result.output
     assert tree(tmp_path, out) == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
+    assert sorted(p.name for p in out.iterdir()) == CORPUS_LISTING
     assert sorted(p.name for p in (out / ".index").iterdir()) == ["documents", "passages"]
     kept = read_jsonl(out / DOCUMENTS)
     assert len(kept) == 3
@@ -727,15 +729,15 @@ def test_records_nested_to_the_limit_are_kept_and_export_to_parquet(tmp_path):
 
 def test_odd_corpus_records_are_skipped_by_export_and_shown_by_explain(tmp_path):
     run_cli("run", str(SEEDS), "-o", str(tmp_path / "corpus"))
-    documents = tmp_path / "corpus" / DOCUMENTS
-    first = json.loads(documents.read_text(encoding="utf-8").splitlines()[0])
+    documents = tmp_path / "corpus" / DOCUMENTS / "part-00000.jsonl.gz"
+    first = json.loads(gzip.decompress(documents.read_bytes()).splitlines()[0])
     odd = [dict(first, id="listed", metadata=["芯片", "国产"]),
            dict(first, id="surrogate", text="国产\ud800替代")]
     lines = [json.dumps(record) for record in odd]
     lines.append(json.dumps(dict(first, id="deep"))[:-1] + ', "x": ' + "[" * 5000 + "]" * 5000
                  + "}")
-    with documents.open("a", encoding="utf-8") as stream:
-        stream.write("\n".join(lines) + "\n")
+    with documents.open("ab") as stream:  # one more gzip member: the shard reads on
+        stream.write(gzip.compress(("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")))
     for fmt in ("jsonl", "parquet", "text"):
         result = run_cli("export", str(tmp_path / "corpus"), "-o", str(tmp_path / fmt),
                          "--format", fmt)
@@ -795,10 +797,14 @@ def test_a_paragraph_repeated_through_a_text_is_indexed_once(tmp_path):
     assert paragraph not in quoting["text"]  # it repeats the passage kept in repeated.txt
 
 
-def test_an_emptied_documents_file_brings_its_documents_back(tmp_path):
+def test_a_document_shard_deleted_by_hand_brings_its_documents_back(tmp_path):
     out = tmp_path / "out"
     assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
-    (out / DOCUMENTS).write_bytes(b"")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    (shard,) = manifest["shards"][DOCUMENTS]
+    (out / shard["file"]).unlink()
+    manifest["shards"][DOCUMENTS] = []
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     result = run_cli("run", str(SEEDS), "-o", str(out))
     assert result.exit_code == 0
     assert (f"note: {out}/.index: indexes 7 documents, the corpus holds 0; rebuilt from the "
@@ -809,15 +815,15 @@ def test_an_emptied_documents_file_brings_its_documents_back(tmp_path):
 
 def damage(out: Path, how: str) -> str:
     """Damage a corpus folder; the start of the error it gives."""
-    if how == "truncated documents":
-        data = (out / DOCUMENTS).read_bytes()
-        (out / DOCUMENTS).write_bytes(data[: len(data) - 500])
-        return f"{out}/{DOCUMENTS}:7: not a JSON record"
+    if how == "missing shard":
+        shard = out / DOCUMENTS / "part-00000.jsonl.gz"
+        shard.unlink()
+        return f"{shard}: listed in {MANIFEST} but missing"
     (out / ".index" / "documents" / "signatures.u32").write_bytes(b"garbage!")
     return f"{out}/.index: the near-duplicate index cannot be read"
 
 
-@pytest.mark.parametrize("how", ["truncated documents", "damaged index"])
+@pytest.mark.parametrize("how", ["missing shard", "damaged index"])
 def test_a_damaged_corpus_stops_the_run_with_exit_code_4_and_is_left_as_it_was(tmp_path, how):
     out = tmp_path / "out"
     assert run_cli("run", str(SEEDS), "-o", str(out)).exit_code == 0
@@ -876,7 +882,7 @@ def test_an_output_folder_that_cannot_be_written_stops_the_run_with_exit_code_3(
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
     assert "cannot write the corpus" in result.output and todo in result.output
     assert corpus_bytes(out) == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*CORPUS_FILES, ".index"])
+    assert sorted(p.name for p in out.iterdir()) == CORPUS_LISTING
 
 
 def test_the_exit_codes_of_a_run_are_listed_in_the_help():

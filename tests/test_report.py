@@ -19,7 +19,7 @@ from curate.report import page as page_module
 from curate.report import tally as tally_module
 from curate.report.page import render_page
 from curate.report.tally import BoundedTable, Example, ExampleSample, tally_corpus
-from tests.fixtures import REPO, seed_path
+from tests.fixtures import REPO, corpus_records, seed_path, shard_lines, write_shard
 from tests.io.test_html import NEWS_PAGE
 
 CHART_IDS = ("chart-documents", "chart-removed", "chart-languages", "chart-written-in",
@@ -72,8 +72,7 @@ def test_every_kept_document_and_removed_span_is_counted(seed_corpus, seed_tally
     assert seed_tally.kept == manifest["counts"]["kept"] == 7
     assert seed_tally.dropped_documents == manifest["counts"]["rejected"] == 0
     assert seed_tally.spans_in_rejects == manifest["counts"]["spans_removed"] == 573
-    kept_text = [json.loads(line)["text"]
-                 for line in (seed_corpus / "documents.jsonl").open(encoding="utf-8")]
+    kept_text = [record["text"] for record in corpus_records(seed_corpus)]
     assert seed_tally.kept_characters == sum(map(len, kept_text))
 
 
@@ -81,15 +80,15 @@ def test_edits_per_rule_agree_with_the_manifest(seed_corpus, seed_tally):
     manifest = json.loads((seed_corpus / "manifest.json").read_text(encoding="utf-8"))
     per_rule = {key.split("\t")[1]: row[0] for key, row in seed_tally.changes.rows.items()}
     # A flag changes no text, so it is no change of the body.
-    flags = {edit["rule"] for line in (seed_corpus / "documents.jsonl").open(encoding="utf-8")
-             for edit in json.loads(line)["provenance"]["edits"] if edit["action"] == "flag"}
+    flags = {edit["rule"] for record in corpus_records(seed_corpus)
+             for edit in record["provenance"]["edits"] if edit["action"] == "flag"}
     assert per_rule == {rule: n for rule, n in manifest["rules_fired"].items()
                         if rule not in flags}
 
 
 def test_characters_removed_by_a_rule_are_the_characters_of_its_spans_in_the_rejects(
         seed_corpus, seed_tally):
-    spans = [json.loads(line) for line in (seed_corpus / "rejects.jsonl").open(encoding="utf-8")]
+    spans = corpus_records(seed_corpus, "rejects")
     pinyin = sum(len(span["text"]) for span in spans if span["reason"]["rule"] == "glued-pinyin")
     assert seed_tally.changes.rows["strip_glued_pinyin\tglued-pinyin"][1] == pinyin == 2739
 
@@ -150,12 +149,12 @@ def test_the_same_corpus_gives_the_same_page(seed_corpus, seed_page):
 def test_text_from_the_corpus_is_escaped(seed_corpus, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(seed_corpus, corpus)
-    lines = (corpus / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    path, lines = shard_lines(corpus)
     record = json.loads(lines[0])
     record["metadata"]["site"] = "<script>alert(1)</script>"
     record["provenance"]["edits"][0]["text"] = "<img src=x onerror=alert(1)>"
     lines[0] = json.dumps(record, ensure_ascii=False)
-    (corpus / "documents.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_shard(path, lines)
     page = render_page(tally_corpus(corpus))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -210,7 +209,7 @@ def test_without_its_source_an_example_stands_beside_the_kept_paragraph(tmp_path
     dump.unlink()
     tally = tally_corpus(tmp_path / "corpus")
     (breadcrumb,) = tally.examples.by_rule[("drop_breadcrumbs", "breadcrumb-path")]
-    kept = json.loads((tmp_path / "corpus" / "documents.jsonl").read_text(encoding="utf-8"))
+    (kept,) = corpus_records(tmp_path / "corpus")
     assert breadcrumb.context == []
     assert breadcrumb.position == "above"
     assert breadcrumb.neighbour == kept["text"].split("\n")[0]
@@ -220,12 +219,12 @@ def test_without_its_source_an_example_stands_beside_the_kept_paragraph(tmp_path
 def test_a_removed_control_character_is_shown_as_its_picture(seed_corpus, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(seed_corpus, corpus)
-    lines = (corpus / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    path, lines = shard_lines(corpus)
     record = json.loads(lines[0])
     record["provenance"]["edits"].append({"step": "parse_markup", "rule": "control-characters",
                                           "action": "remove", "text": "\x07\x1b", "line": 20})
     lines[0] = json.dumps(record, ensure_ascii=False)
-    (corpus / "documents.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_shard(path, lines)
     assert "<del>␇␛</del>" in render_page(tally_corpus(corpus))
 
 
@@ -273,19 +272,19 @@ def test_report_command_writes_the_page_and_run_says_how_to_get_it(seed_corpus, 
 def test_report_of_a_folder_that_is_no_corpus_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 2
-    assert f"{tmp_path / 'documents.jsonl'}: not found" in result.output
+    assert f"{tmp_path / 'documents'}: not found" in result.output
     assert not (tmp_path / "r.html").exists()
 
 
 def test_a_broken_corpus_line_is_named_with_its_file_and_line(seed_corpus, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(seed_corpus, corpus)
-    broken = len((corpus / "rejects.jsonl").read_text(encoding="utf-8").splitlines()) + 1
-    with (corpus / "rejects.jsonl").open("a", encoding="utf-8") as stream:
-        stream.write('{"kind": "span", "text": \n')
+    path, lines = shard_lines(corpus, "rejects")
+    broken = len(lines) + 1
+    write_shard(path, [*lines, '{"kind": "span", "text": '])
     result = CliRunner().invoke(main, ["report", str(corpus), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 2
-    assert f"{corpus / 'rejects.jsonl'}:{broken}: invalid JSON" in result.output
+    assert f"{path}:{broken}: invalid JSON" in result.output
 
 
 # The page in a real browser: Debian's chromium and chromium-driver (`.ci/run` installs them).

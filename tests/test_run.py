@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from curate.cli import main
 from curate.rules import Rules
+from tests.fixtures import corpus_bytes, corpus_records
 
 REPO = Path(__file__).resolve().parent.parent
 GLUED_PINYIN = re.compile(
@@ -38,7 +39,7 @@ def seed_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
     result = run_cli("run", str(REPO / "seeds"), "-o", str(out))
     assert result.exit_code == 0, result.output
-    return out, read_jsonl(out / "documents.jsonl"), read_jsonl(out / "rejects.jsonl")
+    return out, corpus_records(out, "documents"), corpus_records(out, "rejects")
 
 
 def by_seed(docs: list[dict], prefix: str) -> list[dict]:
@@ -134,16 +135,14 @@ def test_manifest_accounts_for_every_document(seed_run):
 def test_same_input_gives_byte_identical_output(seed_run, tmp_path):
     out, _, _ = seed_run
     run_cli("run", str(REPO / "seeds"), "-o", str(tmp_path))
-    for name in ("documents.jsonl", "rejects.jsonl", "manifest.json"):
-        same = (tmp_path / name).read_bytes() == (out / name).read_bytes()
-        assert same, name
+    assert corpus_bytes(tmp_path) == corpus_bytes(out)
 
 
 def test_the_same_dump_twice_keeps_one_copy_of_each_document(tmp_path):
     result = run_cli("run", str(REPO / "seeds"), str(REPO / "seeds"), "-o", str(tmp_path))
     assert result.exit_code == 0
-    docs = read_jsonl(tmp_path / "documents.jsonl")
-    dropped = [r for r in read_jsonl(tmp_path / "rejects.jsonl") if r["kind"] == "document"]
+    docs = corpus_records(tmp_path, "documents")
+    dropped = [r for r in corpus_records(tmp_path, "rejects") if r["kind"] == "document"]
     assert len(docs) == 7 and len(dropped) == 7
     kept_ids = {d["id"] for d in docs}
     assert all(r["provenance"]["duplicate_of"] in kept_ids for r in dropped)
@@ -158,7 +157,7 @@ def test_unreadable_input_is_reported_and_the_run_is_partial(tmp_path):
     result = run_cli("run", str(dump), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert f"{dump}/bad.txt: " in result.output
-    assert len(read_jsonl(tmp_path / "out" / "documents.jsonl")) == 1
+    assert len(corpus_records(tmp_path / "out", "documents")) == 1
 
 
 def test_quiet_prints_nothing_and_verbose_prints_each_file(tmp_path):
@@ -244,7 +243,7 @@ def test_a_wrong_text_field_stops_the_run_at_once_naming_the_fields_found(tmp_pa
             "'content', 'url', 'title': name the text with --text-field (or [jsonl] "
             "text_field)") in result.output
     assert "warning" not in result.output
-    assert not (out / "documents.jsonl").exists()
+    assert not (out / "manifest.json").exists()
     assert run_cli("run", str(dump), "-o", str(out), "--text-field", "content").exit_code == 0
 
 
@@ -264,7 +263,7 @@ def test_a_dash_reads_standard_input_whatever_it_holds(tmp_path):
     seed = REPO / "seeds" / "002_55e01951235b3562.txt"
     text = run_cli_input(["run", "-", "-o", str(tmp_path / "text")], seed.read_bytes())
     assert text.exit_code == 0, text.output
-    (doc,) = read_jsonl(tmp_path / "text" / "documents.jsonl")
+    (doc,) = corpus_records(tmp_path / "text", "documents")
     assert doc["provenance"]["file"] == "<stdin>" and doc["source"] == "stdin"
     assert doc["provenance"]["sha256"] == hashlib.sha256(seed.read_bytes()).hexdigest()
     line = json.dumps({"content": seed.read_text(encoding="utf-8")}, ensure_ascii=False)
@@ -272,7 +271,7 @@ def test_a_dash_reads_standard_input_whatever_it_holds(tmp_path):
     jsonl = run_cli_input(["run", "-", "-o", str(tmp_path / "jsonl"), "--text-field",
                            "content"], dump)
     assert jsonl.exit_code == 0, jsonl.output
-    (record,) = read_jsonl(tmp_path / "jsonl" / "documents.jsonl")
+    (record,) = corpus_records(tmp_path / "jsonl", "documents")
     assert record["provenance"]["file"] == "<stdin>.jsonl.gz"
     assert record["text"] == doc["text"]
     manifest = json.loads((tmp_path / "jsonl" / "manifest.json").read_text(encoding="utf-8"))

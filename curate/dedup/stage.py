@@ -31,14 +31,15 @@ def open_near_filter(index: Path, settings: dict[str, Any], texts: CorpusTexts,
     """The corpus's near-duplicate filter, with documents of earlier runs all indexed, and
     how many documents its index held committed.
 
-    An index holding more documents than the corpus and than its manifest says the index
-    held (shards deleted or edited by hand) would keep the missing ones "already in corpus"
-    for ever: it is rebuilt from the corpus, and ``notices`` says so. One that cannot be read
-    is `CorpusDamaged`. Opening costs nothing per document of the corpus unless it is so.
+    An index holding more documents than the manifest says it held, or a corpus holding
+    another number of documents than the manifest recorded with it (shards deleted by
+    hand), would keep the missing ones "already in corpus" for ever: it is rebuilt from the
+    corpus, and ``notices`` says so. One that cannot be read is `CorpusDamaged`. Opening
+    costs nothing per document of the corpus unless it is so.
     """
     near = _opened_filter(index, settings, texts)
-    stored, expected = texts.count(), texts.indexed()
-    if len(near.documents) > max(stored, expected):
+    stored, (expected, recorded) = texts.count(), texts.indexed()
+    if len(near.documents) > expected or stored != recorded:
         notices.append(f"{index}: indexes {len(near.documents):,} documents, the corpus holds "
                        f"{stored:,}; rebuilt from the corpus")
         near.close()
@@ -47,7 +48,7 @@ def open_near_filter(index: Path, settings: dict[str, Any], texts: CorpusTexts,
     indexed = len(near.documents)
     # Documents written before the index knew them (an index deleted, or built by an older
     # curate): index them now. Only then are the corpus's ids read.
-    if indexed < min(stored, expected):
+    if indexed < expected:
         missing = [doc_id for doc_id in texts.ids() if doc_id not in near.documents]
         near.decide([Item(doc_id, texts(doc_id) or "", None, n)
                      for n, doc_id in enumerate(missing)])
