@@ -5,8 +5,9 @@ A run adds new shards and never rewrites those of earlier runs. It happens compl
 at all, even when it is killed (``kill -9``, power loss) at any point; started again, it
 gives the same output as if it had never stopped:
 
-1. this run's shards (``documents/part-NNNNN.jsonl.gz``, ``rejects/...``), their lookups
-   and the new ``manifest.json`` are written to temporary files beside them and synced;
+1. this run's shards (``documents/part-NNNNN.jsonl.gz``, ``rejects/rejects-NNNNN.jsonl.gz``),
+   their lookups and the new ``manifest.json`` are written to temporary files beside them
+   and synced;
 2. the current manifest is kept under a second name (``.manifest.json.previous``, a hard
    link) and ``.pending.json`` records the files this run adds and how large the index
    will be;
@@ -64,6 +65,7 @@ from curate.storage import (
     MANIFEST,
     REJECTS,
     SHARD_BYTES,
+    SHARD_PREFIX,
     SHARD_RECORDS,
     SINGLE_FILES,
     CorpusReader,
@@ -128,8 +130,8 @@ def _undo_added(outdir: Path, pending: dict[str, Any]) -> None:
     for name in pending["added"]:
         path = outdir / name
         # Only files this layout names, whatever the marker says.
-        if name == CARD or name.startswith(tuple(f"{k}/part-" for k in KINDS)) \
-                or name.startswith(f"{LOOKUP}/"):
+        if name == CARD or name.startswith((*(f"{k}/{SHARD_PREFIX[k]}" for k in KINDS),
+                                            f"{LOOKUP}/")):
             path.unlink(missing_ok=True)
     previous = _previous(outdir / MANIFEST)
     if pending.get("manifest"):

@@ -3,13 +3,17 @@
 A run adds shards and never rewrites those already written::
 
     documents/part-00000.jsonl.gz   kept documents
-    rejects/part-00000.jsonl.gz     dropped documents and removed spans
+    rejects/rejects-00000.jsonl.gz  dropped documents and removed spans
     manifest.json                   every shard with its sha256, record count and run
     README.md                       dataset card: ``datasets.load_dataset("corpus")`` reads
                                     the documents, the rejects are their own configuration
     .lookup/documents/part-00000    per shard, the sorted 64-bit hashes of its ids and where
                                     each record is; per rejects shard, of (id, rule) of its
                                     dropped documents
+
+A reject shard's name says it is one, so that a tool taking every ``*.jsonl.gz`` under a
+folder whose name lacks "reject" for documents (the development set's ``score.py``) leaves
+it out.
 
 A shard is gzip members of at most `MEMBER_BYTES` of JSONL each, concatenated (any gzip
 reader reads it whole); compressed at a fixed level with no time or name in the headers, so
@@ -59,6 +63,8 @@ MANIFEST = "manifest.json"
 CARD = "README.md"
 LOOKUP = ".lookup"
 SHARD_SUFFIX = ".jsonl.gz"
+# How the shards of each kind are named: documents/part-00000.jsonl.gz, rejects/rejects-00000...
+SHARD_PREFIX = {DOCUMENTS: "part-", REJECTS: "rejects-"}
 # The single-file layout of earlier versions, still read and migrated by the next run.
 SINGLE_FILES = {DOCUMENTS: "documents.jsonl", REJECTS: "rejects.jsonl"}
 
@@ -102,7 +108,7 @@ class Shard:
 
 
 def shard_name(kind: str, number: int) -> str:
-    return f"{kind}/part-{number:05d}{SHARD_SUFFIX}"
+    return f"{kind}/{SHARD_PREFIX[kind]}{number:05d}{SHARD_SUFFIX}"
 
 
 def lookup_name(shard_file: str) -> str:
@@ -531,7 +537,8 @@ def remove_unlisted(folder: Path, manifest: dict[str, Any]) -> None:
                 continue
             for path in sub.iterdir():
                 name = path.relative_to(folder).as_posix()
-                ours = path.name.startswith((".part-", "part-"))
+                prefix = SHARD_PREFIX[kind]
+                ours = path.name.startswith((f".{prefix}", prefix))
                 if ours and path.is_file() and name not in keep:
                     path.unlink()
 

@@ -46,7 +46,9 @@ def shard_lines(folder: Path, kind: str = "documents") -> tuple[Path, list[str]]
     """The first shard of ``kind`` of a corpus folder and its lines, to edit by hand."""
     import gzip
 
-    path = folder / kind / "part-00000.jsonl.gz"
+    from curate.storage import shard_name
+
+    path = folder / shard_name(kind, 0)
     return path, gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
 
 

@@ -14,7 +14,7 @@ from curate import api
 from curate.cli import main
 from curate.config import ConfigError
 from curate.rules import Rules
-from tests.fixtures import REPO, seed_path, seed_text
+from tests.fixtures import REPO, seed_path, seed_text, shard_lines
 from tests.io.test_html import NEWS_PAGE, NEWS_PARAGRAPHS
 
 # A line of seed 003, traditional with half-width commas, as scraped.
@@ -81,8 +81,7 @@ def test_clean_file_gives_the_records_curate_run_writes(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["run", seed, "-o", str(tmp_path), "-q"],
                                 env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert result.exit_code == 0, result.output
-    written = [json.loads(line) for line in
-               (tmp_path / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    written = [json.loads(line) for line in shard_lines(tmp_path)[1]]
     cleaner = api.Cleaner(source=seed_path("004").name)
     documents = cleaner.clean_file(seed)
     assert [cleaner.record(d, "2026-01-01T00:00:00Z") for d in documents] == written

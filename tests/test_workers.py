@@ -15,19 +15,15 @@ from click.testing import CliRunner
 import curate.run
 from curate.cli import WORKER_LOST_EXIT, main
 from curate.executor import ranges
+from tests.fixtures import corpus_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-CORPUS_FILES = ("documents.jsonl", "rejects.jsonl", "manifest.json")
 
 
 def run_cli(*args: str):
     return CliRunner().invoke(main, list(args), env={"SOURCE_DATE_EPOCH": "1767225600"},
                               catch_exceptions=False)
-
-
-def corpus_bytes(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in CORPUS_FILES}
 
 
 def messages(output: str) -> list[str]:
@@ -106,7 +102,7 @@ def test_a_worker_killed_fails_the_run_naming_the_range_and_writes_nothing(tmp_p
     assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
                      "of memory\\) before documents [15]-[48] of the file came back cleaned; "
                      "nothing was written: run again, or with --workers 1", result.output)
-    assert not (out / "documents.jsonl").exists()
+    assert not (out / "manifest.json").exists()
 
 
 def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(eval_dir,

@@ -9,9 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from curate.check import check_command
+from curate.storage import CorpusReader
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / "corpus" / "documents.jsonl"
+# The committed corpus's documents: its first shard (or the single file of an earlier layout).
+CORPUS = CorpusReader(REPO / "corpus").paths("documents")[0]
+CORPUS_LINES = [line.decode("utf-8") for line, _, _ in CorpusReader(REPO / "corpus").lines("documents")]
 # Seed 001's headline, as scraped: glued pinyin after traditional characters.
 HEADLINE = "補(bǔ)位英偉達(dá)!國產(chǎn)AI芯片的破繭之戰(zhàn)"
 PROVENANCE = ('"provenance":{"file":"seeds/001_7bb677d60489d672.txt","sha256":"18805a94",'
@@ -44,7 +47,7 @@ def test_record_with_pinyin_glued_to_traditional_characters_is_reported_at_line_
     corpus = in_tmp / "documents.jsonl"
     # Line 2's text starts at column 20; "补位…破茧之战" is 17 characters and the "\n" between
     # the paragraphs takes two columns in the JSON line, so 補 is at column 39.
-    corpus.write_text(CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    corpus.write_text(CORPUS_LINES[0]
                       + record_line("r2", f"补位英伟达！国产AI芯片的破茧之战\n{HEADLINE}"),
                       encoding="utf-8")
     result = check(corpus)
@@ -81,7 +84,7 @@ def test_breadcrumb_line_of_a_raw_page_is_reported(in_tmp):
 
 def test_duplicate_ids_and_invalid_json_lines_are_schema_findings(in_tmp):
     corpus = in_tmp / "documents.jsonl"
-    first, second = CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)[:2]
+    first, second = CORPUS_LINES[:2]
     same_id = second.replace('"id":"5ae2edd8b7ebb03d6ff30f98"', '"id":"9e99772019bca7603c4a41bd"')
     corpus.write_text(first + same_id + '{"id":"x","text":"正文"\n' + '["正文"]\n',
                       encoding="utf-8")
@@ -187,7 +190,7 @@ def test_fix_repairs_a_raw_page_in_place_keeping_its_layout(in_tmp):
 
 def test_fix_recleans_a_record_and_appends_the_edits_to_its_provenance(in_tmp):
     corpus = in_tmp / "documents.jsonl"
-    clean_line = CORPUS.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    clean_line = CORPUS_LINES[0]
     corpus.write_text(clean_line + record_line("r2", f"补位英伟达！国产AI芯片的破茧之战\n{HEADLINE}"),
                       encoding="utf-8")
     result = check(corpus, "--fix")
@@ -209,7 +212,7 @@ def test_fix_recleans_a_record_and_appends_the_edits_to_its_provenance(in_tmp):
 
 
 def test_fix_leaves_clean_files_untouched(in_tmp):
-    corpus = in_tmp / "documents.jsonl"
+    corpus = in_tmp / CORPUS.name
     shutil.copy(CORPUS, corpus)
     before = corpus.stat().st_mtime_ns
     assert check(corpus, "--fix").exit_code == 0
@@ -220,7 +223,7 @@ def test_near_duplicate_of_an_indexed_document_is_reported(in_tmp):
     from curate.dedup.index import DedupIndex
     from curate.dedup.minhash import MinHasher, shingles
 
-    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in CORPUS_LINES]
     with DedupIndex.open(in_tmp / "index") as index:
         index.add_many([r["id"] for r in records],
                        MinHasher().signatures([shingles(r["text"]) for r in records]))
