@@ -13,7 +13,7 @@ uninterrupted run.
 
 Each trial copies that corpus, starts ``curate run`` on the dump, sends it SIGKILL
 after a random delay (uniform up to 1.1 times the reference run's duration, so some kills
-come after the end), starts it again, and compares ``documents.jsonl`` and ``rejects.jsonl``
+come after the end), starts it again, and compares the document and reject shards
 byte for byte with the reference, and ``manifest.json`` too unless the killed run had already
 committed (then the second run finds the dump in the corpus and its manifest says so). It
 also checks that no temporary file is left. It prints a line per trial, then
@@ -30,7 +30,6 @@ the paragraph once, measured in the same invocation.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -42,15 +41,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus" / "documents.jsonl"
-FILES = ("documents.jsonl", "rejects.jsonl", "manifest.json")
+sys.path.insert(0, str(REPO))
+from curate.storage import DOCUMENTS, MANIFEST, REJECTS, CorpusReader  # noqa: E402
+
+FILES = (DOCUMENTS, REJECTS, MANIFEST)
 ENVIRONMENT = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
 
 
 def paragraphs() -> list[str]:
     """Whole sentences of the committed corpus, which cleaning leaves as they are."""
-    return [paragraph for line in CORPUS.read_text(encoding="utf-8").splitlines()
-            for paragraph in json.loads(line)["text"].split("\n")
+    return [paragraph for record in CorpusReader(REPO / "corpus").records(DOCUMENTS)
+            for paragraph in record["text"].split("\n")
             if len(paragraph) >= 60 and paragraph.endswith("。") and "…" not in paragraph]
 
 
@@ -67,12 +68,18 @@ def curate_run(*args: str) -> list[str]:
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in FILES}
+    """The shards of each kind, one after the other, and the manifest."""
+    reader = CorpusReader(folder)
+    found = {kind: b"".join(path.read_bytes() for path in reader.paths(kind))
+             for kind in (DOCUMENTS, REJECTS)}
+    found[MANIFEST] = (folder / MANIFEST).read_bytes()
+    return found
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()
-                  if p.name.startswith(".") and p.name != ".index")
+    """Temporary files and markers: hidden files anywhere but in the index."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(".*")
+                  if p.is_file() and ".index" not in p.relative_to(folder).parts)
 
 
 def kill_trials(work: Path, kills: int, files: int, seed: int) -> int:
@@ -100,7 +107,7 @@ def kill_trials(work: Path, kills: int, files: int, seed: int) -> int:
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         killed = process.wait() == -signal.SIGKILL
-        committed = (out / FILES[0]).read_bytes() == expected[FILES[0]]
+        committed = contents(out)[DOCUMENTS] == expected[DOCUMENTS]
         left = leftovers(out)
         subprocess.run(curate_run(str(dump), "-o", str(out)), env=ENVIRONMENT)
         got = contents(out)
