@@ -2,7 +2,7 @@
 
     python bench/check_bench.py [--megabytes 100]
 
-Builds the file in a temporary folder by repeating the records of ``corpus/documents.jsonl``
+Builds the file in a temporary folder by repeating the documents of ``corpus/``
 with distinct ids (so every copy after the first is an exact duplicate, C301), runs
 ``curate check`` on it in a fresh process (start-up included), and prints MB/s and Han-text
 characters per second (all codes, then without C208, inline spam, the costliest), then the
@@ -15,7 +15,6 @@ the characters-per-second figure is the one to scale by for text-heavy JSONL.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -25,14 +24,15 @@ from pathlib import Path
 from curate.check import CODES, TextChecker
 from curate.io.writers import json_line
 from curate.rules import Rules
+from curate.storage import CorpusReader
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus" / "documents.jsonl"
+CORPUS = REPO / "corpus"
 
 
 def build_jsonl(path: Path, megabytes: float) -> tuple[int, int, int]:
     """Write repeated corpus records with distinct ids; returns (bytes, records, text chars)."""
-    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    records = list(CorpusReader(CORPUS).records("documents"))
     target = megabytes * 1_000_000
     written = count = chars = 0
     with path.open("w", encoding="utf-8") as stream:
@@ -90,7 +90,7 @@ def main() -> int:
             seconds, code, lines = time_cli(path, *options)
             print(f"curate check, {label}: {seconds:.1f} s  {mb / seconds:.1f} MB/s  "
                   f"{chars / seconds / 1e6:.2f} M text chars/s  (exit {code}, {lines:,} lines)")
-    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    texts = [record["text"] for record in CorpusReader(CORPUS).records("documents")]
     total = sum(len(t) for t in texts)
     print(f"text checks alone, over the {len(texts)} corpus texts ({total:,} characters):")
     for code, seconds in time_text_checks(texts):

@@ -3,7 +3,7 @@
     python bench/eval_dev.py [--eval-dir ../shared/eval] [--keep OUT] [-- curate run options]
 
 Runs `curate run` on ``EVAL_DIR/dev/raw`` with the default configuration and scores
-``documents.jsonl`` as written with the set's own ``score.py``. Then curate's own figure: how
+documents as written with the set's own ``score.py``. Then curate's own figure: how
 often an article's last paragraph survives (the body's last real paragraph must never be
 cut), compared after folding width, quotes and whitespace, so that only a cut, not a
 documented conversion, counts as a loss. Prints figures; never fails on them.
@@ -23,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
+
+from curate.storage import CorpusReader
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
@@ -97,7 +99,7 @@ def evaluate(eval_dir: Path, out: Path, run_options: Sequence[str] = ()) -> Figu
     """Clean the set into ``out`` and score the output as written."""
     subprocess.run([sys.executable, "-m", "curate", "run", str(eval_dir / "dev" / "raw"),
                     "-o", str(out), "--quiet", *run_options], check=False)
-    documents = read_jsonl(out / "documents.jsonl")
+    documents = list(CorpusReader(out).records("documents"))
     return Figures(score(eval_dir, out),
                    last_paragraph_kept(eval_dir / "dev" / "gold.jsonl", documents),
                    score_unspun(eval_dir, documents, out.parent))

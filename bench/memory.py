@@ -46,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from curate.storage import CorpusReader
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 TIME = "/usr/bin/time"
@@ -211,9 +213,9 @@ def main() -> None:
               f"article peaks at {baseline:,.0f} MB, so the dump added {peak - baseline:,.0f} MB "
               f"({(peak - baseline) * 2**20 / max(1, counts['documents']):,.0f} bytes a "
               "document)")
-        rejects = folder / "corpus" / "rejects.jsonl"
-        print(f"rejects.jsonl: {rejects.stat().st_size / 1e6:,.1f} MB, "
-              f"{sum(1 for _ in rejects.open('rb')):,} records")
+        corpus = CorpusReader(folder / "corpus")
+        rejects = sum(path.stat().st_size for path in corpus.paths("rejects"))
+        print(f"rejects: {rejects / 1e6:,.1f} MB gzipped, {corpus.count('rejects'):,} records")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

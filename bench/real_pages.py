@@ -44,6 +44,8 @@ from pathlib import Path
 
 import opencc
 
+from curate.storage import CorpusReader
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared"))
 PAGES = "chinesewebtext-cc-raw.jsonl"
@@ -221,14 +223,13 @@ def read_output(data: Path, out: Path, pages: list[Page]) -> dict[str, list[dict
             by_record[number] = json.loads(line)["id"]
     by_id = {page.id: page for page in pages}
     kept: dict[str, list[dict]] = defaultdict(list)
-    with (out / "documents.jsonl").open(encoding="utf-8") as handle:
-        for doc in map(json.loads, handle):
-            kept[by_record[doc["provenance"]["record"]]].append(doc)
-    with (out / "rejects.jsonl").open(encoding="utf-8") as handle:
-        for reject in map(json.loads, handle):
-            page = by_id.get(by_record.get(reject["provenance"].get("record")))
-            if reject["kind"] == "document" and page is not None:
-                page.dropped.append(f"{reject['reason']['step']}/{reject['reason']['rule']}")
+    corpus = CorpusReader(out)
+    for doc in corpus.records("documents"):
+        kept[by_record[doc["provenance"]["record"]]].append(doc)
+    for reject in corpus.records("rejects"):
+        page = by_id.get(by_record.get(reject["provenance"].get("record")))
+        if reject["kind"] == "document" and page is not None:
+            page.dropped.append(f"{reject['reason']['step']}/{reject['reason']['rule']}")
     for docs in kept.values():
         docs.sort(key=lambda doc: doc["provenance"].get("part") or 0)
     return kept

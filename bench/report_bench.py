@@ -21,10 +21,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from curate.corpus import DOCUMENTS, MANIFEST, REJECTS
 from curate.io.writers import json_line
 from curate.report.page import render_page
 from curate.report.tally import tally_corpus
+from curate.storage import DOCUMENTS, MANIFEST, REJECTS, SINGLE_FILES, CorpusReader
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -33,15 +33,17 @@ CORPUS = REPO / "corpus"
 def build_corpus(folder: Path, copies: int) -> int:
     """``copies`` renamed copies of every record of ``corpus/``; returns the bytes written."""
     folder.mkdir(parents=True)
-    shutil.copy(CORPUS / MANIFEST, folder / MANIFEST)
-    for name in (DOCUMENTS, REJECTS):
-        records = [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8")
-                   .splitlines()]
-        with (folder / name).open("w", encoding="utf-8") as stream:
+    # The single-file layout, which the report reads as it is: no shards to list.
+    manifest = json.loads((CORPUS / MANIFEST).read_text(encoding="utf-8"))
+    manifest.pop("shards", None)
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    for kind in (DOCUMENTS, REJECTS):
+        records = list(CorpusReader(CORPUS).records(kind))
+        with (folder / SINGLE_FILES[kind]).open("w", encoding="utf-8") as stream:
             for copy in range(copies):
                 for record in records:
                     stream.write(json_line(renamed(record, copy)))
-    return sum((folder / name).stat().st_size for name in (DOCUMENTS, REJECTS))
+    return sum((folder / SINGLE_FILES[kind]).stat().st_size for kind in (DOCUMENTS, REJECTS))
 
 
 def renamed(record: dict, copy: int) -> dict:
@@ -56,8 +58,8 @@ def renamed(record: dict, copy: int) -> dict:
 
 def parse_only(folder: Path) -> int:
     lines = 0
-    for name in (DOCUMENTS, REJECTS):
-        with (folder / name).open(encoding="utf-8") as stream:
+    for kind in (DOCUMENTS, REJECTS):
+        with (folder / SINGLE_FILES[kind]).open(encoding="utf-8") as stream:
             for line in stream:
                 json.loads(line)
                 lines += 1

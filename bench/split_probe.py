@@ -30,6 +30,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from curate.storage import CorpusReader
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
 MIN_ARTICLE_CHARS = 300
@@ -150,13 +152,10 @@ def build_set(name: str, forms: list[Form], articles: list[dict], folder: Path,
 def split_figures(entries: list[dict], out: Path) -> dict:
     """Boundaries found and made, from the parts of each file in the output and the rejects."""
     parts: dict[str, list[str]] = {}
-    for name in ("documents.jsonl", "rejects.jsonl"):
-        path = out / name
-        if not path.is_file():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            if name == "rejects.jsonl" and record["kind"] != "document":
+    corpus = CorpusReader(out)
+    for name in ("documents", "rejects"):
+        for record in corpus.records(name):
+            if name == "rejects" and record["kind"] != "document":
                 continue
             file = Path(record["provenance"]["file"]).name
             parts.setdefault(file, []).append(folded(record["text"]))

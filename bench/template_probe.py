@@ -35,6 +35,7 @@ from curate.clean.script import convert_to_simplified
 from curate.io.html import page_blocks, parse_page
 from curate.pipeline import DEFAULT_STEPS, clean_text
 from curate.rules import Rules
+from curate.storage import CorpusReader
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
@@ -262,8 +263,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "curate", "run", str(raw), "-o", str(out),
                         "--quiet", "--config", str(config)], check=False)
         outputs: dict[str, list[str]] = {}
-        for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines():
-            doc = json.loads(line)
+        for doc in CorpusReader(out).records("documents"):
             name = Path(doc["provenance"]["file"]).name
             outputs.setdefault(name, []).extend(folded(p) for p in doc["text"].split("\n"))
         for set_name in chosen:

@@ -72,8 +72,10 @@ def curate_run(inputs: Path, out: Path, workers: int) -> tuple[float, float]:
 
 
 def same_corpus(one: Path, two: Path) -> bool:
-    return all(filecmp.cmp(one / name, two / name, shallow=False)
-               for name in ("documents.jsonl", "rejects.jsonl", "manifest.json"))
+    files = [path.relative_to(one) for path in sorted(one.rglob("*"))
+             if path.is_file() and ".index" not in path.relative_to(one).parts]
+    return bool(files) and all(filecmp.cmp(one / name, two / name, shallow=False)
+                               for name in files)
 
 
 def measure(label: str, inputs: Path, records: list[bytes], documents: int,
