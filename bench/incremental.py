@@ -14,7 +14,8 @@ them, and the near-duplicate index of documents and passages holding the MinHash
 of the texts. Its documents are one paragraph of 120 characters drawn at random from the
 characters of the committed corpus (so they are neither near-duplicates of each other nor of
 the new articles). The new articles are six sentences each drawn from the committed corpus's
-texts, as in ``bench/fault_injection.py``. Prints figures; asserts nothing.
+texts, each followed by a clause of random characters (`new_dump`). Prints figures; asserts
+nothing.
 """
 
 from __future__ import annotations
@@ -51,14 +52,17 @@ def committed_texts() -> list[str]:
     return [record["text"] for record in CorpusReader(REPO / "corpus").records(DOCUMENTS)]
 
 
-def new_dump(path: Path, texts: list[str], seed: int) -> None:
-    """``NEW_ARTICLES`` JSONL records of six sentences each from the committed corpus."""
+def new_dump(path: Path, texts: list[str], alphabet: list[str], seed: int) -> None:
+    """``NEW_ARTICLES`` JSONL records of six paragraphs: a sentence of the committed corpus
+    and a clause of 60 random characters, so that no two paragraphs are near-duplicates and
+    the articles are kept, not cut as repeated passages."""
     pool = [p for text in texts for p in text.split("\n")
             if len(p) >= 60 and p.endswith("。") and "…" not in p]
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as stream:
         for number in range(NEW_ARTICLES):
-            text = "\n".join(rng.sample(pool, 6))
+            text = "\n".join(sentence + "".join(rng.choices(alphabet, k=60)) + "。"
+                             for sentence in rng.sample(pool, 6))
             stream.write(json.dumps({"text": text, "title": f"第{number}篇"},
                                     ensure_ascii=False) + "\n")
 
@@ -140,7 +144,7 @@ def main() -> None:
     alphabet = sorted({ch for text in texts for ch in text if "\u4e00" <= ch <= "\u9fff"})
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / "new.jsonl"
-        new_dump(dump, texts, args.seed)
+        new_dump(dump, texts, alphabet, args.seed)
         print(f"{NEW_ARTICLES:,} new articles ({dump.stat().st_size / 1e6:.1f} MB), "
               "one `curate run --workers 1` each:")
         print(f"{'corpus documents':>17} {'build s':>8} {'run CPU-s':>10} {'ratio':>6}  run said")

@@ -2,8 +2,8 @@
 
 Exit codes of ``curate run``: 0 success, 1 the run finished but some input could not be read
 (see the rejects), 2 usage or configuration error, 3 the output folder cannot be written
-(read-only, disk full, under a file), 4 the corpus in it cannot be read back (a damaged
-``documents.jsonl`` or index); on 3 and 4 the corpus stays as it was before the run.
+(read-only, disk full, under a file), 4 the corpus in it cannot be read back (a missing
+shard, a damaged manifest or index); on 3 and 4 the corpus stays as it was before the run.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def main() -> None:
                             + RUN_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for documents.jsonl, rejects.jsonl and manifest.json.")
+              help="Corpus folder: documents/ and rejects/ shards, manifest.json.")
 @click.option("--source", help="Name of the dump recorded in each record (default: the first "
                                "input's name).")
 @click.option("--text-field", help="Field holding the text in JSONL input (default: text).")

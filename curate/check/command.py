@@ -78,7 +78,7 @@ def check_command(paths: tuple[str, ...], select: str | None, ignore: str | None
     """Check corpus JSONL and raw text or Markdown files for what cleaning leaves or breaks.
 
     Prints one finding a line, PATH:LINE:COL: CODE message, then a summary. Folders are
-    walked for .jsonl, .txt and .md files (gzipped too); a corpus folder's rejects.jsonl is
+    walked for .jsonl, .txt and .md files (gzipped too); a corpus folder's rejects are
     checked against the rejects' schema. Usable as a pre-commit hook (id curate-check).
     """
     near_duplicates: NearDuplicateIndex | None = None

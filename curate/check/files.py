@@ -3,9 +3,11 @@
 A folder is walked (sorted, hidden entries such as ``.index/`` skipped) for JSONL, text and
 Markdown files, gzipped or not. A file named on the command line is read as ``curate run``
 reads it: ``.jsonl``, ``.ndjson`` and ``.json`` as JSONL (a folder's ``manifest.json`` is
-no JSONL and is left out of walks), anything else as text. ``rejects.jsonl`` is checked
-against the rejects' schema. Only regular files are read (a FIFO or ``/dev/zero`` would
-never end); a JSONL line or a text file past its size limit is a finding, not a memory spike.
+no JSONL and is left out of walks), anything else as text. A corpus's rejects (its
+``rejects/`` shards, or ``rejects.jsonl`` of the single-file layout) are checked against the
+rejects' schema; its dataset card (``README.md`` beside ``manifest.json``) is not walked.
+Only regular files are read (a FIFO or ``/dev/zero`` would never end); a JSONL line or a
+text file past its size limit is a finding, not a memory spike.
 """
 
 from __future__ import annotations
