@@ -15,12 +15,13 @@ from click.testing import CliRunner
 from curate.check import check_command
 from curate.check.checker import MAX_FINDINGS_PER_FILE
 from curate.check.files import MAX_RECORD_BYTES
+from curate.storage import CorpusReader
 from tests.fixtures import REPO
 
 CORPUS = REPO / "corpus"
-GOOD_LINES = (CORPUS / "documents.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+GOOD_LINES = [line.decode("utf-8") for line, _, _ in CorpusReader(CORPUS).lines("documents")]
 GOOD = json.loads(GOOD_LINES[0])
-REJECT_LINES = (CORPUS / "rejects.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+REJECT_LINES = [line.decode("utf-8") for line, _, _ in CorpusReader(CORPUS).lines("rejects")]
 
 
 def check(*args):
@@ -66,7 +67,7 @@ def test_a_reject_is_held_to_the_rejects_schema(in_tmp):
 
 def test_rejects_share_ids_and_hold_junk_without_findings(in_tmp):
     """Every span cut from one document carries its id, and holds what cleaning removed."""
-    shutil.copy(CORPUS / "rejects.jsonl", in_tmp / "rejects.jsonl")
+    (in_tmp / "rejects.jsonl").write_text("".join(REJECT_LINES), encoding="utf-8")
     ids = [json.loads(line)["id"] for line in REJECT_LINES]
     assert len(set(ids)) < len(ids)
     assert check(in_tmp / "rejects.jsonl").exit_code == 0

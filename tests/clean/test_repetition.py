@@ -6,7 +6,7 @@ from pathlib import Path
 from curate.clean.repetition import COUNTS_FILE, line_key, read_counts
 from curate.rules import Rules
 from curate.run import run
-from tests.fixtures import seed_text
+from tests.fixtures import corpus_records, seed_text
 
 # A blog platform's trackback notice under every post (CWCED gold set, page ab65832c, MIT).
 TRACKBACK = "你可以使用这个链接引用该篇文章 http://publishblog.blogchina.com/blog/tb.b?diaryID=2756656"
@@ -31,7 +31,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def run_dump(dump: Path, out: Path) -> list[dict]:
     run([str(dump)], out, rules=Rules(), config={"dedup": {"near": False}})
-    return read_jsonl(out / "documents.jsonl")
+    return corpus_records(out)
 
 
 def repeated_edits(doc: dict) -> list[dict]:

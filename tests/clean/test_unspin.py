@@ -29,7 +29,7 @@ from curate.edits import apply_changes
 from curate.io.readers import InputFile, ReadOptions, read_documents
 from curate.pipeline import Context, Pipeline
 from curate.rules import RuleError, Rules
-from tests.fixtures import REPO, seed_path
+from tests.fixtures import REPO, corpus_records, seed_path
 
 CLEAN_NEWS = ("xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl")
 
@@ -137,7 +137,7 @@ def test_explain_shows_each_restoration_with_its_confidence_and_alternatives(tmp
     out = tmp_path / "corpus"
     seed = f"seeds/{seed_path('004').name}"
     assert runner.invoke(main, ["run", seed, "-o", str(out), "--quiet"]).exit_code == 0
-    first = json.loads((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    first = corpus_records(out)[0]
     result = runner.invoke(main, ["explain", first["id"], "--corpus", str(out)],
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from curate.cli import main
+from tests.fixtures import corpus_records, shard_lines
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -25,7 +26,7 @@ def corpus(tmp_path) -> Path:
 
 
 def test_copy_of_a_corpus_document_is_dropped_against_the_corpus_index(corpus, tmp_path):
-    original = records(corpus / "documents.jsonl")[0]
+    original = corpus_records(corpus)[0]
     paragraphs = original["text"].split("\n")
     copy = {"id": "copy-1", "text": "\n".join(paragraphs[:3] + paragraphs[4:]), "created": None}
     other = {"id": "other-1", "text": "国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高。"}
@@ -42,10 +43,12 @@ def test_copy_of_a_corpus_document_is_dropped_against_the_corpus_index(corpus, t
 
 
 def test_deduplicating_a_clean_corpus_keeps_every_record_unchanged(corpus, tmp_path):
-    result = CliRunner().invoke(main, ["dedup", str(corpus / "documents.jsonl"),
-                                       "-o", str(tmp_path / "out"), "--quiet"])
+    plain = tmp_path / "documents.jsonl"  # the corpus's documents as one JSONL file
+    plain.write_text("\n".join(shard_lines(corpus)[1]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["dedup", str(plain), "-o", str(tmp_path / "out"),
+                                       "--quiet"])
     assert result.exit_code == 0, result.output
-    assert records(tmp_path / "out" / "documents.jsonl") == records(corpus / "documents.jsonl")
+    assert records(tmp_path / "out" / "documents.jsonl") == records(plain)
 
 
 def test_malformed_line_is_named_and_skipped(tmp_path):

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from curate.cli import main
 from curate.dedup.minhash import jaccard, shingles
 from curate.dedup.near import Item, NearDuplicateFilter
-from tests.fixtures import SEEDS, seed_text
+from curate.storage import DOCUMENTS
+from tests.fixtures import SEEDS, corpus_bytes, corpus_records, seed_text
 
 
 def run(*args: str):
@@ -23,7 +24,7 @@ def records(path: Path) -> list[dict]:
 
 
 def dropped(corpus: Path) -> list[dict]:
-    return [r for r in records(corpus / "rejects.jsonl") if r["kind"] == "document"]
+    return [r for r in corpus_records(corpus, "rejects") if r["kind"] == "document"]
 
 
 def republished_000(date: str) -> str:
@@ -41,7 +42,7 @@ def test_republished_copy_is_dropped_with_the_kept_copy_and_similarity(tmp_path)
     (dump / "b.md").write_text(republished_000("2023-10-21 08:00"), encoding="utf-8")
     assert run(str(dump), "-o", str(tmp_path / "out")).exit_code == 0
     (copy,) = dropped(tmp_path / "out")
-    (kept,) = records(tmp_path / "out" / "documents.jsonl")
+    (kept,) = corpus_records(tmp_path / "out")
     assert copy["provenance"]["file"].endswith("b.md")
     assert copy["reason"]["rule"] == "near-duplicate"
     assert copy["provenance"]["duplicate_of"] == copy["provenance"]["cluster"] == kept["id"]
@@ -54,7 +55,7 @@ def test_the_earlier_publication_is_the_copy_kept(tmp_path):
     shutil.copy(next(SEEDS.glob("000_*.txt")), dump / "a.txt")
     (dump / "b.md").write_text(republished_000("2023-10-19 08:00"), encoding="utf-8")
     run(str(dump), "-o", str(tmp_path / "out"))
-    (kept,) = records(tmp_path / "out" / "documents.jsonl")
+    (kept,) = corpus_records(tmp_path / "out")
     assert kept["provenance"]["file"].endswith("b.md")
     assert dropped(tmp_path / "out")[0]["provenance"]["file"].endswith("a.txt")
 
@@ -72,7 +73,7 @@ def test_passage_quoted_from_a_kept_article_is_cut_from_the_later_one(tmp_path):
            "这为国产芯片厂商提供了难得的窗口期。"]
     (dump / "b.txt").write_text("\n".join([own[0], quoted, *own[1:]]), encoding="utf-8")
     run(str(dump), "-o", str(tmp_path / "out"))
-    later = records(tmp_path / "out" / "documents.jsonl")[1]
+    later = corpus_records(tmp_path / "out")[1]
     cut = [e for e in later["provenance"]["edits"] if e["rule"] == "near-duplicate-passage"]
     assert [e["text"] for e in cut] == [quoted]
     assert later["text"] == "\n".join(own)
@@ -81,11 +82,11 @@ def test_passage_quoted_from_a_kept_article_is_cut_from_the_later_one(tmp_path):
 def test_a_corpus_grows_run_by_run_and_a_repeated_run_adds_nothing(tmp_path):
     corpus = tmp_path / "corpus"
     assert run(str(SEEDS), "-o", str(corpus)).exit_code == 0
-    first = (corpus / "documents.jsonl").read_bytes()
+    first = corpus_bytes(corpus)[DOCUMENTS]
     manifest = (corpus / "manifest.json").read_bytes()
     again = run(str(SEEDS), "-o", str(corpus))
     assert again.exit_code == 0
-    assert (corpus / "documents.jsonl").read_bytes() == first
+    assert corpus_bytes(corpus)[DOCUMENTS] == first
     assert (corpus / "manifest.json").read_bytes() == manifest  # a run that adds nothing
 
     new_dump = tmp_path / "new"
@@ -94,9 +95,9 @@ def test_a_corpus_grows_run_by_run_and_a_repeated_run_adds_nothing(tmp_path):
     (new_dump / "fresh.txt").write_text("国产替代的风潮悄然吹起，芯片股集体上涨，市场热情高涨，成交额创下年内新高。",
                                         encoding="utf-8")
     assert run(str(new_dump), "-o", str(corpus)).exit_code == 0
-    grown = (corpus / "documents.jsonl").read_bytes()
-    assert grown.startswith(first)
-    assert len(records(corpus / "documents.jsonl")) == 8
+    grown = corpus_bytes(corpus)[DOCUMENTS]
+    assert grown.startswith(first)  # the first run's shard as it was, then a new one
+    assert len(corpus_records(corpus)) == 8
     assert [r["reason"]["rule"] for r in dropped(corpus)] == ["near-duplicate"]
 
 
@@ -105,7 +106,7 @@ def test_index_lost_after_documents_were_written_is_rebuilt_and_nothing_is_added
     run(str(SEEDS), "-o", str(corpus))
     shutil.rmtree(corpus / ".index")  # as if the run had stopped before committing the index
     run(str(SEEDS), "-o", str(corpus))
-    assert len(records(corpus / "documents.jsonl")) == 7
+    assert len(corpus_records(corpus)) == 7
 
 
 def test_index_refuses_other_parameters_with_a_clear_message(tmp_path):

@@ -12,7 +12,7 @@ from warcio.warcwriter import WARCWriter
 from curate.cli import main
 from curate.io.readers import InputFile, ReadOptions, read_documents
 from curate.io.warc import is_warc
-from tests.fixtures import seed_text
+from tests.fixtures import corpus_records, seed_text
 from tests.io.test_html import NEWS_PAGE, NEWS_PARAGRAPHS
 
 URL = "http://www.news.cn/local/2024-01/15/c_1130046.htm"
@@ -114,7 +114,7 @@ def test_curate_run_reads_a_warc_file_and_counts_what_it_skipped(tmp_path):
     assert result.exit_code == 0, result.output
     assert ("WARC records that are not pages or text skipped: 1 metadata, 1 request, "
             "2 response, 1 warcinfo") in result.output
-    kept = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    kept = corpus_records(out)
     assert [r["metadata"]["url"] for r in kept] == [URL, "https://www.aicaijing.com.cn/article/18786"]
     assert kept[0]["provenance"]["record"] == 3
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
