@@ -113,17 +113,20 @@ def test_a_corpus_of_the_single_file_layout_is_read_and_moved_into_shards(tmp_pa
         corpus_records(sharded)[0]["text"]
 
 
-def test_a_why_repeated_by_the_same_rule_is_written_once_and_read_back_whole():
+def test_a_why_repeated_by_the_same_rule_is_written_once_and_all_is_read_back_whole():
     line = "補(bǔ)位英偉達(dá)!國產(chǎn)AI芯片"
     edits = [Edit("strip_glued_pinyin", "glued-pinyin", "remove", "(bǔ)", 1,
                   why="pinyin glued to the characters it spells"),
              Edit("strip_glued_pinyin", "glued-pinyin", "remove", "(dá)", 1,
                   why="pinyin glued to the characters it spells"),
              Edit("convert_to_simplified", "t2s", "replace", line, 1, replacement="补位英伟达"),
-             Edit("strip_glued_pinyin", "glued-pinyin", "remove", "(chǎn)", 1)]
+             Edit("strip_glued_pinyin", "glued-pinyin", "remove", "(chǎn)", 1),
+             Edit("restore_spin", "spin-candidate", "flag", "音讯", 2, confidence=1.0,
+                  alternatives=(("消息", 1.0), ("keep", 0.0)))]
     written = edit_records(edits)
-    assert ["why" in record for record in written] == [True, False, False, True]
+    assert ["why" in record for record in written] == [True, False, False, True, False]
     assert written[3]["why"] is None
+    assert written[4]["alternatives"] == [{"w": "消息", "p": 1.0}, {"w": "keep", "p": 0.0}]
     assert whole_edits(json.loads(json.dumps(written))) == [
         {**edit.to_json(), **({"why": None} if edit.why is None and n == 3 else {})}
         for n, edit in enumerate(edits)]

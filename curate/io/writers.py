@@ -160,7 +160,8 @@ def provenance_record(doc: Document, rules_digest: str) -> dict[str, Any]:
 
 def edit_records(edits: list[Edit]) -> list[dict[str, Any]]:
     """The edits log of a document, each edit's ``why`` left out where it repeats the
-    ``why`` of the edit of the same rule before it (`whole_edits` puts it back): a rule that
+    ``why`` of the edit of the same rule before it, and the alternatives a decision weighed
+    written ``{"w": word, "p": probability}`` (`whole_edits` puts both back): a rule that
     fires forty times in an article explains itself once.
 
     >>> e = Edit("strip_glued_pinyin", "glued-pinyin", "remove", "Beijing", 3, why="pinyin")
@@ -170,6 +171,9 @@ def edit_records(edits: list[Edit]) -> list[dict[str, Any]]:
     records, last = [], {}
     for edit in edits:
         record = edit.to_json()
+        if edit.alternatives is not None:  # objects still, so readers infer one type for them
+            record["alternatives"] = [{"w": word, "p": probability}
+                                      for word, probability in edit.alternatives]
         if edit.rule in last and last[edit.rule] == edit.why:
             record.pop("why", None)
         elif edit.rule in last and edit.why is None:
@@ -186,6 +190,11 @@ def whole_edits(edits: list[Any]) -> list[Any]:
         if not isinstance(edit, dict):
             continue
         rule = edit.get("rule")
+        alternatives = edit.get("alternatives")
+        if isinstance(alternatives, list):
+            edit["alternatives"] = [
+                {"word": a["w"], "probability": a.get("p")}
+                if isinstance(a, dict) and "w" in a else a for a in alternatives]
         if "why" not in edit and rule in last:
             if last[rule] is not None:
                 edit["why"] = last[rule]
