@@ -178,7 +178,7 @@ def test_shards_never_split_a_record_and_hold_every_record_once(built, fmt, read
     assert [len(records) for records in per_shard] == [2, 2, 1, 1, 1]
     assert [path.name for path in files] == [f"part-{i:05d}.{fmt}" for i in range(5)]
     assert [record for records in per_shard for record in records] == built["records"]
-    assert [shard["records"] for shard in summary["shards"]] == [1, 1, 2, 1, 1, 1]
+    assert [shard["records"] for shard in summary["shards"]] == [2, 2, 1, 1, 1]
     if fmt == "jsonl":
         assert all(path.stat().st_size <= 100_000 for path, records in zip(files, per_shard, strict=True)
                    if len(records) > 1)
@@ -241,7 +241,7 @@ def test_the_same_corpus_and_options_export_byte_identical_files(built, options)
 
 def test_a_smaller_export_into_the_same_folder_leaves_no_stale_shards(built):
     _, dest = export(built, "reused", "--shard-size", "100KB", "--quiet")
-    assert len(shards(dest)) == 6
+    assert len(shards(dest)) == 5
     export(built, "reused", "--quiet")
     assert [p.name for p in shards(dest)] == ["part-00000.jsonl"]
 
@@ -308,7 +308,7 @@ def test_a_missing_corpus_or_a_folder_without_documents_exits_2(tmp_path):
     missing = CliRunner().invoke(export_command, [str(tmp_path / "nope"), "-o", str(tmp_path)])
     empty = CliRunner().invoke(export_command, [str(tmp_path), "-o", str(tmp_path / "out")])
     assert missing.exit_code == 2 and "does not exist" in missing.output
-    assert empty.exit_code == 2 and "no documents*.jsonl in this folder" in empty.output
+    assert empty.exit_code == 2 and "no documents in this folder" in empty.output
 
 
 def test_help_shows_an_example():
