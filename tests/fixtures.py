@@ -32,11 +32,11 @@ def corpus_records(folder: Path, kind: str = "documents") -> list[dict]:
 
 def corpus_bytes(folder: Path) -> dict[str, bytes]:
     """The bytes of a corpus folder: its document shards and its reject shards, each kind
-    one after the other, and its manifest."""
+    one after the other (those the manifest lists and the folder holds), and its manifest."""
     from curate.storage import DOCUMENTS, MANIFEST, REJECTS, CorpusReader
 
     reader = CorpusReader(folder)
-    found = {kind: b"".join(path.read_bytes() for path in reader.paths(kind))
+    found = {kind: b"".join(path.read_bytes() for path in reader.paths(kind) if path.is_file())
              for kind in (DOCUMENTS, REJECTS)}
     found[MANIFEST] = (folder / MANIFEST).read_bytes()
     return found
