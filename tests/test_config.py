@@ -47,7 +47,7 @@ def test_a_misspelt_step_is_named_with_its_line_and_the_step_meant(tmp_path):
 def test_a_misspelt_section_is_named_with_its_line(tmp_path):
     assert error(tmp_path, "[dedupe]\nthreshold = 0.8\n") == (
         "curate.toml:1: unknown section [dedupe] (did you mean 'dedup'?); known sections: "
-        "pipeline, filters, punctuation, jsonl, dedup, run, check")
+        "pipeline, filters, punctuation, jsonl, dedup, run, corpus, check")
 
 
 def test_a_misspelt_key_is_named_with_its_line(tmp_path):
