@@ -32,7 +32,7 @@ the next run (`migrate_single_files`).
 ...     _ = writer.write("0a1b", json.dumps({"id": "0a1b", "text": "长江是母亲河"}) + "\\n")
 ...     written = writer.finish()
 ...     written[0].publish()
-...     reader = CorpusReader(Path(folder), {"shards": {"documents": [written[0].shard]}})
+...     reader = CorpusReader(Path(folder), {"shards": {"documents": [written[0].shard.to_json()]}})
 ...     reader.text("0a1b")
 '长江是母亲河'
 """
