@@ -195,7 +195,8 @@ def upgrade_layout(outdir: Path) -> list[str]:
         for shard in listed_shards(manifest, kind):
             if not (outdir / shard.file).is_file():
                 raise CorpusDamaged(f"{outdir / shard.file}: listed in {MANIFEST} but missing; "
-                                    "restore it from a copy, or start afresh with --fresh")
+                                    "restore it from a copy and run again, or start afresh "
+                                    "with --fresh")
     notices += [f"{outdir / name}: its lookup was missing or cut short; rebuilt"
                 for name in ensure_lookups(outdir, manifest)]
     return notices
