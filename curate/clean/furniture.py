@@ -43,7 +43,8 @@ RULE = "line-classifier"
 REPEAT_RULE = "repeated-heading"
 TITLE_RULE = "header-title"  # the edit of extract_header that takes the title out of the text
 _REPEATS = {"title": "repeats the title or a line over it",
-            "paragraph": "a summary: 90% of its character pairs stand in a paragraph below"}
+            "paragraph": "a labelled summary: 90% of its character pairs stand in a paragraph "
+                         "below"}
 # The gain of a line an edge block never takes.
 _NEVER = -1.0
 # A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.

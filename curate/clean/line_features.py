@@ -165,8 +165,9 @@ def prose_paragraphs(rows: np.ndarray, min_han: int, min_marks: int) -> tuple[in
 def repeats_at_top(texts: list[str], title: str | None, lines: int) -> list[str | None]:
     """For each of the first ``lines`` lines, what it repeats, else None: ``title`` when it
     is the document's title or a line over it again (the page printed its heading twice),
-    ``paragraph`` when it is a summary the body repeats (``本文摘要：`` and a lead found whole
-    in a later paragraph: 90% of its character pairs in that one line).
+    ``paragraph`` when it is a summary the body repeats (a short label and a colon, then a
+    lead found whole in a later paragraph: 90% of its character pairs in that one line; a
+    heading or a lead without a label stays, as news repeats its lead in the body).
 
     >>> lead = "2020年进年即挑战，新型冠状病毒带给的疫情让大批中小企业动工阻碍，发展被困。"
     >>> title = "颈椎病能否诱发脑卒中"
@@ -176,14 +177,15 @@ def repeats_at_top(texts: list[str], title: str | None, lines: int) -> list[str 
     keys = ["".join(text.split()) for text in texts]
     found: list[str | None] = [None] * len(texts)
     seen = {"".join(title.split())} if title else set()
-    pairs = [_pairs(_unlabelled(key)) for key in keys]
+    values = [_unlabelled(key) for key in keys]
+    pairs = [_pairs(value) for value in values]
     for index in range(min(lines, len(texts))):
         key = keys[index]
         if not key:
             continue
         if key in seen:
             found[index] = "title"
-        elif len(pairs[index]) >= _SUMMARY_MIN_PAIRS and any(
+        elif values[index] != key and len(pairs[index]) >= _SUMMARY_MIN_PAIRS and any(
                 len(pairs[index] & later) >= _SUMMARY_SHARE * len(pairs[index])
                 for later in pairs[index + 1:]):
             found[index] = "paragraph"

@@ -118,7 +118,15 @@ def test_summary_the_body_repeats_goes_and_the_paragraph_stays(clean):
     assert doc.text == "\n".join(ARTICLE[1:])
     (edit,) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
     assert (edit.rule, edit.text, edit.line) == ("repeated-heading", summary, 2)
-    assert edit.why.startswith("a summary: 90% of its character pairs")
+    assert edit.why.startswith("a labelled summary: 90% of its character pairs")
+
+
+def test_heading_and_lead_the_body_repeats_without_a_label_stay(clean):
+    # News opens with its heading and lead, then the body tells them again.
+    heading = "为拆一幢房，断送了三条人命"
+    (doc,) = clean("\n".join([ARTICLE[0], heading, *ARTICLE[1:]]), UP_TO_CLASSIFIER,
+                   markdown=False)
+    assert heading in doc.text.split("\n")
 
 
 def test_a_headline_scored_under_the_threshold_does_not_end_a_related_list(clean):
