@@ -57,6 +57,7 @@ STEP_MODULES = [
     "curate.clean.teasers",
     "curate.clean.header",
     "curate.clean.furniture",
+    "curate.clean.articleless",
     "curate.clean.repetition",
     "curate.clean.empty",
     "curate.dedup.exact",
