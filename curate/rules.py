@@ -56,6 +56,15 @@ _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load`` on `_SAFE_LOADER`: plain data only, no object constructed."""
+    loader = _SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 class RuleError(ValueError):
     """A rule file that cannot be used; the message names the file and line."""
 
@@ -274,7 +283,7 @@ class Rules:
         key = f"yaml:{name}"
         if key not in self._cache:
             try:
-                self._cache[key] = yaml.load(self._text(name), Loader=_SAFE_LOADER)
+                self._cache[key] = _safe_load(self._text(name))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = mark.line + 1 if mark is not None else None
