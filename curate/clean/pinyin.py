@@ -45,8 +45,8 @@ _GLUED_CANDIDATE = re.compile(
 
 @cache
 def _pypinyin() -> ModuleType:
-    """pypinyin, imported when a text first holds a candidate: its dictionaries take most
-    of a second to load, and most texts never need them."""
+    """pypinyin, imported when a text first holds a candidate: its dictionaries take ~0.5
+    CPU-s to load, and most texts never need them."""
     return import_module("pypinyin")
 
 
