@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from curate.clean import inline_spam, language, mojibake, pinyin, script, spin, unspin
 from curate.document import Document
 from curate.edits import Change, apply_changes
@@ -71,7 +73,8 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     changed = 0
     for paragraph in doc.paragraphs:
         converted = script.convert_to_simplified(paragraph.text, config, ctx.rules)
-        changed += sum(1 for a, b in zip(paragraph.text, converted, strict=False) if a != b)
+        if converted != paragraph.text:
+            changed += _changed_characters(paragraph.text, converted)
         paragraph.text = converted
     for field in METADATA_TEXT_FIELDS:
         value = doc.metadata.get(field)
@@ -84,6 +87,14 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     return doc
 
 
+def _changed_characters(before: str, after: str) -> int:
+    """Positions, up to the shorter text's length, where ``after`` has another character."""
+    length = min(len(before), len(after))
+    old, new = (np.frombuffer(text[:length].encode("utf-32-le", "surrogatepass"), np.uint32)
+                for text in (before, after))
+    return int(np.count_nonzero(old != new))
+
+
 @step("remove_inline_spam")
 def remove_inline_spam(doc: Document, ctx: Context) -> Document | None:
     """Drop a document that is mostly spam; else cut gambling phrases spliced into its text.
@@ -91,11 +102,15 @@ def remove_inline_spam(doc: Document, ctx: Context) -> Document | None:
     Runs on simplified text: the spam lexicons are written in simplified characters.
     """
     spam = ctx.resource("inline_spam", lambda: inline_spam.inline_spam_rules(ctx.rules))
-    share = inline_spam.spam_share(doc.text, ctx.rules)
+    text = doc.text
+    injected = inline_spam.find_injected_spam(text, ctx.rules)
+    share = inline_spam.share_of_spam(text, injected, ctx.rules)
     if share >= spam.drop_at:
         reject(doc, "remove_inline_spam", "mostly-spam",
                f"{share:.0%} of the text is spam phrases and spam keywords")
         return None
+    if not injected and spam.paragraph_local:  # no phrase in the text: none in a paragraph
+        return doc
     return apply_in_paragraphs(
         doc, "remove_inline_spam", lambda text: inline_spam.find_injected_spam(text, ctx.rules)
     )

@@ -65,7 +65,7 @@ class Verdict:
 
 def keep_order(item: Item) -> tuple:
     """Sort key of the copy to keep: earliest created, most complete, first seen."""
-    size = sum(1 for ch in item.text if not ch.isspace())
+    size = len("".join(item.text.split()))  # the characters that are not whitespace
     return (item.created is None, item.created or "", -size, item.seen)
 
 
@@ -112,28 +112,42 @@ class NearDuplicateFilter:
         indexed. A paragraph the document already holds takes the verdict of its first
         copy and is not indexed again: a text of one paragraph repeated is linear, not
         quadratic (each copy would be a candidate of every later one)."""
+        paragraphs = item.paragraphs
+        # Each distinct long paragraph, shingled, signed and looked up in one batch: the
+        # document's own passages are never its candidates, so indexing them as they come
+        # changes no look-up of the others.
+        distinct = list(dict.fromkeys(
+            paragraph for paragraph in paragraphs
+            if len("".join(paragraph.split())) >= self.passage_min_chars))
+        if not distinct:
+            return []
+        hashes = [shingles(paragraph) for paragraph in distinct]
+        signatures = self.hasher.signatures(hashes)
+        candidates = self.passages.similar_many(signatures, self.threshold - ESTIMATE_MARGIN)
+        matches = {paragraph: self._checked_match(candidates[n], hashes[n], self._passage_text,
+                                                  self.threshold, exclude_prefix=item.id)
+                   for n, paragraph in enumerate(distinct)}
         removed: list[tuple[int, str, float]] = []
-        first_copy: dict[str, tuple[str, float] | None] = {}
-        for number, paragraph in enumerate(item.paragraphs):
-            if len("".join(paragraph.split())) < self.passage_min_chars:
+        indexed: set[str] = set()
+        fresh_ids, fresh_rows = [], []
+        for number, paragraph in enumerate(paragraphs):
+            if paragraph not in matches:
                 continue
-            if paragraph in first_copy:
-                repeated = first_copy[paragraph]
-                if repeated is not None:
-                    removed.append((number, *repeated))
-                continue
-            passage_hashes = shingles(paragraph)
-            signature = self.hasher.signature(passage_hashes)
-            match = self._best_match(self.passages, signature, passage_hashes,
-                                     self._passage_text, self.threshold, exclude_prefix=item.id)
-            first_copy[paragraph] = match
+            match = matches[paragraph]
             if match is not None:
                 removed.append((number, *match))
                 continue
+            if paragraph in indexed:  # a paragraph the document holds twice is indexed once
+                continue
+            indexed.add(paragraph)
             # Numbered as in the text that is kept, once the repeated passages are cut.
             passage_id = f"{item.id}{PASSAGE_SEPARATOR}{number - len(removed)}"
-            self.passages.add(passage_id, signature)
-            self._shingles[passage_id] = passage_hashes
+            row = distinct.index(paragraph)
+            fresh_ids.append(passage_id)
+            fresh_rows.append(row)
+            self._shingles[passage_id] = hashes[row]
+        if fresh_ids:
+            self.passages.add_many(fresh_ids, signatures[fresh_rows])
         return removed
 
     def _best_match(self, index: DedupIndex, signature: np.ndarray, hashes: np.ndarray,
@@ -142,6 +156,13 @@ class NearDuplicateFilter:
         """The most similar indexed entry whose true Jaccard reaches ``threshold``."""
         candidates = index.similar_many(signature[np.newaxis, :],
                                         threshold - ESTIMATE_MARGIN)[0]
+        return self._checked_match(candidates, hashes, text_of, threshold, exclude_prefix)
+
+    def _checked_match(self, candidates: list[tuple[str, float]], hashes: np.ndarray,
+                       text_of: Callable[[str], str | None], threshold: float,
+                       exclude_prefix: str | None = None) -> tuple[str, float] | None:
+        """Of ``candidates`` (most similar by estimate first), the one whose true Jaccard
+        reaches ``threshold`` and is highest."""
         best = None
         checked = 0
         for candidate, _estimate in candidates:

@@ -274,3 +274,12 @@ def test_magic_html_pages_recover_the_gold_lines_and_little_else_as_measured(sha
 def _long_lines(text: str) -> list[str]:
     squeezed = (_SPACE.sub("", line) for line in text.splitlines())
     return [line for line in squeezed if len(line) >= 10]
+
+
+def test_a_page_read_twice_is_extracted_once_and_then_afresh():
+    page = ("<html><body><p>作者：李明 2024-03-05 10:20</p>"
+            "<p>春节过后，长春的天气逐渐转暖，市民纷纷走出家门，公园里又热闹了起来。</p></body></html>")
+    first = html.extract_article_once(page)
+    assert html.extract_article_once(page) is first  # the cleaning pass gets the counting pass's
+    again = html.extract_article_once(page)
+    assert again is not first and again == first == html.extract_article(page)
