@@ -1,6 +1,7 @@
 """`curate dedup` on its own: JSONL records against each other and against a corpus index."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,13 @@ def test_a_record_left_without_text_goes_to_the_rejects_with_its_cut(tmp_path):
     assert (edit["rule"], edit["text"]) == ("near-duplicate-passage", repeated)
     counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
     assert (counts["kept"], counts["empty"], counts["rejected"]) == (1, 1, 0)
+
+
+def test_a_pipe_is_refused_since_the_input_is_read_three_times(tmp_path):
+    pipe = tmp_path / "records.jsonl"
+    os.mkfifo(pipe)
+    result = CliRunner().invoke(main, ["dedup", str(pipe), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (f"{pipe}: not a regular file; curate dedup reads its input more than once: save "
+            "it to a file first") in result.output
+    assert not (tmp_path / "out").exists()
