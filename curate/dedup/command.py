@@ -136,7 +136,7 @@ class Decisions:
                progress: Progress | None = None) -> None:
         """Every record with text, a batch at a time in the order copies are kept in."""
         ordered = sorted((p for p in placed if p.order is not None),
-                         key=lambda p: p.order)  # type: ignore[arg-type, return-value]
+                         key=lambda p: p.order or ())
         for start in range(0, len(ordered), BATCH_DOCUMENTS):
             batch = ordered[start:start + BATCH_DOCUMENTS]
             items = []
