@@ -75,7 +75,8 @@ class NearDuplicateFilter:
     def __init__(self, folder: Path, *, threshold: float = DEFAULT_THRESHOLD,
                  spun_threshold: float = DEFAULT_SPUN_THRESHOLD,
                  passage_min_chars: int = DEFAULT_PASSAGE_MIN_CHARS,
-                 stored_text: Callable[[str], str | None] = lambda _id: None) -> None:
+                 stored_text: Callable[[str], str | None] = lambda _id: None,
+                 kept_text: Callable[[str], str | None] | None = None) -> None:
         params = IndexParams(threshold=threshold)
         self.documents = DedupIndex.open(folder / "documents", params)
         self.passages = DedupIndex.open(folder / "passages", params)
@@ -84,6 +85,9 @@ class NearDuplicateFilter:
         self.passage_min_chars = passage_min_chars
         self.hasher = MinHasher(params.num_perm, params.seed)
         self.stored_text = stored_text
+        # Passages are numbered in the text kept once repeated ones are cut: where that is
+        # not the text a document was compared by, the caller gives it apart.
+        self.kept_text = kept_text or stored_text
         self._shingles: dict[str, np.ndarray] = {}
 
     def decide(self, items: Sequence[Item]) -> list[Verdict]:
@@ -187,7 +191,7 @@ class NearDuplicateFilter:
 
     def _passage_text(self, passage_id: str) -> str | None:
         doc_id, _, number = passage_id.rpartition(PASSAGE_SEPARATOR)
-        text = self.stored_text(doc_id)
+        text = self.kept_text(doc_id)
         if text is None:
             return None
         paragraphs = text.split("\n")
