@@ -44,11 +44,9 @@ def tools(rules: Rules) -> tuple[SpinRestorer, WordSegmenter, SpinRepairs]:
 
 @pytest.fixture(scope="module")
 def seed_004_documents(rules: Rules) -> list[Document]:
-    """Seed 004 (three spun articles) through the default pipeline, restoration switched on
-    (``[spin] restore = true``; it is off by default)."""
+    """Seed 004 (three spun articles) through the default pipeline."""
     raw = InputFile(seed_path("004"), f"seeds/{seed_path('004').name}")
-    context = Context(rules, {"spin": {"restore": True}})
-    return [doc for doc in Pipeline(context).run(read_documents(raw, ReadOptions("seeds")))
+    return [doc for doc in Pipeline(Context(rules)).run(read_documents(raw, ReadOptions("seeds")))
             if doc.rejected is None]
 
 
@@ -145,9 +143,10 @@ def test_candidates_listed_weigh_a_fraction_of_one_edit_each(seed_004_documents)
         assert size < 40 * len(parse_candidates(listing.text)) + 600
 
 
-def test_restoration_is_off_by_default_and_still_lists_candidates(rules):
+def test_restoration_can_be_switched_off_and_still_lists_candidates(rules):
     raw = InputFile(seed_path("004"), "seeds/004.txt")
-    docs = list(Pipeline(Context(rules)).run(read_documents(raw, ReadOptions("seeds"))))
+    context = Context(rules, {"spin": {"restore": False}})
+    docs = list(Pipeline(context).run(read_documents(raw, ReadOptions("seeds"))))
     edits = [e for doc in docs for e in doc.edits if e.step == "restore_spin"]
     assert edits and all(e.action == "flag" and e.rule == CANDIDATE_RULE for e in edits)
     assert "spin restoration is switched off" in edits[0].why
@@ -161,10 +160,7 @@ def test_explain_shows_each_restoration_with_its_confidence_and_alternatives(tmp
     runner = CliRunner()
     out = tmp_path / "corpus"
     seed = f"seeds/{seed_path('004').name}"
-    config = tmp_path / "curate.toml"
-    config.write_text("[spin]\nrestore = true\n", encoding="utf-8")
-    assert runner.invoke(main, ["run", seed, "-o", str(out), "--quiet", "--config", str(config)]
-                         ).exit_code == 0
+    assert runner.invoke(main, ["run", seed, "-o", str(out), "--quiet"]).exit_code == 0
     first = json.loads((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
     result = runner.invoke(main, ["explain", first["id"], "--corpus", str(out)],
                            env={"COLUMNS": "200"})
@@ -250,7 +246,7 @@ def test_clean_news_restored_as_if_spun_is_hardly_changed(shared_data: Path, too
     """The held-out clean stories (left out of the statistics), run through restoration as
     if they were flagged. On the tune half nothing changes; on the measure half one word, in
     a long literary THUCNews paragraph dense with rare words whose originals are common too
-    (灭亡 -> 死亡 among 时局, 动乱, 虚伪, 遗忘): why restoration is off by default."""
+    (灭亡 -> 死亡 among 时局, 动乱, 虚伪, 遗忘)."""
     stories = held_out_stories(shared_data)
     assert len(stories) > 1800
     changed = [(story[:20], r.change.old, r.change.new) for story in stories
