@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -500,3 +500,57 @@ def _telltale_density(start: int, telltales: list[int], length: int) -> float:
 
 def _best_original(options: list[tuple[str, float]]) -> tuple[str, float]:
     return next((word, p) for word, p in options if word != KEEP)
+
+
+@dataclass(frozen=True)
+class SpinClasses:
+    """Words a spinner swaps for one another, each class written as one word of it, so that
+    two copies of one article spun apart read alike again (for near-duplicate signatures).
+
+    The classes join every spun form of ``rules/spin_restore.tsv`` with the originals it may
+    stand for; each is written as its shortest member, first in code-point order.
+
+    >>> classes = SpinClasses.of({"卒业": ("毕业",), "结业": ("毕业",)})
+    >>> classes.canonical("2002年结业于南大"), classes.canonical("2002年卒业于南大")
+    ('2002年卒业于南大', '2002年卒业于南大')
+    """
+
+    written_as: Mapping[str, str]
+    matcher: FormMatcher = field(repr=False)
+
+    @classmethod
+    def of(cls, originals: Mapping[str, Iterable[str]]) -> SpinClasses:
+        parent: dict[str, str] = {}
+
+        def root(word: str) -> str:
+            parent.setdefault(word, word)
+            while parent[word] != word:
+                parent[word] = parent[parent[word]]
+                word = parent[word]
+            return word
+
+        for spun, words in originals.items():
+            for original in words:
+                parent[root(spun)] = root(original)
+        shortest: dict[str, str] = {}
+        for word in parent:
+            top = root(word)
+            shortest[top] = min(shortest.get(top, word), word, key=lambda w: (len(w), w))
+        written = {word: shortest[root(word)] for word in parent if len(word) >= 2}
+        return cls(written, FormMatcher.of(written))
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> SpinClasses:
+        restorer = SpinRestorer.from_rules(rules)
+        return cls.of({spun: [o for o, _ in options]
+                       for spun, options in restorer.originals.items()})
+
+    def canonical(self, text: str) -> str:
+        """``text`` with every word of a class, found leftmost and longest first, written as
+        its class."""
+        out, last = [], 0
+        for start, word in self.matcher.finditer(text):
+            out += [text[last:start], self.written_as[word]]
+            last = start + len(word)
+        out.append(text[last:])
+        return "".join(out)
