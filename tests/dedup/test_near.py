@@ -147,7 +147,7 @@ def test_spun_copy_is_compared_at_the_lower_spun_threshold(tmp_path):
 def test_two_copies_of_one_article_spun_apart_are_found_through_their_spin_classes(
         tmp_path, eval_dir):
     # The development set's 0126.txt and 0290.txt hold one article spun twice: their 3-grams
-    # share 0.36, under any threshold; with each word a spinner swaps written as its class,
+    # share 0.44, under any threshold; with each word a spinner swaps written as its class,
     # 0.94.
     for name in ("0126.txt", "0290.txt"):
         shutil.copy(eval_dir / "dev" / "raw" / name, tmp_path / name)
