@@ -78,6 +78,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "punctuation": {"clause_marks": _boolean(), "parentheses": _boolean(),
                     "corner_quotes": _boolean()},
     "jsonl": {"text_field": _text()},
+    "spin": {"restore": _boolean()},
     "dedup": {"near": _boolean(), "threshold": _share(), "spun_threshold": _share(),
               "passage_min_chars": _integer(1)},
     "run": {"batch_documents": _integer(1), "workers": _integer(1)},

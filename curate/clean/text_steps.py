@@ -163,9 +163,10 @@ def repair_spin(doc: Document, ctx: Context) -> Document:
 def restore_spin(doc: Document, ctx: Context) -> Document:
     """In spun text, restore the whole words a spinner most likely replaced, judged by
     clean-news statistics and the neighbouring characters (鞭策 → 推动, 扶植 → 建设), when
-    the confidence reaches the threshold; other candidates are listed as flags, unchanged.
+    the confidence reaches the threshold and the text around is spun; the other candidates
+    stay as they are, listed in one ``spin-candidates`` flag edit.
 
-    With ``[spin] restore = false`` (the default, see ``unspin.RESTORE_BY_DEFAULT``) every
+    With ``[spin] restore = false`` (the default is ``unspin.RESTORE_BY_DEFAULT``) every
     candidate is only listed."""
     if "spun" not in doc.metadata.get("flags", []):
         return doc
@@ -173,6 +174,8 @@ def restore_spin(doc: Document, ctx: Context) -> Document:
     repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
     segmenter = ctx.resource("word_segmenter", unspin.WordSegmenter.load)
     restore = bool(ctx.option("spin", "restore", unspin.RESTORE_BY_DEFAULT))
+    listed: list[str] = []
+    unsure = 0
     for paragraph in doc.paragraphs:
         found = unspin.find_spin_restorations(paragraph.text, restorer, segmenter, repairs)
         changes = []
@@ -185,24 +188,29 @@ def restore_spin(doc: Document, ctx: Context) -> Document:
                            confidence=restoration.confidence,
                            alternatives=restoration.alternatives)
             else:
-                doc.record("restore_spin", unspin.CANDIDATE_RULE, "flag", change.old,
-                           paragraph.lines[0], why=_candidate_why(restoration, restore),
-                           confidence=restoration.confidence,
-                           alternatives=((change.new, restoration.confidence),
-                                         *restoration.alternatives))
+                listed.append(unspin.format_candidate(paragraph.lines[0], restoration))
+                unsure += restoration.confidence < unspin.RESTORE_AT
         if changes:
             paragraph.text = apply_changes(paragraph.text, changes)
+    if listed:
+        # One edit lists every candidate left as it is, one a line: a spun article has
+        # hundreds, and an edit each would outweigh its text in the edits log.
+        doc.record("restore_spin", unspin.CANDIDATE_RULE, "flag", "\n".join(listed),
+                   doc.paragraphs[0].lines[0], why=_candidates_why(len(listed), unsure, restore))
     return doc
 
 
-def _candidate_why(restoration: unspin.Restoration, restore: bool) -> str:
+def _candidates_why(listed: int, unsure: int, restore: bool) -> str:
+    """``1230 likely synonym-spun words left as they are: 1195 under confidence 0.98, 35 where
+    the text around is not spun enough``: one a line, ``LINE FORM ORIGINAL:P ... keep:P``."""
+    head = f"{listed} likely synonym-spun words left as they are"
+    tail = "one a line: source line, word, then each reading with its probability"
     if not restore:
-        return "a likely synonym-spun word, left as it is: spin restoration is switched off"
-    if restoration.confidence < unspin.RESTORE_AT:
-        return (f"a likely synonym-spun word, left as it is: confidence under "
-                f"{unspin.RESTORE_AT}")
-    return (f"a likely synonym-spun word, left as it is: its paragraph holds "
-            f"{restoration.telltales} other telltale spun forms, {unspin.MIN_TELLTALES} needed")
+        return f"{head}, spin restoration is switched off; {tail}"
+    return (f"{head}: {unsure} under confidence {unspin.RESTORE_AT}, {listed - unsure} where "
+            f"the text around is not spun enough ({unspin.MIN_TELLTALES} other telltale forms "
+            f"within {unspin.TELLTALE_REACH} characters and {unspin.SPUN_DENSITY:g} per 1,000 "
+            f"within {unspin.DENSITY_REACH} needed); {tail}")
 
 
 @step("identify_language")
