@@ -28,6 +28,7 @@ which scores 0.894. trafilatura with its default settings scores 0.758.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -93,6 +94,23 @@ PUNCTUATION_BONUS = 10
 HEADER_BLOCKS = 30
 ARTICLE_EDGE_LINES = 3
 
+# A line whose shape (its digits aside) comes back this many times among the article's lines,
+# with at most ROW_CHARS characters, ROW_LETTERS letters or more, ROW_FIELDS numbers or more
+# and no sentence end, is a row of a repeated template (one number: "成人票原价：279元" rows of
+# a listing in the text, which the gold keeps).
+REPEATED_SHAPE = 3
+ROW_CHARS = 60
+ROW_LETTERS = 4
+ROW_FIELDS = 2
+# A list of teasers: at least TEASER_ITEMS like siblings (same tag and class) that each hold a
+# headline link of HEADLINE_CHARS Han characters or more (not a user name: "chocolatemusic"
+# above a review; not a layout table's rows, one of which holds a column of links), found
+# within TEASER_DEPTH levels above a block; the item is at most TEASER_CHARS long.
+TEASER_ITEMS = 3
+TEASER_DEPTH = 4
+TEASER_CHARS = 600
+HEADLINE_CHARS = 8
+
 _SPACE = regex.compile(r"\s+")
 _INDENT = " \t\u3000\u00a0"
 _XML_DECLARATION = regex.compile(r"\A\s*<\?xml[^>]*\?>")
@@ -113,6 +131,14 @@ _WRAPPING_TAGS = regex.compile(
     regex.IGNORECASE,
 )
 _PROSE_MARKS = regex.compile(r"[，。！？；、“”]")
+_DIGITS = regex.compile(r"\d+")
+_LETTERS = regex.compile(r"[\p{L}]")
+_HAN = regex.compile(r"\p{Han}")
+# Page landmarks: navigation and side columns anywhere, a header or footer unless it is an
+# article's own (inside one of _ARTICLE_LANDMARKS).
+_SIDE_LANDMARKS = {"nav", "aside"}
+_EDGE_LANDMARKS = {"header", "footer"}
+_ARTICLE_LANDMARKS = {"article", "main"}
 # Blocks that close an open <p>, and how a paragraph that was not cut short ends.
 _SPLITTING_BLOCKS = ("table", "div")
 _SENTENCE_END = regex.compile(r"[。！？!?…”」』）)]\s*\Z")
@@ -203,12 +229,13 @@ def extract_article(html: str) -> Article:
         return Article("")
     rejoin_split_paragraphs(tree)
     blocks = page_blocks(tree)
+    furniture = page_furniture(blocks)
     unwrap_layout_tables(tree)
     extracted = trafilatura.bare_extraction(tree, **TRAFILATURA_SETTINGS)
-    lines = kept_lines(extracted, blocks)
+    lines = without_furniture(kept_lines(extracted, blocks), furniture)
     if lines and _size(lines) < SHORT_SHARE * prose_size(blocks):
         second = trafilatura.bare_extraction(tree, **SECOND_OPINION)
-        other = kept_lines(second, blocks)
+        other = without_furniture(kept_lines(second, blocks), furniture)
         if _size(other) > _size(lines) and _covers(other, lines):
             return _article(other, blocks, second, "trafilatura-second-opinion")
     if lines:
@@ -232,6 +259,117 @@ def _article(lines: list[str], blocks: list[TextBlock], extracted: TrafilaturaRe
     removed = max(0, sum(block.size for block in blocks) - len(_SPACE.sub("", text)))
     return Article(text, metadata, find_date(header) or found.date, removed, extractor,
                    left_out(blocks, text))
+
+
+def page_furniture(blocks: list[TextBlock]) -> set[str]:
+    """The texts (whitespace removed) of page blocks that are furniture by where they stand,
+    and that no other block of the page repeats as text: a block inside a page landmark
+    (``_is_in_landmark``) or one item of a list of teasers (``TeaserLists``)."""
+    teasers = TeaserLists()
+    furniture: set[str] = set()
+    text: set[str] = set()
+    for block in blocks:
+        squeezed = _SPACE.sub("", block.text)
+        element = block.element
+        if element is not None and (_is_in_landmark(element) or teasers.holds(element)):
+            furniture.add(squeezed)
+        else:
+            text.add(squeezed)
+    return furniture - text
+
+
+def without_furniture(lines: list[str], furniture: set[str]) -> list[str]:
+    """``lines`` less the page's furniture blocks, the rows of a repeated shape and a short line
+    shown again.
+
+    A row of a repeated shape is a short line without a sentence end whose shape, its numbers
+    aside, comes back ``REPEATED_SHAPE`` times or more among the lines: the poster's rank and
+    the time above every reply of a forum, the date under every picture of a gallery.
+
+    >>> without_furniture(["新手上路, 积分 5, 距离下一级还需 45 积分", "怎么设置全屏？",
+    ...     "新手上路, 积分 6, 距离下一级还需 44 积分", "注册会员, 积分 53",
+    ...     "新手上路, 积分 16, 距离下一级还需 34 积分"], set())
+    ['怎么设置全屏？', '注册会员, 积分 53']
+    """
+    shapes = Counter(_shape(line) for line in lines)
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        squeezed = _SPACE.sub("", line)
+        if squeezed in furniture or _is_repeated_row(line, shapes):
+            continue
+        if squeezed in seen and not _SENTENCE_END.search(line):
+            continue  # a short line shown again: a post's signature, a caption
+        seen.add(squeezed)
+        kept.append(line)
+    return kept
+
+
+def _shape(line: str) -> str:
+    return _DIGITS.sub("#", _SPACE.sub("", line))
+
+
+def _is_repeated_row(line: str, shapes: Counter[str]) -> bool:
+    shape = _shape(line)
+    return (shapes[shape] >= REPEATED_SHAPE and len(shape) <= ROW_CHARS
+            and shape.count("#") >= ROW_FIELDS and len(_LETTERS.findall(shape)) >= ROW_LETTERS
+            and not _SENTENCE_END.search(line))
+
+
+def _is_in_landmark(element: etree._Element) -> bool:
+    """Whether ``element`` stands in a page's navigation, side column, or in a page header or
+    footer that is not an article's own."""
+    edge = False  # inside a header or footer, of the page unless an article holds it
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _SIDE_LANDMARKS:
+            return True
+        if ancestor.tag in _ARTICLE_LANDMARKS:
+            return False
+        edge = edge or ancestor.tag in _EDGE_LANDMARKS
+    return edge
+
+
+class TeaserLists:
+    """Which elements lie in one item of a list of other stories: an element with at least
+    ``TEASER_ITEMS`` siblings of its tag and class that each hold a headline link
+    (``HEADLINE_CHARS``), found within ``TEASER_DEPTH`` levels above a block, short
+    (``TEASER_CHARS``), whose headline is apart from the block (not the link around it)."""
+
+    def __init__(self) -> None:
+        self._headlines: dict[etree._Element, list[etree._Element]] = {}
+        self._lists: dict[etree._Element, bool] = {}
+
+    def holds(self, element: etree._Element) -> bool:
+        item = element
+        for _ in range(TEASER_DEPTH):
+            item = item.getparent()
+            if item is None or item.getparent() is None:
+                return False
+            if self._is_item(item):
+                break
+        else:
+            return False
+        if len(_SPACE.sub("", item.text_content())) > TEASER_CHARS:
+            return False
+        around = set(element.iter()) | set(element.iterancestors())
+        return any(link not in around for link in self._headline_links(item))
+
+    def _is_item(self, item: etree._Element) -> bool:
+        if item not in self._lists:
+            key = (item.tag, item.get("class"))
+            like = [sibling for sibling in item.getparent()
+                    if (sibling.tag, sibling.get("class")) == key]
+            self._lists.update(
+                (sibling, len(like) >= TEASER_ITEMS
+                 and sum(1 for other in like if self._headline_links(other)) >= TEASER_ITEMS)
+                for sibling in like)
+        return self._lists[item]
+
+    def _headline_links(self, item: etree._Element) -> list[etree._Element]:
+        if item not in self._headlines:
+            self._headlines[item] = [link for link in item.iter("a")
+                                     if len(_HAN.findall(link.text_content())) >= HEADLINE_CHARS]
+        return self._headlines[item]
 
 
 def kept_lines(extracted: TrafilaturaResult | None, blocks: list[TextBlock]) -> list[str]:
