@@ -16,7 +16,9 @@ with its near and exact copies), and HTML pages, the pages of
   (user + system, from ``resource.getrusage``), start-up included;
 - ``curate run --workers 2``: its wall-clock time as a ratio to ``--workers 1``'s, its
   CPU-seconds as a ratio (the cost of the hand-over) and the cores it kept busy on average
-  (CPU-seconds over wall-clock: below 2 when other load leaves no second core free).
+  (CPU-seconds over wall-clock: below 2 when other load leaves no second core free);
+- for the HTML pages, the CPU a page net of start-up: ``--workers 1``'s CPU less that of a
+  run of the first page alone, over the other pages.
 
 The corpus of both runs must be byte-identical (it says so). Prints figures; never fails on
 timing. On a shared machine wall-clock ratios move with the other load: quote CPU-seconds.
@@ -77,7 +79,7 @@ def same_corpus(one: Path, two: Path) -> bool:
 
 
 def measure(label: str, inputs: Path, records: list[bytes], documents: int,
-            folder: Path) -> None:
+            folder: Path) -> float:
     floor = io_floor(records, folder)
     cpu1, wall1 = curate_run(inputs, folder / f"{label}-1", 1)
     cpu2, wall2 = curate_run(inputs, folder / f"{label}-2", 2)
@@ -90,6 +92,20 @@ def measure(label: str, inputs: Path, records: list[bytes], documents: int,
     print(f"  curate run --workers 2: {wall2:.1f} s wall, {wall1 / wall2:.2f}x --workers 1; "
           f"{cpu2:.1f} CPU-s ({cpu2 / cpu1:.2f}x), {cpu2 / wall2:.2f} cores busy on average; "
           f"corpus {'byte-identical' if identical else 'DIFFERENT'} to --workers 1")
+    return cpu1
+
+
+def html_net_of_start_up(pages: Path, count: int, cpu: float, folder: Path) -> None:
+    """CPU per page of the HTML run less its start-up: the CPU of a run of the first page alone
+    is taken as the start-up plus one page."""
+    one = folder / "one-page"
+    one.mkdir()
+    first = min(pages.glob("*.html"))
+    (one / first.name).write_bytes(first.read_bytes())
+    start_up, _ = curate_run(one, folder / "one-page-out", 1)
+    net = (cpu - start_up) / max(count - 1, 1)
+    print(f"  net of start-up (a run of the first page alone: {start_up:.1f} CPU-s): "
+          f"{1000 * net:.0f} CPU ms a page, {1 / max(net, 1e-9):.1f} pages per CPU-second")
 
 
 def html_pages(folder: Path, limit: int) -> tuple[Path, list[bytes]] | None:
@@ -127,7 +143,8 @@ def main() -> None:
             print("HTML pages: skipped, ../shared/data is not beside the repository")
         else:
             pages, records = found
-            measure("HTML pages", pages, records, len(records), folder)
+            cpu = measure("HTML pages", pages, records, len(records), folder)
+            html_net_of_start_up(pages, len(records), cpu, folder)
 
 
 if __name__ == "__main__":

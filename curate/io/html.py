@@ -297,24 +297,36 @@ def page_metadata(tree: lxml.html.HtmlElement, author: bool = True,
     return found
 
 
-def page_furniture(blocks: list[TextBlock]) -> set[str]:
-    """The texts (whitespace removed) of page blocks that are furniture by where they stand,
-    and that no other block of the page repeats as text: a block inside a page landmark
-    (``_is_in_landmark``) or one item of a list of teasers (``TeaserLists``)."""
-    teasers = TeaserLists()
-    furniture: set[str] = set()
-    text: set[str] = set()
-    for block in blocks:
-        squeezed = _SPACE.sub("", block.text)
-        element = block.element
-        if element is not None and (_is_in_landmark(element) or teasers.holds(element)):
-            furniture.add(squeezed)
-        else:
-            text.add(squeezed)
-    return furniture - text
+def page_furniture(blocks: list[TextBlock]) -> PageFurniture:
+    """The page blocks' texts that are furniture by where they stand (see ``PageFurniture``)."""
+    return PageFurniture(blocks)
 
 
-def without_furniture(lines: list[str], furniture: set[str]) -> list[str]:
+class PageFurniture:
+    """Whether a text (whitespace removed) is furniture by where it stands on the page: every
+    block that shows it lies inside a page landmark (``_is_in_landmark``) or in one item of a
+    list of teasers (``TeaserLists``). Decided for the texts asked about only, the article's
+    lines, not for every block of the page."""
+
+    def __init__(self, blocks: list[TextBlock]) -> None:
+        self._elements: dict[str, list[etree._Element | None]] = {}
+        for block in blocks:
+            self._elements.setdefault(_SPACE.sub("", block.text), []).append(block.element)
+        self._teasers = TeaserLists()
+        self._decided: dict[str, bool] = {}
+
+    def __contains__(self, squeezed: object) -> bool:
+        if not isinstance(squeezed, str) or squeezed not in self._elements:
+            return False
+        if squeezed not in self._decided:
+            self._decided[squeezed] = all(
+                element is not None
+                and (_is_in_landmark(element) or self._teasers.holds(element))
+                for element in self._elements[squeezed])
+        return self._decided[squeezed]
+
+
+def without_furniture(lines: list[str], furniture: PageFurniture | set[str]) -> list[str]:
     """``lines`` less the page's furniture blocks, the rows of a repeated shape and a short line
     shown again.
 
