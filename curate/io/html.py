@@ -273,8 +273,9 @@ def page_metadata(tree: lxml.html.HtmlElement, author: bool = True,
                   date: bool = True) -> TrafilaturaResult:
     """The page's title, site name, URL, and its author and date when asked, as trafilatura's
     ``extract_metadata`` finds them (``<meta>`` tags, JSON-LD, the headline, htmldate), read
-    once a page and without the parts curate does not use (categories, tags, licence): the
-    author search alone cost a fifth of the extraction, and the byline search finds most."""
+    once a page and without the parts curate does not use (categories, tags, licence). Read
+    inside every call of trafilatura, the metadata cost a fifth of the extraction's CPU and
+    the author search alone a tenth; the byline search before it finds most authors."""
     found = metadata.examine_meta(tree)
     if found.author and " " not in found.author:  # as trafilatura: one word is no author
         found.author = None
