@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from curate.executor import ranges
+from curate.executor.checkpoint import Checkpoint
 from curate.executor.ranges import CleanedRange, Range, RangeCleaner
 from curate.io.readers import InputFile
 
@@ -41,12 +42,14 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def executor_for(workers: int, make_cleaner: Callable[[], RangeCleaner]
-                 ) -> InProcessExecutor | ProcessPoolExecutor:
-    """The in-process executor for one worker, a pool of ``workers`` processes otherwise."""
+def local_executor(workers: int, make_cleaner: Callable[[], RangeCleaner],
+                   checkpoint: Checkpoint | None = None
+                   ) -> InProcessExecutor | ProcessPoolExecutor:
+    """The in-process executor for one worker, a pool of ``workers`` processes otherwise;
+    ranges ``checkpoint`` holds are taken from it, the others committed to it."""
     if workers <= 1:
-        return InProcessExecutor(make_cleaner())
-    return ProcessPoolExecutor(workers, make_cleaner)
+        return InProcessExecutor(make_cleaner(), checkpoint)
+    return ProcessPoolExecutor(workers, make_cleaner, checkpoint)
 
 
 def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
@@ -64,14 +67,19 @@ def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
 class InProcessExecutor:
     """Every range cleaned in this process, one after the other."""
 
-    def __init__(self, cleaner: RangeCleaner) -> None:
+    def __init__(self, cleaner: RangeCleaner, checkpoint: Checkpoint | None = None) -> None:
         self.cleaner = cleaner
+        self.checkpoint = checkpoint
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
         for item, size in files:
             for work in file_ranges(item, size):
-                done = self.cleaner(work)
+                done = self.checkpoint and self.checkpoint.load(work)
+                if not done:
+                    done = self.cleaner(work)
+                    if self.checkpoint:
+                        self.checkpoint.save(done)
                 yield done
                 if done.ended:
                     break
@@ -109,8 +117,10 @@ def _clean_in_worker(work: Range) -> CleanedRange:
 class ProcessPoolExecutor:
     """Ranges cleaned by ``workers`` forked processes and taken back in input order."""
 
-    def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner]) -> None:
+    def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner],
+                 checkpoint: Checkpoint | None = None) -> None:
         self.workers = workers
+        self.checkpoint = checkpoint
         self.local = make_cleaner()  # for files held in memory, and the first range
         # The first range is cleaned here before any worker is forked: the steps' compiled
         # rules and models, built on first use, are then inherited by every worker.
@@ -139,8 +149,11 @@ class ProcessPoolExecutor:
                 if work is None or number in ended:
                     file_work = None
                     continue
-                if work.item.data is not None or not self.warm:
-                    window.append((number, work, self.local(work)))
+                resumed = self.checkpoint and self.checkpoint.load(work)
+                if resumed:
+                    window.append((number, work, resumed))
+                elif work.item.data is not None or not self.warm:
+                    window.append((number, work, self._committed(self.local(work))))
                     self.warm = True
                 else:
                     window.append((number, work, self.pool.submit(_clean_in_worker, work)))
@@ -153,10 +166,16 @@ class ProcessPoolExecutor:
                 if isinstance(pending, concurrent.futures.Future):
                     self._result(work, pending)  # a worker lost even here fails the run
                 continue  # past the end of its file
-            done = pending if isinstance(pending, CleanedRange) else self._result(work, pending)
+            done = (pending if isinstance(pending, CleanedRange)
+                    else self._committed(self._result(work, pending)))
             if done.ended:
                 ended.add(of_file)
             yield done
+
+    def _committed(self, done: CleanedRange) -> CleanedRange:
+        if self.checkpoint:
+            self.checkpoint.save(done)
+        return done
 
     def _result(self, work: Range, pending: concurrent.futures.Future) -> CleanedRange:
         try:
