@@ -51,7 +51,7 @@ from curate.corpus import (
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.executor import Checkpoint, RangeCleaner, executor_for
-from curate.executor.checkpoint import run_key
+from curate.executor.checkpoint import RESUMABLE, remove_checkpoint, run_key
 from curate.faults import OutputUnwritable
 from curate.io.readers import (
     InputFile,
@@ -123,16 +123,17 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
             doc for item in _input_files(inputs, outdir, standard_input)
             for doc in _read_guarded(item, ReadOptions(source=source, text_field=text_field))
         )) if REPEATED_STEP in pipeline.names else None
-        # Cleaned ranges are committed as they come back, so a killed run resumes from them.
-        checkpoint = Checkpoint(outdir, run_key(
-            rules_digest=rules.digest, config=config, steps=pipeline.names, source=source,
-            text_field=text_field,
-            line_counts=ctx.resource(LINE_COUNTS, Counter) if run_lines is not None else None))
         texts = CorpusTexts(outdir / DOCUMENTS)
         dedup = config.get("dedup", {})
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
                          if dedup.get("near", True) else (None, 0))
         try:
+            # Cleaned ranges are committed as they come back: a killed run resumes from them.
+            checkpoint = Checkpoint(outdir, run_key(
+                rules_digest=rules.digest, config=config, steps=pipeline.names,
+                source=source, text_field=text_field,
+                line_counts=ctx.resource(LINE_COUNTS, Counter) if run_lines is not None
+                else None))
             writer = CorpusWriter(outdir, texts, added, rules.digest)
             try:
                 executor = functools.partial(executor_for, workers, checkpoint=checkpoint,
@@ -165,6 +166,11 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                     result.notices.append(checkpoint.summary())
             finally:
                 writer.discard()
+        except RESUMABLE:
+            raise  # the checkpoint stays for the run started again
+        except BaseException:
+            remove_checkpoint(outdir)  # the folder is left as it was
+            raise
         finally:
             if near:
                 near.close()

@@ -21,17 +21,13 @@ from collections.abc import Callable, Iterable, Iterator
 
 from curate.executor import ranges
 from curate.executor.checkpoint import Checkpoint
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner
+from curate.executor.ranges import CleanedRange, Range, RangeCleaner, WorkerLost
 from curate.io.readers import InputFile
 
 # prctl(2) option: the signal a process receives when its parent dies.
 PR_SET_PDEATHSIG = 1
 # Ranges in flight per worker: one being cleaned, one waiting, so no worker idles between two.
 IN_FLIGHT_PER_WORKER = 2
-
-
-class WorkerLost(RuntimeError):
-    """A worker process died (killed, out of memory) before sending back its range."""
 
 
 def default_workers() -> int:

@@ -15,6 +15,10 @@ RANGE_DOCUMENTS = 200
 WHOLE_FILE_BYTES = 1 << 20
 
 
+class WorkerLost(RuntimeError):
+    """A worker process died (killed, out of memory) before sending back its range."""
+
+
 @dataclass(frozen=True)
 class Range:
     """Documents ``start`` to ``start + count`` (all of them when ``count`` is None) of the
