@@ -1,0 +1,72 @@
+"""The Ray engine against local workers on the same input: what running on Ray costs.
+
+    python bench/ray_engine.py                       # the development set, 2 CPUs
+    python bench/ray_engine.py DUMP --workers 2
+
+Runs ``curate run INPUT --workers N`` and ``curate run INPUT --engine ray --workers N`` (N
+Ray workers on a Ray instance of this machine's CPUs that the run starts itself, its
+start-up included, as a run without ``--address`` does) in child processes, one after the other, and prints for each the wall-clock and the
+CPU-seconds of the run and its descendants (user + system, from ``os.times``: Ray's
+processes are descendants of the run that started them), the Ray run's ratios against the
+local one, whether the two corpora are byte-identical, and the machine's load average over
+the runs (the machine may be shared: read the ratios). Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEV = REPO.parent / "shared" / "eval" / "dev" / "raw"
+FILES = ("documents.jsonl", "rejects.jsonl")
+ENVIRONMENT = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+
+
+def timed_run(source: Path, outdir: Path, *options: str) -> tuple[float, float]:
+    """Wall-clock and CPU-seconds of one ``curate run`` and its descendants."""
+    before, start = os.times(), time.perf_counter()
+    subprocess.run([sys.executable, "-m", "curate", "run", str(source), "-o", str(outdir),
+                    "--quiet", *options], env=ENVIRONMENT, check=True)
+    wall, after = time.perf_counter() - start, os.times()
+    return wall, (after.children_user - before.children_user
+                  + after.children_system - before.children_system)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("input", nargs="?", type=Path, default=DEV,
+                        help="file or folder to clean (default: ../shared/eval/dev/raw)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="local workers, and Ray workers (default 2)")
+    args = parser.parse_args()
+    if not args.input.exists():
+        sys.exit(f"{args.input}: not found (the development set is read from ../shared)")
+    work = Path(tempfile.mkdtemp(prefix="curate-ray-bench-"))
+    try:
+        load = os.getloadavg()[0]
+        local = timed_run(args.input, work / "local", "--workers", str(args.workers))
+        on_ray = timed_run(args.input, work / "ray", "--engine", "ray",
+                           "--workers", str(args.workers))
+        load = (load + os.getloadavg()[0]) / 2
+        same = all((work / "local" / name).read_bytes() == (work / "ray" / name).read_bytes()
+                   for name in FILES)
+        print(f"{args.input.name}: load average {load:.1f} (1 minute, before and after)")
+        print(f"--workers {args.workers}:        {local[0]:7.1f} s wall-clock, "
+              f"{local[1]:7.1f} CPU-s")
+        print(f"--engine ray ({args.workers} workers): {on_ray[0]:7.1f} s wall-clock, "
+              f"{on_ray[1]:7.1f} CPU-s")
+        print(f"Ray against local: wall-clock {on_ray[0] / local[0]:.2f}x, CPU-s "
+              f"{on_ray[1] / local[1]:.2f}x; corpora byte-identical: {same}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
