@@ -1,7 +1,7 @@
 """Run the pipeline over input files in this process and write the corpus folder.
 
 Execution is kept apart from the steps: `curate.executor` reads the inputs and runs the
-cleaning steps over ranges of them, in this process or in ``--workers`` processes; this
+cleaning steps over ranges of them, in this process, in ``--workers`` processes or on Ray; this
 module takes the cleaned documents back in input order, decides exact duplicates
 (`IN_ORDER_STEPS`) and near-duplicates against the corpus built so far, and writes
 ``documents.jsonl``, ``rejects.jsonl`` and ``manifest.json``, so that any number of workers
@@ -10,7 +10,7 @@ writes the same bytes.
 A corpus folder grows run by run: a new run appends only what is new, and the index of what
 it holds (``.index/``) lives beside it. Cleaned ranges are committed to ``.checkpoint/`` as
 they come back (`curate.executor.checkpoint`), so a killed run started again cleans only
-what it had not finished; the checkpoint goes once the run is published.
+what it had not finished; the checkpoint goes when the run ends, unless it was killed.
 
 Memory stays bounded: documents are cleaned, deduplicated and written in batches of
 ``[run] batch_documents`` (`BATCH_DOCUMENTS`). Near-duplicate decisions are taken batch by

@@ -18,6 +18,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from curate.executor import ranges
 from curate.executor.checkpoint import Checkpoint
@@ -60,6 +61,47 @@ def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
         start += ranges.RANGE_DOCUMENTS
 
 
+def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
+                   dispatch: Callable[[Range], Any],
+                   collect: Callable[[Range, Any], CleanedRange] | None,
+                   checkpoint: Checkpoint | None) -> Iterator[CleanedRange]:
+    """The cleaned ranges of ``files`` (each with its size in bytes), in input order, with up
+    to ``limit`` in flight: ``dispatch(range)`` cleans it at once (a `CleanedRange`) or hands
+    it out (anything else, which ``collect(range, handle)`` turns into its `CleanedRange`).
+    Ranges ``checkpoint`` holds are taken from it, the others committed to it."""
+    window: deque[tuple[int, Range, Any, bool]] = deque()
+    files = enumerate(files)
+    number, file_work = -1, None
+    ended: set[int] = set()  # files whose last range came back: later ranges are empty
+    while True:
+        while len(window) < limit:
+            if file_work is None:
+                following = next(files, None)
+                if following is None:
+                    break
+                number, file_work = following[0], file_ranges(*following[1])
+            work = next(file_work, None)
+            if work is None or number in ended:
+                file_work = None
+                continue
+            resumed = checkpoint.load(work) if checkpoint else None
+            window.append((number, work, resumed or dispatch(work), resumed is not None))
+            if work.count is None:
+                file_work = None
+        if not window:
+            return
+        of_file, work, pending, resumed = window.popleft()
+        # collected even past the end of its file: a worker lost there fails the run too
+        done = pending if isinstance(pending, CleanedRange) else collect(work, pending)
+        if checkpoint and not resumed:
+            checkpoint.save(done)
+        if of_file in ended:
+            continue  # past the end of its file
+        if done.ended:
+            ended.add(of_file)
+        yield done
+
+
 class InProcessExecutor:
     """Every range cleaned in this process, one after the other."""
 
@@ -69,16 +111,7 @@ class InProcessExecutor:
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
-        for item, size in files:
-            for work in file_ranges(item, size):
-                done = self.checkpoint and self.checkpoint.load(work)
-                if not done:
-                    done = self.cleaner(work)
-                    if self.checkpoint:
-                        self.checkpoint.save(done)
-                yield done
-                if done.ended:
-                    break
+        return clean_in_order(files, 1, self.cleaner, None, self.checkpoint)
 
     def close(self) -> None:
         """Nothing to release: kept for the same shape as the pool."""
@@ -129,49 +162,14 @@ class ProcessPoolExecutor:
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
-        window: deque[tuple[int, Range, concurrent.futures.Future | CleanedRange]] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
-        files = enumerate(files)
-        number, file_work = -1, None
-        ended: set[int] = set()  # files whose last range came back: later ranges are empty
-        while True:
-            while len(window) < limit:
-                if file_work is None:
-                    following = next(files, None)
-                    if following is None:
-                        break
-                    number, file_work = following[0], file_ranges(*following[1])
-                work = next(file_work, None)
-                if work is None or number in ended:
-                    file_work = None
-                    continue
-                resumed = self.checkpoint and self.checkpoint.load(work)
-                if resumed:
-                    window.append((number, work, resumed))
-                elif work.item.data is not None or not self.warm:
-                    window.append((number, work, self._committed(self.local(work))))
-                    self.warm = True
-                else:
-                    window.append((number, work, self.pool.submit(_clean_in_worker, work)))
-                if work.count is None:
-                    file_work = None
-            if not window:
-                return
-            of_file, work, pending = window.popleft()
-            if of_file in ended:
-                if isinstance(pending, concurrent.futures.Future):
-                    self._result(work, pending)  # a worker lost even here fails the run
-                continue  # past the end of its file
-            done = (pending if isinstance(pending, CleanedRange)
-                    else self._committed(self._result(work, pending)))
-            if done.ended:
-                ended.add(of_file)
-            yield done
+        return clean_in_order(files, self.workers * IN_FLIGHT_PER_WORKER, self._dispatch,
+                              self._result, self.checkpoint)
 
-    def _committed(self, done: CleanedRange) -> CleanedRange:
-        if self.checkpoint:
-            self.checkpoint.save(done)
-        return done
+    def _dispatch(self, work: Range) -> CleanedRange | concurrent.futures.Future:
+        if work.item.data is not None or not self.warm:
+            self.warm = True
+            return self.local(work)
+        return self.pool.submit(_clean_in_worker, work)
 
     def _result(self, work: Range, pending: concurrent.futures.Future) -> CleanedRange:
         try:

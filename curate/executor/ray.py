@@ -13,14 +13,13 @@ standard input) is cleaned in the run's own process when its turn comes.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from curate.executor.checkpoint import Checkpoint
-from curate.executor.local import IN_FLIGHT_PER_WORKER, WorkerLost, file_ranges
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner
+from curate.executor.local import IN_FLIGHT_PER_WORKER, clean_in_order
+from curate.executor.ranges import CleanedRange, Range, RangeCleaner, WorkerLost
 from curate.io.readers import InputFile
 from curate.pipeline import load_steps
 
@@ -78,55 +77,22 @@ class RayExecutor:
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
-        window: deque[tuple[int, Range, Any, int | None]] = deque()
-        busy = [0] * len(self.actors)
-        limit = len(self.actors) * IN_FLIGHT_PER_WORKER
-        files = enumerate(files)
-        number, file_work = -1, None
-        ended: set[int] = set()  # files whose last range came back: later ranges are empty
-        while True:
-            while len(window) < limit:
-                if file_work is None:
-                    following = next(files, None)
-                    if following is None:
-                        break
-                    number, file_work = following[0], file_ranges(*following[1])
-                work = next(file_work, None)
-                if work is None or number in ended:
-                    file_work = None
-                    continue
-                resumed = self.checkpoint and self.checkpoint.load(work)
-                if resumed:
-                    window.append((number, work, resumed, None))
-                elif work.item.data is not None:
-                    window.append((number, work, self._committed(self.local(work)), None))
-                else:
-                    chosen = busy.index(min(busy))
-                    busy[chosen] += 1
-                    window.append((number, work, self.actors[chosen].clean.remote(
-                        _absolute(work)), chosen))
-                if work.count is None:
-                    file_work = None
-            if not window:
-                return
-            of_file, work, pending, actor = window.popleft()
-            if actor is not None:
-                busy[actor] -= 1
-                pending = self._committed(replace(self._result(work, pending), range=work))
-            if of_file in ended:
-                continue  # past the end of its file
-            if pending.ended:
-                ended.add(of_file)
-            yield pending
+        self.busy = [0] * len(self.actors)
+        return clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER, self._dispatch,
+                              self._result, self.checkpoint)
 
-    def _committed(self, done: CleanedRange) -> CleanedRange:
-        if self.checkpoint:
-            self.checkpoint.save(done)
-        return done
+    def _dispatch(self, work: Range) -> CleanedRange | tuple[int, Any]:
+        if work.item.data is not None:
+            return self.local(work)
+        chosen = self.busy.index(min(self.busy))  # the actor with the fewest ranges given
+        self.busy[chosen] += 1
+        return chosen, self.actors[chosen].clean.remote(_absolute(work))
 
-    def _result(self, work: Range, pending: Any) -> CleanedRange:
+    def _result(self, work: Range, pending: tuple[int, Any]) -> CleanedRange:
+        actor, reference = pending
+        self.busy[actor] -= 1
         try:
-            return self.ray.get(pending)
+            return replace(self.ray.get(reference), range=work)
         except self.ray.exceptions.RayActorError:
             what = ("the file" if work.count is None else
                     f"documents {work.start + 1}-{work.start + work.count} of the file")
