@@ -23,12 +23,19 @@ def ray_cluster():
     ray.shutdown()
 
 
-def test_the_seeds_cleaned_on_ray_are_the_corpus_of_a_local_run(tmp_path):
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
+@pytest.fixture(scope="module")
+def local_seeds(tmp_path_factory) -> dict[str, bytes]:
+    """The seeds' corpus of a local run, in one process."""
+    local = tmp_path_factory.mktemp("local")
     assert run_cli("run", str(SEEDS), "-o", str(local), "--workers", "1").exit_code == 0
+    return corpus_bytes(local)
+
+
+def test_the_seeds_cleaned_on_ray_are_the_corpus_of_a_local_run(tmp_path, local_seeds):
+    on_ray = tmp_path / "ray"
     result = run_cli("run", str(SEEDS), "-o", str(on_ray), "--engine", "ray")
     assert result.exit_code == 0, result.output
-    assert corpus_bytes(on_ray) == corpus_bytes(local)
+    assert corpus_bytes(on_ray) == local_seeds
     assert not (on_ray / ".checkpoint").exists()
 
 
@@ -46,14 +53,13 @@ def test_a_dump_in_ranges_of_two_records_on_ray_gives_the_same_corpus_and_messag
     assert corpus_bytes(on_ray) == corpus_bytes(local)
 
 
-def test_the_engine_is_read_from_the_configuration(tmp_path):
+def test_the_engine_is_read_from_the_configuration(tmp_path, local_seeds):
     config = tmp_path / "curate.toml"
     config.write_text('[run]\nengine = "ray"\n', encoding="utf-8")
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
-    run_cli("run", str(SEEDS), "-o", str(local), "--workers", "1")
+    on_ray = tmp_path / "ray"
     result = run_cli("run", str(SEEDS), "-o", str(on_ray), "--config", str(config))
     assert result.exit_code == 0, result.output
-    made, expected = corpus_bytes(on_ray), corpus_bytes(local)
+    made, expected = corpus_bytes(on_ray), dict(local_seeds)
     assert made.pop("manifest.json") != expected.pop("manifest.json")  # it records the setting
     assert made == expected
     manifest = json.loads((on_ray / "manifest.json").read_text(encoding="utf-8"))
