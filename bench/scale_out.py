@@ -83,9 +83,9 @@ def band_stage(shard: int, shards: int, signed_chunks: Iterator, params: IndexPa
         spent += time.process_time() - start
     start = time.process_time()
     for partition, entries in enumerate(parts):
-        np.savez(folder / f"shard{shard:03d}-part{partition:03d}.npz",
-                 keys=np.concatenate([k for k, _ in entries]),
-                 documents=np.concatenate([d for _, d in entries]))
+        name = f"shard{shard:03d}-part{partition:03d}"
+        np.concatenate([k for k, _ in entries]).tofile(folder / f"{name}.keys")
+        np.concatenate([d for _, d in entries]).tofile(folder / f"{name}.ids")
     return spent + time.process_time() - start
 
 
@@ -94,8 +94,9 @@ def partition_stage(partition: int, shards: int, folder: Path) -> tuple[float, f
     start = time.process_time()
     entries = []
     for shard in range(shards):
-        with np.load(folder / f"shard{shard:03d}-part{partition:03d}.npz") as stored:
-            entries.append((stored["keys"], stored["documents"]))
+        name = f"shard{shard:03d}-part{partition:03d}"
+        entries.append((np.fromfile(folder / f"{name}.keys", dtype=np.uint64),
+                        np.fromfile(folder / f"{name}.ids", dtype=np.int64)))
     buckets = BandPartition(entries)
     edges = buckets.edges()
     middle = time.process_time()
