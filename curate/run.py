@@ -129,8 +129,11 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                          if dedup.get("near", True) else (None, 0))
         try:
             # Cleaned ranges are committed as they come back: a killed run resumes from them.
+            # [run] says how the run is executed, not what cleaning gives: a killed local run
+            # resumes on Ray and the other way round.
             checkpoint = Checkpoint(outdir, run_key(
-                rules_digest=rules.digest, config=config, steps=pipeline.names,
+                rules_digest=rules.digest, steps=pipeline.names,
+                config={section: keys for section, keys in config.items() if section != "run"},
                 source=source, text_field=text_field,
                 line_counts=ctx.resource(LINE_COUNTS, Counter) if run_lines is not None
                 else None))
