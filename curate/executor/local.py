@@ -175,11 +175,9 @@ class ProcessPoolExecutor:
         try:
             return pending.result()
         except concurrent.futures.process.BrokenProcessPool:
-            what = ("the file" if work.count is None else
-                    f"documents {work.start + 1}-{work.start + work.count} of the file")
             raise WorkerLost(
                 f"{work.item.display}: a worker process died (killed or out of memory) before "
-                f"{what} came back cleaned; nothing was written: run again, or with "
+                f"{work.described()} came back cleaned; nothing was written: run again, or with "
                 "--workers 1 to clean in one process") from None
 
     def close(self) -> None:

@@ -28,6 +28,12 @@ class Range:
     start: int = 0
     count: int | None = None
 
+    def described(self) -> str:
+        """``the file``, or ``documents 201-400 of the file``, for messages."""
+        if self.count is None:
+            return "the file"
+        return f"documents {self.start + 1}-{self.start + self.count} of the file"
+
 
 @dataclass
 class CleanedRange:

@@ -94,12 +94,11 @@ class RayExecutor:
         try:
             return replace(self.ray.get(reference), range=work)
         except self.ray.exceptions.RayActorError:
-            what = ("the file" if work.count is None else
-                    f"documents {work.start + 1}-{work.start + work.count} of the file")
             raise WorkerLost(
                 f"{work.item.display}: a Ray worker died (killed, out of memory or its node "
-                f"lost) before {what} came back cleaned; nothing was written: run again, and "
-                "the ranges already cleaned are taken from the checkpoint") from None
+                f"lost) before {work.described()} came back cleaned; nothing was written: "
+                "run again, and the ranges already cleaned are taken from the checkpoint"
+            ) from None
 
     def close(self) -> None:
         """Stops the actors, and Ray itself when this executor started it."""
