@@ -1,4 +1,4 @@
-"""Page furniture found by a learned line classifier, and pages that hold no article.
+"""Page furniture found by a learned line classifier.
 
 Rules name the forms a curator has seen; the classifier catches the long tail by what a
 line looks like and where it stands (`curate.clean.line_features`): short, no sentence end,
@@ -12,8 +12,7 @@ evaluated with NumPy, all trees and lines at once; the thresholds are in
        no sentence end, in a run of 6 short lines, 4 lines under the body, shares 12% of its
        character pairs with the body
 
-A page left with too little running text once its furniture is gone (a listing, a teaser
-list, a keyword farm), or stored mis-decoded, is dropped with the reason (`drop_articleless_pages`).
+Pages that hold no article are dropped by `curate.clean.articleless`, with the same trees.
 """
 
 from __future__ import annotations
@@ -28,15 +27,13 @@ from curate.clean.line_features import (
     FEATURES,
     INDEX,
     line_features,
-    prose_paragraphs,
     repeats_at_top,
 )
 from curate.document import Document
-from curate.pipeline import Context, reject, step
+from curate.pipeline import Context, step
 from curate.rules import RuleError, Rules
 
 STEP = "drop_furniture_lines"
-PAGE_STEP = "drop_articleless_pages"
 MODEL_FILE = "line_classifier.yaml"
 SETTINGS_FILE = "furniture.yaml"
 RULE = "line-classifier"
@@ -51,7 +48,7 @@ _NEVER = -1.0
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
 # An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
-_ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
+ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
 
 
@@ -109,48 +106,19 @@ class FurnitureSettings:
     block_floor_top: float
     block_floor_bottom: float
     max_removed_share: float
-    page_min_sentence_han: int
-    page_mean_score: float
-    page_replacement_share: float
-    prose_min_han: int
-    prose_min_marks: int
-    prose_count: int
-    prose_mean_score: float
-    prose_run: int
 
     @classmethod
     def from_rules(cls, rules: Rules) -> FurnitureSettings:
         data = rules.yaml(SETTINGS_FILE)
         try:
-            page = data["page"]
-            prose = page["article_prose"]
             return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
                        float(data["remove_at"]["running_text_at_bottom"]),
                        float(data["block_floor"]["top"]), float(data["block_floor"]["bottom"]),
-                       float(data["max_removed_share"]),
-                       int(page["min_sentence_han"]),
-                       float(page["mean_score"]), float(page["replacement_share"]),
-                       int(prose["min_han"]), int(prose["min_marks"]), int(prose["count"]),
-                       float(prose["mean_score"]), int(prose["run"]))
+                       float(data["max_removed_share"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom, "
-                            "running_text_at_bottom), block_floor (top, bottom), "
-                            "max_removed_share and page (min_sentence_han, mean_score, "
-                            "replacement_share, article_prose (min_han, min_marks, count, "
-                            "mean_score, run)) "
-                            f"({exc!r})") from None
-
-    def furniture_page_score(self, rows: np.ndarray) -> float:
-        """The mean line score at which a page is dropped as furniture, by its long prose
-        paragraphs (`prose_paragraphs`): ``mean_score`` for a page without them, more for
-        a page holding several, never (infinity) for one holding them one after another.
-
-        Whoever decides on article-less pages calls this with the page's `line_features`.
-        """
-        count, run = prose_paragraphs(rows, self.prose_min_han, self.prose_min_marks)
-        if run >= self.prose_run:
-            return float("inf")
-        return self.prose_mean_score if count >= self.prose_count else self.page_mean_score
+                            "running_text_at_bottom), block_floor (top, bottom) and "
+                            f"max_removed_share ({exc!r})") from None
 
 
 def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
@@ -234,7 +202,7 @@ def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
 
 def numbered(texts: list[str]) -> np.ndarray:
     """The items of a list the writer numbered or bulleted: 1. …, 二、…, - …"""
-    return np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool, count=len(texts))
+    return np.fromiter((bool(ORDINAL.match(t)) for t in texts), dtype=bool, count=len(texts))
 
 
 def edge_block(gains: np.ndarray) -> int:
@@ -291,41 +259,3 @@ def _kind(value: dict[str, float]) -> str:
     if value["sentence_marks"]:
         return "sentence unrelated to the body" if value["related"] < 0.3 else "short sentence"
     return "headline-like line"
-
-
-@step(PAGE_STEP)
-def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
-    """Drop a page with no article: stored mis-decoded, scored as furniture line after line
-    (a listing, a teaser list, a keyword page), or without running text.
-
-    Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
-    """
-    model, settings = _model(ctx)
-    texts = [p.text for p in doc.paragraphs]
-    if not texts:
-        return doc
-    text = "\n".join(texts)
-    replaced = text.count("\ufffd") / max(len(text), 1)
-    if replaced >= settings.page_replacement_share:
-        reject(doc, PAGE_STEP, "mis-decoded-page",
-               f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
-        return None
-    rows = line_features(texts)
-    # A numbered item is the writer's enumeration, not a list of links: it scores 0 here.
-    mean = float(np.where(numbered(texts), 0.0, model.probabilities(rows)).mean())
-    if mean >= settings.furniture_page_score(rows):
-        reject(doc, PAGE_STEP, "furniture-page",
-               f"the classifier scores its {len(texts)} lines as page furniture at {mean:.2f} "
-               "on average: a listing, a teaser list or a page of links, no article")
-        return None
-    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
-    # Running text: sentences, or long lines a dump stored without their punctuation.
-    sentences = (rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]] > 0) | (
-        han >= BODY_MIN_HAN)
-    sentence_han = int(han[sentences].sum())
-    if sentence_han < settings.page_min_sentence_han:
-        reject(doc, PAGE_STEP, "no-running-text",
-               f"{sentence_han} Han characters of running text, fewer than "
-               f"{settings.page_min_sentence_han}: no article")
-        return None
-    return doc

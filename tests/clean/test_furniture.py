@@ -2,7 +2,8 @@
 
 import pytest
 
-from curate.clean.furniture import FurnitureSettings, TreeEnsemble
+from curate.clean.articleless import PageSettings
+from curate.clean.furniture import TreeEnsemble
 from curate.clean.line_features import FEATURES, line_features
 from curate.pipeline import DEFAULT_STEPS
 from curate.rules import RuleError, Rules
@@ -142,11 +143,11 @@ def test_a_headline_scored_under_the_threshold_does_not_end_a_related_list(clean
 
 
 def test_long_prose_paragraphs_in_a_row_keep_a_page_whatever_its_mean_score():
-    settings = FurnitureSettings.from_rules(Rules())
+    settings = PageSettings.from_rules(Rules())
     long_paragraph = ARTICLE[3] + ARTICLE[4]
     in_a_row = line_features([*OTHER_POSTS, long_paragraph, long_paragraph, *OTHER_POSTS])
     apart = line_features([long_paragraph, *OTHER_POSTS, long_paragraph])
     alone = line_features([*OTHER_POSTS, long_paragraph])
     assert settings.furniture_page_score(in_a_row) == float("inf")
     assert settings.furniture_page_score(apart) == settings.prose_mean_score == 0.8
-    assert settings.furniture_page_score(alone) == settings.page_mean_score == 0.7
+    assert settings.furniture_page_score(alone) == settings.mean_score == 0.7
