@@ -3,6 +3,7 @@ recall on planted near-duplicates. Prints figures; asserts nothing.
 
     python bench/dedup_bench.py            # a few minutes
     python bench/dedup_bench.py --quick    # about a minute: smaller samples, no 1M index
+    python bench/dedup_bench.py --command 20000   # `curate dedup` on 20,000 articles alone
 
 Real text comes from ``shared/data`` beside the repository (or ``$CURATE_SHARED/data``):
 CCTV news stories (xwlb-cctv-news.jsonl) joined into articles of ~2,000 characters, and the
@@ -17,7 +18,11 @@ the sections that need a corpus are skipped.
   (random, with 1% near-copies of the previous batch planted so queries find something);
 - recall: candidates and verified matches for copies of real articles planted at true
   Jaccard 0.6-1.0 by dropping paragraphs and replacing characters, with the default bands
-  and with datasketch's balanced choice.
+  and with datasketch's balanced choice;
+- ``curate dedup``: peak RSS (GNU time's maximum resident set size), wall-clock and
+  CPU-seconds of the command on a JSONL dump of generated articles (the generator of
+  ``bench/memory.py``: 3% near-copies with a paragraph dropped, 1% exact copies), with the
+  counts it wrote. Needs ``/usr/bin/time``.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ SPIN = SHARED / "data" / "spin-weiyuanchuang-42537.tsv"
 ARTICLE_CHARS = 2000
 BATCH = 1000
 COMMIT_EVERY = 10_000
+TIME = "/usr/bin/time"
 
 
 def peak_rss_mb() -> tuple[float, float | None]:
@@ -364,14 +370,62 @@ def bench_recall(articles: list[str], quick: bool) -> None:
           f"of planted pairs: {error:.3f} on average")
 
 
+def write_articles(path: Path, count: int) -> int:
+    """``count`` generated articles as JSONL records with an id; the bytes written."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from memory import articles
+
+    with path.open("w", encoding="utf-8") as stream:
+        for number, (title, created, text) in enumerate(articles(10**12), start=1):
+            record = {"id": f"article-{number:07d}", "title": title, "created": created,
+                      "text": text}
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if number == count:
+                break
+    return path.stat().st_size
+
+
+def bench_command(count: int) -> None:
+    """`curate dedup` run in a fresh process under GNU time."""
+    if not Path(TIME).exists():
+        print(f"\n## curate dedup: {TIME} is missing (apt-get install -y time); skipped")
+        return
+    with tempfile.TemporaryDirectory(prefix="dedup-bench-") as folder:
+        dump, out = Path(folder) / "dump.jsonl", Path(folder) / "out"
+        size = write_articles(dump, count)
+        finished = subprocess.run(
+            [TIME, "-v", sys.executable, "-m", "curate", "dedup", str(dump), "-o", str(out),
+             "--quiet"], capture_output=True, text=True, check=False, cwd=REPO)
+        figures = {}
+        for line in finished.stderr.splitlines():
+            name, _, value = line.strip().rpartition(": ")
+            figures[name] = value
+        if finished.returncode:
+            print(f"\n## curate dedup: exit code {finished.returncode}\n{finished.stderr}")
+            return
+        counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    cpu = float(figures["User time (seconds)"]) + float(figures["System time (seconds)"])
+    rss = int(figures["Maximum resident set size (kbytes)"]) / 1024
+    print(f"\n## curate dedup on {count:,} generated articles ({size / 1e6:,.0f} MB JSONL), "
+          "one process")
+    print(f"peak RSS {rss:,.0f} MB; {cpu:,.1f} CPU-s ({count / cpu:,.0f} documents per "
+          f"CPU-s), wall-clock {figures['Elapsed (wall clock) time (h:mm:ss or m:ss)']}; "
+          f"counts {json.dumps(counts)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller samples, no 1M index")
+    parser.add_argument("--command", type=int, metavar="DOCUMENTS",
+                        help="only `curate dedup` on this many generated articles")
     parser.add_argument("--index-child", nargs=2, metavar=("STORAGE", "SIZE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.index_child:
         index_child(args.index_child[0], int(args.index_child[1]))
+        return 0
+    if args.command:
+        bench_command(args.command)
         return 0
     print(f"machine: {os.cpu_count()} cores; this process before the index runs: "
           f"ru_maxrss {peak_rss_mb()[0]:.0f} MB")

@@ -1,7 +1,7 @@
 """Real pages, labelled line by line: how much furniture `curate run` removes from pages nobody
 wrote rules for, and how much of their articles it keeps. Prints figures; asserts nothing.
 
-    python bench/real_pages.py [--examples N]
+    python bench/real_pages.py [--examples N] [--misses-of tune|measure]
 
 The pages are the 120 CommonCrawl pages of ``shared/data/chinesewebtext-cc-raw.jsonl`` beside
 the repository (or ``$CURATE_SHARED/data``); their labels are ``bench/labels/cc-pages.jsonl``
@@ -15,7 +15,8 @@ aligned with a paragraph whose character trigrams it shares at a Dice coefficien
 ``MATCH_AT``, compared after folding script (OpenCC t2s), width (NFKC), case, quotes and
 whitespace. The alignment keeps order and gives each paragraph one line at most, choosing the
 pairing with the most shared trigrams, so a summary that repeats the first paragraph cannot
-take that paragraph's credit. A body line whose text became the document's title
+take that paragraph's credit; of two equal lines (a heading printed twice) the earlier one
+takes it. A body line whose text became the document's title
 (an edit of rule ``header-title``) counts as kept; any other line moved to metadata counts as
 removed from the text. Every line of a dropped document is removed. Empty lines are not
 scored.
@@ -248,7 +249,8 @@ def align(lines: list[Line], paragraphs: list[str]) -> None:
             score = dice(grams[i], para_grams[j])
             pair = score * sum(para_grams[j].values()) + best[i + 1][j + 1]
             skip = max(best[i + 1][j], best[i][j + 1])
-            pairs[i][j] = score >= MATCH_AT and pair > skip
+            # On a tie (a line printed twice) the earlier line takes the paragraph.
+            pairs[i][j] = score >= MATCH_AT and pair >= skip
             best[i][j] = pair if pairs[i][j] else skip
     i = j = 0
     while i < rows and j < cols:
@@ -351,6 +353,8 @@ def print_misses(pages: list[Page], limit: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=5, help="misses shown a kind")
+    parser.add_argument("--misses-of", choices=SPLITS, help="show the misses of one half only "
+                        "(tune on TUNE: read the misses of MEASURE only to report them)")
     args = parser.parse_args(argv)
     data = SHARED / "data"
     if not (data / PAGES).is_file():
@@ -367,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     for split in SPLITS:
         report(split.upper(), [page for page in pages if page.split == split])
     report("ALL", pages)
-    print_misses(pages, args.examples)
+    print_misses([page for page in pages if args.misses_of in (None, page.split)], args.examples)
     return 0
 
 

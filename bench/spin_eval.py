@@ -41,7 +41,9 @@ import regex
 
 from curate.clean.spin import FormMatcher, SpinRepairs
 from curate.clean.unspin import (
+    MIN_TELLTALES,
     RESTORE_AT,
+    SPUN_DENSITY,
     Restoration,
     SpinRestorer,
     WordSegmenter,
@@ -59,8 +61,27 @@ CLEAN_NEWS = ("xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smar
 DICTIONARY = "spin-weiyuanchuang-42537.tsv"
 SPIN_RATE = 0.55  # share of dictionary words a spinner swaps, as measured on the dev set
 SWEEP = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+DENSITY_SWEEP = (0.0, 12.0, 15.0, 18.0, 20.0, 25.0)
+# Clean text of other kinds than news, none of it in the statistics: DRCD's Wikipedia
+# paragraphs (traditional, converted), the gold main text of the extraction test pages.
+OTHER_CLEAN = ("drcd-zh-tw-wiki.jsonl", "web-extraction-gold-cwced.jsonl",
+               "web-extraction-gold-magichtml.jsonl")
 HAN_WORD = regex.compile(r"\p{Han}{2,}")
 DEV_WORD = regex.compile(r"\p{Han}{1,6}")
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What a word needs to be put back: its confidence, the telltale density around it."""
+
+    confidence: float = RESTORE_AT
+    density: float = SPUN_DENSITY
+    telltales: int = MIN_TELLTALES
+
+    def __str__(self) -> str:
+        default = " (the default)" if self == Bars() else ""
+        return (f"restore at confidence {self.confidence}, {self.telltales} other telltales "
+                f"near, {self.density} telltales per 1,000 characters around{default}")
 
 
 @dataclass
@@ -124,24 +145,26 @@ def spin(text: str, seed: int, matcher: FormMatcher, forms: dict[str, list[str]]
     return "".join(out), swaps
 
 
-def restore_paragraphs(text: str, restore_at: float, tools: tuple) -> Iterator[
+def restore_paragraphs(text: str, bars: Bars, tools: tuple) -> Iterator[
         tuple[int, Restoration]]:
     """``(offset of the paragraph, restoration)`` for each paragraph of ``text``, as the
     ``restore_spin`` step does it."""
     offset = 0
     for paragraph in text.split("\n"):
-        for restoration in find_spin_restorations(paragraph, *tools, restore_at=restore_at):
+        for restoration in find_spin_restorations(
+                paragraph, *tools, restore_at=bars.confidence, spun_density=bars.density,
+                min_telltales=bars.telltales):
             yield offset, restoration
         offset += len(paragraph) + 1
 
 
-def measure_spun_news(stories: list[str], restore_at: float, tools: tuple, spinning: tuple
+def measure_spun_news(stories: list[str], bars: Bars, tools: tuple, spinning: tuple
                       ) -> Tally:
     tally = Tally()
     for number, story in enumerate(stories):
         spun, swaps = spin(story, number, *spinning)
         tally.spun_words += len(swaps)
-        for offset, restoration in restore_paragraphs(spun, restore_at, tools):
+        for offset, restoration in restore_paragraphs(spun, bars, tools):
             if not restoration.restored:
                 tally.listed += 1
                 continue
@@ -156,12 +179,12 @@ def measure_spun_news(stories: list[str], restore_at: float, tools: tuple, spinn
     return tally
 
 
-def measure_clean_news(stories: list[str], restore_at: float, tools: tuple) -> tuple[int, int,
+def measure_clean_news(stories: list[str], bars: Bars, tools: tuple) -> tuple[int, int,
                                                                                        list[str]]:
     """Words changed and characters read in unspun stories, restored as if flagged."""
     changed, examples = 0, []
     for story in stories:
-        for offset, restoration in restore_paragraphs(story, restore_at, tools):
+        for offset, restoration in restore_paragraphs(story, bars, tools):
             if restoration.restored:
                 changed += 1
                 change = restoration.change
@@ -191,10 +214,10 @@ def dev_spun_articles(eval_dir: Path, rules: Rules) -> list[tuple[str, str]]:
     return pairs
 
 
-def measure_dev(pairs: list[tuple[str, str]], restore_at: float, tools: tuple) -> Tally:
+def measure_dev(pairs: list[tuple[str, str]], bars: Bars, tools: tuple) -> Tally:
     tally = Tally()
     for gold, spun in pairs:
-        restorations = [(o, r) for o, r in restore_paragraphs(spun, restore_at, tools)]
+        restorations = [(o, r) for o, r in restore_paragraphs(spun, bars, tools)]
         tally.listed += sum(not r.restored for _, r in restorations)
         done = [(o, r) for o, r in restorations if r.restored]
         changes = [r.change for _, r in done]
@@ -230,13 +253,41 @@ def _swapped_words(text: str, gold: str) -> int:
                and DEV_WORD.fullmatch(gold[c:d]))
 
 
+def sweep(wide: bool) -> list[Bars]:
+    """The bars to measure at: the defaults, and with ``wide`` other confidences, other
+    densities, and the densities again with a single telltale near enough: on the tune half's
+    clean news that puts back far more words, which the density alone has to stop."""
+    if not wide:
+        return [Bars()]
+    return [Bars(), *(Bars(confidence=c) for c in SWEEP if c != RESTORE_AT),
+            *(Bars(density=d) for d in DENSITY_SWEEP if d != SPUN_DENSITY),
+            *(Bars(density=d, telltales=1) for d in DENSITY_SWEEP)]
+
+
+def other_clean_texts(shared: Path) -> list[str]:
+    """Clean text other than news: Wikipedia paragraphs converted to simplified Chinese, the
+    gold text of the extraction test pages (blogs, forums, novels, encyclopedias)."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    texts = []
+    for name in OTHER_CLEAN:
+        with (shared / "data" / name).open(encoding="utf-8") as lines:
+            texts += [converter.convert(json.loads(line)["text"]) for line in lines]
+    return texts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true",
-                        help=f"also measure at the confidences {', '.join(map(str, SWEEP))}")
+                        help="also measure at other confidences and densities, and with one "
+                             "telltale near enough (the stress test the density was chosen by)")
     parser.add_argument("--stories", type=int, default=None,
                         help="at most this many stories of each half (default: all)")
     parser.add_argument("--show-wrong", action="store_true", help="print the wrong ones")
+    parser.add_argument("--half", choices=("tune", "measure"), help="measure one half only")
+    parser.add_argument("--other", action="store_true",
+                        help="also run clean text of other kinds (encyclopedia, web pages)")
     args = parser.parse_args()
     if not (SHARED / "data").is_dir():
         print(f"no shared data at {SHARED}; nothing measured")
@@ -248,22 +299,30 @@ def main() -> None:
     halves = held_out_news(SHARED, args.stories)
     spinning = spinner(SHARED)
     dev = dev_spun_articles(SHARED / "eval", rules) if (SHARED / "eval").is_dir() else []
-    for restore_at in sorted({RESTORE_AT, *(SWEEP if args.sweep else ())}):
-        print(f"\nrestore at confidence {restore_at}" + (" (the default)"
-                                                        if restore_at == RESTORE_AT else ""))
+    other = other_clean_texts(SHARED) if args.other else []
+    for bars in sweep(args.sweep):
+        print(f"\n{bars}")
         for half, stories in halves.items():
+            if args.half and half != args.half:
+                continue
             started = time.process_time()
-            tally = measure_spun_news(stories, restore_at, tools, spinning)
+            tally = measure_spun_news(stories, bars, tools, spinning)
             seconds = time.process_time() - started
             print(tally.line(f"spun news, {half} ({len(stories)})") + f"  {seconds:.1f} CPU-s")
             if args.show_wrong:
                 print("   wrong: " + " | ".join(tally.wrong))
-            changed, chars, examples = measure_clean_news(stories, restore_at, tools)
+            changed, chars, examples = measure_clean_news(stories, bars, tools)
             print(f"{'clean news, ' + half:<28} words changed {changed} in {chars:,} characters")
             if args.show_wrong and examples:
                 print("   changed: " + " | ".join(examples))
+        if other:
+            changed, chars, examples = measure_clean_news(other, bars, tools)
+            print(f"{f'other clean text ({len(other)})':<28} words changed {changed} in "
+                  f"{chars:,} characters")
+            if args.show_wrong and examples:
+                print("   changed: " + " | ".join(examples))
         if dev:
-            tally = measure_dev(dev, restore_at, tools)
+            tally = measure_dev(dev, bars, tools)
             print(tally.line(f"dev spun articles ({len(dev)})"))
             if args.show_wrong:
                 print("   wrong: " + " | ".join(tally.wrong))

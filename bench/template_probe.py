@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 
 from curate.clean.script import convert_to_simplified
 from curate.io.html import page_blocks, parse_page
-from curate.pipeline import DEFAULT_STEPS, clean_text
+from curate.pipeline import DEFAULT_STEPS, Context, Pipeline, clean_text
 from curate.rules import Rules
 from curate.storage import CorpusReader
 
@@ -41,9 +41,11 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
 # Clean news, beside the evaluation set: no character of it may be taken for furniture.
 CLEAN_NEWS = ["xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl"]
-# The steps that remove page furniture, from the spam header to the line classifier.
+# The steps that remove page furniture, from the spam header to the line classifier, and
+# the one that cuts a page's keywords from its sentences (given the story's own title).
 FURNITURE_STEPS = DEFAULT_STEPS[DEFAULT_STEPS.index("drop_spam_header"):
                                 DEFAULT_STEPS.index("drop_furniture_lines") + 1]
+KEYWORD_STEP = "remove_keyword_splices"
 # Real pages with hand-extracted main text, beside the evaluation set (MIT).
 GOLD_PAGES = "web-extraction-gold-cwced.jsonl"
 # How many lines are taken on each side of a real page's article, and how long one may be
@@ -305,7 +307,9 @@ def report(set_name: str, size: int, expected: dict[str, tuple],
 
 def report_clean_news(data: Path) -> None:
     rules = Rules()
-    print("clean news through the furniture steps (aim: 0 characters removed)")
+    keywords = Pipeline(Context(rules), [KEYWORD_STEP])
+    print("clean news through the furniture steps and the keyword cut "
+          "(aim: 0 characters removed)")
     for file in CLEAN_NEWS:
         path = data / file
         if not path.is_file():
@@ -314,9 +318,14 @@ def report_clean_news(data: Path) -> None:
         removed, header_lines, stories = [], 0, 0
         for line in path.open(encoding="utf-8"):
             stories += 1
-            text = json.loads(line)["text"]
-            for doc in clean_text(text, rules=rules, steps=FURNITURE_STEPS, markdown=False):
-                edits = [edit for edit in doc.edits if edit.step in FURNITURE_STEPS]
+            story = json.loads(line)
+            for doc in clean_text(story["text"], rules=rules, steps=FURNITURE_STEPS,
+                                  markdown=False):
+                if doc.rejected is None:
+                    doc.metadata.setdefault("title", story.get("title") or "")
+                    (doc,) = keywords.run([doc])
+                edits = [edit for edit in doc.edits
+                         if edit.step in FURNITURE_STEPS or edit.step == KEYWORD_STEP]
                 if doc.rejected is not None:  # a story dropped whole is all removed
                     edits.append(doc.rejected)
                 removed += [edit for edit in edits if edit.action in ("remove", "drop")]

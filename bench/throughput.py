@@ -12,8 +12,12 @@ with its near and exact copies), and HTML pages, the pages of
 
 - the I/O floor: the same records read, ``json.loads``-ed, ``json.dumps``-ed and written, in
   this process, as documents per CPU-second;
+- the start-up: the CPU-seconds of ``curate run --workers 1`` on the input's first document
+  alone (importing, loading the rules, OpenCC, the line classifier: what a run pays whatever
+  its size);
 - ``curate run --workers 1``: documents per CPU-second of the process and its children
-  (user + system, from ``resource.getrusage``), start-up included;
+  (user + system, from ``resource.getrusage``), start-up included, and net of it (the other
+  documents over the CPU-seconds past the start-up's), with the CPU milliseconds a document;
 - ``curate run --workers 2``: its wall-clock time as a ratio to ``--workers 1``'s, its
   CPU-seconds as a ratio (the cost of the hand-over) and the cores it kept busy on average
   (CPU-seconds over wall-clock: below 2 when other load leaves no second core free).
@@ -78,17 +82,21 @@ def same_corpus(one: Path, two: Path) -> bool:
                                for name in files)
 
 
-def measure(label: str, inputs: Path, records: list[bytes], documents: int,
+def measure(label: str, inputs: Path, first: Path, records: list[bytes], documents: int,
             folder: Path) -> None:
     floor = io_floor(records, folder)
+    start_up, _ = curate_run(first, folder / f"{label}-first", 1)
     cpu1, wall1 = curate_run(inputs, folder / f"{label}-1", 1)
     cpu2, wall2 = curate_run(inputs, folder / f"{label}-2", 2)
     identical = same_corpus(folder / f"{label}-1", folder / f"{label}-2")
+    net = max(cpu1 - start_up, 1e-9) / max(documents - 1, 1)
     print(f"{label}: {documents:,} documents")
     print(f"  I/O floor (read, json.loads, json.dumps, write): "
           f"{documents / max(floor, 1e-9):,.0f} documents per CPU-second")
+    print(f"  start-up (curate run on the first document alone): {start_up:.2f} CPU-s")
     print(f"  curate run --workers 1: {cpu1:.1f} CPU-s, {documents / cpu1:,.1f} documents per "
-          f"CPU-second ({wall1:.1f} s wall)")
+          f"CPU-second ({wall1:.1f} s wall); net of start-up {1 / net:,.1f} documents per "
+          f"CPU-second, {net * 1000:.2f} CPU-ms a document")
     print(f"  curate run --workers 2: {wall2:.1f} s wall, {wall1 / wall2:.2f}x --workers 1; "
           f"{cpu2:.1f} CPU-s ({cpu2 / cpu1:.2f}x), {cpu2 / wall2:.2f} cores busy on average; "
           f"corpus {'byte-identical' if identical else 'DIFFERENT'} to --workers 1")
@@ -122,14 +130,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         dump, size, count = write_dump(folder, args.size, as_files=False)
-        measure(f"text articles ({size / 1e6:.1f} MB JSONL)", dump,
-                dump.read_bytes().splitlines(), count, folder)
+        records = dump.read_bytes().splitlines()
+        first = folder / "first" / "dump.jsonl"
+        first.parent.mkdir()
+        first.write_bytes(records[0] + b"\n")
+        measure(f"text articles ({size / 1e6:.1f} MB JSONL)", dump, first, records, count,
+                folder)
         found = html_pages(folder, args.pages)
         if found is None:
             print("HTML pages: skipped, ../shared/data is not beside the repository")
         else:
             pages, records = found
-            measure("HTML pages", pages, records, len(records), folder)
+            measure("HTML pages", pages, min(pages.iterdir()), records, len(records), folder)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from curate import __version__
 from curate.check import check_command
 from curate.config import ConfigError, load_config
 from curate.dedup.command import dedup_command
-from curate.executor import WorkerLost
+from curate.executor import ENGINES, WorkerLost
 from curate.explain import explain_command
 from curate.export import export_command
 from curate.faults import CorpusFault
@@ -47,7 +47,8 @@ def main() -> None:
 @main.command("run", epilog="Example:\n\n\b\n    curate run seeds -o corpus\n"
                             "    curate run dump.jsonl.gz --text-field content -o corpus\n"
                             "    curate run CC-MAIN-20240101.warc.wet.gz -o corpus\n"
-                            "    zcat dump.jsonl.gz | curate run - -o corpus\n\n"
+                            "    zcat dump.jsonl.gz | curate run - -o corpus\n"
+                            "    curate run dump/ -o corpus --engine ray --address auto\n\n"
                             + RUN_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
@@ -63,14 +64,22 @@ def main() -> None:
 @click.option("--fresh", is_flag=True, help="Start the corpus in OUTPUT afresh instead of "
                                             "adding to it.")
 @click.option("-j", "--workers", type=click.IntRange(min=1),
-              help="Processes cleaning the input (default: [run] workers, else every core).")
+              help="Processes cleaning the input (default: [run] workers, else every core; "
+                   "with --engine ray, every CPU of the cluster).")
+@click.option("--engine", type=click.Choice(ENGINES),
+              help="Where the input is cleaned: local processes, or Ray tasks (default: [run] "
+                   "engine, else local).")
+@click.option("--address", help="The Ray cluster to join with --engine ray: auto for the one "
+                                "`ray start` runs on this machine, or HOST:PORT (default: "
+                                "[run] ray_address, else a Ray instance started for the run).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors, and no progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per input file, and progress "
                                                     "lines when standard error is not a "
                                                     "terminal.")
 def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
                 text_field: str | None, config_path: str | None, rules_dir: str | None,
-                fresh: bool, workers: int | None, quiet: bool, verbose: bool) -> None:
+                fresh: bool, workers: int | None, engine: str | None, address: str | None,
+                quiet: bool, verbose: bool) -> None:
     """Clean every article in INPUT files and folders into a corpus folder.
 
     Reads plain text, Markdown, HTML, JSONL, WARC and WET files (also .gz), recursively, and
@@ -96,7 +105,8 @@ def run_command(inputs: tuple[str, ...], outdir: str, source: str | None,
         result = run_pipeline(list(inputs), Path(outdir), rules=rules, config=config,
                               config_source=config_source, source=source,
                               text_field=text_field, on_file=report_file, fresh=fresh,
-                              workers=workers, progress=progress)
+                              workers=workers, progress=progress, engine=engine,
+                              address=address)
     except CorpusFault as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

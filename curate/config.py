@@ -61,6 +61,10 @@ def _text() -> Setting:
     return Setting(lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string")
 
 
+def _choice(*names: str) -> Setting:
+    return Setting(lambda v: v in names, " or ".join(f'"{name}"' for name in names))
+
+
 def _strings() -> Setting:
     return Setting(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
                    'a list of strings such as ["C2", "C301"]')
@@ -78,9 +82,11 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "punctuation": {"clause_marks": _boolean(), "parentheses": _boolean(),
                     "corner_quotes": _boolean()},
     "jsonl": {"text_field": _text()},
+    "spin": {"restore": _boolean()},
     "dedup": {"near": _boolean(), "threshold": _share(), "spun_threshold": _share(),
               "passage_min_chars": _integer(1)},
-    "run": {"batch_documents": _integer(1), "workers": _integer(1)},
+    "run": {"batch_documents": _integer(1), "workers": _integer(1),
+            "engine": _choice("local", "ray"), "ray_address": _text()},
     "corpus": {"shard_records": _integer(1), "shard_bytes": _integer(1)},
     "check": {"select": _strings(), "ignore": _strings()},
 }

@@ -8,7 +8,7 @@ any later explanation are all built from those edits.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 PARAGRAPH_SEPARATOR = "\n"
@@ -44,11 +44,16 @@ class Edit:
     alternatives: tuple[tuple[str, float], ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        record = {key: value for key, value in asdict(self).items() if value is not None}
+        # Field by field, in declaration order: dataclasses.asdict deep-copies every value.
+        record = {key: value for key in _EDIT_FIELDS
+                  if (value := getattr(self, key)) is not None}
         if self.alternatives is not None:  # objects, so that readers infer one type for them
             record["alternatives"] = [{"word": word, "probability": probability}
                                       for word, probability in self.alternatives]
         return record
+
+
+_EDIT_FIELDS = tuple(f.name for f in fields(Edit))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from curate.clean.unspin import CANDIDATE_RULE, parse_candidates
 from curate.io.archives import SEPARATOR, member_bytes
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import HTML_SUFFIXES, JSONL_SUFFIXES
@@ -259,6 +260,9 @@ def render(journey: Journey, console: Console) -> None:
     table = Table("#", "step", "rule", "action", "line", "text", title="edits, in order")
     for number, edit in enumerate(provenance.get("edits", []), start=1):
         change = edit.get("text", "")
+        if edit.get("rule") == CANDIDATE_RULE:
+            _candidate_rows(table, number, edit)
+            continue
         if edit.get("replacement") is not None:
             change = f"{change} → {edit['replacement']}"
         if edit.get("confidence") is not None:
@@ -291,6 +295,22 @@ def _weighed(edit: dict[str, Any]) -> str:
     alternatives = edit.get("alternatives") or ()
     others = ", ".join(f"{a['word']} {a['probability']:.2f}" for a in alternatives)
     return f"confidence {edit['confidence']:.2f}" + (f"; {others}" if others else "")
+
+
+def _candidate_rows(table: Table, number: int, edit: dict[str, Any]) -> None:
+    """The spin candidates a document lists in one edit, a row each:
+    ``功用  confidence 0.73; 功能 0.22, keep 0.05``."""
+    candidates = parse_candidates(edit.get("text", ""))
+    table.add_row(str(number), edit.get("step", ""), edit.get("rule", ""),
+                  edit.get("action", ""), str(edit.get("line") or ""),
+                  f"{len(candidates)} words left as they are")
+    for candidate in candidates:
+        (best, confidence), *others = candidate.readings
+        weighed = {"confidence": confidence,
+                   "alternatives": [{"word": best, "probability": confidence}]
+                   + [{"word": w, "probability": p} for w, p in others]}
+        table.add_row("", "", "", "", str(candidate.line),
+                      _short(f"{candidate.form}  {_weighed(weighed)}"))
 
 
 def _short(text: str, limit: int = 80) -> str:

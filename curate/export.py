@@ -41,6 +41,7 @@ import zstandard
 from curate import __version__
 from curate.io.limits import MAX_JSON_DEPTH, has_lone_surrogate, json_depth
 from curate.io.writers import METADATA_FIELDS, atomic_open, json_line
+from curate.progress import Progress, progress_for
 from curate.storage import DOCUMENTS, CorpusReader
 
 if TYPE_CHECKING:
@@ -486,9 +487,12 @@ def _encoder(options: ExportOptions) -> Callable[[CorpusLine], _Item]:
     return encode_line
 
 
-def _items(files: Sequence[Path], options: ExportOptions, report: ExportReport) -> Iterator[_Item]:
+def _items(files: Sequence[Path], options: ExportOptions, report: ExportReport,
+           progress: Progress | None = None) -> Iterator[_Item]:
     encode = _encoder(options)
     for document in read_documents(files, report):
+        if progress is not None:
+            progress.record(document.where.rpartition(":")[0], len(document.line))
         reason = options.filters.reason(document.record)
         if reason:
             report.filtered[reason] += 1
@@ -570,19 +574,21 @@ def _write_shards(items: Iterator[_Item], dest: Path, options: ExportOptions,
         index += 1
 
 
-def export(corpus: Sequence[Path], dest: Path, options: ExportOptions) -> ExportReport:
+def export(corpus: Sequence[Path], dest: Path, options: ExportOptions,
+           progress: Progress | None = None) -> ExportReport:
     """Export the documents of ``corpus`` (folders or JSONL files) into the folder ``dest``.
 
     ``export([Path("corpus")], Path("out"), ExportOptions("parquet"))`` writes
     ``out/part-00000.parquet`` and ``out/export.json``. Shards an earlier export left in
     ``dest`` beyond the new ones are removed, so ``dest/part-*`` is always one dataset.
+    ``progress`` is told of each document read.
     """
     options.check()
     files = corpus_files(corpus)
     if options.fields:
         check_fields(files, options.fields)
     report = ExportReport()
-    _write_shards(_items(files, options, report), dest, options, report)
+    _write_shards(_items(files, options, report, progress), dest, options, report)
     written = {shard["file"] for shard in report.shards}
     for stale in dest.iterdir():
         if _SHARD.fullmatch(stale.name) and stale.name not in written:
@@ -623,10 +629,13 @@ def _size_option(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="Keep documents with at least this many non-space characters of text.")
 @click.option("--exclude-flag", "exclude_flags", multiple=True,
               help="Leave out documents with this metadata flag, like spun (repeatable).")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors, and no progress bar.")
+@click.option("-v", "--verbose", is_flag=True, help="Progress on standard error every few "
+                                                    "seconds when it is not a terminal.")
 def export_command(corpus: tuple[Path, ...], dest: Path, fmt: str, compress: str | None,
                    shard_size: int | None, fields: str | None, langs: tuple[str, ...],
-                   min_chars: int, exclude_flags: tuple[str, ...], quiet: bool) -> None:
+                   min_chars: int, exclude_flags: tuple[str, ...], quiet: bool,
+                   verbose: bool) -> None:
     """Export a CORPUS folder (its documents*.jsonl, never the rejects) or JSONL files.
 
     Writes DEST/part-00000.jsonl (.jsonl.gz, .jsonl.zst, .parquet, .txt), more parts with
@@ -634,13 +643,19 @@ def export_command(corpus: tuple[Path, ...], dest: Path, fmt: str, compress: str
     options give byte-identical files. Exit 1 when a line could not be exported (listed in
     export.json), 2 on a usage error.
     """
+    progress = None
     try:
         options = ExportOptions(
             fmt, compress, shard_size, parse_fields(fields) if fields is not None else None,
             Filters(tuple(langs), min_chars, tuple(exclude_flags)))
-        report = export(list(corpus), dest, options)
+        progress = progress_for([str(p) for p in corpus_files(list(corpus))], quiet, verbose,
+                                label="export")
+        report = export(list(corpus), dest, options, progress)
     except ExportError as exc:
         raise click.UsageError(str(exc)) from exc
+    finally:
+        if progress is not None:
+            progress.close()
     if not quiet:
         for problem in report.problems:
             click.echo(f"warning: {problem}", err=True)

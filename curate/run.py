@@ -1,14 +1,17 @@
 """Run the pipeline over input files in this process and write the corpus folder.
 
 Execution is kept apart from the steps: `curate.executor` reads the inputs and runs the
-cleaning steps over ranges of them, in this process or in ``--workers`` processes; this
+cleaning steps over ranges of them, in this process, in ``--workers`` processes or on Ray; this
 module takes the cleaned documents back in input order, decides exact duplicates
 (`IN_ORDER_STEPS`) and near-duplicates against the corpus built so far, and writes
 new shards of ``documents/`` and ``rejects/`` and the ``manifest.json`` listing them, so that
 any number of workers writes the same bytes.
 
 A corpus folder grows run by run: a new run appends only what is new as new shards
-(`curate.storage`), and the index of what it holds (``.index/``) lives beside it.
+(`curate.storage`), and the index of what it holds (``.index/``) lives beside it. Cleaned
+ranges are committed to ``.checkpoint/`` as they come back (`curate.executor.checkpoint`), so
+a killed run started again cleans only what it had not finished; the checkpoint goes when the
+run ends, unless it was killed.
 
 Memory stays bounded: documents are cleaned, deduplicated and written in batches of
 ``[run] batch_documents`` (`BATCH_DOCUMENTS`). Near-duplicate decisions are taken batch by
@@ -23,14 +26,17 @@ stage is `curate.dedup.stage`; what it counts and records is `curate.manifest`.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from curate.clean.repetition import RESOURCE as LINE_COUNTS
 from curate.clean.repetition import STEP as REPEATED_STEP
 from curate.clean.repetition import append_counts, prepare_counts
 from curate.corpus import (
@@ -45,8 +51,8 @@ from curate.corpus import (
 )
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
-from curate.executor import RangeCleaner, executor_for
-from curate.executor.local import default_workers
+from curate.executor import Checkpoint, RangeCleaner, executor_for
+from curate.executor.checkpoint import RESUMABLE, remove_checkpoint, run_key
 from curate.faults import OutputUnwritable
 from curate.io.readers import (
     InputFile,
@@ -92,7 +98,8 @@ def run(inputs: list[str], outdir: Path, **options: Any) -> RunResult:
 def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any],
          config_source: str | None = None, source: str | None = None,
          text_field: str | None = None, on_file=None, fresh: bool = False,
-         workers: int | None = None, progress: Progress | None = None) -> RunResult:
+         workers: int | None = None, progress: Progress | None = None,
+         engine: str | None = None, address: str | None = None) -> RunResult:
     source = source or _default_source(inputs)
     text_field = text_field or config.get("jsonl", {}).get("text_field", "text")
     ctx = Context(rules, config)
@@ -101,7 +108,9 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
     options = ReadOptions(source=source, text_field=text_field)
     result = RunResult(files=[], messages=options.messages)
     batch_size = max(1, int(config.get("run", {}).get("batch_documents", BATCH_DOCUMENTS)))
-    workers = max(1, int(workers or config.get("run", {}).get("workers") or default_workers()))
+    workers = workers or config.get("run", {}).get("workers")
+    engine = engine or config.get("run", {}).get("engine", "local")
+    address = address or config.get("run", {}).get("ray_address")
     outdir.mkdir(parents=True, exist_ok=True)
     with CorpusLock(outdir):
         if fresh:
@@ -121,11 +130,22 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
                          if dedup.get("near", True) else (None, 0))
         try:
+            # Cleaned ranges are committed as they come back: a killed run resumes from them.
+            # [run] says how the run is executed, not what cleaning gives: a killed local run
+            # resumes on Ray and the other way round.
+            checkpoint = Checkpoint(outdir, run_key(
+                rules_digest=rules.digest, steps=pipeline.names,
+                config={section: keys for section, keys in config.items() if section != "run"},
+                source=source, text_field=text_field,
+                line_counts=ctx.resource(LINE_COUNTS, Counter) if run_lines is not None
+                else None))
             writer = CorpusWriter(outdir, texts, added, rules.digest, run=len(earlier),
                                   settings=config.get("corpus", {}))
             try:
+                executor = functools.partial(executor_for, workers, checkpoint=checkpoint,
+                                             engine=engine, address=address)
                 cleaned = _cleaned(inputs, outdir, standard_input, pipeline, options, result,
-                                   workers, progress)
+                                   executor, progress)
                 for batch in _batches(cleaned, batch_size):
                     skipped = drop_near_duplicates(near, batch, ctx) if near else set()
                     writer.write(batch, skipped, result)
@@ -147,8 +167,16 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                         append_counts(outdir, run_lines)
                 elif near is not None:
                     near.commit()  # earlier runs' documents it indexed only now, if any
+                checkpoint.remove()
+                if checkpoint.summary():
+                    result.notices.append(checkpoint.summary())
             finally:
                 writer.discard()
+        except RESUMABLE:
+            raise  # the checkpoint stays for the run started again
+        except BaseException:
+            remove_checkpoint(outdir)  # the folder is left as it was
+            raise
         finally:
             if near:
                 near.close()
@@ -160,7 +188,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
 
 def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
              pipeline: Pipeline, options: ReadOptions,
-             result: RunResult, workers: int,
+             result: RunResult, make_executor: Callable[[Callable[[], RangeCleaner]], Any],
              progress: Progress | None) -> Iterator[tuple[FileStats, Document]]:
     """Every document the pipeline makes of the inputs, with the stats of its file, in input
     order whoever cleaned it (`curate.executor`); the corpus folder is never read as input,
@@ -179,7 +207,7 @@ def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
 
     files = ((item, _file_stats(item).bytes)
              for item in _input_files(inputs, outdir, standard_input))
-    executor = executor_for(workers, make_cleaner)
+    executor = make_executor(make_cleaner)
     try:
         stats = FileStats("")
         for done in executor.clean(files):

@@ -47,7 +47,14 @@ def test_a_misspelt_step_is_named_with_its_line_and_the_step_meant(tmp_path):
 def test_a_misspelt_section_is_named_with_its_line(tmp_path):
     assert error(tmp_path, "[dedupe]\nthreshold = 0.8\n") == (
         "curate.toml:1: unknown section [dedupe] (did you mean 'dedup'?); known sections: "
-        "pipeline, filters, punctuation, jsonl, dedup, run, corpus, check")
+        "pipeline, filters, punctuation, jsonl, spin, dedup, run, corpus, check")
+
+
+def test_spin_restoration_is_switched_on_in_the_spin_section(tmp_path):
+    config, _ = loaded(tmp_path, "[spin]\nrestore = true\n")
+    assert config["spin"] == {"restore": True}
+    assert error(tmp_path, '[spin]\nrestore = "yes"\n').startswith(
+        "curate.toml:2: [spin] restore must be true or false")
 
 
 def test_a_misspelt_key_is_named_with_its_line(tmp_path):

@@ -1,15 +1,17 @@
-"""Progress of `curate run` on standard error: a bar on a terminal, nothing in a pipe, and
-with --verbose in a pipe a line every few seconds at most."""
+"""Progress of `curate run`, `check`, `dedup` and `export` on standard error: a bar on a
+terminal, nothing in a pipe, and with --verbose in a pipe a line every few seconds at most."""
 
 from __future__ import annotations
 
 import io
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from curate import progress
@@ -18,14 +20,16 @@ from curate.progress import Progress, progress_for
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+# The repository's corpus: 7 documents in one file.
+DOCUMENTS = REPO / "corpus" / "documents.jsonl"
 
 
-def test_on_a_terminal_the_run_draws_a_bar_of_documents_and_rate(tmp_path):
+def shown_on_terminal(arguments: list[str]) -> str:
+    """What the command wrote to standard error, a pseudo-terminal."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "curate"), "run", str(SEEDS), "-o",
-                                str(tmp_path / "out"), "--workers", "1"],
+    process = subprocess.Popen([str(Path(sys.executable).parent / "curate"), *arguments],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=follower, env={**os.environ, "COLUMNS": "120"})
+                               stderr=follower, env={**os.environ, "COLUMNS": "160"})
     os.close(follower)
     shown = b""
     while True:
@@ -37,8 +41,13 @@ def test_on_a_terminal_the_run_draws_a_bar_of_documents_and_rate(tmp_path):
             break
         shown += chunk
     os.close(leader)
-    assert process.wait(timeout=300) == 0
-    text = shown.decode("utf-8", "replace")
+    process.communicate(timeout=300)
+    assert process.returncode == 0
+    return shown.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_the_run_draws_a_bar_of_documents_and_rate(tmp_path):
+    text = shown_on_terminal(["run", str(SEEDS), "-o", str(tmp_path / "out"), "--workers", "1"])
     size = sum(path.stat().st_size for path in SEEDS.rglob("*") if path.is_file()) / 1000
     assert "5 documents" in text  # read: seed 004 is split into three afterwards
     assert f"{size:.1f}/{size:.1f} kB" in text
@@ -70,3 +79,48 @@ def test_with_verbose_in_a_pipe_a_line_every_five_seconds_at_most(monkeypatch):
         "progress: 600 documents, 3.0 of 4.0 MB, 100 documents/s, 6 s elapsed",
         "progress: 800 documents, 4.0 of 4.0 MB, 70 documents/s, 12 s elapsed",
     ]
+
+
+COMMANDS = {
+    "check": lambda out: ["check", str(DOCUMENTS)],
+    "dedup": lambda out: ["dedup", str(DOCUMENTS), "-o", str(out)],
+    "export": lambda out: ["export", str(DOCUMENTS), "-o", str(out)],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_on_a_terminal_check_dedup_and_export_draw_a_bar(command, tmp_path):
+    text = shown_on_terminal(COMMANDS[command](tmp_path / "out"))
+    size = DOCUMENTS.stat().st_size / 1000
+    assert "7 documents" in text
+    assert f"{size:.1f}/{size:.1f} kB" in text
+    assert "documents/s" in text
+    assert "\x1b[" in text
+
+
+def test_with_verbose_in_a_pipe_check_dedup_and_export_print_progress_lines(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "LINE_SECONDS", 0.0)  # a line for every document
+    size = DOCUMENTS.stat().st_size / 1e6
+    done = f"7 documents, {size:.1f} of {size:.1f} MB, [0-9,]+ documents/s, [0-9,]+ s elapsed"
+    for command, passes in (("check", ["check"]), ("export", ["export"]),
+                            ("dedup", ["dedup, reading", "dedup, deciding", "dedup, writing"])):
+        result = CliRunner().invoke(main, [*COMMANDS[command](tmp_path / command), "--verbose"])
+        assert result.exit_code == 0, result.output
+        lines = result.stderr.splitlines()
+        assert all(line.startswith("progress: ") for line in lines)
+        last = [next(line for line in reversed(lines) if f" {name}: " in line)
+                for name in passes]
+        assert all(re.fullmatch(f"progress: {name}: {done}", line)
+                   for name, line in zip(passes, last, strict=True)), last
+        assert lines[0].startswith(f"progress: {passes[0]}: 1 documents, ")
+
+
+def test_quiet_check_dedup_and_export_show_no_progress(tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "LINE_SECONDS", 0.0)
+    for command, arguments in COMMANDS.items():
+        result = CliRunner().invoke(main, [*arguments(tmp_path / command), "--quiet",
+                                           "--verbose"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+        assert result.stdout == ""

@@ -75,7 +75,8 @@ def test_the_workers_setting_is_read_from_the_configuration(tmp_path, monkeypatc
     seen = []
     original = curate.run.executor_for
     monkeypatch.setattr(curate.run, "executor_for",
-                        lambda workers, make: seen.append(workers) or original(workers, make))
+                        lambda workers, make, **how: seen.append(workers)
+                        or original(workers, make, **how))
     result = run_cli("run", str(SEEDS), "-o", str(tmp_path / "out"), "--config", str(config))
     assert result.exit_code == 0
     assert seen == [2]

@@ -29,6 +29,7 @@ from curate.check.records import (
 )
 from curate.check.text import TextChecker
 from curate.io.decode import DecodeError, decode_bytes
+from curate.progress import Progress
 from curate.rules import Rules
 
 # Findings kept for one file: a file of junk lines stops there instead of filling memory.
@@ -64,8 +65,10 @@ class Checker:
     """
 
     def __init__(self, rules: Rules, config: dict[str, Any], codes: frozenset[str],
-                 near_duplicates: NearDuplicateIndex | None = None) -> None:
+                 near_duplicates: NearDuplicateIndex | None = None,
+                 progress: Progress | None = None) -> None:
         self.codes = codes
+        self.progress = progress
         self.rules = rules
         self.text_checker = TextChecker(rules, config, codes)
         self.duplicates = Duplicates(near_duplicates if "C302" in codes else None)
@@ -103,6 +106,8 @@ class Checker:
             yield Finding(file.display, 1, 1, "C107", str(exc))
             return
         self.documents += 1
+        if self.progress is not None:
+            self.progress.record(str(file.path), len(text.encode("utf-8")))
         lines = TextLines(text)
         for problem in self.text_checker.find(text):
             yield Finding(file.display, *lines.position(problem.offset), problem.code,
@@ -132,6 +137,8 @@ class Checker:
                 yield Finding(display, number, exc.column, "C101", str(exc))
                 continue
             self.documents += 1
+            if self.progress is not None:
+                self.progress.record(str(file.path), len(raw))
             yield from self._check_record(record, RecordLine(line, number), display,
                                           file.schema)
 

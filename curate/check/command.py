@@ -11,8 +11,10 @@ import click
 from curate.check.checker import Checker, CheckResult
 from curate.check.codes import CODES, CheckUsageError, selected_codes
 from curate.check.duplicates import NearDuplicateIndex, NearDuplicatesWithin
+from curate.check.files import iter_checked_files
 from curate.check.fix import FixCount, fix_paths
 from curate.config import ConfigError, load_config
+from curate.progress import Progress, progress_for
 from curate.rules import RuleError, Rules
 
 
@@ -71,10 +73,12 @@ CODES_HELP = "\n".join(f"  {code}  {c.name}: {c.summary}" for code, c in CODES.i
                    "./pyproject.toml).")
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False),
               help="Rules folder (default: the rules/ shipped with curate).")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress bar.")
+@click.option("-v", "--verbose", is_flag=True, help="Progress on standard error every few "
+                                                    "seconds when it is not a terminal.")
 def check_command(paths: tuple[str, ...], select: str | None, ignore: str | None, fix: bool,
                   output_format: str, index_path: str | None, config_path: str | None,
-                  rules_dir: str | None, quiet: bool) -> None:
+                  rules_dir: str | None, quiet: bool, verbose: bool) -> None:
     """Check corpus JSONL and raw text or Markdown files for what cleaning leaves or breaks.
 
     Prints one finding a line, PATH:LINE:COL: CODE message, then a summary. Folders are
@@ -82,6 +86,7 @@ def check_command(paths: tuple[str, ...], select: str | None, ignore: str | None
     checked against the rejects' schema. Usable as a pre-commit hook (id curate-check).
     """
     near_duplicates: NearDuplicateIndex | None = None
+    progress: Progress | None = None
     try:
         config, config_source = load_config(config_path)
         section = config.get("check", {})
@@ -97,10 +102,15 @@ def check_command(paths: tuple[str, ...], select: str | None, ignore: str | None
                                else NearDuplicatesWithin())
         checker = Checker(rules, config, codes, near_duplicates)
         count = fix_paths(list(paths), checker.text_checker) if fix else FixCount()
+        checker.progress = progress = progress_for(
+            [str(file.path) for file in iter_checked_files(list(paths))], quiet, verbose,
+            label="check")
         result = checker.check_paths(list(paths))
     except (CheckUsageError, ConfigError, RuleError) as exc:
         raise click.UsageError(str(exc)) from exc
     finally:
+        if progress is not None:
+            progress.close()
         if near_duplicates is not None:
             near_duplicates.close()
     result.fixed_files, result.fix_edits = count.files, count.edits

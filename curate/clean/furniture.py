@@ -1,4 +1,4 @@
-"""Page furniture found by a learned line classifier, and pages that hold no article.
+"""Page furniture found by a learned line classifier.
 
 Rules name the forms a curator has seen; the classifier catches the long tail by what a
 line looks like and where it stands (`curate.clean.line_features`): short, no sentence end,
@@ -12,8 +12,7 @@ evaluated with NumPy, all trees and lines at once; the thresholds are in
        no sentence end, in a run of 6 short lines, 4 lines under the body, shares 12% of its
        character pairs with the body
 
-A page left with too little running text once its furniture is gone (a listing, a teaser
-list, a keyword farm), or stored mis-decoded, is dropped with the reason (`drop_articleless_pages`).
+Pages that hold no article are dropped by `curate.clean.articleless`, with the same trees.
 """
 
 from __future__ import annotations
@@ -23,21 +22,33 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from curate.clean.line_features import BODY_MIN_HAN, FEATURES, INDEX, line_features
+from curate.clean.line_features import (
+    BODY_MIN_HAN,
+    FEATURES,
+    INDEX,
+    line_features,
+    repeats_at_top,
+)
 from curate.document import Document
-from curate.pipeline import Context, reject, step
+from curate.pipeline import Context, step
 from curate.rules import RuleError, Rules
 
 STEP = "drop_furniture_lines"
-PAGE_STEP = "drop_articleless_pages"
 MODEL_FILE = "line_classifier.yaml"
 SETTINGS_FILE = "furniture.yaml"
 RULE = "line-classifier"
+REPEAT_RULE = "repeated-heading"
+TITLE_RULE = "header-title"  # the edit of extract_header that takes the title out of the text
+_REPEATS = {"title": "repeats the title or a line over it",
+            "paragraph": "a labelled summary: 90% of its character pairs stand in a paragraph "
+                         "below"}
+# The gain of a line an edge block never takes.
+_NEVER = -1.0
 # A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
-# An item the writer numbered: 1. 2、 (3) 一、 第四，
-_ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S"
+# An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
+ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
 
 
@@ -91,24 +102,23 @@ class TreeEnsemble:
 class FurnitureSettings:
     remove_at_top: float
     remove_at_bottom: float
+    remove_running_at_bottom: float
+    block_floor_top: float
+    block_floor_bottom: float
     max_removed_share: float
-    page_min_sentence_han: int
-    page_mean_score: float
-    page_replacement_share: float
 
     @classmethod
     def from_rules(cls, rules: Rules) -> FurnitureSettings:
         data = rules.yaml(SETTINGS_FILE)
         try:
-            page = data["page"]
             return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
-                       float(data["max_removed_share"]),
-                       int(page["min_sentence_han"]),
-                       float(page["mean_score"]), float(page["replacement_share"]))
+                       float(data["remove_at"]["running_text_at_bottom"]),
+                       float(data["block_floor"]["top"]), float(data["block_floor"]["bottom"]),
+                       float(data["max_removed_share"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom), "
-                            "max_removed_share and page (min_sentence_han, mean_score, "
-                            f"replacement_share) ({exc!r})") from None
+            raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom, "
+                            "running_text_at_bottom), block_floor (top, bottom) and "
+                            f"max_removed_share ({exc!r})") from None
 
 
 def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
@@ -118,14 +128,16 @@ def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
 
 @step(STEP)
 def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
-    """Remove the furniture at the page's edges: from the top and from the bottom, the lines
-    the classifier scores at ``remove_at`` or more, up to the first line it does not (over
-    the body the title and lead stand, so the top asks for more).
+    """Remove the furniture at the page's edges: from the top and from the bottom, the block
+    of lines the classifier scores over ``remove_at`` (`edge_block`: the lines' scores
+    minus the threshold, summed, at their highest; over the body the title and lead stand,
+    so the top asks for more).
 
     Furniture sits at the edges; a short line inside the body (a subheading, a row of a
-    specification list) stays whatever its score, and so do running text, numbered items,
-    the heading and a lead-in right over the body, a date alone and a closing sentence
-    right under it. When the edges would take more than
+    specification list) stays whatever its score, and so do numbered items, the heading and
+    a lead-in right over the body, a date alone and a closing sentence right under it.
+    Running text stays over the body; under it, it goes only in a block of teasers scored
+    over ``remove_at.running_text_at_bottom``. When the edges would take more than
     ``max_removed_share`` of the page's characters the body itself is list-like (a
     datasheet, a code listing) and nothing is removed: the page decision judges it.
     """
@@ -135,29 +147,45 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
         return doc
     rows = line_features(texts)
     scores = model.probabilities(rows)
-    kept_anyway = protected(texts, rows)
+    items = numbered(texts)
+    running = protected(texts, rows)
     lead_in = np.fromiter((t.rstrip().endswith(("：", ":")) for t in texts), dtype=bool,
                           count=len(texts))
-    cut = np.zeros(len(texts), dtype=bool)
     # Over the body a line ending in a colon introduces what follows (央视网消息：), and the
     # line right over the first sentence is the article's own heading.
     heading = (rows[:, INDEX["outside_body"]] > 0) & (rows[:, INDEX["lines_from_body"]] == 1) & (
         rows[:, INDEX["from_top"]] < rows[:, INDEX["from_bottom"]])
-    top = (scores >= settings.remove_at_top) & ~kept_anyway & ~lead_in & ~heading
-    cut[: _run_from_start(top)] = True
+    top = scores - settings.remove_at_top
+    top[running | items | lead_in | heading | (scores < settings.block_floor_top)] = _NEVER
     # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
     # a sentence right under the body closes the text (谢谢！).
     date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
                              count=len(texts))
     closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
                & (rows[:, INDEX["from_bottom"]] == 0))
-    bottom = (scores >= settings.remove_at_bottom) & ~kept_anyway & ~date_alone & ~closing
-    cut[len(texts) - _run_from_start(bottom[::-1]):] = True
+    # Running text under the body goes only in a block the classifier scores as teasers.
+    bottom = np.where(running, scores - settings.remove_running_at_bottom,
+                      scores - settings.remove_at_bottom)
+    bottom[date_alone | closing | items | (scores < settings.block_floor_bottom)] = _NEVER
+    cut = np.zeros(len(texts), dtype=bool)
+    cut[: edge_block(top)] = True
+    cut[len(texts) - edge_block(bottom[::-1]):] = True
     sizes = rows[:, INDEX["chars"]]
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
-        return doc
-    for paragraph, row, score, removed in zip(doc.paragraphs, rows, scores, cut, strict=True):
-        if removed:
+        cut[:] = False
+    # The heading printed again and a summary the body repeats, down to the first sentence.
+    inside = rows[:, INDEX["outside_body"]] == 0
+    first_body = int(np.argmax(inside)) if inside.any() else len(texts) - 1
+    # The title counts when it was taken out of this text; else its first line stays.
+    title = next((edit.text for edit in doc.edits if edit.rule == TITLE_RULE), None)
+    repeats = repeats_at_top(texts, title, first_body + 1)
+    for index, (paragraph, row, score) in enumerate(zip(doc.paragraphs, rows, scores,
+                                                        strict=True)):
+        if repeats[index] is not None:
+            cut[index] = True
+            doc.record(STEP, REPEAT_RULE, "remove", paragraph.text, paragraph.lines[0],
+                       why=_REPEATS[repeats[index]])
+        elif cut[index]:
             doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
                        why=f"classifier {score:.2f}: {evidence(row)}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
@@ -165,18 +193,32 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
 
 
 def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
-    """Lines no score removes: running text (20 Han characters and two commas or sentence
-    marks) and the items of an enumeration the writer numbered (1. …, 二、…)."""
+    """Running text: 20 Han characters and two commas or sentence marks. Over the body no
+    score removes it; under the body only a block of teasers does."""
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
-    numbered = np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool,
-                           count=len(texts))
-    return ((han >= BODY_MIN_HAN) & (marks >= 2)) | numbered
+    return (han >= BODY_MIN_HAN) & (marks >= 2)
 
 
-def _run_from_start(flags: np.ndarray) -> int:
-    """How many flags are set before the first one that is not."""
-    return len(flags) if flags.all() else int(np.argmin(flags))
+def numbered(texts: list[str]) -> np.ndarray:
+    """The items of a list the writer numbered or bulleted: 1. …, 二、…, - …"""
+    return np.fromiter((bool(ORDINAL.match(t)) for t in texts), dtype=bool, count=len(texts))
+
+
+def edge_block(gains: np.ndarray) -> int:
+    """How many lines from the start to remove: the block whose summed gains (score minus
+    threshold) are highest, so one line scored just under the threshold inside a related
+    list does not end it while a body line (a large negative gain) does; 0 when no block
+    gains.
+
+    >>> edge_block(np.array([0.3, -0.1, 0.2, -0.5, 0.1]))
+    3
+    """
+    if not len(gains):
+        return 0
+    total = np.cumsum(gains)
+    best = int(np.argmax(total))
+    return best + 1 if total[best] > 0 else 0
 
 
 def evidence(row: np.ndarray) -> str:
@@ -217,43 +259,3 @@ def _kind(value: dict[str, float]) -> str:
     if value["sentence_marks"]:
         return "sentence unrelated to the body" if value["related"] < 0.3 else "short sentence"
     return "headline-like line"
-
-
-@step(PAGE_STEP)
-def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
-    """Drop a page with no article: stored mis-decoded, scored as furniture line after line
-    (a listing, a teaser list, a keyword page), or without running text.
-
-    Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
-    """
-    model, settings = _model(ctx)
-    texts = [p.text for p in doc.paragraphs]
-    if not texts:
-        return doc
-    text = "\n".join(texts)
-    replaced = text.count("\ufffd") / max(len(text), 1)
-    if replaced >= settings.page_replacement_share:
-        reject(doc, PAGE_STEP, "mis-decoded-page",
-               f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
-        return None
-    rows = line_features(texts)
-    # A numbered item is the writer's enumeration, not a list of links: it scores 0 here.
-    numbered = np.fromiter((bool(_ORDINAL.match(t)) for t in texts), dtype=bool,
-                           count=len(texts))
-    mean = float(np.where(numbered, 0.0, model.probabilities(rows)).mean())
-    if mean >= settings.page_mean_score:
-        reject(doc, PAGE_STEP, "furniture-page",
-               f"the classifier scores its {len(texts)} lines as page furniture at {mean:.2f} "
-               "on average: a listing, a teaser list or a page of links, no article")
-        return None
-    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
-    # Running text: sentences, or long lines a dump stored without their punctuation.
-    sentences = (rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]] > 0) | (
-        han >= BODY_MIN_HAN)
-    sentence_han = int(han[sentences].sum())
-    if sentence_han < settings.page_min_sentence_han:
-        reject(doc, PAGE_STEP, "no-running-text",
-               f"{sentence_han} Han characters of running text, fewer than "
-               f"{settings.page_min_sentence_han}: no article")
-        return None
-    return doc

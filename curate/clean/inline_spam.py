@@ -39,6 +39,9 @@ _PLACEHOLDER = regex.compile(r"\{([a-z_]+)\}")
 _LATIN = regex.compile(r"[A-Za-z]")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ITEM = regex.compile(r"\S+")
+# What lets a pattern's match depend on text outside the paragraph it lies in: an anchor, or
+# a negative look-around (whose text is group 1) that a neighbouring line break could fail.
+_EDGE_SENSITIVE = regex.compile(r"\\[bBAZGz]|[\^$]|\(\?<?!((?:[^()\\]|\\.)*)\)")
 # Items of a link list are names, not clauses: a line with sentence punctuation is prose.
 _SENTENCE_PUNCTUATION = regex.compile(r"[。！？；，,;!?]")
 
@@ -71,6 +74,9 @@ class InlineSpam:
     link_list: LinkListRule
     keywords: FormMatcher
     drop_at: float
+    # Whether a phrase found in a paragraph is found in the whole text too, so that a text
+    # without phrases has none in any of its paragraphs.
+    paragraph_local: bool = False
 
     @classmethod
     def from_rules(cls, rules: Rules) -> InlineSpam:
@@ -97,6 +103,7 @@ class InlineSpam:
                 link_list=link_list,
                 keywords=FormMatcher.of(keywords),
                 drop_at=float(share["drop_at"]),
+                paragraph_local=all(_paragraph_local(shape.regex.pattern) for shape in shapes),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise RuleError(
@@ -159,6 +166,19 @@ def _shape(entry: dict, lists: Mapping[str, list[str]]) -> SpamShape:
     return SpamShape(RULE_PREFIX + entry["id"], compiled, entry["why"])
 
 
+def _paragraph_local(pattern: str) -> bool:
+    """Whether ``pattern`` matching inside a paragraph matches in any text holding it, lines
+    joined by line breaks: no anchor, no negative look-around a line break would fail.
+
+    >>> _paragraph_local(r"(?<![a-z])app(?![a-z])"), _paragraph_local(r"^官网")
+    (True, False)
+    """
+    for token in _EDGE_SENSITIVE.finditer(pattern):
+        if token.group(1) is None or regex.search(token.group(1), "\n", regex.IGNORECASE):
+            return False
+    return True
+
+
 def find_injected_spam(text: str, rules: Rules) -> list[Change]:
     """Changes removing each injected gambling phrase, with the brackets or label mark it takes.
 
@@ -184,8 +204,13 @@ def spam_share(text: str, rules: Rules) -> float:
     >>> spam_share("国际足联宣布，体育彩票中心的官网下载量上升。", Rules())
     0.0
     """
+    return share_of_spam(text, find_injected_spam(text, rules), rules)
+
+
+def share_of_spam(text: str, injected: list[Change], rules: Rules) -> float:
+    """``spam_share`` of ``text`` given ``find_injected_spam(text, rules)``, found before."""
     spam = inline_spam_rules(rules)
-    spans = [(c.start, c.end, c.rule) for c in find_injected_spam(text, rules)]
+    spans = [(c.start, c.end, c.rule) for c in injected]
     spans += [(start, end, "keyword") for start, end in _keywords(text, spam.keywords)]
     total = _visible(text)
     if not total:
@@ -199,7 +224,7 @@ def is_mostly_spam(text: str, rules: Rules) -> bool:
 
 
 def _visible(text: str) -> int:
-    return len(text) - sum(1 for char in text if char.isspace())
+    return len("".join(text.split()))  # the characters that are not whitespace
 
 
 def _keywords(text: str, keywords: FormMatcher) -> Iterator[tuple[int, int]]:

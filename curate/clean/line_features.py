@@ -63,6 +63,9 @@ _BRACKETS = frozenset("【[《(（〔")
 _SEPARATORS = frozenset(" \u3000/|｜_")
 _DATE_MARKS = frozenset("年月日时分秒:-/")
 _CODEPOINT_BYTES = "utf-32-le"
+# A summary the body repeats: this many character pairs, this share of them in one later line.
+_SUMMARY_MIN_PAIRS = 20
+_SUMMARY_SHARE = 0.9
 
 
 def line_features(texts: list[str]) -> np.ndarray:
@@ -138,6 +141,66 @@ def line_features(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["next_related"]] = np.concatenate([related[1:], [0.0]])
     rows[:, INDEX["repeated_on_page"]] = _repeated_on_page(texts)
     return rows
+
+
+def prose_paragraphs(rows: np.ndarray, min_han: int, min_marks: int) -> tuple[int, int]:
+    """How many long prose paragraphs the page holds, and the most of them that stand one
+    after another: lines of ``min_han`` Han characters or more with ``min_marks`` sentence
+    marks and commas.
+
+    An article's body is such a run; a listing, a teaser list or a keyword page puts a
+    headline or a link between its blurbs (on the TUNE pages of bench/labels/cc-pages.jsonl
+    no page without an article holds two in a row; 16 of the 43 article documents do).
+
+    >>> story = "英伟达芯片一片难求，国产替代趁势崛起，" * 6
+    >>> prose_paragraphs(line_features([story, story, "相关新闻", story]), 100, 3)
+    (3, 2)
+    """
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
+    prose = (han >= min_han) & (marks >= min_marks)
+    return int(prose.sum()), int(_run_lengths(prose).max()) if len(prose) else 0
+
+
+def repeats_at_top(texts: list[str], title: str | None, lines: int) -> list[str | None]:
+    """For each of the first ``lines`` lines, what it repeats, else None: ``title`` when it
+    is the document's title or a line over it again (the page printed its heading twice),
+    ``paragraph`` when it is a summary the body repeats (a short label and a colon, then a
+    lead found whole in a later paragraph: 90% of its character pairs in that one line; a
+    heading or a lead without a label stays, as news repeats its lead in the body).
+
+    >>> lead = "2020年进年即挑战，新型冠状病毒带给的疫情让大批中小企业动工阻碍，发展被困。"
+    >>> title = "颈椎病能否诱发脑卒中"
+    >>> repeats_at_top([title, "本文摘要：" + lead[:30], lead], title, 3)
+    ['title', 'paragraph', None]
+    """
+    keys = ["".join(text.split()) for text in texts]
+    found: list[str | None] = [None] * len(texts)
+    seen = {"".join(title.split())} if title else set()
+    values = [_unlabelled(key) for key in keys]
+    pairs = [_pairs(value) for value in values]
+    for index in range(min(lines, len(texts))):
+        key = keys[index]
+        if not key:
+            continue
+        if key in seen:
+            found[index] = "title"
+        elif values[index] != key and len(pairs[index]) >= _SUMMARY_MIN_PAIRS and any(
+                len(pairs[index] & later) >= _SUMMARY_SHARE * len(pairs[index])
+                for later in pairs[index + 1:]):
+            found[index] = "paragraph"
+        seen.add(key)
+    return found
+
+
+def _unlabelled(text: str) -> str:
+    """The text after a short label and its colon: 本文摘要：… -> …"""
+    colon = min((c for c in (text.find("："), text.find(":")) if c >= 0), default=-1)
+    return text[colon + 1:] if 0 < colon <= 8 else text
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _repeated_on_page(texts: list[str]) -> np.ndarray:

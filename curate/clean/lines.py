@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from curate.rules import Pattern, Rules
+from curate.rules import Pattern, RulePattern, Rules, RuleTimeout, compile_pattern
 
 # Pattern files by the kind of line they recognise, in the order they are tried.
 LINE_KINDS = {
@@ -30,6 +30,9 @@ NAVIGATION_MAX_CHARS = 20
 # Marks a navigation label may carry around it: spaces, arrows, brackets, colons.
 _LABEL_TRIM = regex.compile(r"[\s\p{P}\p{S}]+")
 _HAN = regex.compile(r"\p{Han}")
+# Paragraphs whose answers are remembered; past this many the memory starts afresh. Steps
+# ask about the same paragraph several times, and furniture recurs from page to page.
+REMEMBERED_LINES = 20_000
 
 
 @dataclass(frozen=True)
@@ -40,26 +43,52 @@ class LineMatch:
 
 
 class LineClassifier:
-    """Matches paragraphs against the line patterns and the navigation lexicon."""
+    """Matches paragraphs against the line patterns and the navigation lexicon.
+
+    Each paragraph is classified once per kind: the answer is remembered, so the steps
+    that ask again (``is_body``, boilerplate, breadcrumbs, teasers, splitting) cost a
+    look-up. The patterns of a kind are first tried together as one alternation, which
+    matches exactly when one of them does: most paragraphs match none, and only a
+    paragraph that matches is tried pattern by pattern, to name the first rule in file order.
+    """
 
     def __init__(self, rules: Rules) -> None:
         self.patterns = {kind: rules.patterns(name) for kind, name in LINE_KINDS.items()}
+        self.screens = {kind: _screen(self.patterns[kind], f"rules/{name}")
+                        for kind, name in LINE_KINDS.items()}
         self.navigation = {_LABEL_TRIM.sub("", word) for word in rules.lines(NAVIGATION_FILE)}
         self.navigation_rule = Pattern(
             "navigation-word", regex.compile(""), "a page's navigation label is not article text", 0
         )
+        self._known: dict[str, dict[str, LineMatch | None]] = {}
 
     def match(self, text: str, kinds: tuple[str, ...] | None = None) -> LineMatch | None:
         """The first kind of furniture ``text`` is, or None for article text."""
+        known = self._known.get(text)
+        if known is None:
+            if len(self._known) >= REMEMBERED_LINES:
+                self._known.clear()
+            known = self._known[text] = {}
         for kind in kinds or (*LINE_KINDS, "navigation"):
-            if kind == "navigation":
-                if self.is_navigation(text):
-                    return LineMatch(kind, self.navigation_rule, None)
-                continue
-            for pattern in self.patterns[kind]:
-                found = pattern.regex.search(text)
-                if found:
-                    return LineMatch(kind, pattern, found)
+            if kind not in known:
+                known[kind] = self._match_kind(text, kind)
+            if known[kind] is not None:
+                return known[kind]
+        return None
+
+    def _match_kind(self, text: str, kind: str) -> LineMatch | None:
+        if kind == "navigation":
+            return LineMatch(kind, self.navigation_rule, None) if self.is_navigation(text) else None
+        screen = self.screens[kind]
+        try:
+            if screen is None or screen.search(text) is None:
+                return None
+        except RuleTimeout:
+            pass  # tried one by one below, so the error names the rule that backtracks
+        for pattern in self.patterns[kind]:
+            found = pattern.regex.search(text)
+            if found:
+                return LineMatch(kind, pattern, found)
         return None
 
     def is_navigation(self, text: str) -> bool:
@@ -75,6 +104,14 @@ class LineClassifier:
     def is_body(self, text: str) -> bool:
         """Article text: a sentence of some length that is no kind of furniture."""
         return len(_HAN.findall(text)) >= 20 and self.match(text) is None
+
+
+def _screen(patterns: list[Pattern], where: str) -> RulePattern | None:
+    """The patterns of one kind as one alternation, or None when the kind has none."""
+    if not patterns:
+        return None
+    combined = "|".join(f"(?:{pattern.regex.pattern})" for pattern in patterns)
+    return compile_pattern(combined, f"{where}: the patterns together", regex.V1)
 
 
 def line_classifier(ctx) -> LineClassifier:

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-
-from pypinyin import Style, pinyin
+from importlib import import_module
+from types import ModuleType
 
 from curate.edits import Change
 
@@ -44,6 +44,13 @@ _GLUED_CANDIDATE = re.compile(
 
 
 @cache
+def _pypinyin() -> ModuleType:
+    """pypinyin, imported when a text first holds a candidate: its dictionaries take ~0.5
+    CPU-s to load, and most texts never need them."""
+    return import_module("pypinyin")
+
+
+@cache
 def readings(char: str) -> frozenset[str]:
     """Every way a reading of ``char`` may be written: tone marks, tone numbers, ``v`` or ``ü``.
 
@@ -52,11 +59,12 @@ def readings(char: str) -> frozenset[str]:
     >>> "men" in readings("們") and "men5" in readings("們")
     True
     """
+    pinyin, style = _pypinyin().pinyin, _pypinyin().Style
     forms = [
-        pinyin(char, style=Style.TONE, heteronym=True)[0],
-        pinyin(char, style=Style.TONE3, heteronym=True)[0],
-        pinyin(char, style=Style.TONE3, heteronym=True, v_to_u=True)[0],
-        pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)[0],
+        pinyin(char, style=style.TONE, heteronym=True)[0],
+        pinyin(char, style=style.TONE3, heteronym=True)[0],
+        pinyin(char, style=style.TONE3, heteronym=True, v_to_u=True)[0],
+        pinyin(char, style=style.TONE3, heteronym=True, neutral_tone_with_five=True)[0],
     ]
     return frozenset(form for group in forms for form in group if form != char)
 
@@ -73,8 +81,9 @@ def is_reading_of(syllable: str, char: str) -> bool:
 @cache
 def _toneless(char: str) -> frozenset[str]:
     """The readings of ``char`` without their tone: ``烟`` gives ``yan``, ``绿`` ``lv``, ``lu``."""
-    forms = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
-    forms += pinyin(char, style=Style.NORMAL, heteronym=True, v_to_u=True)[0]
+    pinyin, style = _pypinyin().pinyin, _pypinyin().Style
+    forms = pinyin(char, style=style.NORMAL, heteronym=True)[0]
+    forms += pinyin(char, style=style.NORMAL, heteronym=True, v_to_u=True)[0]
     return frozenset(form for form in forms if form != char)
 
 

@@ -20,6 +20,7 @@ import hashlib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from curate.corpus import LINE_COUNTS
@@ -38,6 +39,11 @@ MIN_KEY_CHARS = 6
 SENTENCE_ENDS = frozenset("。！？!?…")
 
 
+# Lines whose keys are remembered: the counting pass and the step key the same paragraphs.
+REMEMBERED_KEYS = 65_536
+
+
+@lru_cache(maxsize=REMEMBERED_KEYS)
 def line_key(text: str) -> str | None:
     """A line's key, up to width, case and spaces; None for a line too short to count.
 

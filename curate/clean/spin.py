@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import regex
 
 from curate.clean.language import count_scripts
@@ -33,13 +34,21 @@ CONTEXT_REACH = 20
 _PREFIX = 2  # every form has at least two characters; matching starts from the first two
 
 
+def _pair_codes(text: str) -> np.ndarray:
+    """One uint64 for each two consecutive characters of ``text``, in order."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    points = points.astype(np.uint64)
+    return (points[:-1] << np.uint64(21)) | points[1:]
+
+
 @dataclass(frozen=True)
 class FormMatcher:
     """Finds word forms in text, leftmost first and longest first, without overlaps.
 
-    A dictionary scan: at each position, the two characters there select the lengths of the
-    forms starting with them, tried longest first (~0.25 ms for 2,000 characters and 1,900
-    forms, ten times faster than one compiled alternation).
+    A dictionary scan: the offsets where two characters begin a form are found for the whole
+    text at once (NumPy over character pairs); there the two characters select the lengths
+    of the forms starting with them, tried longest first (three times faster than visiting
+    every offset in Python, which was ten times faster than one compiled alternation).
 
     >>> list(FormMatcher.of(["榜首", "榜首财经", "财经"]).finditer("向《榜首财经》回应"))
     [(2, '榜首财经')]
@@ -47,6 +56,13 @@ class FormMatcher:
 
     forms: frozenset[str]
     lengths: Mapping[str, tuple[int, ...]]
+    # The two first characters of the forms as `_pair_codes`, sorted: where a form may start
+    # is found for the whole text at once.
+    prefix_codes: np.ndarray = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pairs = _pair_codes("".join(self.lengths))[::_PREFIX]  # each key is two characters
+        object.__setattr__(self, "prefix_codes", np.unique(pairs))
 
     @classmethod
     def of(cls, forms: Iterable[str]) -> FormMatcher:
@@ -60,16 +76,25 @@ class FormMatcher:
 
     def finditer(self, text: str) -> Iterator[tuple[int, str]]:
         """``(start, form)`` of each form found in ``text``."""
-        position, end = 0, len(text) - _PREFIX + 1
-        while position < end:
-            for length in self.lengths.get(text[position : position + _PREFIX], ()):
-                form = text[position : position + length]
+        position = 0
+        for start in self._candidates(text):
+            if start < position:
+                continue
+            for length in self.lengths[text[start : start + _PREFIX]]:
+                form = text[start : start + length]
                 if form in self.forms:
-                    yield position, form
-                    position += length
+                    yield start, form
+                    position = start + length
                     break
-            else:
-                position += 1
+
+    def _candidates(self, text: str) -> list[int]:
+        """The offsets, ascending, where two characters begin a form."""
+        pairs = _pair_codes(text)
+        if not len(pairs) or not len(self.prefix_codes):
+            return []
+        found = np.searchsorted(self.prefix_codes, pairs)
+        found[found == len(self.prefix_codes)] = 0
+        return np.flatnonzero(self.prefix_codes[found] == pairs).tolist()
 
     def finditer_words(self, text: str, boundaries: Iterable[int]) -> Iterator[tuple[int, str]]:
         """``(start, form)`` of each form found in ``text`` as a whole word or run of whole

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from curate.clean import inline_spam, language, mojibake, pinyin, script, spin, unspin
 from curate.document import Document
 from curate.edits import Change, apply_changes
@@ -71,7 +73,8 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     changed = 0
     for paragraph in doc.paragraphs:
         converted = script.convert_to_simplified(paragraph.text, config, ctx.rules)
-        changed += sum(1 for a, b in zip(paragraph.text, converted, strict=False) if a != b)
+        if converted != paragraph.text:
+            changed += _changed_characters(paragraph.text, converted)
         paragraph.text = converted
     for field in METADATA_TEXT_FIELDS:
         value = doc.metadata.get(field)
@@ -84,6 +87,14 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     return doc
 
 
+def _changed_characters(before: str, after: str) -> int:
+    """Positions, up to the shorter text's length, where ``after`` has another character."""
+    length = min(len(before), len(after))
+    old, new = (np.frombuffer(text[:length].encode("utf-32-le", "surrogatepass"), np.uint32)
+                for text in (before, after))
+    return int(np.count_nonzero(old != new))
+
+
 @step("remove_inline_spam")
 def remove_inline_spam(doc: Document, ctx: Context) -> Document | None:
     """Drop a document that is mostly spam; else cut gambling phrases spliced into its text.
@@ -91,11 +102,15 @@ def remove_inline_spam(doc: Document, ctx: Context) -> Document | None:
     Runs on simplified text: the spam lexicons are written in simplified characters.
     """
     spam = ctx.resource("inline_spam", lambda: inline_spam.inline_spam_rules(ctx.rules))
-    share = inline_spam.spam_share(doc.text, ctx.rules)
+    text = doc.text
+    injected = inline_spam.find_injected_spam(text, ctx.rules)
+    share = inline_spam.share_of_spam(text, injected, ctx.rules)
     if share >= spam.drop_at:
         reject(doc, "remove_inline_spam", "mostly-spam",
                f"{share:.0%} of the text is spam phrases and spam keywords")
         return None
+    if not injected and spam.paragraph_local:  # no phrase in the text: none in a paragraph
+        return doc
     return apply_in_paragraphs(
         doc, "remove_inline_spam", lambda text: inline_spam.find_injected_spam(text, ctx.rules)
     )
@@ -148,9 +163,10 @@ def repair_spin(doc: Document, ctx: Context) -> Document:
 def restore_spin(doc: Document, ctx: Context) -> Document:
     """In spun text, restore the whole words a spinner most likely replaced, judged by
     clean-news statistics and the neighbouring characters (鞭策 → 推动, 扶植 → 建设), when
-    the confidence reaches the threshold; other candidates are listed as flags, unchanged.
+    the confidence reaches the threshold and the text around is spun; the other candidates
+    stay as they are, listed in one ``spin-candidates`` flag edit.
 
-    With ``[spin] restore = false`` (the default, see ``unspin.RESTORE_BY_DEFAULT``) every
+    With ``[spin] restore = false`` (the default is ``unspin.RESTORE_BY_DEFAULT``) every
     candidate is only listed."""
     if "spun" not in doc.metadata.get("flags", []):
         return doc
@@ -158,6 +174,8 @@ def restore_spin(doc: Document, ctx: Context) -> Document:
     repairs = ctx.resource("spin_repairs", lambda: spin.SpinRepairs.from_rules(ctx.rules))
     segmenter = ctx.resource("word_segmenter", unspin.WordSegmenter.load)
     restore = bool(ctx.option("spin", "restore", unspin.RESTORE_BY_DEFAULT))
+    listed: list[str] = []
+    unsure = 0
     for paragraph in doc.paragraphs:
         found = unspin.find_spin_restorations(paragraph.text, restorer, segmenter, repairs)
         changes = []
@@ -170,24 +188,29 @@ def restore_spin(doc: Document, ctx: Context) -> Document:
                            confidence=restoration.confidence,
                            alternatives=restoration.alternatives)
             else:
-                doc.record("restore_spin", unspin.CANDIDATE_RULE, "flag", change.old,
-                           paragraph.lines[0], why=_candidate_why(restoration, restore),
-                           confidence=restoration.confidence,
-                           alternatives=((change.new, restoration.confidence),
-                                         *restoration.alternatives))
+                listed.append(unspin.format_candidate(paragraph.lines[0], restoration))
+                unsure += restoration.confidence < unspin.RESTORE_AT
         if changes:
             paragraph.text = apply_changes(paragraph.text, changes)
+    if listed:
+        # One edit lists every candidate left as it is, one a line: a spun article has
+        # hundreds, and an edit each would outweigh its text in the edits log.
+        doc.record("restore_spin", unspin.CANDIDATE_RULE, "flag", "\n".join(listed),
+                   doc.paragraphs[0].lines[0], why=_candidates_why(len(listed), unsure, restore))
     return doc
 
 
-def _candidate_why(restoration: unspin.Restoration, restore: bool) -> str:
+def _candidates_why(listed: int, unsure: int, restore: bool) -> str:
+    """``1230 likely synonym-spun words left as they are: 1195 under confidence 0.98, 35 where
+    the text around is not spun enough``: one a line, ``LINE FORM ORIGINAL:P ... keep:P``."""
+    head = f"{listed} likely synonym-spun words left as they are"
+    tail = "one a line: source line, word, then each reading with its probability"
     if not restore:
-        return "a likely synonym-spun word, left as it is: spin restoration is switched off"
-    if restoration.confidence < unspin.RESTORE_AT:
-        return (f"a likely synonym-spun word, left as it is: confidence under "
-                f"{unspin.RESTORE_AT}")
-    return (f"a likely synonym-spun word, left as it is: its paragraph holds "
-            f"{restoration.telltales} other telltale spun forms, {unspin.MIN_TELLTALES} needed")
+        return f"{head}, spin restoration is switched off; {tail}"
+    return (f"{head}: {unsure} under confidence {unspin.RESTORE_AT}, {listed - unsure} where "
+            f"the text around is not spun enough ({unspin.MIN_TELLTALES} other telltale forms "
+            f"within {unspin.TELLTALE_REACH} characters and {unspin.SPUN_DENSITY:g} per 1,000 "
+            f"within {unspin.DENSITY_REACH} needed); {tail}")
 
 
 @step("identify_language")

@@ -18,7 +18,7 @@ STEP = "drop_exact_duplicates"
 def normalized_text(text: str) -> str:
     """``"英伟达，市值 破万亿!"`` and ``"英伟达,市值破万亿！"`` both give ``"英伟达市值破万亿"``."""
     folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if ch.isalnum())
+    return "".join(filter(str.isalnum, folded))  # str's own test, without a Python loop
 
 
 def text_fingerprint(text: str) -> str:

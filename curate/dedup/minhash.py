@@ -67,37 +67,59 @@ _DROP = 0  # NUL is not alphanumeric, so 0 can mean "drop this character"
 _SLOW = 0xFFFFFFFF  # not a code point: this text needs the full NFKC pass
 
 
-@cache
-def _code_point_targets() -> np.ndarray:
-    """What each code point becomes once NFKC is applied and non-alphanumerics are dropped.
+_UNKNOWN = 0xFFFFFFFE  # not a code point: what this one becomes is not worked out yet
+# Canonical decompositions end at U+2FA1D (the CJK compatibility ideographs supplement).
+_DECOMPOSED_BELOW = 0x30000
 
-    ``targets[cp]`` is ``cp`` itself (kept), the single alphanumeric it folds to (``Ａ`` ->
-    ``A``, ``①`` -> ``1``), ``_DROP``, or ``_SLOW`` for characters that can compose with a
-    neighbour (combining marks, Hangul jamo) or fold to several alphanumerics (``㍻``); a
-    text without ``_SLOW`` characters normalises character by character. Built once, ~0.4 s.
-    """
-    targets = np.zeros(0x110000, dtype=np.uint32)
-    composes_with_previous = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
-    for cp in range(0x110000):
+
+@cache
+def _composes_with_previous() -> frozenset[int]:
+    """Code points that NFC may compose with the character before them: Hangul vowels and
+    final consonants, and the second character of every canonical pair. ~0.1 s, once."""
+    found = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(_DECOMPOSED_BELOW):
         decomposition = unicodedata.decomposition(chr(cp))
         parts = decomposition.split()
         if len(parts) == 2 and not decomposition.startswith("<"):
             if unicodedata.normalize("NFC", chr(cp)) == chr(cp):
-                composes_with_previous.add(int(parts[1], 16))
-    for cp in range(0x110000):
-        ch = chr(cp)
-        if unicodedata.category(ch) == "Cn":
-            continue
-        folded = unicodedata.normalize("NFKC", ch)
-        decomposed = unicodedata.normalize("NFKD", ch)
-        kept = [c for c in folded if c.isalnum()]
-        if any(
-            unicodedata.combining(c) or ord(c) in composes_with_previous
-            for c in (ch, folded[0], decomposed[0])
-        ) or len(kept) > 1:
-            targets[cp] = _SLOW
-        elif kept:
-            targets[cp] = ord(kept[0])
+                found.add(int(parts[1], 16))
+    return frozenset(found)
+
+
+def _target(cp: int) -> int:
+    """What ``cp`` becomes once NFKC is applied and non-alphanumerics are dropped: ``cp``
+    itself (kept), the single alphanumeric it folds to (``Ａ`` -> ``A``, ``①`` -> ``1``),
+    ``_DROP``, or ``_SLOW`` for a character that can compose with a neighbour (combining
+    marks, Hangul jamo) or folds to several alphanumerics (``㍻``); a text without ``_SLOW``
+    characters normalises character by character."""
+    ch = chr(cp)
+    if unicodedata.category(ch) == "Cn":
+        return _DROP
+    folded = unicodedata.normalize("NFKC", ch)
+    decomposed = unicodedata.normalize("NFKD", ch)
+    kept = [c for c in folded if c.isalnum()]
+    composes = _composes_with_previous()
+    if any(unicodedata.combining(c) or ord(c) in composes
+           for c in (ch, folded[0], decomposed[0])) or len(kept) > 1:
+        return _SLOW
+    return ord(kept[0]) if kept else _DROP
+
+
+@cache
+def _code_point_targets() -> np.ndarray:
+    """``_target`` of every code point, worked out the first time a text holds it: a run
+    meets a few thousand distinct characters, not the 1.1 million code points."""
+    return np.full(0x110000, _UNKNOWN, dtype=np.uint32)
+
+
+def _targets_of(code_points: np.ndarray) -> np.ndarray:
+    table = _code_point_targets()
+    targets = table[code_points]
+    unknown = targets == _UNKNOWN
+    if unknown.any():
+        for cp in np.unique(code_points[unknown]).tolist():
+            table[cp] = _target(cp)
+        targets = table[code_points]
     return targets
 
 
@@ -108,7 +130,7 @@ def normalized_code_points(text: str) -> np.ndarray:
     'GPU100英伟达市值'
     """
     code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    targets = _code_point_targets()[code_points]
+    targets = _targets_of(code_points)
     if (targets == _SLOW).any():
         folded = normalized_text(text)
         return np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)

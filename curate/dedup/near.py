@@ -48,6 +48,9 @@ class Item:
     created: str | None
     seen: int
     spun: bool = False
+    # Spun documents: the text with each word a spinner swaps written as its class
+    # (`curate.clean.unspin.SpinClasses`), compared with other spun copies of this run.
+    canonical: str | None = None
 
     @property
     def paragraphs(self) -> list[str]:
@@ -59,13 +62,14 @@ class Verdict:
     duplicate_of: str | None = None
     similarity: float | None = None
     already_in_corpus: bool = False
+    through_spin_classes: bool = False  # matched on the spin-class texts of two spun copies
     # (paragraph index, id of the passage it repeats, true Jaccard)
     removed_passages: list[tuple[int, str, float]] = field(default_factory=list)
 
 
 def keep_order(item: Item) -> tuple:
     """Sort key of the copy to keep: earliest created, most complete, first seen."""
-    size = sum(1 for ch in item.text if not ch.isspace())
+    size = len("".join(item.text.split()))  # the characters that are not whitespace
     return (item.created is None, item.created or "", -size, item.seen)
 
 
@@ -75,7 +79,8 @@ class NearDuplicateFilter:
     def __init__(self, folder: Path, *, threshold: float = DEFAULT_THRESHOLD,
                  spun_threshold: float = DEFAULT_SPUN_THRESHOLD,
                  passage_min_chars: int = DEFAULT_PASSAGE_MIN_CHARS,
-                 stored_text: Callable[[str], str | None] = lambda _id: None) -> None:
+                 stored_text: Callable[[str], str | None] = lambda _id: None,
+                 kept_text: Callable[[str], str | None] | None = None) -> None:
         params = IndexParams(threshold=threshold)
         self.documents = DedupIndex.open(folder / "documents", params)
         self.passages = DedupIndex.open(folder / "passages", params)
@@ -84,7 +89,11 @@ class NearDuplicateFilter:
         self.passage_min_chars = passage_min_chars
         self.hasher = MinHasher(params.num_perm, params.seed)
         self.stored_text = stored_text
+        # Passages are numbered in the text kept once repeated ones are cut: where that is
+        # not the text a document was compared by, the caller gives it apart.
+        self.kept_text = kept_text or stored_text
         self._shingles: dict[str, np.ndarray] = {}
+        self._spun_kept: dict[str, np.ndarray] = {}
 
     def decide(self, items: Sequence[Item]) -> list[Verdict]:
         """One verdict per item, in the items' order; kept documents are indexed."""
@@ -99,6 +108,9 @@ class NearDuplicateFilter:
             threshold = self.spun_threshold if item.spun else self.threshold
             match = self._best_match(self.documents, signatures[index], hashes[index],
                                      self._document_text, threshold)
+            if match is None and item.canonical is not None:
+                match = self._spun_copy(item)
+                verdict.through_spin_classes = match is not None
             if match is not None:
                 verdict.duplicate_of, verdict.similarity = match
                 continue
@@ -107,33 +119,62 @@ class NearDuplicateFilter:
             verdict.removed_passages = self._dedup_passages(item)
         return verdicts
 
+    def _spun_copy(self, item: Item) -> tuple[str, float] | None:
+        """The spun document kept in this run most like ``item`` once both are written in
+        spin classes, when their Jaccard reaches the spun threshold; ``item`` is remembered.
+        Two copies spun apart share few 3-grams (0.44 for the development set's 0126/0290),
+        their spin-class texts most (0.94)."""
+        hashes = shingles(item.canonical or "")
+        best = None
+        for other_id, other in self._spun_kept.items():
+            similarity = jaccard(hashes, other)
+            if similarity >= self.spun_threshold and (best is None or similarity > best[1]):
+                best = (other_id, round(similarity, 4))
+        if best is None:
+            self._spun_kept[item.id] = hashes
+        return best
+
     def _dedup_passages(self, item: Item) -> list[tuple[int, str, float]]:
         """Passages of ``item`` that repeat a passage of another document, and the others
         indexed. A paragraph the document already holds takes the verdict of its first
         copy and is not indexed again: a text of one paragraph repeated is linear, not
         quadratic (each copy would be a candidate of every later one)."""
+        paragraphs = item.paragraphs
+        # Each distinct long paragraph, shingled, signed and looked up in one batch: the
+        # document's own passages are never its candidates, so indexing them as they come
+        # changes no look-up of the others.
+        distinct = list(dict.fromkeys(
+            paragraph for paragraph in paragraphs
+            if len("".join(paragraph.split())) >= self.passage_min_chars))
+        if not distinct:
+            return []
+        hashes = [shingles(paragraph) for paragraph in distinct]
+        signatures = self.hasher.signatures(hashes)
+        candidates = self.passages.similar_many(signatures, self.threshold - ESTIMATE_MARGIN)
+        matches = {paragraph: self._checked_match(candidates[n], hashes[n], self._passage_text,
+                                                  self.threshold, exclude_prefix=item.id)
+                   for n, paragraph in enumerate(distinct)}
         removed: list[tuple[int, str, float]] = []
-        first_copy: dict[str, tuple[str, float] | None] = {}
-        for number, paragraph in enumerate(item.paragraphs):
-            if len("".join(paragraph.split())) < self.passage_min_chars:
+        indexed: set[str] = set()
+        fresh_ids, fresh_rows = [], []
+        for number, paragraph in enumerate(paragraphs):
+            if paragraph not in matches:
                 continue
-            if paragraph in first_copy:
-                repeated = first_copy[paragraph]
-                if repeated is not None:
-                    removed.append((number, *repeated))
-                continue
-            passage_hashes = shingles(paragraph)
-            signature = self.hasher.signature(passage_hashes)
-            match = self._best_match(self.passages, signature, passage_hashes,
-                                     self._passage_text, self.threshold, exclude_prefix=item.id)
-            first_copy[paragraph] = match
+            match = matches[paragraph]
             if match is not None:
                 removed.append((number, *match))
                 continue
+            if paragraph in indexed:  # a paragraph the document holds twice is indexed once
+                continue
+            indexed.add(paragraph)
             # Numbered as in the text that is kept, once the repeated passages are cut.
             passage_id = f"{item.id}{PASSAGE_SEPARATOR}{number - len(removed)}"
-            self.passages.add(passage_id, signature)
-            self._shingles[passage_id] = passage_hashes
+            row = distinct.index(paragraph)
+            fresh_ids.append(passage_id)
+            fresh_rows.append(row)
+            self._shingles[passage_id] = hashes[row]
+        if fresh_ids:
+            self.passages.add_many(fresh_ids, signatures[fresh_rows])
         return removed
 
     def _best_match(self, index: DedupIndex, signature: np.ndarray, hashes: np.ndarray,
@@ -142,6 +183,13 @@ class NearDuplicateFilter:
         """The most similar indexed entry whose true Jaccard reaches ``threshold``."""
         candidates = index.similar_many(signature[np.newaxis, :],
                                         threshold - ESTIMATE_MARGIN)[0]
+        return self._checked_match(candidates, hashes, text_of, threshold, exclude_prefix)
+
+    def _checked_match(self, candidates: list[tuple[str, float]], hashes: np.ndarray,
+                       text_of: Callable[[str], str | None], threshold: float,
+                       exclude_prefix: str | None = None) -> tuple[str, float] | None:
+        """Of ``candidates`` (most similar by estimate first), the one whose true Jaccard
+        reaches ``threshold`` and is highest."""
         best = None
         checked = 0
         for candidate, _estimate in candidates:
@@ -166,7 +214,7 @@ class NearDuplicateFilter:
 
     def _passage_text(self, passage_id: str) -> str | None:
         doc_id, _, number = passage_id.rpartition(PASSAGE_SEPARATOR)
-        text = self.stored_text(doc_id)
+        text = self.kept_text(doc_id)
         if text is None:
             return None
         paragraphs = text.split("\n")

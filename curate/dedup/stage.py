@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from curate.clean.unspin import SpinClasses
 from curate.dedup.index import IndexParameterError
 from curate.dedup.near import Item, NearDuplicateFilter
 from curate.document import Document
@@ -79,14 +80,14 @@ def forget_shingles(near: NearDuplicateFilter) -> None:
     """Drop the shingles the filter keeps of what it indexed, which would otherwise grow
     with the run (~8 KB a document); it reads the texts back through `CorpusTexts`."""
     near._shingles.clear()
+    near._spun_kept.clear()
 
 
 def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStats, Document]],
                          ctx: Context) -> set[int]:
     """Apply the filter's verdicts; the positions of documents already in the corpus."""
     kept = [(n, doc) for n, (_, doc) in enumerate(outputs) if doc.rejected is None]
-    items = [Item(doc.id, doc.text, doc.created, n, "spun" in doc.metadata.get("flags", []))
-             for n, doc in kept]
+    items = [spun_item(doc, n, ctx) for n, doc in kept]
     minimum = int(ctx.option("filters", "min_chars", 10))
     skipped = set()
     for (position, doc), verdict in zip(kept, near.decide(items), strict=True):
@@ -96,12 +97,23 @@ def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStat
             doc.provenance.duplicate_of = verdict.duplicate_of
             doc.provenance.cluster = verdict.duplicate_of
             doc.provenance.similarity = verdict.similarity
+            written = (" once the words a spinner swaps are written as one"
+                       if verdict.through_spin_classes else "")
             reject(doc, NEAR_STEP, "near-duplicate",
-                   f"Jaccard {verdict.similarity} of its character 3-grams with document "
-                   f"{verdict.duplicate_of}, kept as the earlier or more complete copy")
+                   f"Jaccard {verdict.similarity} of its character 3-grams{written} with "
+                   f"document {verdict.duplicate_of}, kept as the earlier or more complete copy")
         elif verdict.removed_passages:
             cut_passages(doc, verdict.removed_passages, minimum)
     return skipped
+
+
+def spun_item(doc: Document, seen: int, ctx: Context) -> Item:
+    """What deduplication needs of ``doc``; a document flagged spun also with its text in
+    spin classes, to find a copy of the same article spun apart."""
+    if "spun" not in doc.metadata.get("flags", []):
+        return Item(doc.id, doc.text, doc.created, seen)
+    classes = ctx.resource("spin_classes", lambda: SpinClasses.from_rules(ctx.rules))
+    return Item(doc.id, doc.text, doc.created, seen, True, classes.canonical(doc.text))
 
 
 def cut_passages(doc: Document, removed: list[tuple[int, str, float]], minimum: int) -> None:

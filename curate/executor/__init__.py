@@ -1,16 +1,46 @@
-"""How the cleaning of input files is run: in this process, or in a pool of local worker
-processes (``curate run --workers N``). The steps never know which.
+"""How the cleaning of input files is run: in this process, in a pool of local worker
+processes (``curate run --workers N``), or on Ray (``curate run --engine ray``). The steps
+never know which.
 
 Work is handed out as ranges of one input file: the file's name and the numbers of the
 documents its reader yields that the range covers (`Range`), never the texts. Each range comes
 back as a `CleanedRange`: the documents the pipeline made of it, what the reader and the
 steps said about it, and its counts, in the order the reader yielded them. Ranges are taken
 back in input order, so what is decided and written afterwards (duplicates, the corpus
-files) sees the same sequence as a run in one process, and writes the same bytes.
+files) sees the same sequence as a run in one process, and writes the same bytes. Each range
+taken back is committed to a `Checkpoint`, so a killed run started again cleans only the
+ranges it had not finished.
 """
 
-from curate.executor.local import InProcessExecutor, ProcessPoolExecutor, WorkerLost, executor_for
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner
+from __future__ import annotations
 
-__all__ = ["CleanedRange", "InProcessExecutor", "ProcessPoolExecutor", "Range", "RangeCleaner",
-           "WorkerLost", "executor_for"]
+from collections.abc import Callable
+
+from curate.executor.checkpoint import Checkpoint
+from curate.executor.local import (
+    InProcessExecutor,
+    ProcessPoolExecutor,
+    WorkerLost,
+    default_workers,
+    local_executor,
+)
+from curate.executor.ranges import CleanedRange, Range, RangeCleaner
+from curate.executor.ray import RayExecutor, RayUnavailable
+
+ENGINES = ("local", "ray")
+
+
+def executor_for(workers: int | None, make_cleaner: Callable[[], RangeCleaner],
+                 checkpoint: Checkpoint | None = None, engine: str = "local",
+                 address: str | None = None
+                 ) -> InProcessExecutor | ProcessPoolExecutor | RayExecutor:
+    """The executor of ``engine``: locally ``workers`` processes (default: every core), on
+    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``)."""
+    if engine == "ray":
+        return RayExecutor(make_cleaner, address, workers, checkpoint)
+    return local_executor(workers or default_workers(), make_cleaner, checkpoint)
+
+
+__all__ = ["ENGINES", "Checkpoint", "CleanedRange", "InProcessExecutor", "ProcessPoolExecutor",
+           "Range", "RangeCleaner", "RayExecutor", "RayUnavailable", "WorkerLost",
+           "executor_for"]

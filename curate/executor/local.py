@@ -18,19 +18,17 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from curate.executor import ranges
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner
+from curate.executor.checkpoint import Checkpoint
+from curate.executor.ranges import CleanedRange, Range, RangeCleaner, WorkerLost
 from curate.io.readers import InputFile
 
 # prctl(2) option: the signal a process receives when its parent dies.
 PR_SET_PDEATHSIG = 1
 # Ranges in flight per worker: one being cleaned, one waiting, so no worker idles between two.
 IN_FLIGHT_PER_WORKER = 2
-
-
-class WorkerLost(RuntimeError):
-    """A worker process died (killed, out of memory) before sending back its range."""
 
 
 def default_workers() -> int:
@@ -41,12 +39,14 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def executor_for(workers: int, make_cleaner: Callable[[], RangeCleaner]
-                 ) -> InProcessExecutor | ProcessPoolExecutor:
-    """The in-process executor for one worker, a pool of ``workers`` processes otherwise."""
+def local_executor(workers: int, make_cleaner: Callable[[], RangeCleaner],
+                   checkpoint: Checkpoint | None = None
+                   ) -> InProcessExecutor | ProcessPoolExecutor:
+    """The in-process executor for one worker, a pool of ``workers`` processes otherwise;
+    ranges ``checkpoint`` holds are taken from it, the others committed to it."""
     if workers <= 1:
-        return InProcessExecutor(make_cleaner())
-    return ProcessPoolExecutor(workers, make_cleaner)
+        return InProcessExecutor(make_cleaner(), checkpoint)
+    return ProcessPoolExecutor(workers, make_cleaner, checkpoint)
 
 
 def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
@@ -61,20 +61,57 @@ def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
         start += ranges.RANGE_DOCUMENTS
 
 
+def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
+                   dispatch: Callable[[Range], Any],
+                   collect: Callable[[Range, Any], CleanedRange] | None,
+                   checkpoint: Checkpoint | None) -> Iterator[CleanedRange]:
+    """The cleaned ranges of ``files`` (each with its size in bytes), in input order, with up
+    to ``limit`` in flight: ``dispatch(range)`` cleans it at once (a `CleanedRange`) or hands
+    it out (anything else, which ``collect(range, handle)`` turns into its `CleanedRange`).
+    Ranges ``checkpoint`` holds are taken from it, the others committed to it."""
+    window: deque[tuple[int, Range, Any, bool]] = deque()
+    files = enumerate(files)
+    number, file_work = -1, None
+    ended: set[int] = set()  # files whose last range came back: later ranges are empty
+    while True:
+        while len(window) < limit:
+            if file_work is None:
+                following = next(files, None)
+                if following is None:
+                    break
+                number, file_work = following[0], file_ranges(*following[1])
+            work = next(file_work, None)
+            if work is None or number in ended:
+                file_work = None
+                continue
+            resumed = checkpoint.load(work) if checkpoint else None
+            window.append((number, work, resumed or dispatch(work), resumed is not None))
+            if work.count is None:
+                file_work = None
+        if not window:
+            return
+        of_file, work, pending, resumed = window.popleft()
+        # collected even past the end of its file: a worker lost there fails the run too
+        done = pending if isinstance(pending, CleanedRange) else collect(work, pending)
+        if checkpoint and not resumed:
+            checkpoint.save(done)
+        if of_file in ended:
+            continue  # past the end of its file
+        if done.ended:
+            ended.add(of_file)
+        yield done
+
+
 class InProcessExecutor:
     """Every range cleaned in this process, one after the other."""
 
-    def __init__(self, cleaner: RangeCleaner) -> None:
+    def __init__(self, cleaner: RangeCleaner, checkpoint: Checkpoint | None = None) -> None:
         self.cleaner = cleaner
+        self.checkpoint = checkpoint
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
-        for item, size in files:
-            for work in file_ranges(item, size):
-                done = self.cleaner(work)
-                yield done
-                if done.ended:
-                    break
+        return clean_in_order(files, 1, self.cleaner, None, self.checkpoint)
 
     def close(self) -> None:
         """Nothing to release: kept for the same shape as the pool."""
@@ -109,8 +146,10 @@ def _clean_in_worker(work: Range) -> CleanedRange:
 class ProcessPoolExecutor:
     """Ranges cleaned by ``workers`` forked processes and taken back in input order."""
 
-    def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner]) -> None:
+    def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner],
+                 checkpoint: Checkpoint | None = None) -> None:
         self.workers = workers
+        self.checkpoint = checkpoint
         self.local = make_cleaner()  # for files held in memory, and the first range
         # The first range is cleaned here before any worker is forked: the steps' compiled
         # rules and models, built on first use, are then inherited by every worker.
@@ -123,50 +162,22 @@ class ProcessPoolExecutor:
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
-        window: deque[tuple[int, Range, concurrent.futures.Future | CleanedRange]] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
-        files = enumerate(files)
-        number, file_work = -1, None
-        ended: set[int] = set()  # files whose last range came back: later ranges are empty
-        while True:
-            while len(window) < limit:
-                if file_work is None:
-                    following = next(files, None)
-                    if following is None:
-                        break
-                    number, file_work = following[0], file_ranges(*following[1])
-                work = next(file_work, None)
-                if work is None or number in ended:
-                    file_work = None
-                    continue
-                if work.item.data is not None or not self.warm:
-                    window.append((number, work, self.local(work)))
-                    self.warm = True
-                else:
-                    window.append((number, work, self.pool.submit(_clean_in_worker, work)))
-                if work.count is None:
-                    file_work = None
-            if not window:
-                return
-            of_file, work, pending = window.popleft()
-            if of_file in ended:
-                if isinstance(pending, concurrent.futures.Future):
-                    self._result(work, pending)  # a worker lost even here fails the run
-                continue  # past the end of its file
-            done = pending if isinstance(pending, CleanedRange) else self._result(work, pending)
-            if done.ended:
-                ended.add(of_file)
-            yield done
+        return clean_in_order(files, self.workers * IN_FLIGHT_PER_WORKER, self._dispatch,
+                              self._result, self.checkpoint)
+
+    def _dispatch(self, work: Range) -> CleanedRange | concurrent.futures.Future:
+        if work.item.data is not None or not self.warm:
+            self.warm = True
+            return self.local(work)
+        return self.pool.submit(_clean_in_worker, work)
 
     def _result(self, work: Range, pending: concurrent.futures.Future) -> CleanedRange:
         try:
             return pending.result()
         except concurrent.futures.process.BrokenProcessPool:
-            what = ("the file" if work.count is None else
-                    f"documents {work.start + 1}-{work.start + work.count} of the file")
             raise WorkerLost(
                 f"{work.item.display}: a worker process died (killed or out of memory) before "
-                f"{what} came back cleaned; nothing was written: run again, or with "
+                f"{work.described()} came back cleaned; nothing was written: run again, or with "
                 "--workers 1 to clean in one process") from None
 
     def close(self) -> None:

@@ -15,6 +15,10 @@ RANGE_DOCUMENTS = 200
 WHOLE_FILE_BYTES = 1 << 20
 
 
+class WorkerLost(RuntimeError):
+    """A worker process died (killed, out of memory) before sending back its range."""
+
+
 @dataclass(frozen=True)
 class Range:
     """Documents ``start`` to ``start + count`` (all of them when ``count`` is None) of the
@@ -23,6 +27,12 @@ class Range:
     item: InputFile
     start: int = 0
     count: int | None = None
+
+    def described(self) -> str:
+        """``the file``, or ``documents 201-400 of the file``, for messages."""
+        if self.count is None:
+            return "the file"
+        return f"documents {self.start + 1}-{self.start + self.count} of the file"
 
 
 @dataclass

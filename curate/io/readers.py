@@ -298,9 +298,9 @@ def _looks_like_html(text: str) -> bool:
 def _html_document(item: InputFile, html: str, provenance: Provenance,
                    options: ReadOptions) -> Document:
     """Main text and metadata of a web page, through trafilatura."""
-    from curate.io.html import extract_article
+    from curate.io.html import extract_article_once
 
-    article = extract_article(html)
+    article = extract_article_once(html)
     overlong = _overlong_line(article.text)
     if overlong is not None:
         return _too_long(item, provenance, overlong, article.text, options)

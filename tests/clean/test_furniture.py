@@ -2,6 +2,7 @@
 
 import pytest
 
+from curate.clean.articleless import PageSettings
 from curate.clean.furniture import TreeEnsemble
 from curate.clean.line_features import FEATURES, line_features
 from curate.pipeline import DEFAULT_STEPS
@@ -101,3 +102,52 @@ def test_shipped_trees_score_every_line_between_0_and_1():
     scores = model.probabilities(line_features(ARTICLE + OTHER_POSTS))
     assert ((scores > 0) & (scores < 1)).all()
     assert scores[1:5].max() < 0.5 < scores[-3:].min()
+
+
+def test_heading_printed_twice_goes_once_and_its_first_print_stays(clean):
+    (doc,) = clean("\n".join([ARTICLE[0], *ARTICLE]), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
+    (edit,) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert (edit.rule, edit.text, edit.line) == ("repeated-heading", ARTICLE[0], 2)
+    assert edit.why == "repeats the title or a line over it"
+
+
+def test_summary_the_body_repeats_goes_and_the_paragraph_stays(clean):
+    summary = "内容摘要：" + ARTICLE[3][:60]
+    (doc,) = clean("\n".join([ARTICLE[0], summary, *ARTICLE[1:]]), UP_TO_CLASSIFIER,
+                   markdown=False)
+    assert doc.text == "\n".join(ARTICLE[1:])
+    (edit,) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert (edit.rule, edit.text, edit.line) == ("repeated-heading", summary, 2)
+    assert edit.why.startswith("a labelled summary: 90% of its character pairs")
+
+
+def test_heading_and_lead_the_body_repeats_without_a_label_stay(clean):
+    # News opens with its heading and lead, then the body tells them again.
+    heading = "为拆一幢房，断送了三条人命"
+    (doc,) = clean("\n".join([ARTICLE[0], heading, *ARTICLE[1:]]), UP_TO_CLASSIFIER,
+                   markdown=False)
+    assert heading in doc.text.split("\n")
+
+
+def test_a_headline_scored_under_the_threshold_does_not_end_a_related_list(clean):
+    # The blog's list of posts with a post title written for this test as a question, which
+    # the classifier scores under the bottom's 0.6 on its own.
+    question = "谁来为拆房事故中的死者家属讨个说法？"
+    posts = [*OTHER_POSTS[:2], question, *OTHER_POSTS[2:]]
+    (doc,) = clean("\n".join(ARTICLE + posts), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.text == "\n".join(ARTICLE[1:])
+    (edit,) = [e for e in doc.edits if e.text == question]
+    assert edit.rule == "line-classifier"
+    assert 0.3 < float(edit.why.split()[1].rstrip(":")) < 0.6
+
+
+def test_long_prose_paragraphs_in_a_row_keep_a_page_whatever_its_mean_score():
+    settings = PageSettings.from_rules(Rules())
+    long_paragraph = ARTICLE[3] + ARTICLE[4]
+    in_a_row = line_features([*OTHER_POSTS, long_paragraph, long_paragraph, *OTHER_POSTS])
+    apart = line_features([long_paragraph, *OTHER_POSTS, long_paragraph])
+    alone = line_features([*OTHER_POSTS, long_paragraph])
+    assert settings.furniture_page_score(in_a_row) == float("inf")
+    assert settings.furniture_page_score(apart) == settings.prose_mean_score == 0.8
+    assert settings.furniture_page_score(alone) == settings.mean_score == 0.7

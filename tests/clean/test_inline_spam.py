@@ -13,6 +13,7 @@ import pytest
 
 from curate.clean.inline_spam import (
     LINK_LIST_RULE,
+    _paragraph_local,
     find_injected_spam,
     inline_spam_rules,
     is_mostly_spam,
@@ -171,3 +172,25 @@ def test_clean_news_loses_nothing(shared_data, rules, file):
             row = json.loads(line)
             false_removals += [(row["id"], c.old) for c in find_injected_spam(row["text"], rules)]
     assert false_removals == []
+
+
+def test_shipped_shapes_match_in_a_page_whatever_they_match_in_one_of_its_lines(rules):
+    # So a text without a phrase is not scanned again paragraph by paragraph.
+    assert inline_spam_rules(rules).paragraph_local
+
+
+def test_a_shape_with_an_anchor_or_a_look_around_a_line_break_fails_is_not_line_local():
+    assert _paragraph_local(r"(?<![a-z])app(?![a-z])下载")
+    assert not _paragraph_local(r"^官网")
+    assert not _paragraph_local(r"官网(?!\s)")
+
+
+def test_spam_in_the_second_paragraph_is_cut_from_it_with_its_edit(rules):
+    from curate.pipeline import clean_text
+
+    (doc,) = clean_text("铜鼓县一制药公司发生爆炸事故，应急管理部门已派出工作组赶赴现场处置。\n"
+                        "据省应急管理厅消息：3月11日凌晨，王者威尼斯人现金网网址：某县一家制药公司发生爆炸事故。",
+                        rules=rules)
+    assert "威尼斯人" not in doc.text
+    assert [(e.rule, e.text) for e in doc.edits if e.step == "remove_inline_spam"] == [
+        (GAMBLING, "王者威尼斯人现金网网址：")]

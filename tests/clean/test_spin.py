@@ -232,3 +232,21 @@ def test_dev_set_spin_recall_and_precision(eval_dir, lexicon, threshold):
     assert sum(spun for spun, _ in called) == spun_articles > 0
     assert true_positives / spun_articles >= 0.90
     assert true_positives / sum(flag for _, flag in called) >= 0.95
+
+
+def test_form_matcher_finds_what_a_scan_of_every_offset_finds(lexicon):
+    # The reference: at each offset the longest form starting there, then past it.
+    text = seed_simplified("004")
+    matcher = lexicon.matcher
+    longest = sorted({len(form) for form in matcher.forms}, reverse=True)
+    expected, position = [], 0
+    while position < len(text) - 1:
+        form = next((text[position : position + n] for n in longest
+                     if text[position : position + n] in matcher.forms), None)
+        if form is None:
+            position += 1
+            continue
+        expected.append((position, form))
+        position += len(form)
+    assert list(matcher.finditer(text)) == expected
+    assert len(expected) > 100

@@ -17,11 +17,14 @@ from curate.clean.spin import SpinRepairs
 from curate.clean.unspin import (
     CANDIDATE_RULE,
     KEEP,
+    MIN_TELLTALES,
     RULE,
+    SPUN_DENSITY,
     SpinRestorer,
     WordSegmenter,
     find_spin_restorations,
     held_out_story,
+    parse_candidates,
 )
 from curate.cli import main
 from curate.document import Document
@@ -76,6 +79,10 @@ SEED_004_SENTENCES_LEFT_RIGHT = [
     "壁仞科技创始人张文曾表明，芯片赛道非常贵，是一条10亿美元的赛道，也是一条“赢者通吃”的赛道，终究能生存下来的也就一两家。",
     # 保持 became 坚持
     "全体来看，摩尔线程的融资和产品发布节奏都非常紧凑，根本保持着每半年一次的产品发布频率。",
+    # 资源 became 资本 (资源办理 is 资源管理)
+    "2024年1月29日，7部分联合印发《关于推动未来工业创新开展的施行定见》，提出我国需加快打破GPU芯片、集群低时延互连网络、异构资源办理等技能，建造超大规划智算中心，满意大模型迭代练习和使用推理需求。",
+    # 本钱 became 成本 where 资本 is meant (中金资本)
+    "睿兽剖析数据显现，燧原科技已完结10轮融资，出资方包含国家集成电路工业投资基金、腾讯出资、武岳峰科创、中金本钱、CPE源峰、红点我国等多家闻名组织，累计融资金额近70亿元。",
 ]
 
 
@@ -92,7 +99,7 @@ def test_seed_004_has_none_of_the_wrong_rewrites(seed_004_documents):
     wrong = {("片断", "片段"), ("比来", "最近"), ("生事", "闹事"), ("长于", "善于"),
              ("都会", "城市"), ("这类", "这种"), ("功用", "性能"), ("相同", "沟通"),
              ("本钱", "成本"), ("测验", "考试"), ("开发", "开辟"), ("收回", "发出"),
-             ("非常", "异常"), ("保持", "坚持")}
+             ("非常", "异常"), ("保持", "坚持"), ("资源", "资本")}
     assert replaced & wrong == set()
     assert ("结业", "毕业") in replaced and ("商场", "市场") in replaced
 
@@ -113,12 +120,27 @@ def test_restoration_records_its_confidence_and_alternatives(seed_004_documents)
         1.0, abs=0.01)
 
 
-def test_unsure_candidates_are_listed_and_left_unchanged(seed_004_documents):
-    listed = [e for doc in seed_004_documents for e in doc.edits if e.rule == CANDIDATE_RULE]
-    assert listed and all(e.action == "flag" and e.replacement is None for e in listed)
-    function = next(e for e in listed if e.text == "功用")  # 功能 or 性能: the curator decides
-    assert {word for word, _ in function.alternatives} >= {"功能", "性能"}
+def test_unsure_candidates_are_listed_in_one_edit_and_left_unchanged(seed_004_documents):
+    for doc in seed_004_documents:
+        (listing,) = [e for e in doc.edits if e.rule == CANDIDATE_RULE]
+        assert (listing.action, listing.replacement) == ("flag", None)
+        assert listing.why.startswith(f"{len(parse_candidates(listing.text))} likely")
+    listed = [c for doc in seed_004_documents for e in doc.edits if e.rule == CANDIDATE_RULE
+              for c in parse_candidates(e.text)]
+    assert len(listed) > 1000
+    function = next(c for c in listed if c.form == "功用")  # 功能 or 性能: the curator decides
+    assert {word for word, _ in function.readings} >= {"功能", "性能", KEEP}
+    assert sum(p for _, p in function.readings) == pytest.approx(1.0, abs=0.02)
     assert "全功用GPU" in "\n".join(doc.text for doc in seed_004_documents)
+
+
+def test_candidates_listed_weigh_a_fraction_of_one_edit_each(seed_004_documents):
+    # 1,230 candidates were 1,230 edits of ~250 bytes in the edits log; listed one a line in
+    # one edit per document they cost a line of ~30 characters each.
+    for doc in seed_004_documents:
+        (listing,) = [e for e in doc.edits if e.rule == CANDIDATE_RULE]
+        size = len(json.dumps(listing.to_json(), ensure_ascii=False))
+        assert size < 40 * len(parse_candidates(listing.text)) + 600
 
 
 def test_restoration_can_be_switched_off_and_still_lists_candidates(rules):
@@ -126,8 +148,10 @@ def test_restoration_can_be_switched_off_and_still_lists_candidates(rules):
     context = Context(rules, {"spin": {"restore": False}})
     docs = list(Pipeline(context).run(read_documents(raw, ReadOptions("seeds"))))
     edits = [e for doc in docs for e in doc.edits if e.step == "restore_spin"]
-    assert edits and all(e.action == "flag" for e in edits)
+    assert edits and all(e.action == "flag" and e.rule == CANDIDATE_RULE for e in edits)
+    assert "spin restoration is switched off" in edits[0].why
     assert any("结业" in doc.text for doc in docs)
+    assert any(e.step == "repair_spin" for doc in docs for e in doc.edits)  # 开创人 -> 创始人
 
 
 def test_explain_shows_each_restoration_with_its_confidence_and_alternatives(tmp_path,
@@ -143,7 +167,24 @@ def test_explain_shows_each_restoration_with_its_confidence_and_alternatives(tmp
     assert result.exit_code == 0, result.output
     shown = re.search(r"结业 → 毕业\s+confidence (\d\.\d\d); [^│]*keep", result.output)
     assert shown and float(shown.group(1)) >= 0.98
-    assert re.search(r"spin-candidate .*功用\s+confidence \d\.\d\d; .*性能", result.output)
+    assert re.search(r"spin-candidates .*words left as they are", result.output)
+    assert re.search(r"功用\s+confidence \d\.\d\d; .*性能", result.output)
+
+
+def test_a_spun_sentence_inside_a_long_unspun_paragraph_is_left_as_it_is(tools):
+    # Seed 004's 结业 (for 毕业) has three telltale forms near it; its own line is spun
+    # throughout and 结业 goes back; set between eight lines of seed 000 (clean text, joined
+    # into one paragraph) the stretch around it holds 8 telltale forms per 1,000 characters.
+    spun = next(line for line in seed_path("004").read_text(encoding="utf-8").split("\n")
+                if line.startswith("天数智芯开创人李云鹏"))
+    clean = [line for line in seed_path("000").read_text(encoding="utf-8").split("\n")
+             if len(line) > 60 and not line.startswith(("!", "*", "#"))][:8]
+    alone = next(r for r in find_spin_restorations(spun, *tools) if r.change.old == "结业")
+    assert (alone.change.new, alone.restored) == ("毕业", True)
+    inside = "".join(clean[:4]) + spun + "".join(clean[4:])
+    within = next(r for r in find_spin_restorations(inside, *tools) if r.change.old == "结业")
+    assert within.telltales >= MIN_TELLTALES
+    assert within.density < SPUN_DENSITY and not within.restored
 
 
 def test_longest_spun_form_wins_over_a_shorter_one_inside_it(tools):
@@ -203,15 +244,15 @@ def held_out_stories(shared_data: Path) -> list[str]:
 
 def test_clean_news_restored_as_if_spun_is_hardly_changed(shared_data: Path, tools):
     """The held-out clean stories (left out of the statistics), run through restoration as
-    if they were flagged. On the tune half nothing changes; on the measure half 4 words in
-    long literary THUCNews paragraphs dense with rare words whose originals are common too
-    (灭亡 -> 死亡 among 时局, 动乱, 虚伪, 遗忘; 厚实 -> 丰富, 陈述 -> 报告, 客栈 -> 仓库)."""
+    if they were flagged. On the tune half nothing changes; on the measure half one word, in
+    a long literary THUCNews paragraph dense with rare words whose originals are common too
+    (灭亡 -> 死亡 among 时局, 动乱, 虚伪, 遗忘)."""
     stories = held_out_stories(shared_data)
     assert len(stories) > 1800
     changed = [(story[:20], r.change.old, r.change.new) for story in stories
                for paragraph in story.split("\n")
                for r in find_spin_restorations(paragraph, *tools) if r.restored]
-    assert len(changed) <= 4, changed
+    assert len(changed) <= 1, changed
     assert not [c for c in changed if c[0].startswith("央视网消息")]
 
 

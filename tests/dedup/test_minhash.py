@@ -125,3 +125,10 @@ def test_lsh_bands_and_rows_are_those_datasketch_chooses(num_perm):
     for threshold in (0.5, 0.7, 0.8, 0.9):
         assert lsh_params(threshold, num_perm) == lsh._optimal_param(threshold, num_perm, 0.5, 0.5)
     assert lsh_params(0.8, 128) == (9, 13)
+
+
+def test_no_character_past_the_decomposed_planes_has_a_canonical_decomposition():
+    # The normalisation table looks for compositions below _DECOMPOSED_BELOW only.
+    from curate.dedup.minhash import _DECOMPOSED_BELOW
+
+    assert not any(unicodedata.decomposition(chr(cp)) for cp in range(_DECOMPOSED_BELOW, 0x110000))

@@ -143,3 +143,21 @@ def test_spun_copy_is_compared_at_the_lower_spun_threshold(tmp_path):
             near.close()
     assert verdicts[False].duplicate_of is None
     assert verdicts[True].duplicate_of == "a"
+
+
+def test_two_copies_of_one_article_spun_apart_are_found_through_their_spin_classes(
+        tmp_path, eval_dir):
+    # The development set's 0126.txt and 0290.txt hold one article spun twice: their 3-grams
+    # share 0.44, under any threshold; with each word a spinner swaps written as its class,
+    # 0.94.
+    for name in ("0126.txt", "0290.txt"):
+        shutil.copy(eval_dir / "dev" / "raw" / name, tmp_path / name)
+    corpus = tmp_path / "corpus"
+    assert run(str(tmp_path / "0126.txt"), str(tmp_path / "0290.txt"), "-o",
+               str(corpus)).exit_code == 0
+    (copy,) = [r for r in dropped(corpus) if r["reason"]["rule"] == "near-duplicate"]
+    assert "once the words a spinner swaps are written as one" in copy["reason"]["why"]
+    (kept,) = records(corpus / "documents.jsonl")
+    assert "spun" in kept["metadata"]["flags"]
+    assert copy["provenance"]["duplicate_of"] == kept["id"]
+

@@ -1,0 +1,215 @@
+"""Cleaned ranges committed one by one inside the corpus folder, so that a run killed part way
+and started again cleans only the ranges it had not finished.
+
+Each range an executor takes back is written to ``.checkpoint/`` in the corpus folder, one
+file a range, atomically (temporary file, sync, rename): a file there is the range's
+completion marker and holds what cleaning it gave (documents with their edits, messages,
+counts) as JSON that gives back every value as it was (tuples stay tuples; only curate's own
+record types are rebuilt, so a file planted in the folder can build nothing else), with the
+sha256 of its content. Its name is a digest of everything the cleaning depended on: the run's
+key (the code's and the rules' digests, the configuration, the dump's name and text field,
+and the line counts the repetition step judges by), the input file's name, size and sha256,
+and the range. A run whose key differs (other code, rules, settings or inputs) starts the
+folder afresh; a file that cannot be read back (a disk error) is cleaned again.
+
+Only cleaning is kept: exact and near-duplicate decisions and the corpus files are made again
+from the cleaned ranges, in input order, so a resumed run writes the bytes of an
+uninterrupted one. The folder is deleted when the run ends, published or failed (a folder
+that cannot be written, a damaged corpus, a usage error: the folder is left as it was); only
+a run killed, interrupted or whose worker died (`RESUMABLE`) leaves it, for the run started
+again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from curate.document import Document, Edit, Paragraph, Provenance
+from curate.executor.ranges import CleanedRange, Range, WorkerLost
+from curate.io.readers import InputFile
+
+CHECKPOINT = ".checkpoint"
+RUN_KEY = "run.json"
+# Names the layout of a range file; a checkpoint of another layout is started afresh.
+FORMAT = "curate-range-json/1"
+_HEADER = FORMAT.encode() + b"\n"
+_SUFFIX = ".range"
+_CHUNK = 1 << 20
+# What a range file may rebuild, by name.
+_RECORDS = {kind.__name__: kind for kind in (CleanedRange, Document, Paragraph, Edit,
+                                             Provenance)}
+# Failures after which the run is started again as it was: the checkpoint is kept for it.
+RESUMABLE = (WorkerLost, KeyboardInterrupt)
+
+
+@cache
+def code_digest() -> str:
+    """sha256 over the paths and bytes of curate's own Python files: any change to the code
+    makes earlier checkpoints unusable."""
+    package = Path(__file__).resolve().parent.parent
+    hasher = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
+        hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def run_key(*, rules_digest: str, config: dict[str, Any], steps: list[str], source: str,
+            text_field: str, line_counts: Counter | None) -> str:
+    """The digest of what every range's cleaning depends on beyond its own file."""
+    hasher = hashlib.sha256()
+    described = {"format": FORMAT, "code": code_digest(), "rules": rules_digest,
+                 "config": config, "steps": steps, "source": source, "text_field": text_field}
+    hasher.update(json.dumps(described, sort_keys=True, default=str).encode())
+    for key, count in sorted((line_counts or {}).items()):
+        hasher.update(f"{key}\t{count}\n".encode())
+    return hasher.hexdigest()
+
+
+def remove_checkpoint(outdir: Path) -> None:
+    """Delete the checkpoint in ``outdir``: the run it served has ended."""
+    shutil.rmtree(outdir / CHECKPOINT, ignore_errors=True)
+
+
+class Checkpoint:
+    """The ranges of one run committed so far in ``outdir/.checkpoint``; a checkpoint of
+    another run there (another key) is deleted.
+
+    ``resumed`` counts the ranges taken from it, ``cleaned`` those committed by this run.
+    """
+
+    def __init__(self, outdir: Path, key: str) -> None:
+        self.folder = outdir / CHECKPOINT
+        self.key = key
+        self.resumed = 0
+        self.cleaned = 0
+        self._files: dict[str, str] = {}  # display -> "size:sha256"
+        marker = self.folder / RUN_KEY
+        try:
+            if self.folder.is_dir() and not self._same_run(marker):
+                shutil.rmtree(self.folder)
+            if not self.folder.is_dir():
+                self.folder.mkdir()
+                _write_atomically(marker, json.dumps({"key": key}).encode())
+        except BaseException:
+            self.remove()
+            raise
+
+    def _same_run(self, marker: Path) -> bool:
+        try:
+            return json.loads(marker.read_text(encoding="utf-8")).get("key") == self.key
+        except (OSError, ValueError):
+            return False
+
+    def load(self, work: Range) -> CleanedRange | None:
+        """What cleaning ``work`` gave when an earlier run committed it, else None."""
+        path = self._path(work)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        header, _, rest = blob.partition(b"\n")
+        digest, _, payload = rest.partition(b"\n")
+        if header + b"\n" != _HEADER or hashlib.sha256(payload).hexdigest().encode() != digest:
+            return None
+        try:
+            done = _decoded(json.loads(payload))
+        except (ValueError, KeyError, TypeError):  # written by a version that is no more
+            return None
+        self.resumed += 1
+        return replace(done, range=work)
+
+    def save(self, done: CleanedRange) -> None:
+        """Commit a range cleaned by this run."""
+        # The range is given again on load: an archive member's bytes are not stored twice.
+        try:
+            payload = json.dumps(_encoded(replace(done, range=None)),
+                                 ensure_ascii=False).encode()
+        except TypeError:  # a value JSON cannot hold: the range is cleaned again on resume
+            return
+        digest = hashlib.sha256(payload).hexdigest().encode()
+        _write_atomically(self._path(done.range), _HEADER + digest + b"\n" + payload)
+        self.cleaned += 1
+
+    def remove(self) -> None:
+        """Delete the checkpoint: the run it served is published."""
+        remove_checkpoint(self.folder.parent)
+
+    def summary(self) -> str | None:
+        """What resuming saved, for the run's notices; None when nothing was resumed."""
+        if not self.resumed:
+            return None
+        total = self.resumed + self.cleaned
+        return (f"resumed an interrupted run: {self.cleaned} of {total} ranges cleaned again, "
+                f"{self.resumed} taken from {CHECKPOINT}/")
+
+    def _path(self, work: Range) -> Path:
+        described = json.dumps([self.key, work.item.display, self._file_digest(work.item),
+                                work.start, work.count])
+        return self.folder / (hashlib.sha256(described.encode()).hexdigest() + _SUFFIX)
+
+    def _file_digest(self, item: InputFile) -> str:
+        """``size:sha256`` of the file's bytes, hashed once a run."""
+        known = self._files.get(item.display)
+        if known is None:
+            hasher = hashlib.sha256()
+            size = 0
+            try:
+                with item.open_raw() as stream:
+                    while chunk := stream.read(_CHUNK):
+                        hasher.update(chunk)
+                        size += len(chunk)
+            except OSError as exc:  # the reader rejects it: its range holds that reject
+                hasher.update(str(exc).encode())
+            known = self._files[item.display] = f"{size}:{hasher.hexdigest()}"
+        return known
+
+
+def _encoded(value: Any) -> Any:
+    """``value`` as JSON in which every object says what it was: ``{"r": name, "f": fields}``
+    a record, ``{"t": items}`` a tuple, ``{"d": items}`` a dictionary."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_encoded(item) for item in value]
+    if isinstance(value, tuple):
+        return {"t": [_encoded(item) for item in value]}
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise TypeError("a dictionary with keys that are not strings")
+        return {"d": {key: _encoded(item) for key, item in value.items()}}
+    name = type(value).__name__
+    if _RECORDS.get(name) is type(value):
+        return {"r": name, "f": {field.name: _encoded(getattr(value, field.name))
+                                 for field in dataclasses.fields(value)}}
+    raise TypeError(f"cannot store a {name}")
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "t" in value:
+        return tuple(_decoded(item) for item in value["t"])
+    if "d" in value:
+        return {key: _decoded(item) for key, item in value["d"].items()}
+    return _RECORDS[value["r"]](**{key: _decoded(item) for key, item in value["f"].items()})
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)

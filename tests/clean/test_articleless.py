@@ -1,0 +1,73 @@
+"""Pages with no article are dropped whole, with the evidence; an article over a list stays."""
+
+from curate.pipeline import DEFAULT_STEPS
+
+UP_TO_PAGES = DEFAULT_STEPS[: DEFAULT_STEPS.index("drop_articleless_pages") + 1]
+
+# A sports site's list page as such pages are built (the shape of the teaser lists of
+# bench/labels, in words of our own): headlines, each with its story cut off by "......".
+TEASERS = [
+    "加拉格尔",
+    "切尔西中场本赛季在租借球队表现出色，多家豪门相信俱乐部愿意在夏天出售这名球员......",
+    "赛季剩余时间......",
+    "老将伤愈复出后破门，成为联赛最年长的外籍射手",
+    "这位39岁的前锋在伤势康复后首次登场，帮助球队在客场击败对手，他在赛后表示......",
+    "后腰成为意甲豪门的转会目标",
+    "据报道，这名后腰是意甲豪门的转会目标，他两年前以5000万英镑加盟，经历了起起落落......",
+    "英足总希望女子联赛的男女教练比例更加均衡",
+    "主力门将与俱乐部续约至2025年",
+]
+# A product list page: rows of one pattern, each model with a one-line blurb.
+PRODUCTS = [
+    "凯氏定氮仪/脂肪测定仪",
+    "KDN-08A凯氏定氮仪 价格面议",
+    "KDN-04A凯氏定氮仪 价格面议",
+    "KDN-04C凯氏定氮仪 价格面议",
+    "SZF-06A脂肪测定仪 价格面议",
+    "SZF-06C脂肪测定仪 价格面议",
+    "仪器外壳采用喷塑钢板，工作区域采用防腐面板，耐酸耐碱。",
+    "SZF-06G脂肪测定仪 价格面议",
+    "DNP-9810凯氏定氮仪 价格面议",
+    "根据索氏抽提原理，用重量法测定脂肪含量，操作简单。",
+]
+# An article (seed 001's lead, simplified) over a list of teasers of other stories.
+ARTICLE = [
+    "补位英伟达！国产AI芯片的破茧之战",
+    "美国政府层层加码的AI芯片出口管制，正在改写全球半导体产业格局。英伟达为规避制裁曾两度“自降”"
+    "芯片性能，却仍面临H20被禁的考验，中国市场营收前景蒙上阴影。",
+    "与此同时，国产GPU厂商正在加快补位，以满足持续旺盛的算力需求。从当前国内AI芯片市场格局来看，"
+    "整体呈现“一超多强”架构。",
+    "据报道，这名后腰是意甲豪门的转会目标，他两年前以5000万英镑加盟，经历了起起落落......",
+    "这位39岁的前锋在伤势康复后首次登场，帮助球队在客场击败对手，他在赛后表示......",
+    "切尔西中场本赛季在租借球队表现出色，多家豪门相信俱乐部愿意在夏天出售这名球员......",
+]
+
+
+def test_teaser_list_with_no_stretch_of_prose_is_dropped_with_the_evidence(clean):
+    (doc,) = clean("\n".join(TEASERS), UP_TO_PAGES, markdown=False)
+    assert doc.rejected is not None
+    assert (doc.rejected.step, doc.rejected.rule) == ("drop_articleless_pages", "teaser-list")
+    assert doc.rejected.why == ("4 of its 8 lines are teasers cut off with ... or … and its "
+                                "longest stretch of prose is 0 Han characters: a teaser list, "
+                                "no article")
+
+
+def test_listing_of_rows_alike_is_dropped_with_the_evidence(clean):
+    (doc,) = clean("\n".join(PRODUCTS), UP_TO_PAGES, markdown=False)
+    assert doc.rejected is not None
+    assert (doc.rejected.step, doc.rejected.rule) == ("drop_articleless_pages", "listing-rows")
+    # The heading went to the title first: 9 lines are left.
+    assert doc.rejected.why == ("7 of its 9 lines are rows that begin or end alike and its "
+                                "longest stretch of prose is 24 Han characters: a listing, "
+                                "no article")
+
+
+def test_article_over_a_teaser_list_stays(clean):
+    (doc,) = clean("\n".join(ARTICLE), UP_TO_PAGES, markdown=False)
+    assert doc.rejected is None
+
+
+def test_writers_own_ellipsis_is_no_teaser(clean):
+    lines = [line.replace("......", "……") for line in TEASERS]
+    docs = clean("\n".join(lines), UP_TO_PAGES, markdown=False)
+    assert all(doc.rejected is None or doc.rejected.rule != "teaser-list" for doc in docs)

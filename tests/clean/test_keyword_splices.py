@@ -1,0 +1,88 @@
+"""The page's own SEO keywords are cut where they are spliced into its sentences."""
+
+from curate.document import Document, Provenance
+from curate.markup import parse_text
+from curate.pipeline import Context, Pipeline
+from curate.rules import Rules
+
+STEP = "remove_keyword_splices"
+
+# An SEO page as such sites write them (the pattern of the CommonCrawl pages of
+# bench/labels, in words of our own): the page's question after sentences, its title glued
+# to the end of a paragraph, the items of its tag line inside clauses.
+TITLE = "带你了解红外测温门厂家_某某电子科技"
+PAGE = [
+    "带你了解红外测温门厂家",
+    "红外测温门最早随着经济的发展而出现，早期利润高、门槛低，吸引了大量资金进入安检设备市场，带你了解红外测温门厂家",
+    "测温门有什么好处？ 测温门对我们的好处",
+    "1、测量快，人员通过时不需停留，几秒钟即可完成一次测温。 测温门有什么好处？",
+    "2、安装简单，不占通道，几分钟即可投入使用，测温门价格哪家便宜，所以很多单位都在用。",
+    "3、报警准确，误报少，值守人员可以专心处理异常情况。 测温门有什么好处？",
+    "标签：测温门价格哪家便宜 测温门厂家 安检门品牌排行",
+]
+
+
+def keyword_steps(lines: list[str], title: str, removed_last: bool = False) -> Document:
+    """The page through the step, its last line removed beforehand as the furniture step
+    removes a tag row (recorded as an edit)."""
+    parsed = parse_text("\n".join(lines), markdown=False)
+    doc = Document(parsed.paragraphs, Provenance("page.txt", "0", "utf-8"), "text",
+                   metadata={"title": title})
+    if removed_last:
+        last = doc.paragraphs.pop()
+        doc.record("drop_furniture_lines", "line-classifier", "remove", last.text, last.lines[0])
+    (out,) = Pipeline(Context(Rules()), [STEP]).run([doc])
+    return out
+
+
+def test_title_glued_to_the_end_of_a_paragraph_is_cut_with_its_comma():
+    doc = keyword_steps(PAGE, TITLE, removed_last=True)
+    assert doc.paragraphs[1].text == ("红外测温门最早随着经济的发展而出现，早期利润高、门槛低，"
+                                      "吸引了大量资金进入安检设备市场")
+    (edit,) = [e for e in doc.edits if e.step == STEP and e.line == 2]
+    assert (edit.rule, edit.text) == ("keyword-splice:title", "，带你了解红外测温门厂家")
+    assert edit.why == f"the page's title: {TITLE}"
+
+
+def test_question_the_page_repeats_and_heads_a_line_with_is_cut_from_sentences_only():
+    doc = keyword_steps(PAGE, TITLE, removed_last=True)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[3] == "1、测量快，人员通过时不需停留，几秒钟即可完成一次测温。"
+    assert texts[5] == "3、报警准确，误报少，值守人员可以专心处理异常情况。"
+    assert texts[2] == "测温门有什么好处？ 测温门对我们的好处"  # a heading: furniture's to judge
+    edit = next(e for e in doc.edits if e.step == STEP and e.line == 4)
+    assert (edit.rule, edit.text) == ("keyword-splice:repeated-clause", " 测温门有什么好处？")
+    assert edit.why == "the same clause stands in 3 lines of the page"
+
+
+def test_item_of_a_removed_tag_row_is_cut_from_the_clause_it_was_spliced_into():
+    doc = keyword_steps(PAGE, TITLE, removed_last=True)
+    assert doc.paragraphs[4].text == "2、安装简单，不占通道，几分钟即可投入使用，所以很多单位都在用。"
+    edit = next(e for e in doc.edits if e.step == STEP and e.line == 5)
+    assert (edit.rule, edit.text) == ("keyword-splice:list-item", "测温门价格哪家便宜，")
+    assert edit.why == f"an item of a list row drop_furniture_lines removed: {PAGE[-1]}"
+
+
+def test_title_naming_the_subject_of_a_sentence_stays():
+    # An article names its subject in its sentences: that is not a splice.
+    lines = ["国产GPU厂商加快补位英伟达，国产GPU厂商加快补位英伟达的消息传出后，多家公司股价上涨。"]
+    doc = keyword_steps(lines, "国产GPU厂商加快补位英伟达")
+    assert [p.text for p in doc.paragraphs] == lines
+    assert [e for e in doc.edits if e.step == STEP] == []
+
+
+def test_statement_repeated_in_three_lines_of_clean_news_stays():
+    # CCTV news repeats a phrase of a resolution in several paragraphs; it is no question.
+    lines = ["会议强调，要深刻领悟“两个确立”的决定性意义，增强“四个意识”。",
+             "与会同志表示，要深刻领悟“两个确立”的决定性意义，坚定信心。",
+             "要深刻领悟“两个确立”的决定性意义",
+             "大家认为，要深刻领悟“两个确立”的决定性意义，把学习成果转化为工作成效。"]
+    doc = keyword_steps(lines, "")
+    assert [p.text for p in doc.paragraphs] == lines
+
+
+def test_line_that_would_keep_no_sentence_is_left_whole():
+    lines = ["测温门有什么好处？", "看看测温门有什么好处？", "测温门有什么好处？ 好处多多",
+             "测温门有什么好处？ 测温门"]
+    doc = keyword_steps(lines, "")
+    assert [p.text for p in doc.paragraphs] == lines

@@ -1,0 +1,85 @@
+"""`curate run --engine ray`: ranges cleaned by Ray workers of a real local Ray instance (two
+CPUs, started once for the module) give the corpus a local run writes, byte for byte."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from curate.cli import main
+from curate.executor import ranges
+from tests.test_workers import SEEDS, corpus_bytes, messages, run_cli, seed_dump
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_cluster():
+    """A Ray instance of two CPUs on this machine; runs use it as it is."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def local_seeds(tmp_path_factory) -> dict[str, bytes]:
+    """The seeds' corpus of a local run, in one process."""
+    local = tmp_path_factory.mktemp("local")
+    assert run_cli("run", str(SEEDS), "-o", str(local), "--workers", "1").exit_code == 0
+    return corpus_bytes(local)
+
+
+def test_the_seeds_cleaned_on_ray_are_the_corpus_of_a_local_run(tmp_path, local_seeds):
+    on_ray = tmp_path / "ray"
+    result = run_cli("run", str(SEEDS), "-o", str(on_ray), "--engine", "ray")
+    assert result.exit_code == 0, result.output
+    assert corpus_bytes(on_ray) == local_seeds
+    assert not (on_ray / ".checkpoint").exists()
+
+
+def test_a_dump_in_ranges_of_two_records_on_ray_gives_the_same_corpus_and_messages(
+        tmp_path, monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 2)
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    first = run_cli("run", str(dump), "-o", str(local), "--workers", "2", "-v")
+    second = run_cli("run", str(dump), "-o", str(on_ray), "--engine", "ray", "-v")
+    assert first.exit_code == second.exit_code == 1  # the invalid line is a reject
+    assert messages(second.output.replace(str(on_ray), str(local))) == messages(first.output)
+    assert f"{dump}: 17 read, 7 kept, 16 rejected" in second.output
+    assert corpus_bytes(on_ray) == corpus_bytes(local)
+
+
+def test_the_engine_is_read_from_the_configuration(tmp_path, local_seeds):
+    config = tmp_path / "curate.toml"
+    config.write_text('[run]\nengine = "ray"\n', encoding="utf-8")
+    on_ray = tmp_path / "ray"
+    result = run_cli("run", str(SEEDS), "-o", str(on_ray), "--config", str(config))
+    assert result.exit_code == 0, result.output
+    made, expected = corpus_bytes(on_ray), dict(local_seeds)
+    assert made.pop("manifest.json") != expected.pop("manifest.json")  # it records the setting
+    assert made == expected
+    manifest = json.loads((on_ray / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["configuration"]["settings"]["run"] == {"engine": "ray"}
+
+
+def test_an_unknown_engine_in_the_configuration_names_the_choices(tmp_path):
+    config = tmp_path / "curate.toml"
+    config.write_text('[run]\nengine = "spark"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(SEEDS), "-o", str(tmp_path / "out"),
+                                       "--config", str(config)])
+    assert result.exit_code == 2
+    assert '[run] engine must be "local" or "ray"' in result.output
+
+
+def test_the_development_set_cleaned_on_ray_is_the_corpus_of_a_local_run(eval_dir, tmp_path):
+    raw = eval_dir / "dev" / "raw"
+    if not raw.is_dir():
+        pytest.skip("no development set")
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    run_cli("run", str(raw), "-o", str(local), "--workers", "2")
+    run_cli("run", str(raw), "-o", str(on_ray), "--engine", "ray")
+    assert corpus_bytes(on_ray) == corpus_bytes(local)
