@@ -327,7 +327,6 @@ class CorpusWriter:
         settings = settings or {}
         limits = (int(settings.get("shard_records", SHARD_RECORDS)),
                   int(settings.get("shard_bytes", SHARD_BYTES)))
-        make_folders(outdir)
         self.documents = ShardWriter(outdir, DOCUMENTS, len(self.reader.shards(DOCUMENTS)),
                                      run, *limits)
         self.rejects = ShardWriter(outdir, REJECTS, len(self.reader.shards(REJECTS)), run,

@@ -26,7 +26,9 @@ def ray_cluster():
 @pytest.fixture(scope="module")
 def local_seeds(tmp_path_factory) -> dict[str, bytes]:
     """The seeds' corpus of a local run, in one process."""
-    local = tmp_path_factory.mktemp("local")
+    # As deep as each test's own output folder: the manifest names the working folder
+    # relative to the corpus.
+    local = tmp_path_factory.mktemp("local") / "out"
     assert run_cli("run", str(SEEDS), "-o", str(local), "--workers", "1").exit_code == 0
     return corpus_bytes(local)
 

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections import Counter
 from dataclasses import replace
 from functools import cache
@@ -160,6 +161,10 @@ class Checkpoint:
     def _file_digest(self, item: InputFile) -> str:
         """``size:sha256`` of the file's bytes, hashed once a run."""
         known = self._files.get(item.display)
+        if known is None and item.data is None and not _regular(item.path):
+            # A pipe or a device is never opened here (the reader rejects it unread): its
+            # range holds that reject, whatever bytes it would give.
+            known = self._files[item.display] = "not a regular file"
         if known is None:
             hasher = hashlib.sha256()
             size = 0
@@ -172,6 +177,13 @@ class Checkpoint:
                 hasher.update(str(exc).encode())
             known = self._files[item.display] = f"{size}:{hasher.hexdigest()}"
         return known
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # the open below says what is wrong, and the digest holds it
 
 
 def _encoded(value: Any) -> Any:

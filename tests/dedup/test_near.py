@@ -157,7 +157,7 @@ def test_two_copies_of_one_article_spun_apart_are_found_through_their_spin_class
                str(corpus)).exit_code == 0
     (copy,) = [r for r in dropped(corpus) if r["reason"]["rule"] == "near-duplicate"]
     assert "once the words a spinner swaps are written as one" in copy["reason"]["why"]
-    (kept,) = records(corpus / "documents.jsonl")
+    (kept,) = corpus_records(corpus)
     assert "spun" in kept["metadata"]["flags"]
     assert copy["provenance"]["duplicate_of"] == kept["id"]
 
