@@ -396,6 +396,7 @@ class CorpusWriter:
         with atomic_open(self.outdir / PENDING) as stream:
             stream.write(json.dumps(pending) + "\n")
         fsync_folder(self.outdir)
+        make_folders(self.outdir)  # both kinds' folders, though a run may write one kind only
         for shard in staged:
             shard.publish()
         if card is not None:

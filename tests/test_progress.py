@@ -16,12 +16,21 @@ from click.testing import CliRunner
 
 from curate import progress
 from curate.cli import main
+from curate.io.writers import json_line
 from curate.progress import Progress, progress_for
+from tests.fixtures import corpus_records
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-# The repository's corpus: 7 documents in one file.
-DOCUMENTS = REPO / "corpus" / "documents.jsonl"
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> Path:
+    """The repository corpus's 7 documents in one JSONL file."""
+    path = tmp_path_factory.mktemp("corpus") / "documents.jsonl"
+    path.write_text("".join(json_line(r) for r in corpus_records(REPO / "corpus")),
+                    encoding="utf-8")
+    return path
 
 
 def shown_on_terminal(arguments: list[str]) -> str:
@@ -82,16 +91,16 @@ def test_with_verbose_in_a_pipe_a_line_every_five_seconds_at_most(monkeypatch):
 
 
 COMMANDS = {
-    "check": lambda out: ["check", str(DOCUMENTS)],
-    "dedup": lambda out: ["dedup", str(DOCUMENTS), "-o", str(out)],
-    "export": lambda out: ["export", str(DOCUMENTS), "-o", str(out)],
+    "check": lambda documents, out: ["check", str(documents)],
+    "dedup": lambda documents, out: ["dedup", str(documents), "-o", str(out)],
+    "export": lambda documents, out: ["export", str(documents), "-o", str(out)],
 }
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_on_a_terminal_check_dedup_and_export_draw_a_bar(command, tmp_path):
-    text = shown_on_terminal(COMMANDS[command](tmp_path / "out"))
-    size = DOCUMENTS.stat().st_size / 1000
+def test_on_a_terminal_check_dedup_and_export_draw_a_bar(command, documents, tmp_path):
+    text = shown_on_terminal(COMMANDS[command](documents, tmp_path / "out"))
+    size = documents.stat().st_size / 1000
     assert "7 documents" in text
     assert f"{size:.1f}/{size:.1f} kB" in text
     assert "documents/s" in text
@@ -99,13 +108,14 @@ def test_on_a_terminal_check_dedup_and_export_draw_a_bar(command, tmp_path):
 
 
 def test_with_verbose_in_a_pipe_check_dedup_and_export_print_progress_lines(
-        tmp_path, monkeypatch):
+        documents, tmp_path, monkeypatch):
     monkeypatch.setattr(progress, "LINE_SECONDS", 0.0)  # a line for every document
-    size = DOCUMENTS.stat().st_size / 1e6
+    size = documents.stat().st_size / 1e6
     done = f"7 documents, {size:.1f} of {size:.1f} MB, [0-9,]+ documents/s, [0-9,]+ s elapsed"
     for command, passes in (("check", ["check"]), ("export", ["export"]),
                             ("dedup", ["dedup, reading", "dedup, deciding", "dedup, writing"])):
-        result = CliRunner().invoke(main, [*COMMANDS[command](tmp_path / command), "--verbose"])
+        result = CliRunner().invoke(main, [*COMMANDS[command](documents, tmp_path / command),
+                                           "--verbose"])
         assert result.exit_code == 0, result.output
         lines = result.stderr.splitlines()
         assert all(line.startswith("progress: ") for line in lines)
@@ -116,10 +126,10 @@ def test_with_verbose_in_a_pipe_check_dedup_and_export_print_progress_lines(
         assert lines[0].startswith(f"progress: {passes[0]}: 1 documents, ")
 
 
-def test_quiet_check_dedup_and_export_show_no_progress(tmp_path, monkeypatch):
+def test_quiet_check_dedup_and_export_show_no_progress(documents, tmp_path, monkeypatch):
     monkeypatch.setattr(progress, "LINE_SECONDS", 0.0)
     for command, arguments in COMMANDS.items():
-        result = CliRunner().invoke(main, [*arguments(tmp_path / command), "--quiet",
+        result = CliRunner().invoke(main, [*arguments(documents, tmp_path / command), "--quiet",
                                            "--verbose"])
         assert result.exit_code == 0, result.output
         assert result.stderr == ""

@@ -89,7 +89,7 @@ def test_a_fifo_is_reported_without_being_read(in_tmp):
     os.mkfifo(fifo)
     # A writer that never comes: reading the FIFO would wait for ever.
     outcome: list = []
-    good = CORPUS / "documents.jsonl"
+    good = CORPUS / "documents" / "part-00000.jsonl.gz"
     worker = threading.Thread(target=lambda: outcome.append(check(fifo, good)), daemon=True)
     worker.start()
     worker.join(60)
@@ -101,7 +101,7 @@ def test_a_fifo_is_reported_without_being_read(in_tmp):
 
 
 def test_dev_zero_is_reported_without_being_read():
-    result = check("/dev/zero", CORPUS / "documents.jsonl")
+    result = check("/dev/zero", CORPUS / "documents" / "part-00000.jsonl.gz")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "/dev/zero:1:1: C107 not a regular file (a FIFO, socket or device, which may never "

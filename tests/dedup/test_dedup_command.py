@@ -90,7 +90,7 @@ def test_a_wrong_text_field_stops_at_once_naming_the_fields_found(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-REPOSITORY_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "documents.jsonl"
+REPOSITORY_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def long_paragraphs(text: str) -> list[str]:
@@ -102,7 +102,7 @@ def overlapping_records() -> list[dict]:
     """Records made of the repository corpus's articles: a copy kept as the earlier one, a
     record mostly of repeated passages and its own copy, a passage repeating what was kept of
     it, a record that is one repeated passage, one with no text, an id given twice."""
-    texts = [r["text"] for r in records(REPOSITORY_CORPUS)]
+    texts = [r["text"] for r in corpus_records(REPOSITORY_CORPUS)]
     first, second, third = (long_paragraphs(t) for t in texts[:3])
     mostly_repeated = "\n".join(first[2:6] + second[:3])
     return [
@@ -169,7 +169,7 @@ def near_separator() -> str:
 
 
 def test_a_record_left_without_text_goes_to_the_rejects_with_its_cut(tmp_path):
-    texts = [r["text"] for r in records(REPOSITORY_CORPUS)]
+    texts = [r["text"] for r in corpus_records(REPOSITORY_CORPUS)]
     repeated = long_paragraphs(texts[0])[2]
     dump = tmp_path / "records.jsonl"
     dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (
