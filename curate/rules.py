@@ -48,6 +48,10 @@ DEFAULT_RULES_DIR = default_rules_dir()
 # curate.io.readers.MAX_LINE_CHARS long and a linear scan of one takes milliseconds; a
 # pattern that runs this long is backtracking catastrophically.
 MATCH_TIMEOUT = 1.0
+# The limit is wall-clock time, which other load on the machine stretches: a match that runs
+# past it is tried once more with this many times as long before the text is rejected, so
+# that what a run keeps does not depend on how busy the machine was.
+RETRY_FACTOR = 10
 # Characters an entry never holds on purpose: controls, format characters (zero-width space,
 # byte order mark), private use, and the replacement character left by a bad conversion.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}
@@ -121,23 +125,33 @@ class RulePattern:
         return self._timed(self.compiled.subn, string, repl, string, *args, **kwargs)
 
     def finditer(self, string: str, *args: Any, **kwargs: Any) -> Iterator[regex.Match]:
-        matches = self.compiled.finditer(string, *args, timeout=MATCH_TIMEOUT, **kwargs)
+        given = 0
         try:
-            yield from matches
+            for match in self.compiled.finditer(string, *args, timeout=MATCH_TIMEOUT, **kwargs):
+                given += 1
+                yield match
         except TimeoutError:
-            raise self._timeout(string) from None
+            again = self._timed_again(lambda **limit: list(
+                self.compiled.finditer(string, *args, **limit, **kwargs)), string)
+            yield from again[given:]
 
     def _timed(self, method: Any, string: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, timeout=MATCH_TIMEOUT, **kwargs)
         except TimeoutError:
+            return self._timed_again(lambda **limit: method(*args, **limit, **kwargs), string)
+
+    def _timed_again(self, call: Any, string: str) -> Any:
+        try:
+            return call(timeout=MATCH_TIMEOUT * RETRY_FACTOR)
+        except TimeoutError:
             raise self._timeout(string) from None
 
     def _timeout(self, string: str) -> RuleTimeout:
         return RuleTimeout(
-            f"{self.where} ran longer than {MATCH_TIMEOUT:g} s on a text of {len(string):,} "
-            "characters: it backtracks catastrophically; rewrite it without repetitions "
-            "that can match the same text in several ways, such as (a|aa)+"
+            f"{self.where} ran longer than {MATCH_TIMEOUT * RETRY_FACTOR:g} s on a text of "
+            f"{len(string):,} characters: it backtracks catastrophically; rewrite it without "
+            "repetitions that can match the same text in several ways, such as (a|aa)+"
         )
 
     def __repr__(self) -> str:

@@ -497,7 +497,7 @@ def test_yaml_rules_cannot_run_code(rules_copy, tmp_path):
 
 def test_a_catastrophically_backtracking_pattern_costs_one_document_not_the_run(
         rules_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr(curate.rules, "MATCH_TIMEOUT", 0.2)
+    monkeypatch.setattr(curate.rules, "MATCH_TIMEOUT", 0.02)  # tried again for 0.2 s
     with (rules_copy / "credits.yaml").open("a", encoding="utf-8") as stream:
         stream.write("- id: overlapping\n  pattern: '^(a|aa)+$'\n  why: a curator's mistake\n")
     line = (rules_copy / "credits.yaml").read_text(encoding="utf-8").count("\n") - 2
@@ -513,6 +513,18 @@ def test_a_catastrophically_backtracking_pattern_costs_one_document_not_the_run(
             "'overlapping' ran longer than 0.2 s") in result.output
     kept = read_jsonl(tmp_path / "out" / DOCUMENTS)
     assert [Path(d["provenance"]["file"]).name for d in kept] == ["good.txt"]
+
+
+def test_a_match_slowed_past_the_limit_by_a_busy_machine_is_tried_again_not_rejected(
+        monkeypatch):
+    # A limit no match on two million characters can meet stands for a machine so busy that
+    # a sound pattern's scan runs past it; tried again with a second's room, it finds its text.
+    monkeypatch.setattr(curate.rules, "MATCH_TIMEOUT", 1e-7)
+    monkeypatch.setattr(curate.rules, "RETRY_FACTOR", 1e7)
+    pattern = curate.rules.compile_pattern("本文来源", "rules/credits.yaml:1: pattern 'source'")
+    text = "正文" * 1_000_000 + "本文来源：新华社"
+    assert pattern.search(text).start() == 2_000_000
+    assert [m.start() for m in pattern.finditer(text)] == [2_000_000]
 
 
 def test_nothing_in_curate_unpickles_or_loads_yaml_unsafely():
