@@ -44,7 +44,6 @@ RUN_KEY = "run.json"
 FORMAT = "curate-range-json/1"
 _HEADER = FORMAT.encode() + b"\n"
 _SUFFIX = ".range"
-_CHUNK = 1 << 20
 # What a range file may rebuild, by name.
 _RECORDS = {kind.__name__: kind for kind in (CleanedRange, Document, Paragraph, Edit,
                                              Provenance)}
@@ -166,16 +165,12 @@ class Checkpoint:
             # range holds that reject, whatever bytes it would give.
             known = self._files[item.display] = "not a regular file"
         if known is None:
-            hasher = hashlib.sha256()
-            size = 0
             try:
-                with item.open_raw() as stream:
-                    while chunk := stream.read(_CHUNK):
-                        hasher.update(chunk)
-                        size += len(chunk)
+                size, digest = item.sha256()
+                known = f"{size}:{digest}"
             except OSError as exc:  # the reader rejects it: its range holds that reject
-                hasher.update(str(exc).encode())
-            known = self._files[item.display] = f"{size}:{hasher.hexdigest()}"
+                known = f"unreadable:{exc}"
+            self._files[item.display] = known
         return known
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import hashlib
 import io
 import json
 import math
@@ -91,6 +92,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_INPUT_DEPTH = MAX_JSON_DEPTH - 1
 _TOO_DEEP = (f"invalid JSON: nested too deeply (more than {MAX_INPUT_DEPTH} levels of arrays and "
              "objects)")
+# Bytes read at a time to hash a file.
+_HASH_CHUNK = 1 << 20
 # Rule of the reject of an input past a size or compression limit.
 TOO_LARGE = "too-large"
 # Distinct problems tallied per file; past these, further ones are tallied by rule alone.
@@ -121,6 +124,17 @@ class InputFile:
 
     def open_raw(self) -> IO[bytes]:
         return io.BytesIO(self.data) if self.data is not None else self.path.open("rb")
+
+    def sha256(self) -> tuple[int, str]:
+        """The size and sha256 of the file's bytes (a member's, for an archive member), read
+        a chunk at a time; OSError as opening or reading it raises."""
+        hasher = hashlib.sha256()
+        size = 0
+        with self.open_raw() as stream:
+            while chunk := stream.read(_HASH_CHUNK):
+                hasher.update(chunk)
+                size += len(chunk)
+        return size, hasher.hexdigest()
 
 
 def iter_input_files(inputs: list[str], skip: Iterable[Path] = ()) -> Iterator[InputFile]:

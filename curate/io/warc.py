@@ -15,7 +15,6 @@ it is. A file that breaks off keeps the records before the break, and the break 
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterator
@@ -38,7 +37,6 @@ from curate.markup import parse_plain
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".warc.wet", ".warc.wet.gz")
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
-_CHUNK_BYTES = 1 << 20
 
 
 def is_warc(name: str) -> bool:
@@ -49,11 +47,7 @@ def is_warc(name: str) -> bool:
 def read_warc(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     """The documents of a WARC or WET file; what is skipped is counted in
     ``options.skipped_records`` under the file's name."""
-    hasher = hashlib.sha256()
-    with item.open_raw() as stream:
-        while chunk := stream.read(_CHUNK_BYTES):
-            hasher.update(chunk)
-    sha256 = hasher.hexdigest()
+    _, sha256 = item.sha256()
     skipped: Counter[str] = Counter()
     number = 0
     try:
