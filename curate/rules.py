@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -365,11 +365,17 @@ class Rules:
     @cached_property
     def digest(self) -> str:
         """sha256 over every rule file's name and bytes: the rules version in provenance."""
-        hasher = hashlib.sha256()
-        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
-            hasher.update(path.relative_to(self.root).as_posix().encode("utf-8") + b"\0")
-            hasher.update(path.read_bytes() + b"\0")
-        return hasher.hexdigest()
+        return files_digest(self.root, (p for p in self.root.rglob("*") if p.is_file()))
+
+
+def files_digest(root: Path, paths: Iterable[Path]) -> str:
+    """sha256 over the names (relative to ``root``) and bytes of ``paths``, in sorted order:
+    a version of a folder's files that changes when any of them does."""
+    hasher = hashlib.sha256()
+    for path in sorted(paths):
+        hasher.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()
 
 
 def _entry_lines(text: str) -> list[int]:

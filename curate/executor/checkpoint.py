@@ -37,6 +37,7 @@ from typing import Any
 from curate.document import Document, Edit, Paragraph, Provenance
 from curate.executor.ranges import CleanedRange, Range, WorkerLost
 from curate.io.readers import InputFile
+from curate.rules import files_digest
 
 CHECKPOINT = ".checkpoint"
 RUN_KEY = "run.json"
@@ -56,11 +57,7 @@ def code_digest() -> str:
     """sha256 over the paths and bytes of curate's own Python files: any change to the code
     makes earlier checkpoints unusable."""
     package = Path(__file__).resolve().parent.parent
-    hasher = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
-        hasher.update(path.read_bytes() + b"\0")
-    return hasher.hexdigest()
+    return files_digest(package, package.rglob("*.py"))
 
 
 def run_key(*, rules_digest: str, config: dict[str, Any], steps: list[str], source: str,
