@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from curate.clean.line_features import BODY_MIN_HAN
 from curate.rules import Pattern, RulePattern, Rules, RuleTimeout, compile_pattern
 
 # Pattern files by the kind of line they recognise, in the order they are tried.
@@ -103,7 +104,7 @@ class LineClassifier:
 
     def is_body(self, text: str) -> bool:
         """Article text: a sentence of some length that is no kind of furniture."""
-        return len(_HAN.findall(text)) >= 20 and self.match(text) is None
+        return len(_HAN.findall(text)) >= BODY_MIN_HAN and self.match(text) is None
 
 
 def _screen(patterns: list[Pattern], where: str) -> RulePattern | None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import regex
 
 from curate.clean.header import HeaderRules
+from curate.clean.line_features import BODY_MIN_HAN
 from curate.clean.lines import LineClassifier, line_classifier
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
@@ -60,8 +61,6 @@ CLOSING_RULES = {"source-line", "source-note"}
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
 TITLE_MAX_CHARS = 64
-# As the line classifier's is_body: article text has this many Han characters at least.
-BODY_MIN_HAN = 20
 LONG_TITLE_MAX_CHARS = 200
 CLOSING_MAX_CHARS = 40
 # A title is no sentence: no full stop inside or at the end, no clause mark at the end.
