@@ -68,8 +68,25 @@ _SUMMARY_MIN_PAIRS = 20
 _SUMMARY_SHARE = 0.9
 
 
+# The last page's lines and their rows: drop_articleless_pages and drop_furniture_lines run
+# one after the other on the same lines of a page, which are featured once.
+_LAST: tuple[tuple[str, ...], np.ndarray] | None = None
+
+
 def line_features(texts: list[str]) -> np.ndarray:
-    """A row of `FEATURES` for each line of one page, in the page's order."""
+    """A row of `FEATURES` for each line of one page, in the page's order (read-only: the
+    rows of the page featured last are given again)."""
+    global _LAST
+    key = tuple(texts)
+    if _LAST is not None and _LAST[0] == key:
+        return _LAST[1]
+    rows = _featured(texts)
+    rows.setflags(write=False)
+    _LAST = (key, rows)
+    return rows
+
+
+def _featured(texts: list[str]) -> np.ndarray:
     count = len(texts)
     rows = np.zeros((count, len(FEATURES)), dtype=np.float64)
     if not count:
