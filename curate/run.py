@@ -26,7 +26,6 @@ stage is `curate.dedup.stage`; what it counts and records is `curate.manifest`.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import traceback
@@ -141,13 +140,18 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                 else None))
             writer = CorpusWriter(outdir, texts, added, rules.digest, run=len(earlier),
                                   settings=config.get("corpus", {}))
+            per_document, in_order = _split_at_in_order_steps(pipeline)
+            executor = None
             try:
-                executor = functools.partial(executor_for, workers, checkpoint=checkpoint,
-                                             engine=engine, address=address)
-                cleaned = _cleaned(inputs, outdir, standard_input, pipeline, options, result,
-                                   executor, progress)
+                # Open until the last batch is decided: on Ray its workers find candidates.
+                executor = executor_for(workers, _range_cleaner(per_document, options, result),
+                                        checkpoint=checkpoint, engine=engine, address=address,
+                                        sign=near is not None)
+                cleaned = _cleaned(inputs, outdir, standard_input, in_order, result, executor,
+                                   progress)
                 for batch in _batches(cleaned, batch_size):
-                    skipped = drop_near_duplicates(near, batch, ctx) if near else set()
+                    skipped = (drop_near_duplicates(near, batch, ctx, executor.bands)
+                               if near else set())
                     writer.write(batch, skipped, result)
                     if near:
                         forget_shingles(near)
@@ -171,6 +175,8 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                 if checkpoint.summary():
                     result.notices.append(checkpoint.summary())
             finally:
+                if executor is not None:
+                    executor.close()
                 writer.discard()
         except RESUMABLE:
             raise  # the checkpoint stays for the run started again
@@ -186,18 +192,17 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
     return result
 
 
-def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
-             pipeline: Pipeline, options: ReadOptions,
-             result: RunResult, make_executor: Callable[[Callable[[], RangeCleaner]], Any],
-             progress: Progress | None) -> Iterator[tuple[FileStats, Document]]:
-    """Every document the pipeline makes of the inputs, with the stats of its file, in input
-    order whoever cleaned it (`curate.executor`); the corpus folder is never read as input,
-    even when it lies inside an input folder."""
-
+def _split_at_in_order_steps(pipeline: Pipeline) -> tuple[Pipeline, Pipeline]:
+    """The steps an executor runs on each document, and those the run runs after them in
+    input order (`IN_ORDER_STEPS` and what follows)."""
     names = pipeline.names
     cut = min([names.index(name) for name in IN_ORDER_STEPS if name in names] or [len(names)])
-    per_document = Pipeline(pipeline.ctx, names[:cut])
-    in_order = Pipeline(pipeline.ctx, names[cut:])
+    return Pipeline(pipeline.ctx, names[:cut]), Pipeline(pipeline.ctx, names[cut:])
+
+
+def _range_cleaner(per_document: Pipeline, options: ReadOptions,
+                   result: RunResult) -> Callable[[], RangeCleaner]:
+    """What builds a worker's `RangeCleaner`: the reader, then ``per_document``'s steps."""
 
     def make_cleaner() -> RangeCleaner:
         return RangeCleaner(lambda item: _read_guarded(item, options),
@@ -205,28 +210,33 @@ def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
                             options.messages,
                             lambda item: options.skipped_records.pop(item.display, {}))
 
+    return make_cleaner
+
+
+def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
+             in_order: Pipeline, result: RunResult, executor: Any,
+             progress: Progress | None) -> Iterator[tuple[FileStats, Document]]:
+    """Every document the pipeline makes of the inputs, with the stats of its file, in input
+    order whoever cleaned it (``executor``, then ``in_order``'s steps here); the corpus
+    folder is never read as input, even when it lies inside an input folder."""
     files = ((item, _file_stats(item).bytes)
              for item in _input_files(inputs, outdir, standard_input))
-    executor = make_executor(make_cleaner)
-    try:
-        stats = FileStats("")
-        for done in executor.clean(files):
-            if done.range.start == 0:
-                stats = _file_stats(done.range.item)
-                result.files.append(stats)
-            stats.read += done.read
-            stats.sha256 = stats.sha256 or done.sha256
-            result.messages.extend(done.messages)
-            for cleaned in done.outputs:
-                for output in _clean_guarded(in_order, cleaned, result):
-                    stats.parts += 1
-                    yield stats, output
-            if done.ended:
-                stats.skipped_records = done.skipped_records
-            if progress is not None:
-                progress.advance(done.read, done.text_bytes, stats.bytes, done.ended)
-    finally:
-        executor.close()
+    stats = FileStats("")
+    for done in executor.clean(files):
+        if done.range.start == 0:
+            stats = _file_stats(done.range.item)
+            result.files.append(stats)
+        stats.read += done.read
+        stats.sha256 = stats.sha256 or done.sha256
+        result.messages.extend(done.messages)
+        for cleaned in done.outputs:
+            for output in _clean_guarded(in_order, cleaned, result):
+                stats.parts += 1
+                yield stats, output
+        if done.ended:
+            stats.skipped_records = done.skipped_records
+        if progress is not None:
+            progress.advance(done.read, done.text_bytes, stats.bytes, done.ended)
 
 
 def _input_files(inputs: list[str], outdir: Path,

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from curate.dedup.index import DedupIndex, IndexParams
-from curate.dedup.minhash import MinHasher, jaccard, shingles
+from curate.dedup.bands import Clusters
+from curate.dedup.index import DedupIndex, IndexParams, band_keys
+from curate.dedup.minhash import MinHasher, estimated_jaccard, jaccard, shingles
 from curate.faults import corpus_record
 
 DEFAULT_THRESHOLD = 0.8
@@ -95,19 +96,43 @@ class NearDuplicateFilter:
         self._shingles: dict[str, np.ndarray] = {}
         self._spun_kept: dict[str, np.ndarray] = {}
 
-    def decide(self, items: Sequence[Item]) -> list[Verdict]:
-        """One verdict per item, in the items' order; kept documents are indexed."""
+    def decide(self, items: Sequence[Item], signatures: np.ndarray | None = None,
+               clusters: Clusters | None = None) -> list[Verdict]:
+        """One verdict per item, in the items' order; kept documents are indexed.
+
+        ``signatures``, when given, are the items' own, signed elsewhere (by Ray workers).
+        ``clusters`` are the items' band-bucket clusters (`curate.dedup.bands`, items named
+        by position): an item is then looked up among the documents indexed before the batch,
+        all items in one query, and among the items of its own cluster kept before it, and
+        one in no cluster and with no earlier candidate is kept without shingling it again.
+        The candidates, their order and so the verdicts are those of looking up the index
+        item by item as it grows."""
         verdicts = [Verdict() for _ in items]
-        hashes = [shingles(item.text) for item in items]
-        signatures = self.hasher.signatures(hashes)
+        if clusters is None:
+            hashes: list[np.ndarray | None] = [shingles(item.text) for item in items]
+            if signatures is None:
+                signatures = self.hasher.signatures(hashes)
+            batch = None
+        else:
+            assert signatures is not None, "clusters are made of the items' signatures"
+            hashes = [None] * len(items)
+            batch = _BatchCandidates(self.documents, signatures, clusters,
+                                     min(self.threshold, self.spun_threshold) - ESTIMATE_MARGIN)
         for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
             item, verdict = items[index], verdicts[index]
             if item.id in self.documents:
                 verdict.already_in_corpus = True
                 continue
             threshold = self.spun_threshold if item.spun else self.threshold
-            match = self._best_match(self.documents, signatures[index], hashes[index],
-                                     self._document_text, threshold)
+            if batch is None:
+                candidates = self.documents.similar_many(signatures[index][np.newaxis, :],
+                                                         threshold - ESTIMATE_MARGIN)[0]
+            else:
+                candidates = batch.candidates(index, items, threshold - ESTIMATE_MARGIN)
+            if candidates and hashes[index] is None:
+                hashes[index] = shingles(item.text)
+            match = self._checked_match(candidates, hashes[index], self._document_text,
+                                        threshold)
             if match is None and item.canonical is not None:
                 match = self._spun_copy(item)
                 verdict.through_spin_classes = match is not None
@@ -115,7 +140,12 @@ class NearDuplicateFilter:
                 verdict.duplicate_of, verdict.similarity = match
                 continue
             self.documents.add(item.id, signatures[index])
-            self._shingles[item.id] = hashes[index]
+            if batch is None or batch.clustered(index):  # a candidate of a later item
+                if hashes[index] is None:
+                    hashes[index] = shingles(item.text)
+                self._shingles[item.id] = hashes[index]
+                if batch is not None:
+                    batch.kept(index)
             verdict.removed_passages = self._dedup_passages(item)
         return verdicts
 
@@ -177,15 +207,7 @@ class NearDuplicateFilter:
             self.passages.add_many(fresh_ids, signatures[fresh_rows])
         return removed
 
-    def _best_match(self, index: DedupIndex, signature: np.ndarray, hashes: np.ndarray,
-                    text_of: Callable[[str], str | None], threshold: float,
-                    exclude_prefix: str | None = None) -> tuple[str, float] | None:
-        """The most similar indexed entry whose true Jaccard reaches ``threshold``."""
-        candidates = index.similar_many(signature[np.newaxis, :],
-                                        threshold - ESTIMATE_MARGIN)[0]
-        return self._checked_match(candidates, hashes, text_of, threshold, exclude_prefix)
-
-    def _checked_match(self, candidates: list[tuple[str, float]], hashes: np.ndarray,
+    def _checked_match(self, candidates: list[tuple[str, float]], hashes: np.ndarray | None,
                        text_of: Callable[[str], str | None], threshold: float,
                        exclude_prefix: str | None = None) -> tuple[str, float] | None:
         """Of ``candidates`` (most similar by estimate first), the one whose true Jaccard
@@ -227,6 +249,41 @@ class NearDuplicateFilter:
     def close(self) -> None:
         self.documents.close()
         self.passages.close()
+
+
+class _BatchCandidates:
+    """The candidates of a batch's items, as the index would give them one by one: the
+    documents indexed before the batch (one query for every item), then the items of the
+    same cluster kept before, in the order they were kept, that share a band bucket."""
+
+    def __init__(self, index: DedupIndex, signatures: np.ndarray, clusters: Clusters,
+                 min_similarity: float) -> None:
+        self.signatures = signatures
+        self.keys = band_keys(signatures, index.params.bands, index.params.rows)
+        self.earlier = index.similar_many(signatures, min_similarity)
+        self.label = dict(zip(clusters.documents.tolist(), clusters.labels.tolist(),
+                              strict=True))
+        self.kept_of: dict[int, list[int]] = {}  # cluster label -> its items kept, in order
+
+    def clustered(self, index: int) -> bool:
+        return index in self.label
+
+    def kept(self, index: int) -> None:
+        self.kept_of.setdefault(self.label[index], []).append(index)
+
+    def candidates(self, index: int, items: Sequence[Item],
+                   min_similarity: float) -> list[tuple[str, float]]:
+        """``(id, estimated Jaccard)`` of ``index``'s candidates, most similar first; of
+        equal estimates, the one indexed first."""
+        found = [(doc_id, s) for doc_id, s in self.earlier[index] if s >= min_similarity]
+        kept = self.kept_of.get(self.label.get(index, -1), [])
+        if kept:
+            shared = np.isin(self.keys[kept], self.keys[index]).any(axis=1)
+            for other in np.asarray(kept)[shared].tolist():
+                similarity = estimated_jaccard(self.signatures[index], self.signatures[other])
+                if similarity >= min_similarity:
+                    found.append((items[other].id, similarity))
+        return sorted(found, key=lambda candidate: -candidate[1])
 
 
 class StoredTexts:

@@ -1,16 +1,24 @@
 """The near-duplicate stage of a run: the corpus's filter opened, its verdicts applied to a
-batch of cleaned documents (whole copies rejected, repeated passages cut)."""
+batch of cleaned documents (whole copies rejected, repeated passages cut). On Ray the
+signatures are made by the workers that cleaned the documents (`sign_outputs`) and the
+candidates within a batch come from band stages (`BandStages`)."""
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from curate.clean.unspin import SpinClasses
+from curate.dedup.bands import Clusters
 from curate.dedup.index import IndexParameterError
+from curate.dedup.minhash import MinHasher, shingles
 from curate.dedup.near import Item, NearDuplicateFilter
 from curate.document import Document
 from curate.faults import CorpusDamaged
@@ -83,14 +91,35 @@ def forget_shingles(near: NearDuplicateFilter) -> None:
     near._spun_kept.clear()
 
 
+class BandStages(Protocol):
+    """Near-duplicate candidates of a batch found by stages that scale out
+    (`curate.executor.ray.RayBandStages`): signatures made where the documents were cleaned,
+    band buckets and their clusters resolved by partition."""
+
+    def signatures(self, items: Sequence[Item]) -> np.ndarray: ...
+
+    def clusters(self, signatures: np.ndarray) -> Clusters: ...
+
+    def forget(self, doc_ids: Iterable[str]) -> None: ...
+
+
 def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStats, Document]],
-                         ctx: Context) -> set[int]:
-    """Apply the filter's verdicts; the positions of documents already in the corpus."""
+                         ctx: Context, stages: BandStages | None = None) -> set[int]:
+    """Apply the filter's verdicts; the positions of documents already in the corpus. With
+    ``stages``, the candidates within the batch come from its band-bucket clusters: the
+    verdicts are the same."""
     kept = [(n, doc) for n, (_, doc) in enumerate(outputs) if doc.rejected is None]
     items = [spun_item(doc, n, ctx) for n, doc in kept]
+    if stages is None or not items:
+        verdicts = near.decide(items)
+    else:
+        signatures = stages.signatures(items)
+        verdicts = near.decide(items, signatures, stages.clusters(signatures))
+    if stages is not None:
+        stages.forget(doc.id for _, doc in outputs)
     minimum = int(ctx.option("filters", "min_chars", 10))
     skipped = set()
-    for (position, doc), verdict in zip(kept, near.decide(items), strict=True):
+    for (position, doc), verdict in zip(kept, verdicts, strict=True):
         if verdict.already_in_corpus:
             skipped.add(position)
         elif verdict.duplicate_of is not None:
@@ -105,6 +134,41 @@ def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStat
         elif verdict.removed_passages:
             cut_passages(doc, verdict.removed_passages, minimum)
     return skipped
+
+
+def text_digest(text: str) -> bytes:
+    """What a signature was made of, to tell whether a document's text is still that."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def sign_outputs(documents: Sequence[Document],
+                 hasher: MinHasher) -> dict[str, tuple[bytes, np.ndarray]]:
+    """The signature of each document not rejected, by id, with the digest of the text it
+    signs: made where the documents were cleaned, so the run's own process does not shingle
+    them again."""
+    kept = [doc for doc in documents if doc.rejected is None]
+    texts = [doc.text for doc in kept]
+    signatures = hasher.signatures([shingles(text) for text in texts])
+    return {doc.id: (text_digest(text), signature)
+            for doc, text, signature in zip(kept, texts, signatures, strict=True)}
+
+
+def signatures_of(items: Sequence[Item], signed: dict[str, tuple[bytes, np.ndarray]],
+                  hasher: MinHasher) -> np.ndarray:
+    """The items' signatures, taken from ``signed`` (which loses them) where they sign the
+    item's text as it is now, made here for the others (a range resumed from a checkpoint,
+    a file held in memory, a text a later step changed)."""
+    found = [signed.pop(item.id, None) for item in items]
+    usable = [entry is not None and entry[0] == text_digest(item.text)
+              for item, entry in zip(items, found, strict=True)]
+    missing = [n for n, ok in enumerate(usable) if not ok]
+    out = np.empty((len(items), hasher.num_perm), dtype=np.uint32)
+    for n, (ok, entry) in enumerate(zip(usable, found, strict=True)):
+        if ok:
+            out[n] = entry[1]
+    if missing:
+        out[missing] = hasher.signatures([shingles(items[n].text) for n in missing])
+    return out
 
 
 def spun_item(doc: Document, seen: int, ctx: Context) -> Item:

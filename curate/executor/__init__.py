@@ -32,12 +32,13 @@ ENGINES = ("local", "ray")
 
 def executor_for(workers: int | None, make_cleaner: Callable[[], RangeCleaner],
                  checkpoint: Checkpoint | None = None, engine: str = "local",
-                 address: str | None = None
+                 address: str | None = None, sign: bool = False
                  ) -> InProcessExecutor | ProcessPoolExecutor | RayExecutor:
     """The executor of ``engine``: locally ``workers`` processes (default: every core), on
-    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``)."""
+    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``), which also
+    sign the documents and find near-duplicate candidates (its ``bands``) when ``sign``."""
     if engine == "ray":
-        return RayExecutor(make_cleaner, address, workers, checkpoint)
+        return RayExecutor(make_cleaner, address, workers, checkpoint, sign)
     return local_executor(workers or default_workers(), make_cleaner, checkpoint)
 
 

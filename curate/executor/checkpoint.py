@@ -127,9 +127,10 @@ class Checkpoint:
 
     def save(self, done: CleanedRange) -> None:
         """Commit a range cleaned by this run."""
-        # The range is given again on load: an archive member's bytes are not stored twice.
+        # The range is given again on load: an archive member's bytes are not stored twice;
+        # signatures are made again where a resumed range needs them.
         try:
-            payload = json.dumps(_encoded(replace(done, range=None)),
+            payload = json.dumps(_encoded(replace(done, range=None, signatures=None)),
                                  ensure_ascii=False).encode()
         except TypeError:  # a value JSON cannot hold: the range is cleaned again on resume
             return

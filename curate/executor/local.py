@@ -105,6 +105,8 @@ def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
 class InProcessExecutor:
     """Every range cleaned in this process, one after the other."""
 
+    bands = None  # near-duplicate candidates are found by the run, as it decides them
+
     def __init__(self, cleaner: RangeCleaner, checkpoint: Checkpoint | None = None) -> None:
         self.cleaner = cleaner
         self.checkpoint = checkpoint
@@ -145,6 +147,8 @@ def _clean_in_worker(work: Range) -> CleanedRange:
 
 class ProcessPoolExecutor:
     """Ranges cleaned by ``workers`` forked processes and taken back in input order."""
+
+    bands = None  # near-duplicate candidates are found by the run, as it decides them
 
     def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner],
                  checkpoint: Checkpoint | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from curate.document import Document
 from curate.io.readers import InputFile
@@ -49,6 +50,9 @@ class CleanedRange:
     ended: bool = False  # the reader yielded its last document within the range
     # WARC records that are not pages or text, by kind: set on the range that ends the file.
     skipped_records: dict[str, int] = field(default_factory=dict)
+    # The MinHash signatures of the outputs kept so far, by document id, when a Ray worker
+    # signed them (`curate.dedup.stage.sign_outputs`); never committed to a checkpoint.
+    signatures: dict[str, Any] | None = None
 
 
 class RangeCleaner:

@@ -1,5 +1,6 @@
 """Ranges cleaned as Ray tasks, on a local Ray instance or a cluster (``curate run --engine
-ray [--address auto]``).
+ray [--address auto]``), and the near-duplicate candidates of each batch found by the same
+workers (`RayBandStages`).
 
 Each Ray worker holds one `RangeCleaner` in an actor, built once from the run's pipeline and
 rules (sent once through Ray's object store), and is given ranges: a file's name and document
@@ -8,15 +9,30 @@ file system). Up to two ranges an actor are in flight; they are taken back in th
 were given out, and the run decides duplicates and writes the corpus as it does for a local
 run: the output is byte for byte the same. A file held in memory (an archive's member,
 standard input) is cleaned in the run's own process when its turn comes.
+
+Near-duplicates, when the run removes them: each worker signs the documents of the ranges it
+cleans (MinHash, `curate.dedup.stage.sign_outputs`); for each batch the run cuts the
+signatures into band bucket keys and sends each worker the keys of its partition
+(`curate.dedup.bands`) with the documents' numbers, each worker resolves its buckets into
+clusters, and the clusters are merged pairwise on the workers. The run then takes the
+decisions of a local run (true Jaccard, the keep order) looking only at each document's
+cluster and the corpus's index.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
+from curate.dedup.bands import BandPartition, Clusters, merge_clusters, shard_entries
+from curate.dedup.index import IndexParams
+from curate.dedup.minhash import MinHasher
+from curate.dedup.near import Item
+from curate.dedup.stage import sign_outputs, signatures_of
 from curate.executor.checkpoint import Checkpoint
 from curate.executor.local import IN_FLIGHT_PER_WORKER, clean_in_order
 from curate.executor.ranges import CleanedRange, Range, RangeCleaner, WorkerLost
@@ -31,14 +47,27 @@ class RayUnavailable(ValueError):
 
 
 class _RangeCleanerActor:
-    """A Ray worker's cleaner: built once, then given ranges one after the other."""
+    """A Ray worker: its cleaner built once, then given ranges one after the other, whose
+    documents it signs when ``sign``; and the band buckets of a partition."""
 
-    def __init__(self, make_cleaner: Callable[[], RangeCleaner]) -> None:
+    def __init__(self, make_cleaner: Callable[[], RangeCleaner], sign: bool) -> None:
         load_steps()  # a Ray worker is a fresh process: register the steps as the run did
         self.cleaner = make_cleaner()
+        params = IndexParams()
+        self.hasher = MinHasher(params.num_perm, params.seed) if sign else None
 
     def clean(self, work: Range) -> CleanedRange:
-        return self.cleaner(work)
+        done = self.cleaner(work)
+        if self.hasher is not None:
+            done.signatures = sign_outputs(done.outputs, self.hasher)
+        return done
+
+    def clusters(self, keys: np.ndarray, documents: np.ndarray) -> Clusters:
+        """The clusters of one partition's band buckets."""
+        return BandPartition([(keys, documents)]).clusters()
+
+    def merged(self, first: Clusters, second: Clusters) -> Clusters:
+        return merge_clusters([first, second])
 
 
 def _ray() -> Any:
@@ -58,7 +87,8 @@ class RayExecutor:
     process it is used as it is, and left running."""
 
     def __init__(self, make_cleaner: Callable[[], RangeCleaner], address: str | None = None,
-                 workers: int | None = None, checkpoint: Checkpoint | None = None) -> None:
+                 workers: int | None = None, checkpoint: Checkpoint | None = None,
+                 sign: bool = False) -> None:
         ray = self.ray = _ray()
         self.checkpoint = checkpoint
         self.started = not ray.is_initialized()
@@ -73,13 +103,19 @@ class RayExecutor:
         self.local = make_cleaner()  # for files held in memory
         actor = ray.remote(num_cpus=1)(_RangeCleanerActor)
         shared = ray.put(make_cleaner)
-        self.actors = [actor.remote(shared) for _ in range(self.workers)]
+        self.actors = [actor.remote(shared, sign) for _ in range(self.workers)]
+        self.bands = RayBandStages(ray, self.actors) if sign else None
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
-        """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
+        """The cleaned ranges of ``files`` (each with its size in bytes), in input order;
+        their signatures go to `bands`."""
         self.busy = [0] * len(self.actors)
-        return clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER, self._dispatch,
-                              self._result, self.checkpoint)
+        for done in clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER,
+                                   self._dispatch, self._result, self.checkpoint):
+            if self.bands is not None and done.signatures:
+                self.bands.signed.update(done.signatures)
+            done.signatures = None
+            yield done
 
     def _dispatch(self, work: Range) -> CleanedRange | tuple[int, Any]:
         if work.item.data is not None:
@@ -106,6 +142,39 @@ class RayExecutor:
             self.ray.kill(actor)
         if self.started:
             self.ray.shutdown()
+
+
+class RayBandStages:
+    """A batch's near-duplicate candidates found on the Ray workers: one band partition a
+    worker (`curate.dedup.bands`), the clusters merged pairwise on them in a tree."""
+
+    def __init__(self, ray: Any, actors: list[Any]) -> None:
+        self.ray = ray
+        self.actors = actors
+        self.params = IndexParams()
+        self.hasher = MinHasher(self.params.num_perm, self.params.seed)
+        # Signatures the workers made, by document id, until their batch takes them.
+        self.signed: dict[str, tuple[bytes, np.ndarray]] = {}
+
+    def signatures(self, items: Sequence[Item]) -> np.ndarray:
+        """The items' signatures: the workers', or made here where they have none."""
+        return signatures_of(items, self.signed, self.hasher)
+
+    def clusters(self, signatures: np.ndarray) -> Clusters:
+        """The clusters of the batch's band buckets, its documents named by position."""
+        documents = np.arange(len(signatures), dtype=np.int64)
+        parts = shard_entries(signatures, documents, self.params, len(self.actors))
+        level = [actor.clusters.remote(keys, owners)
+                 for actor, (keys, owners) in zip(self.actors, parts, strict=True)]
+        while len(level) > 1:
+            level = [self.actors[i // 2 % len(self.actors)].merged.remote(level[i], level[i + 1])
+                     if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+        return self.ray.get(level[0])
+
+    def forget(self, doc_ids: Iterable[str]) -> None:
+        """Drop the signatures of documents a batch did not look at (rejected before)."""
+        for doc_id in doc_ids:
+            self.signed.pop(doc_id, None)
 
 
 def _absolute(work: Range) -> Range:
