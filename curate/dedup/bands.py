@@ -15,9 +15,11 @@
    documents that have a candidate, not the corpus.
 
 What comes out, each document with a candidate and its cluster's label, goes to the checks
-a run makes today (true Jaccard, the keep order); the index format is unchanged, since the
-bucket keys are the index's own. ``python bench/scale_out.py`` measures each stage's cost per
-shard as shards are added.
+a run makes today (true Jaccard, the keep order: `NearDuplicateFilter.decide` given the
+clusters), which then look within a document's own cluster and the corpus's index; the
+index format is unchanged, since the bucket keys are the index's own. `curate run --engine
+ray` runs the stages on its workers (`curate.executor.ray.RayBandStages`).
+``python bench/scale_out.py`` measures each stage's cost per shard as shards are added.
 
 >>> import numpy as np
 >>> labels = components(np.array([5, 7, 9]), np.array([7, 9, 11]))
