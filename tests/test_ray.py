@@ -1,15 +1,20 @@
 """`curate run --engine ray`: ranges cleaned by Ray workers of a real local Ray instance (two
-CPUs, started once for the module) give the corpus a local run writes, byte for byte."""
+CPUs, started once for the module), and near-duplicates found by band stages on those
+workers, give the corpus a local run writes, byte for byte, and the same index: a corpus
+built on Ray is extended by a local run and the other way round."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from curate.cli import main
+from curate.corpus import INDEX
 from curate.executor import ranges
+from tests.fixtures import corpus_records
 from tests.test_workers import SEEDS, corpus_bytes, messages, run_cli, seed_dump
 
 ray = pytest.importorskip("ray")
@@ -77,6 +82,32 @@ def test_an_unknown_engine_in_the_configuration_names_the_choices(tmp_path):
     assert '[run] engine must be "local" or "ray"' in result.output
 
 
+def index_bytes(corpus: Path) -> dict[str, bytes]:
+    """Every file of the corpus's near-duplicate index but its lock."""
+    return {path.relative_to(corpus).as_posix(): path.read_bytes()
+            for path in sorted((corpus / INDEX).rglob("*")) if path.is_file()
+            and path.name != "lock"}
+
+
+def near_duplicates(corpus: Path) -> list[tuple[str, str]]:
+    """``(rule, document it repeats)`` of every document rejected as a near-duplicate."""
+    return [(r["reason"]["rule"], r["provenance"]["duplicate_of"])
+            for r in corpus_records(corpus, "rejects")
+            if r["kind"] == "document" and r["reason"]["step"] == "drop_near_duplicates"]
+
+
+def republished_seeds(folder: Path) -> Path:
+    """Each seed again under another site's line, its fourth line left out: a copy of a
+    document of the seeds' corpus, which a run into that corpus drops."""
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        lines = seed.read_text(encoding="utf-8").split("\n")
+        del lines[3]
+        (folder / f"copy-{seed.name}").write_text("\n".join(["转载自财经网", *lines]),
+                                                 encoding="utf-8")
+    return folder
+
+
 def test_the_development_set_cleaned_on_ray_is_the_corpus_of_a_local_run(eval_dir, tmp_path):
     raw = eval_dir / "dev" / "raw"
     if not raw.is_dir():
@@ -85,3 +116,26 @@ def test_the_development_set_cleaned_on_ray_is_the_corpus_of_a_local_run(eval_di
     run_cli("run", str(raw), "-o", str(local), "--workers", "2")
     run_cli("run", str(raw), "-o", str(on_ray), "--engine", "ray")
     assert corpus_bytes(on_ray) == corpus_bytes(local)
+    assert index_bytes(on_ray) == index_bytes(local)
+    # its duplicate groups are found by the band stages: copies within the set are dropped
+    assert len(near_duplicates(on_ray)) >= 5
+
+
+def test_a_corpus_built_on_ray_is_extended_locally_and_the_other_way_as_locally(tmp_path):
+    copies = republished_seeds(tmp_path / "copies")
+    built: dict[str, Path] = {}
+    for first, then in (("local", "local"), ("ray", "local"), ("local", "ray")):
+        corpus = tmp_path / f"{first}-then-{then}" / "out"
+        for inputs, engine in ((SEEDS, first), (copies, then)):
+            how = ["--engine", "ray"] if engine == "ray" else ["--workers", "1"]
+            result = run_cli("run", str(inputs), "-o", str(corpus), *how)
+            assert result.exit_code == 0, result.output
+        built[f"{first}-then-{then}"] = corpus
+    expected = built.pop("local-then-local")
+    # the copies are dropped against the documents of the corpus's first run
+    seeds = {record["id"] for record in corpus_records(expected)}
+    dropped = near_duplicates(expected)
+    assert len(dropped) == 7 and {of for _, of in dropped} <= seeds
+    for corpus in built.values():
+        assert corpus_bytes(corpus) == corpus_bytes(expected)
+        assert index_bytes(corpus) == index_bytes(expected)
