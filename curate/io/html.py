@@ -218,6 +218,9 @@ class LeftOut:
     text: str
     path: str
     blocks: int
+    # why the blocks were left out when a check of the page's structure decided it ("in the
+    # page's <nav>", "row 3 of a list of headline links ..."); empty when the extractor did
+    why: str = ""
 
 
 @dataclass
@@ -283,20 +286,22 @@ def extract_article(html: str) -> Article:
     furniture = page_furniture(blocks, tree)
     unwrap_layout_tables(tree)
     extracted = trafilatura.bare_extraction(tree, **TRAFILATURA_SETTINGS)
-    lines = without_furniture(kept_lines(extracted, blocks), furniture)
+    dropped: dict[str, str] = {}
+    lines = without_furniture(kept_lines(extracted, blocks), furniture, dropped)
     if lines and _size(lines) < SHORT_SHARE * prose_size(blocks):
         second = trafilatura.bare_extraction(tree, **SECOND_OPINION)
-        other = without_furniture(kept_lines(second, blocks), furniture)
+        dropped_second: dict[str, str] = {}
+        other = without_furniture(kept_lines(second, blocks), furniture, dropped_second)
         if _size(other) > _size(lines) and _covers(other, lines):
-            return _article(other, blocks, tree, "trafilatura-second-opinion")
+            return _article(other, blocks, tree, "trafilatura-second-opinion", dropped_second)
     if lines:
-        return _article(lines, blocks, tree, "trafilatura")
+        return _article(lines, blocks, tree, "trafilatura", dropped)
     lines = [block.text for block in densest_run(blocks) if block.link_share <= LINK_SHARE]
     return _article(lines, blocks, tree, "text-density")
 
 
 def _article(lines: list[str], blocks: list[TextBlock], tree: lxml.html.HtmlElement,
-             extractor: str) -> Article:
+             extractor: str, dropped: dict[str, str] | None = None) -> Article:
     """The article made of ``lines``, with its metadata and how much page text it left out."""
     header = header_texts(blocks, lines)
     author, date = find_byline(header), find_date(header)
@@ -306,7 +311,7 @@ def _article(lines: list[str], blocks: list[TextBlock], tree: lxml.html.HtmlElem
     text = "\n".join(lines)
     removed = max(0, sum(block.size for block in blocks) - len(_SPACE.sub("", text)))
     return Article(text, metadata, date or found.date, removed, extractor,
-                   left_out(blocks, text))
+                   left_out(blocks, text, dropped))
 
 
 def page_metadata(tree: lxml.html.HtmlElement, author: bool = True,
@@ -346,10 +351,10 @@ def page_furniture(blocks: list[TextBlock],
 
 
 class PageFurniture:
-    """Whether a text (whitespace removed) is furniture by where it stands on the page: every
-    block that shows it lies inside a page landmark (``_is_in_landmark``) or in one item of a
-    list of teasers (``TeaserLists``). Decided for the texts asked about only, the article's
-    lines, not for every block of the page."""
+    """Whether a text (whitespace removed) is furniture by where it stands on the page, and
+    why: every block that shows it lies inside a page landmark (``_landmark``), in one item of
+    a list of teasers (``TeaserLists``) or in another article (``OtherArticles``). Decided
+    for the texts asked about only, the article's lines, not for every block of the page."""
 
     def __init__(self, blocks: list[TextBlock], others: OtherArticles | None = None) -> None:
         self._elements: dict[str, list[etree._Element | None]] = {}
@@ -357,23 +362,31 @@ class PageFurniture:
             self._elements.setdefault(_SPACE.sub("", block.text), []).append(block.element)
         self._teasers = TeaserLists()
         self._others = others
-        self._decided: dict[str, bool] = {}
+        self._decided: dict[str, str | None] = {}
 
     def __contains__(self, squeezed: object) -> bool:
-        if not isinstance(squeezed, str) or squeezed not in self._elements:
-            return False
+        return isinstance(squeezed, str) and self.why(squeezed) is not None
+
+    def why(self, squeezed: str) -> str | None:
+        """Why the text is furniture, as the first block that shows it says, or None."""
+        if squeezed not in self._elements:
+            return None
         if squeezed not in self._decided:
-            self._decided[squeezed] = all(
-                element is not None
-                and (_is_in_landmark(element) or self._teasers.holds(element)
-                     or (self._others is not None and self._others.holds(element)))
-                for element in self._elements[squeezed])
+            reasons = [self._why(element) for element in self._elements[squeezed]]
+            self._decided[squeezed] = reasons[0] if all(reasons) else None
         return self._decided[squeezed]
 
+    def _why(self, element: etree._Element | None) -> str | None:
+        if element is None:
+            return None
+        return (_landmark(element) or self._teasers.why(element)
+                or (self._others.why(element) if self._others is not None else None))
 
-def without_furniture(lines: list[str], furniture: PageFurniture | set[str]) -> list[str]:
+
+def without_furniture(lines: list[str], furniture: PageFurniture | set[str],
+                      dropped: dict[str, str] | None = None) -> list[str]:
     """``lines`` less the page's furniture blocks, the rows of a repeated shape and a short line
-    shown again.
+    shown again; ``dropped`` is given why each line went (its text without whitespace).
 
     A row of a repeated shape is a short line without a sentence end whose shape, its numbers
     aside, comes back ``REPEATED_SHAPE`` times or more among the lines: the poster's rank and
@@ -387,9 +400,15 @@ def without_furniture(lines: list[str], furniture: PageFurniture | set[str]) -> 
     shapes = Counter(_shape(line) for line in lines)
     seen: set[str] = set()
     kept = []
+    dropped = {} if dropped is None else dropped
     for line in lines:
         squeezed = _SPACE.sub("", line)
-        if squeezed in furniture or _is_repeated_row(line, shapes):
+        why = (furniture.why(squeezed) if isinstance(furniture, PageFurniture)
+               else "furniture" if squeezed in furniture else None)
+        if why is None and _is_repeated_row(line, shapes):
+            why = f"a row of a shape repeated {shapes[_shape(line)]} times in the text"
+        if why is not None:
+            dropped[squeezed] = why
             continue
         if squeezed in seen and not _SENTENCE_END.search(line):
             continue  # a short line shown again: a post's signature, a caption
@@ -410,16 +429,17 @@ def _is_repeated_row(line: str, shapes: Counter[str]) -> bool:
             and not _SENTENCE_END.search(line))
 
 
-def _is_in_landmark(element: etree._Element) -> bool:
-    """Whether ``element`` stands in a page's navigation, side column, or in a page header or
-    footer that is not an article's own."""
-    edge = False  # inside a header or footer, of the page unless an article holds it
+def _landmark(element: etree._Element) -> str | None:
+    """Which of the page's navigation, side column, or page header or footer that is not an
+    article's own ``element`` stands in ("in the page's <nav>"), or None."""
+    edge = None  # inside a header or footer, of the page unless an article holds it
     for ancestor in element.iterancestors():
         if ancestor.tag in _SIDE_LANDMARKS:
-            return True
+            return f"in the page's <{ancestor.tag}>"
         if ancestor.tag in _ARTICLE_LANDMARKS:
-            return False
-        edge = edge or ancestor.tag in _EDGE_LANDMARKS
+            return None
+        if edge is None and ancestor.tag in _EDGE_LANDMARKS:
+            edge = f"in the page's <{ancestor.tag}>"
     return edge
 
 
@@ -431,10 +451,11 @@ class OtherArticles:
     """
 
     def __init__(self, tree: lxml.html.HtmlElement, blocks: list[TextBlock]) -> None:
-        self._branches: set[etree._Element] = set()
+        self._branches: dict[etree._Element, str] = {}
         heading = _title_heading(tree, blocks)
         if heading is None:
             return
+        page = tree.getroottree()
         for other in tree.iter(heading.tag):
             if other is heading or other.get("class") != heading.get("class"):
                 continue
@@ -442,11 +463,15 @@ class OtherArticles:
             if branches is not None and all(
                     _opens_with(branch, head)
                     for branch, head in zip(branches, (heading, other), strict=True)):
-                self._branches.add(branches[1])
+                self._branches[branches[1]] = (
+                    f"in another article, under {_path(page, other)}, a heading shaped as the "
+                    f"one that names the page, {_path(page, heading)}")
 
-    def holds(self, element: etree._Element) -> bool:
-        return bool(self._branches) and any(
-            ancestor in self._branches for ancestor in (element, *element.iterancestors()))
+    def why(self, element: etree._Element) -> str | None:
+        if not self._branches:
+            return None
+        return next((self._branches[ancestor] for ancestor in (element, *element.iterancestors())
+                     if ancestor in self._branches), None)
 
 
 def _title_heading(tree: lxml.html.HtmlElement, blocks: list[TextBlock]) -> etree._Element | None:
@@ -504,27 +529,30 @@ class TeaserLists:
         self._headlines: dict[etree._Element, list[etree._Element]] = {}
         self._lists: dict[etree._Element, bool] = {}
 
-    def holds(self, element: etree._Element) -> bool:
+    def why(self, element: etree._Element) -> str | None:
+        """Why ``element`` lies in a list of teasers, or None."""
         item: etree._Element | None = element
         for _ in range(TEASER_DEPTH + 1):
             if item is None or item.getparent() is None:
-                return False
+                return None
             if self._is_item(item):
                 break
             item = item.getparent()
         else:
-            return False
+            return None
         if len(_SPACE.sub("", item.text_content())) > TEASER_CHARS:
-            return False
+            return None
         around = set(element.iter()) | set(element.iterancestors())
         links = self._headline_links(item)
         if any(link not in around for link in links):
-            return True
+            return f"in a list of teasers, each a <{item.tag}> under a headline link"
         # the item is a row of the list: a headline link, and beside it a date or a source
         beside = _SPACE.sub("", item.text_content())
         for link in links:
             beside = beside.replace(_SPACE.sub("", link.text_content()), "", 1)
-        return bool(links) and len(beside) <= ROW_CHARS and not _PROSE_MARKS.search(beside)
+        if links and len(beside) <= ROW_CHARS and not _PROSE_MARKS.search(beside):
+            return f"in a list of headline links, each a <{item.tag}> with a date or source"
+        return None
 
     def _is_item(self, item: etree._Element) -> bool:
         if item not in self._lists:
@@ -572,23 +600,38 @@ def _size(lines: list[str]) -> int:
     return sum(len(_SPACE.sub("", line)) for line in lines)
 
 
-def left_out(blocks: list[TextBlock], text: str) -> list[LeftOut]:
-    """The runs of page blocks whose text is not in the article ``text``, in page order.
+def left_out(blocks: list[TextBlock], text: str,
+             dropped: dict[str, str] | None = None) -> list[LeftOut]:
+    """The runs of page blocks whose text is not in the article ``text``, in page order; a
+    run holds blocks left out for one reason (``dropped``: why a line of the extractor's
+    output was taken out, by its text without whitespace).
 
     >>> blocks = [TextBlock("首页 新闻", 4, "/html/body/div[1]"), TextBlock("正文第一段。"),
-    ...           TextBlock("相关新闻", 0, "/html/body/div[3]"), TextBlock("雾凇岛观赏季", 6)]
-    >>> [(run.text, run.path, run.blocks) for run in left_out(blocks, "正文第一段。")]
-    [('首页 新闻', '/html/body/div[1]', 1), ('相关新闻\\n雾凇岛观赏季', '/html/body/div[3]', 2)]
+    ...           TextBlock("相关新闻", 0, "/html/body/div[3]"), TextBlock("雾凇岛观赏季", 6),
+    ...           TextBlock("2024-01-14 吉林日报", 0, "/html/body/div[4]")]
+    >>> dropped = {"2024-01-14吉林日报": "a row of a shape repeated 3 times in the text"}
+    >>> for run in left_out(blocks, "正文第一段。", dropped):
+    ...     print(run.path, run.blocks, repr(run.text), repr(run.why))
+    /html/body/div[1] 1 '首页 新闻' ''
+    /html/body/div[3] 2 '相关新闻\\n雾凇岛观赏季' ''
+    /html/body/div[4] 1 '2024-01-14 吉林日报' 'a row of a shape repeated 3 times in the text'
     """
     flat = _SPACE.sub("", text)
-    runs: list[list[TextBlock]] = [[]]
+    dropped = dropped or {}
+    runs: list[tuple[str, list[TextBlock]]] = []
+    in_run = False
     for block in blocks:
-        if _SPACE.sub("", block.text) in flat:
-            runs.append([])
-        else:
-            runs[-1].append(block)
-    return [LeftOut("\n".join(block.text for block in run), run[0].path, len(run))
-            for run in runs if run]
+        squeezed = _SPACE.sub("", block.text)
+        if squeezed in flat:
+            in_run = False
+            continue
+        why = dropped.get(squeezed, "")
+        if not in_run or runs[-1][0] != why:
+            runs.append((why, []))
+            in_run = True
+        runs[-1][1].append(block)
+    return [LeftOut("\n".join(block.text for block in run), run[0].path, len(run), why)
+            for why, run in runs]
 
 
 def parse_page(html: str) -> lxml.html.HtmlElement | None:

@@ -209,9 +209,13 @@ def test_html_document_records_each_run_left_out_as_an_edit_that_names_where_it_
 def test_page_header_carousel_and_list_of_teasers_are_left_out_and_the_article_header_kept():
     article = extract_article(TEASER_PAGE)
     assert article.text.splitlines() == ["长春冰雪旅游迎来客流高峰", *NEWS_PARAGRAPHS]
-    assert [(run.path, run.blocks) for run in article.left_out] == [
-        ("/html/body/header/ul/li[1]", 3), ("/html/body/div/ul/li[1]/div/h3", 6)]
-    assert article.left_out[1].text.splitlines()[1] == (
+    teaser = "in a list of teasers, each a <li> under a headline link"
+    assert [(run.path, run.blocks, run.why) for run in article.left_out] == [
+        ("/html/body/header/ul/li[1]", 3, ""),
+        ("/html/body/div/ul/li[1]/div/h3", 1, ""), ("/html/body/div/ul/li[1]/div/p", 1, teaser),
+        ("/html/body/div/ul/li[2]/div/h3", 1, ""), ("/html/body/div/ul/li[2]/div/p", 1, teaser),
+        ("/html/body/div/ul/li[3]/div/h3", 1, ""), ("/html/body/div/ul/li[3]/div/p", 1, teaser)]
+    assert article.left_out[2].text == (
         "连日来，吉林市雾凇岛迎来今冬最佳观赏期，大批游客前来拍摄雾凇美景，当地民宿一房难求。")
 
 
@@ -219,8 +223,10 @@ def test_next_story_of_an_endless_page_under_a_headline_of_the_same_shape_is_lef
     article = extract_article(ENDLESS_PAGE)
     assert article.text.splitlines() == [
         "长春冰雪旅游迎来客流高峰", "2024-01-15 09:30:12 来源：新华网 记者 王建宏 张文攀", *NEWS_PARAGRAPHS]
-    assert ('/html/body/div[3]/div[3]/h1[@class="article__title"]', 10) in [
-        (run.path, run.blocks) for run in article.left_out]
+    assert [(run.path, run.blocks, run.why) for run in article.left_out][1] == (
+        '/html/body/div[3]/div[3]/h1[@class="article__title"]', 4,
+        'in another article, under /html/body/div[3]/div[3]/h1[@class="article__title"], a '
+        'heading shaped as the one that names the page, /html/body/div[3]/h1[@class="article__title"]')
 
 
 def test_next_story_is_kept_without_the_structural_furniture_check(monkeypatch):
@@ -233,7 +239,9 @@ def test_rows_of_a_headline_link_and_its_date_are_left_out_though_mostly_not_lin
         monkeypatch):
     article = extract_article(LATEST_ROWS_PAGE)
     assert article.text.splitlines()[-4:] == NEWS_PARAGRAPHS
-    assert "/html/body/div[3]/div[2]/div/ol/li[1]" in [run.path for run in article.left_out]
+    assert ("/html/body/div[3]/div[2]/div/ol/li[1]", 3,
+            "in a list of headline links, each a <li> with a date or source") in [
+        (run.path, run.blocks, run.why) for run in article.left_out]
     monkeypatch.setattr(html, "page_furniture", lambda *page: set())
     assert extract_article(LATEST_ROWS_PAGE).text.splitlines()[-1] == (
         "东北三省推出冰雪旅游线路2024-01-12 09:15:40 辽宁日报 阅读 2210")
