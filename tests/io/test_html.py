@@ -418,3 +418,13 @@ def test_a_page_read_twice_is_extracted_once_and_then_afresh():
     assert html.extract_article_once(page) is first  # the cleaning pass gets the counting pass's
     again = html.extract_article_once(page)
     assert again is not first and again == first == html.extract_article(page)
+
+
+def test_academic_page_keeps_the_abstract_trafilatura_took_for_the_page_header(shared_data):
+    path = shared_data / GOLD_FILE
+    row = next(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+               if json.loads(line)["id"] == "cwced-2397c95d-2de8-4ca5-a569-4fffd20b9d50")
+    page = regex.sub(r"\A\s*<text\b[^>]*>|</text>\s*\Z", "", row["meta"]["html"])
+    lines = extract_article(page).text.splitlines()
+    assert lines[0].startswith("摘要: 本文基于网络化购物普及的背景下，叙述了电子商务和物流配送")
+    assert lines[1] == "1. 电子商务物流配送概述"
