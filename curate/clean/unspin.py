@@ -97,8 +97,8 @@ DENSITY_REACH = 250
 # stands for, standing as themselves. A spinner swaps about half of the words it can, so the
 # common words it swaps grow scarce; a writer of rare words writes the common ones as often as
 # anyone. Chosen on the tune half: the lowest share at which its clean news changes no word
-# with the bars lowered to confidence 0.8 and one telltale form near (at 0.18, one changes).
-SWAP_SHARE = 0.2
+# with the bars lowered to confidence 0.8 and one telltale form near (at 0.2, one changes).
+SWAP_SHARE = 0.22
 # The prior odds of news are moved towards those of general Chinese (jieba's dictionary,
 # rules/spin_general.tsv) by this power of their ratio, where general Chinese makes the swap
 # less likely: 灭亡 is rare in news but an author's word in general Chinese (1,157 to 死亡's
