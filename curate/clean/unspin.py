@@ -405,7 +405,7 @@ def general_odds(odds: float, news: tuple[int, int], general: tuple[int, int]) -
     >>> round(general_odds(1652.4, (407, 0), (3335, 1157)))  # 灭亡 -> 死亡: 1,652 before
     44
     >>> round(general_odds(301.9, (110, 0), (5989, 5)))  # 卒业 -> 毕业: rare in both
-    301
+    302
     """
     (news_original, news_form), (original, form) = news, general
     if not original or not news_original:
