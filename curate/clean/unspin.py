@@ -9,13 +9,17 @@ clean-news statistics from ``rules/``:
   odds (``score``) of "this was the original, swapped" against "the author wrote the form";
 - ``spin_context.tsv``: for the words of contested forms, how often each character stands right
   before (``left``) and after (``right``) them in clean news, and how often it occurs in all
-  clean news (``*``).
+  clean news (``*``);
+- ``spin_general.tsv``: how often jieba's dictionary, counted over general Chinese, has each
+  form and original, so that a word news rarely writes but authors do (``灭亡``) is not
+  taken for a swap.
 
 Only whole words are candidates: the text is segmented (`WordSegmenter`, jieba-rs with its own
 dictionary) and a spun form counts only where it starts and ends on word boundaries, so
 ``片断`` inside ``芯片|断供`` or ``长于`` inside ``副理事长|于燮康`` is never touched.
 
-The odds of an original are its score, times how much better its neighbours in clean news fit
+The odds of an original are its score, moved towards general Chinese (`general_odds`),
+times how much better its neighbours in clean news fit
 the characters around the form than the form's own neighbours do, times
 ``ORIGINAL_PRESENT_ODDS`` when the original itself still appears in the document (a spinner
 swaps a word everywhere or nowhere). The posterior probability of the best original is the
@@ -24,11 +28,13 @@ the form stays and is listed as a candidate with its alternatives. A second pass
 again with the neighbours the first pass put back, since the words around a spun form are
 often spun too.
 
-A word is put back only where the text around it is visibly spun: at least
-``MIN_TELLTALES`` other telltale forms stand within ``TELLTALE_REACH`` characters (a spinner
-swaps every few words; an author's rare word stands alone), and the wider stretch around it
-(``DENSITY_REACH`` characters each side) holds ``SPUN_DENSITY`` telltale forms per 1,000
-characters (a spinner swaps all through a text; an author's rare words come in clusters).
+A word is put back only where the text around it is visibly spun, each telltale form counted
+once however often it recurs: at least ``MIN_TELLTALES`` other telltale forms stand within
+``TELLTALE_REACH`` characters (a spinner swaps every few words; an author's rare word stands
+alone), and the wider stretch around it (``DENSITY_REACH`` characters each side) holds
+``SPUN_DENSITY`` different telltale forms per 1,000 characters (a spinner swaps all through a
+text; an author's rare words come in clusters), making ``SWAP_SHARE`` of them and the
+originals standing as themselves there (a spinner leaves few of the words it swaps).
 A form is telltale when clean news hardly ever uses it but often uses an original it stands
 for: a spinner swaps common words, and a rare word whose synonyms are rare too is an
 author's style. Measured by
