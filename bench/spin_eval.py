@@ -44,6 +44,7 @@ from curate.clean.unspin import (
     MIN_TELLTALES,
     RESTORE_AT,
     SPUN_DENSITY,
+    SWAP_SHARE,
     Restoration,
     SpinRestorer,
     WordSegmenter,
@@ -62,6 +63,10 @@ DICTIONARY = "spin-weiyuanchuang-42537.tsv"
 SPIN_RATE = 0.55  # share of dictionary words a spinner swaps, as measured on the dev set
 SWEEP = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 DENSITY_SWEEP = (0.0, 12.0, 15.0, 18.0, 20.0, 25.0)
+SHARE_SWEEP = (0.0, 0.15, 0.18, 0.2, 0.22, 0.25)
+# The stress the bars were chosen by: confidence this low with a single telltale near puts
+# back many words of the tune half's clean news, which the stretch alone has to stop.
+STRESS_CONFIDENCE = 0.8
 # Clean text of other kinds than news, none of it in the statistics: DRCD's Wikipedia
 # paragraphs (traditional, converted), the gold main text of the extraction test pages.
 OTHER_CLEAN = ("drcd-zh-tw-wiki.jsonl", "web-extraction-gold-cwced.jsonl",
@@ -72,16 +77,19 @@ DEV_WORD = regex.compile(r"\p{Han}{1,6}")
 
 @dataclass(frozen=True)
 class Bars:
-    """What a word needs to be put back: its confidence, the telltale density around it."""
+    """What a word needs to be put back: its confidence, the telltale forms near, their
+    density and share in the stretch around it."""
 
     confidence: float = RESTORE_AT
     density: float = SPUN_DENSITY
     telltales: int = MIN_TELLTALES
+    share: float = SWAP_SHARE
 
     def __str__(self) -> str:
         default = " (the default)" if self == Bars() else ""
-        return (f"restore at confidence {self.confidence}, {self.telltales} other telltales "
-                f"near, {self.density} telltales per 1,000 characters around{default}")
+        return (f"restore at confidence {self.confidence}, {self.telltales} other telltale "
+                f"forms near, {self.density} per 1,000 characters around making {self.share} "
+                f"of them and the originals there{default}")
 
 
 @dataclass
@@ -153,7 +161,7 @@ def restore_paragraphs(text: str, bars: Bars, tools: tuple) -> Iterator[
     for paragraph in text.split("\n"):
         for restoration in find_spin_restorations(
                 paragraph, *tools, restore_at=bars.confidence, spun_density=bars.density,
-                min_telltales=bars.telltales):
+                min_telltales=bars.telltales, swap_share=bars.share):
             yield offset, restoration
         offset += len(paragraph) + 1
 
@@ -254,14 +262,16 @@ def _swapped_words(text: str, gold: str) -> int:
 
 
 def sweep(wide: bool) -> list[Bars]:
-    """The bars to measure at: the defaults, and with ``wide`` other confidences, other
-    densities, and the densities again with a single telltale near enough: on the tune half's
-    clean news that puts back far more words, which the density alone has to stop."""
+    """The bars to measure at: the defaults, and with ``wide`` other confidences, densities
+    and shares, and the shares again under stress (``STRESS_CONFIDENCE``, a single telltale
+    near enough): on the tune half's clean news that puts back far more words, which the
+    stretch alone has to stop."""
     if not wide:
         return [Bars()]
     return [Bars(), *(Bars(confidence=c) for c in SWEEP if c != RESTORE_AT),
             *(Bars(density=d) for d in DENSITY_SWEEP if d != SPUN_DENSITY),
-            *(Bars(density=d, telltales=1) for d in DENSITY_SWEEP)]
+            *(Bars(share=x) for x in SHARE_SWEEP if x != SWAP_SHARE),
+            *(Bars(confidence=STRESS_CONFIDENCE, telltales=1, share=x) for x in SHARE_SWEEP)]
 
 
 def other_clean_texts(shared: Path) -> list[str]:

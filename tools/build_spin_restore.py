@@ -43,6 +43,7 @@ from curate.clean.unspin import (
     ORIGINAL_PRESENT_ODDS,
     RESTORE_AT,
     RESTORE_FILE,
+    SPUN_FORM_PSEUDOCOUNT,
     NeighbourModel,
     WordSegmenter,
     format_counts,
@@ -57,7 +58,6 @@ CLEAN_NEWS = ("xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smar
 
 # Share of dictionary words a spinner swaps in a document; 0.5-0.7 measured on the dev set.
 SPIN_RATE = 0.55
-SPUN_FORM_PSEUDOCOUNT = 0.1  # a form never seen in clean news is still possible
 COMPETITOR_ODDS = 0.05  # an original whose best odds stay below this is left out
 HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,}|[\u3400-\u9fff]")
 SAME_TEXT_PREFIX = 40  # non-space characters that identify an article of the held-out set

@@ -209,8 +209,9 @@ def _candidates_why(listed: int, unsure: int, restore: bool) -> str:
         return f"{head}, spin restoration is switched off; {tail}"
     return (f"{head}: {unsure} under confidence {unspin.RESTORE_AT}, {listed - unsure} where "
             f"the text around is not spun enough ({unspin.MIN_TELLTALES} other telltale forms "
-            f"within {unspin.TELLTALE_REACH} characters and {unspin.SPUN_DENSITY:g} per 1,000 "
-            f"within {unspin.DENSITY_REACH} needed); {tail}")
+            f"within {unspin.TELLTALE_REACH} characters, and within {unspin.DENSITY_REACH} "
+            f"{unspin.SPUN_DENSITY:g} different ones per 1,000 making {unspin.SWAP_SHARE:g} of "
+            f"them and their originals needed); {tail}")
 
 
 @step("identify_language")

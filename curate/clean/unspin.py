@@ -9,13 +9,17 @@ clean-news statistics from ``rules/``:
   odds (``score``) of "this was the original, swapped" against "the author wrote the form";
 - ``spin_context.tsv``: for the words of contested forms, how often each character stands right
   before (``left``) and after (``right``) them in clean news, and how often it occurs in all
-  clean news (``*``).
+  clean news (``*``);
+- ``spin_general.tsv``: how often jieba's dictionary, counted over general Chinese, has each
+  form and original, so that a word news rarely writes but authors do (``灭亡``) is not
+  taken for a swap.
 
 Only whole words are candidates: the text is segmented (`WordSegmenter`, jieba-rs with its own
 dictionary) and a spun form counts only where it starts and ends on word boundaries, so
 ``片断`` inside ``芯片|断供`` or ``长于`` inside ``副理事长|于燮康`` is never touched.
 
-The odds of an original are its score, times how much better its neighbours in clean news fit
+The odds of an original are its score, moved towards general Chinese (`general_odds`),
+times how much better its neighbours in clean news fit
 the characters around the form than the form's own neighbours do, times
 ``ORIGINAL_PRESENT_ODDS`` when the original itself still appears in the document (a spinner
 swaps a word everywhere or nowhere). The posterior probability of the best original is the
@@ -24,11 +28,13 @@ the form stays and is listed as a candidate with its alternatives. A second pass
 again with the neighbours the first pass put back, since the words around a spun form are
 often spun too.
 
-A word is put back only where the text around it is visibly spun: at least
-``MIN_TELLTALES`` other telltale forms stand within ``TELLTALE_REACH`` characters (a spinner
-swaps every few words; an author's rare word stands alone), and the wider stretch around it
-(``DENSITY_REACH`` characters each side) holds ``SPUN_DENSITY`` telltale forms per 1,000
-characters (a spinner swaps all through a text; an author's rare words come in clusters).
+A word is put back only where the text around it is visibly spun, each telltale form counted
+once however often it recurs: at least ``MIN_TELLTALES`` other telltale forms stand within
+``TELLTALE_REACH`` characters (a spinner swaps every few words; an author's rare word stands
+alone), and the wider stretch around it (``DENSITY_REACH`` characters each side) holds
+``SPUN_DENSITY`` different telltale forms per 1,000 characters (a spinner swaps all through a
+text; an author's rare words come in clusters), making ``SWAP_SHARE`` of them and the
+originals standing as themselves there (a spinner leaves few of the words it swaps).
 A form is telltale when clean news hardly ever uses it but often uses an original it stands
 for: a spinner swaps common words, and a rare word whose synonyms are rare too is an
 author's style. Measured by
@@ -59,6 +65,7 @@ RULE = "spin-restore"
 CANDIDATE_RULE = "spin-candidates"
 RESTORE_FILE = "spin_restore.tsv"
 CONTEXT_FILE = "spin_context.tsv"
+GENERAL_FILE = "spin_general.tsv"
 ALL_TEXT = "*"  # the word of the context row counting every character of clean news
 NONE = "-"  # the neighbours of a word clean news never has
 
@@ -71,6 +78,7 @@ RESTORE_AT = 0.98  # confidence the best original needs to be put back
 RESTORE_BY_DEFAULT = True
 LIST_AT = 0.2  # below RESTORE_AT but at least this: the form is listed as a candidate
 ORIGINAL_PRESENT_ODDS = 0.1  # the original is in the document: the spinner likely left it
+SPUN_FORM_PSEUDOCOUNT = 0.1  # a form never seen in clean news is still possible
 # One character on each side is thin evidence: it may move the prior odds this much at most.
 NEIGHBOUR_CAP = 10.0
 # A form clean news hardly uses (seen at most TELLTALE_SEEN times as a whole word) is telltale
@@ -80,14 +88,28 @@ TELLTALE_SEEN = 5
 # ... and stands for an original clean news uses at least this often: a spinner swaps common
 # words for rare forms, while an author's rare word whose synonyms are rare too is style.
 TELLTALE_ORIGINAL_SEEN = 10
-MIN_TELLTALES = 3
+# Forms are counted once each: a spinner swaps many different words, an author repeats a
+# topic word (元朝, 轮回 all through an encyclopedia article).
+MIN_TELLTALES = 2
 TELLTALE_REACH = 60
-# ... and where the stretch around it is spun throughout: at least SPUN_DENSITY telltale forms
-# per 1,000 characters within DENSITY_REACH characters before or after it (clipped to the
-# paragraph). Spun news holds a median 32 per 1,000; a clean story dense in rare words holds a
-# cluster of three or four in one sentence and few around it.
+# ... and where the stretch around it is spun throughout: at least SPUN_DENSITY different
+# telltale forms per 1,000 characters within DENSITY_REACH characters before or after it
+# (clipped to the paragraph). A clean story dense in rare words holds a cluster of three or
+# four in one sentence and few around it.
 SPUN_DENSITY = 18.0
 DENSITY_REACH = 250
+# ... and where the telltale forms stand in place of their originals: in that stretch, the
+# different telltale forms make at least SWAP_SHARE of them and the words a telltale form
+# stands for, standing as themselves. A spinner swaps about half of the words it can, so the
+# common words it swaps grow scarce; a writer of rare words writes the common ones as often as
+# anyone. Chosen on the tune half: the lowest share at which its clean news changes no word
+# with the bars lowered to confidence 0.8 and one telltale form near (at 0.2, one changes).
+SWAP_SHARE = 0.22
+# The prior odds of news are moved towards those of general Chinese (jieba's dictionary,
+# rules/spin_general.tsv) by this power of their ratio, where general Chinese makes the swap
+# less likely: 灭亡 is rare in news but an author's word in general Chinese (1,157 to 死亡's
+# 3,335), while 卒业 is rare in both (5 to 毕业's 5,989).
+GENERAL_WEIGHT = 0.5
 PASSES = 2
 # Every HELD_OUT_STORIES-th story of each clean-news file is left out of the statistics.
 HELD_OUT_STORIES = 5
@@ -285,8 +307,9 @@ class WordSegmenter:
 class Restoration:
     """A spun form found as a whole word, the original chosen for it with its confidence, the
     other readings with theirs (``keep`` standing for the form itself), how many other
-    telltale spun forms stand near it, how many telltale forms per 1,000 characters the wider
-    stretch around it holds, and whether that was enough to put it back."""
+    telltale spun forms stand near it, how many different telltale forms per 1,000 characters
+    the wider stretch around it holds, whether that was enough to put it back, and the share
+    the telltale forms make of them and the originals standing as themselves in that stretch."""
 
     change: Change
     confidence: float
@@ -294,6 +317,7 @@ class Restoration:
     telltales: int
     density: float
     restored: bool
+    share: float = 0.0
 
 
 
@@ -305,21 +329,26 @@ class SpinRestorer:
     """Spun forms with the originals they can stand for, and the neighbour statistics.
 
     ``originals`` maps a spun form to ``(original, prior odds)`` pairs; the odds are the
-    exponent of the table's score, against 1 for keeping the form. ``telltales``: the forms
-    clean news hardly uses as words, standing for an original it uses often.
+    exponent of the table's score, moved towards general Chinese (`general_odds`), against 1
+    for keeping the form. ``telltales``: the forms clean news hardly uses as words, standing
+    for an original it uses often; ``swappable``: those originals.
     """
 
     originals: Mapping[str, tuple[tuple[str, float], ...]]
     neighbours: NeighbourModel
     telltales: frozenset[str]
     matcher: FormMatcher = field(repr=False)
+    swappable: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: Rules) -> SpinRestorer:
-        """The restorer of ``rules/spin_restore.tsv`` and ``rules/spin_context.tsv``."""
+        """The restorer of ``rules/spin_restore.tsv``, ``rules/spin_context.tsv`` and
+        ``rules/spin_general.tsv``."""
+        general = _general_counts(rules)
         originals: dict[str, list[tuple[str, float]]] = {}
         rare: set[str] = set()
         original_seen: dict[str, int] = {}
+        original_count: dict[str, int] = {}
         for row in rules.table(RESTORE_FILE):
             where = f"rules/{RESTORE_FILE}:{row.line}"
             spun, original = row["spun"], row["original"]
@@ -336,14 +365,20 @@ class SpinRestorer:
                 raise RuleError(f"{where}: why must end with f(original):f(spun), like 191:202")
             if int(row["seen"]) <= TELLTALE_SEEN:
                 rare.add(spun)
-            original_seen[spun] = max(original_seen.get(spun, 0), int(counts[0]))
+            news = (int(counts[0]), int(row["seen"]))
+            original_seen[spun] = max(original_seen.get(spun, 0), news[0])
+            original_count[original] = news[0]
+            odds = general_odds(odds, news, (general.get(original, 0), general.get(spun, 0)))
             originals.setdefault(spun, []).append((original, odds))
         neighbours = NeighbourModel.from_rows(rules.table(CONTEXT_FILE))
+        telltales = frozenset(s for s in rare if original_seen[s] >= TELLTALE_ORIGINAL_SEEN)
         return cls(
             {spun: tuple(options) for spun, options in originals.items()},
             neighbours,
-            frozenset(s for s in rare if original_seen[s] >= TELLTALE_ORIGINAL_SEEN),
+            telltales,
             FormMatcher.of(originals),
+            frozenset(o for s in telltales for o, _ in originals[s]
+                      if original_count[o] >= TELLTALE_ORIGINAL_SEEN),
         )
 
     def readings(
@@ -367,6 +402,35 @@ class SpinRestorer:
         return sorted(((word, n / total) for word, n in odds.items()), key=lambda r: -r[1])
 
 
+def general_odds(odds: float, news: tuple[int, int], general: tuple[int, int]) -> float:
+    """The prior ``odds`` of news moved towards general Chinese: ``news`` and ``general`` are
+    the counts of the original and of the form in clean news and in jieba's dictionary. Where
+    the dictionary makes the swap less likely, the odds are multiplied by ``GENERAL_WEIGHT``
+    power of how much less; an original the dictionary lacks leaves them as they are.
+
+    >>> round(general_odds(1652.4, (407, 0), (3335, 1157)))  # 灭亡 -> 死亡: 1,652 before
+    44
+    >>> round(general_odds(301.9, (110, 0), (5989, 5)))  # 卒业 -> 毕业: rare in both
+    302
+    """
+    (news_original, news_form), (original, form) = news, general
+    if not original or not news_original:
+        return odds
+    ratio = (original / news_original) * ((news_form + SPUN_FORM_PSEUDOCOUNT)
+                                          / (form + SPUN_FORM_PSEUDOCOUNT))
+    return odds * min(1.0, ratio) ** GENERAL_WEIGHT
+
+
+def _general_counts(rules: Rules) -> dict[str, int]:
+    counts = {}
+    for row in rules.table(GENERAL_FILE):
+        if not row["freq"].isdigit():
+            raise RuleError(f"rules/{GENERAL_FILE}:{row.line}: freq {row['freq']!r} is not a "
+                            "count; rebuild it with tools/build_spin_general.py")
+        counts[row["word"]] = int(row["freq"])
+    return counts
+
+
 def find_spin_restorations(
     text: str,
     restorer: SpinRestorer,
@@ -375,11 +439,13 @@ def find_spin_restorations(
     restore_at: float = RESTORE_AT,
     spun_density: float = SPUN_DENSITY,
     min_telltales: int = MIN_TELLTALES,
+    swap_share: float = SWAP_SHARE,
 ) -> list[Restoration]:
     """The spun forms of ``text`` standing as whole words, each with the original it likely
     replaced and the confidence; ``restored`` where the confidence reaches ``restore_at`` and
-    the text around is spun (``min_telltales`` other telltale forms near it, ``spun_density``
-    per 1,000 characters in the wider stretch).
+    the text around is spun: ``min_telltales`` other telltale forms near it, and in the wider
+    stretch ``spun_density`` different ones per 1,000 characters, making ``swap_share`` of
+    them and the originals standing as themselves there.
     Forms whose best original stays under ``LIST_AT`` are left out, and so are words that
     ``repairs`` own (``repair_spin`` puts ``开创人`` back whole, where the statistics would make
     ``开创`` + ``人`` of it).
@@ -391,22 +457,27 @@ def find_spin_restorations(
     >>> find_spin_restorations("芯片断供", restorer, segmenter)  # 片断 crosses 芯片|断供
     []
     """
-    found = list(restorer.matcher.finditer_words(text, segmenter.boundaries(text)))
+    boundaries = segmenter.boundaries(text)
+    found = list(restorer.matcher.finditer_words(text, boundaries))
     owned = find_spin_repairs(text, repairs) if repairs is not None else []
     if owned:
         covered = {i for o in owned for i in range(o.start, o.end)}
         found = [(start, spun) for start, spun in found
                  if covered.isdisjoint(range(start, start + len(spun)))]
-    telltales = sorted([o.start for o in owned] +
-                       [start for start, spun in found if spun in restorer.telltales])
+    telltales = sorted([(o.start, o.old) for o in owned] +
+                       [(start, spun) for start, spun in found if spun in restorer.telltales])
+    offsets = [start for start, _ in telltales]
+    standing = [start for start, end in zip(boundaries, boundaries[1:], strict=False)
+                if text[start:end] in restorer.swappable]
     candidates = {o for spun in {s for _, s in found} for o, _ in restorer.originals[spun]}
     present = {original for original in candidates if original in text}
     readings: list[list[tuple[str, float]]] = [[] for _ in found]
-    evidence = [_telltales_near(start, telltales) - (spun in restorer.telltales)
+    evidence = [len(_forms_within(start, spun, TELLTALE_REACH, telltales, offsets, len(text)))
                 for start, spun in found]
-    density = [_telltale_density(start, telltales, len(text)) for start, _ in found]
-    spun_around = [others >= min_telltales and share >= spun_density
-                   for others, share in zip(evidence, density, strict=True)]
+    stretches = [_stretch(start, spun, telltales, offsets, standing, len(text))
+                 for start, spun in found]
+    spun_around = [others >= min_telltales and density >= spun_density and share >= swap_share
+                   for others, (density, share) in zip(evidence, stretches, strict=True)]
     left_of: dict[int, str] = {}
     right_of: dict[int, str] = {}
     for _ in range(PASSES):
@@ -429,23 +500,38 @@ def find_spin_restorations(
         left_of = {start + len(spun): neighbour_class(new[-1]) for start, spun, new in put_back}
         right_of = {start: neighbour_class(new[0]) for start, spun, new in put_back}
     restorations = []
-    for (start, spun), options, others, share, around in zip(
-            found, readings, evidence, density, spun_around, strict=True):
+    for (start, spun), options, others, (density, share), around in zip(
+            found, readings, evidence, stretches, spun_around, strict=True):
         original, confidence = _best_original(options)
         if confidence < LIST_AT:
             continue
         change = Change(start, start + len(spun), original, RULE, spun)
         alternatives = tuple((word, round(p, 3)) for word, p in options if word != original)
         restored = confidence >= restore_at and around
-        restorations.append(Restoration(
-            change, round(confidence, 3), alternatives, others, round(share, 1), restored))
+        restorations.append(Restoration(change, round(confidence, 3), alternatives, others,
+                                        round(density, 1), restored, round(share, 2)))
     return restorations
 
 
-def _telltales_near(start: int, telltales: list[int]) -> int:
-    """How many of the ascending ``telltales`` offsets lie within ``TELLTALE_REACH``."""
-    return (bisect.bisect_right(telltales, start + TELLTALE_REACH)
-            - bisect.bisect_left(telltales, start - TELLTALE_REACH))
+def _forms_within(start: int, form: str, reach: int, telltales: list[tuple[int, str]],
+                  offsets: list[int], length: int) -> set[str]:
+    """The telltale forms other than ``form`` within ``reach`` characters of ``start``;
+    ``telltales`` are ``(offset, form)`` ascending, ``offsets`` their offsets."""
+    low, high = max(0, start - reach), min(length, start + reach)
+    within = telltales[bisect.bisect_left(offsets, low):bisect.bisect_right(offsets, high)]
+    return {other for _, other in within} - {form}
+
+
+def _stretch(start: int, form: str, telltales: list[tuple[int, str]], offsets: list[int],
+             standing: list[int], length: int) -> tuple[float, float]:
+    """In the ``DENSITY_REACH`` characters before and after ``start`` (clipped to the text's
+    ``length``): the different telltale forms other than ``form`` per 1,000 characters, and
+    the share they make of them and the originals standing as themselves (``standing``: their
+    ascending offsets)."""
+    forms = len(_forms_within(start, form, DENSITY_REACH, telltales, offsets, length))
+    low, high = max(0, start - DENSITY_REACH), min(length, start + DENSITY_REACH)
+    originals = bisect.bisect_right(standing, high) - bisect.bisect_left(standing, low)
+    return 1000.0 * forms / max(high - low, 1), forms / (forms + originals) if forms else 0.0
 
 
 LISTED_READINGS = 4  # a listed candidate shows its best original and the next likeliest
@@ -488,14 +574,6 @@ def parse_candidates(text: str) -> list[Candidate]:
         pairs = tuple((word, float(p)) for word, p in (r.rsplit(":", 1) for r in readings))
         candidates.append(Candidate(int(line), form, pairs))
     return candidates
-
-
-def _telltale_density(start: int, telltales: list[int], length: int) -> float:
-    """Telltale forms per 1,000 characters within ``DENSITY_REACH`` of ``start``, the stretch
-    clipped to the text's ``length``."""
-    low, high = max(0, start - DENSITY_REACH), min(length, start + DENSITY_REACH)
-    found = bisect.bisect_right(telltales, high) - bisect.bisect_left(telltales, low)
-    return 1000.0 * found / max(high - low, 1)
 
 
 def _best_original(options: list[tuple[str, float]]) -> tuple[str, float]:

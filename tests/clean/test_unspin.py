@@ -9,6 +9,7 @@ import time
 from difflib import SequenceMatcher
 from pathlib import Path
 
+import opencc
 import pytest
 from click.testing import CliRunner
 
@@ -18,6 +19,7 @@ from curate.clean.unspin import (
     CANDIDATE_RULE,
     KEEP,
     MIN_TELLTALES,
+    RESTORE_AT,
     RULE,
     SPUN_DENSITY,
     SpinRestorer,
@@ -83,6 +85,8 @@ SEED_004_SENTENCES_LEFT_RIGHT = [
     "2024年1月29日，7部分联合印发《关于推动未来工业创新开展的施行定见》，提出我国需加快打破GPU芯片、集群低时延互连网络、异构资源办理等技能，建造超大规划智算中心，满意大模型迭代练习和使用推理需求。",
     # 本钱 became 成本 where 资本 is meant (中金资本)
     "睿兽剖析数据显现，燧原科技已完结10轮融资，出资方包含国家集成电路工业投资基金、腾讯出资、武岳峰科创、中金本钱、CPE源峰、红点我国等多家闻名组织，累计融资金额近70亿元。",
+    # 本钱 became 成本 where 资本 is meant (IDG资本); 出资 (for 投资) goes back
+    "当年，壁仞科技与IDG本钱、字节跳动等一起参加了国产DPU草创企业云脉芯联的天使轮投资。",
 ]
 
 
@@ -221,14 +225,18 @@ def test_segmenter_loads_in_well_under_a_second():
     assert time.process_time() - started < 1.0  # ~0.2 CPU-seconds measured
 
 
+def write_context_and_general(folder: Path, general: str = "毕业\t5990\n卒业\t6\n") -> None:
+    (folder / "spin_context.tsv").write_text("word\tside\tneighbours\n*\tany\t9:的\n",
+                                             encoding="utf-8")
+    (folder / "spin_general.tsv").write_text(f"# test\nword\tfreq\n{general}", encoding="utf-8")
+
+
 def test_unreadable_score_names_the_file_and_line(tmp_path):
     (tmp_path / "spin_restore.tsv").write_text(
         "# test\nspun\toriginal\tscore\tseen\twhy\n卒业\t毕业\thigh\t0\twyc 389:0\n",
         encoding="utf-8",
     )
-    (tmp_path / "spin_context.tsv").write_text(
-        "word\tside\tneighbours\n*\tany\t9:的\n", encoding="utf-8"
-    )
+    write_context_and_general(tmp_path)
     with pytest.raises(RuleError, match=r"rules/spin_restore.tsv:3: score 'high'"):
         SpinRestorer.from_rules(Rules(tmp_path))
 
@@ -242,18 +250,42 @@ def held_out_stories(shared_data: Path) -> list[str]:
     return stories
 
 
-def test_clean_news_restored_as_if_spun_is_hardly_changed(shared_data: Path, tools):
-    """The held-out clean stories (left out of the statistics), run through restoration as
-    if they were flagged. On the tune half nothing changes; on the measure half one word, in
-    a long literary THUCNews paragraph dense with rare words whose originals are common too
-    (灭亡 -> 死亡 among 时局, 动乱, 虚伪, 遗忘)."""
+def test_clean_news_restored_as_if_spun_is_not_changed(shared_data: Path, tools):
+    """The held-out clean stories (left out of the statistics), both halves, run through
+    restoration as if they were flagged: no word changes. Among them a long literary THUCNews
+    paragraph whose news-rare words stand dense all through it (灭亡 among 时局, 动乱, 虚伪,
+    遗忘), once made 灭亡 -> 死亡."""
     stories = held_out_stories(shared_data)
     assert len(stories) > 1800
     changed = [(story[:20], r.change.old, r.change.new) for story in stories
                for paragraph in story.split("\n")
                for r in find_spin_restorations(paragraph, *tools) if r.restored]
-    assert len(changed) <= 1, changed
-    assert not [c for c in changed if c[0].startswith("央视网消息")]
+    assert changed == []
+
+
+def test_a_word_general_chinese_writes_often_is_not_taken_for_a_swap(shared_data: Path, tools):
+    """灭亡 never stands as a word in the clean news the statistics count, but jieba's
+    dictionary counts it 1,157 times to 死亡's 3,335: in the literary paragraph of 灭亡, dense
+    in news-rare words (时局, 动乱, 虚伪, 遗忘), the prior odds of general Chinese keep it."""
+    paragraph = next(p for story in held_out_stories(shared_data) for p in story.split("\n")
+                     if "是在沉默中灭亡" in p)
+    perish = next(r for r in find_spin_restorations(paragraph, *tools) if r.change.old == "灭亡")
+    assert perish.telltales >= MIN_TELLTALES and perish.density >= SPUN_DENSITY
+    assert perish.confidence < RESTORE_AT and not perish.restored
+    assert tools[0].originals["灭亡"] == (("死亡", pytest.approx(44.0, abs=0.5)),)  # news: 1,652
+
+
+def test_a_topic_word_repeated_counts_once_as_evidence(shared_data: Path, tools):
+    """DRCD's Wikipedia paragraph on 轮回 uses the word eleven times; counted each time, the
+    occurrences made the stretch look spun and 轮回 became 循环 four times. Each is now
+    evidence for the others no more: no other telltale form stands near any of them."""
+    to_simplified = opencc.OpenCC("t2s")
+    with (shared_data / "drcd-zh-tw-wiki.jsonl").open(encoding="utf-8") as lines:
+        paragraph = next(text for text in (to_simplified.convert(json.loads(line)["text"])
+                                           for line in lines) if "轮回包摄三道" in text)
+    samsara = [r for r in find_spin_restorations(paragraph, *tools) if r.change.old == "轮回"]
+    assert len(samsara) == 11
+    assert all((r.telltales, r.density, r.restored) == (0, 0.0, False) for r in samsara)
 
 
 def test_rare_form_whose_originals_are_rare_too_is_not_telltale(tools):
@@ -264,14 +296,22 @@ def test_rare_form_whose_originals_are_rare_too_is_not_telltale(tools):
     assert "何在" not in restorer.telltales
 
 
+def test_unreadable_general_frequency_names_the_file_and_line(tmp_path):
+    (tmp_path / "spin_restore.tsv").write_text(
+        "# test\nspun\toriginal\tscore\tseen\twhy\n卒业\t毕业\t5.71\t0\twyc 110:0\n",
+        encoding="utf-8",
+    )
+    write_context_and_general(tmp_path, "毕业\tmany\n")
+    with pytest.raises(RuleError, match=r"rules/spin_general.tsv:3: freq 'many' .* rebuild"):
+        SpinRestorer.from_rules(Rules(tmp_path))
+
+
 def test_why_without_counts_names_the_file_and_line(tmp_path):
     (tmp_path / "spin_restore.tsv").write_text(
         "# test\nspun\toriginal\tscore\tseen\twhy\n卒业\t毕业\t5.97\t0\twyc\n",
         encoding="utf-8",
     )
-    (tmp_path / "spin_context.tsv").write_text(
-        "word\tside\tneighbours\n*\tany\t9:的\n", encoding="utf-8"
-    )
+    write_context_and_general(tmp_path)
     with pytest.raises(RuleError, match=r"rules/spin_restore.tsv:3: why must end with"):
         SpinRestorer.from_rules(Rules(tmp_path))
 
