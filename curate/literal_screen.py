@@ -19,6 +19,7 @@ set, verbose mode) makes it say nothing of that pattern, which is then always tr
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,11 @@ import regex
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+_QUANTIFIERS = ("?", "*", "+", "{")
+_ASCII_CAPITALS = regex.compile(r"[A-Z]+")
+# Combinations of words found and lengths whose answers are remembered (then afresh).
+_REMEMBERED_ANSWERS = 4096
+_PLAIN = regex.compile(r"[^\\^$.|?*+()\[\]{}]+")
 _INLINE_FLAGS = regex.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]+))?([:)])")
 _GROUP_NAME = regex.compile(r"\(\?P?<([A-Za-z_]\w*)>")
 _CLASS_ESCAPES = "dDsSwW"
@@ -61,7 +67,7 @@ class PatternNeeds:
 class _Node:
     words: tuple[frozenset[str], ...]
     max_chars: int | None
-    literal: str | None = None  # one plain character, to join with its neighbours
+    literal: str | None = None  # plain characters, to join with their neighbours
     starts_anchored: bool = False
     ends_anchored: bool = False
     zero_width: bool = False
@@ -121,6 +127,13 @@ class _Reader:
     def sequence(self) -> _Node:
         items: list[tuple[_Node, int, int | None]] = []
         while self.peek() not in ("", "|", ")"):
+            run = _PLAIN.match(self.pattern, self.at)
+            if run and len(run[0]) > 1:  # plain characters, the last left to a quantifier
+                text = run[0] if self.pattern[run.end():run.end() + 1] not in _QUANTIFIERS \
+                    else run[0][:-1]
+                self.at += len(text)
+                items.append((_Node((frozenset([text]),), len(text), literal=text), 1, 1))
+                continue
             item = self.item()
             low, high = self.quantifier()
             items.append((item, low, high))
@@ -142,7 +155,7 @@ class _Reader:
             return 1, 1
         if self.peek() in ("?", "+"):  # lazy or possessive: the same texts
             self.at += 1
-        if self.peek() in ("?", "*", "+", "{"):
+        if self.peek() in _QUANTIFIERS:
             raise _Unknown
         return low, high
 
@@ -301,35 +314,58 @@ class WordScreen:
     """The needs of many patterns, checked against a text in one pass.
 
     ``may_match(text)`` gives, for each pattern in order, whether it may match ``text``;
-    a pattern whose needs are unknown always may.
+    a pattern whose needs are unknown always may. Each group of words is a bit: the
+    automaton gives, for each word found, the bits of its groups, and the answer depends
+    only on the bits found, the length and whether the text holds a folding character, so
+    it is worked out once for each such combination met.
     """
 
     def __init__(self, patterns: Iterable[str], flags: int = 0) -> None:
         self.needs = [pattern_needs(pattern, flags) for pattern in patterns]
-        words = {word for need in self.needs for group in need.words for word in group}
+        bits: dict[frozenset[str], int] = {}
+        for need in self.needs:
+            for group in need.words:
+                bits.setdefault(group, 1 << len(bits))
+        self._required = [sum({bits[group] for group in need.words}) for need in self.needs]
+        self._limits = sorted({need.max_chars for need in self.needs
+                               if need.max_chars is not None})
+        masks: dict[str, int] = {}
+        for group, bit in bits.items():
+            for word in group:
+                masks[word] = masks.get(word, 0) | bit
         self.automaton: ahocorasick.Automaton | None = None
-        if words:
+        if masks:
             self.automaton = ahocorasick.Automaton()
-            for word in words:
-                self.automaton.add_word(word, word)
+            for word, mask in masks.items():
+                self.automaton.add_word(word, mask)
             self.automaton.make_automaton()
+        self._answers: dict[tuple[int, bool, int], tuple[bool, ...]] = {}
 
-    def words_in(self, text: str) -> set[str]:
-        """The screened words ``text`` holds, ASCII letters lowered."""
-        if self.automaton is None:
-            return set()
-        return {word for _, word in self.automaton.iter(text.translate(_ASCII_LOWER))}
-
-    def may_match(self, text: str) -> list[bool]:
-        found = self.words_in(text)
+    def may_match(self, text: str) -> tuple[bool, ...]:
+        found = 0
+        if self.automaton is not None:
+            for _, mask in self.automaton.iter(ascii_lowered(text)):
+                found |= mask
         # A pattern that ignores case may take ß or the Kelvin sign for an ASCII letter.
         folding = _ASCII_FOLDING.search(text) is not None
-        return [_possible(need, text, found, folding) for need in self.needs]
+        key = (found, folding, bisect_left(self._limits, len(text)))
+        answer = self._answers.get(key)
+        if answer is None:
+            if len(self._answers) >= _REMEMBERED_ANSWERS:
+                self._answers.clear()
+            answer = self._answers[key] = tuple(
+                (need.max_chars is None or len(text) <= need.max_chars)
+                and ((need.folds and folding) or (found & required) == required)
+                for need, required in zip(self.needs, self._required, strict=True))
+        return answer
 
 
-def _possible(need: PatternNeeds, text: str, found: set[str], folding: bool) -> bool:
-    if need.max_chars is not None and len(text) > need.max_chars:
-        return False
-    if need.folds and folding:
-        return True
-    return all(not group.isdisjoint(found) for group in need.words)
+def ascii_lowered(text: str) -> str:
+    """``text`` with its ASCII capitals lowered and every other character as it is.
+
+    >>> ascii_lowered("ICP备 Ａ Σ")
+    'icp备 Ａ Σ'
+    """
+    if _ASCII_CAPITALS.search(text) is None:
+        return text
+    return _ASCII_CAPITALS.sub(lambda run: run[0].lower(), text)

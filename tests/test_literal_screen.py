@@ -31,7 +31,7 @@ def never_skips_a_match(patterns: list[tuple[str, int]], texts: list[str]) -> in
         for text in texts:
             if compiled.search(text):
                 matches += 1
-                assert screen.may_match(text) == [True], (pattern, text)
+                assert screen.may_match(text) == (True,), (pattern, text)
     return matches
 
 
@@ -43,9 +43,9 @@ def test_a_licence_line_pattern_needs_its_words_and_at_most_165_characters(rules
         ["icp備", "icp备", "icp證", "icp证", "公網安備", "公网安备"]]
     assert needs.max_chars == 165
     screen = WordScreen([pattern], regex.V1)
-    assert screen.may_match("京ICP备05070218号") == [True]
-    assert screen.may_match("在这个持续降温的10月，A股半导体板块久违地回暖了。") == [False]
-    assert screen.may_match("京ICP备05070218号" + "，" * 160) == [False]  # past its length
+    assert screen.may_match("京ICP备05070218号") == (True,)
+    assert screen.may_match("在这个持续降温的10月，A股半导体板块久违地回暖了。") == (False,)
+    assert screen.may_match("京ICP备05070218号" + "，" * 160) == (False,)  # past its length
 
 
 def test_a_gambling_shape_needs_a_brand_and_a_site_word(rules):
@@ -53,9 +53,9 @@ def test_a_gambling_shape_needs_a_brand_and_a_site_word(rules):
     brand, site = pattern_needs(shape.regex.pattern, regex.IGNORECASE).words
     assert {"威尼斯人", "bet365"} <= brand and {"官网", "网址", "app"} <= site
     screen = WordScreen([shape.regex.pattern], regex.IGNORECASE)
-    assert screen.may_match("3月11日上午，王者威尼斯人现金网网址：某县一家工厂发生事故") == [True]
-    assert screen.may_match("BET365官网") == [True]  # the shape ignores case
-    assert screen.may_match("国际足联官网显示，体育彩票中心下载量上升") == [False]
+    assert screen.may_match("3月11日上午，王者威尼斯人现金网网址：某县一家工厂发生事故") == (True,)
+    assert screen.may_match("BET365官网") == (True,)  # the shape ignores case
+    assert screen.may_match("国际足联官网显示，体育彩票中心下载量上升") == (False,)
 
 
 def test_syntax_it_does_not_follow_says_nothing():
@@ -64,13 +64,13 @@ def test_syntax_it_does_not_follow_says_nothing():
                            (r"\x41官网", 0)]:
         needs = pattern_needs(pattern, flags)
         assert (needs.words, needs.max_chars) == ((), None)
-        assert WordScreen([pattern], flags).may_match("") == [True]
+        assert WordScreen([pattern], flags).may_match("") == (True,)
 
 
 def test_a_pattern_that_ignores_case_is_tried_where_a_kelvin_sign_reads_as_k():
     assert regex.search("kg", "5\u212ag", regex.IGNORECASE)
-    assert WordScreen(["kg"], regex.IGNORECASE).may_match("5\u212ag") == [True]
-    assert WordScreen(["kg"]).may_match("5\u212ag") == [False]
+    assert WordScreen(["kg"], regex.IGNORECASE).may_match("5\u212ag") == (True,)
+    assert WordScreen(["kg"]).may_match("5\u212ag") == (False,)
 
 
 def test_the_folding_characters_are_all_that_case_maps_to_an_ascii_letter():

@@ -27,7 +27,7 @@ import regex
 
 from curate.clean.spin import FormMatcher
 from curate.edits import Change
-from curate.literal_screen import WordScreen
+from curate.literal_screen import WordScreen, ascii_lowered
 from curate.rules import RuleError, Rules, compile_pattern
 
 RULES_FILE = "inline_spam.yaml"
@@ -233,7 +233,7 @@ def _visible(text: str) -> int:
 
 def _keywords(text: str, keywords: FormMatcher) -> Iterator[tuple[int, int]]:
     """Spans of keywords in ``text``; latin ends only at word edges (not ``anal`` in analysis)."""
-    lowered = text.translate(_ASCII_LOWER)
+    lowered = ascii_lowered(text)
     for start, word in keywords.finditer(lowered):
         end = start + len(word)
         if _LATIN.match(word[0]) and start > 0 and _LATIN.match(lowered[start - 1]):

@@ -49,7 +49,7 @@ class _Answers:
     """What is known of one paragraph: which patterns may match it (all kinds, in order),
     and the answer of each kind asked so far."""
 
-    may_match: list[bool]
+    may_match: tuple[bool, ...]
     kinds: dict[str, LineMatch | None] = field(default_factory=dict)
 
 
@@ -97,7 +97,7 @@ class LineClassifier:
                 return answers[kind]
         return None
 
-    def _match_kind(self, text: str, kind: str, may_match: list[bool]) -> LineMatch | None:
+    def _match_kind(self, text: str, kind: str, may_match: tuple[bool, ...]) -> LineMatch | None:
         if kind == "navigation":
             return LineMatch(kind, self.navigation_rule, None) if self.is_navigation(text) else None
         patterns = self.patterns[kind]
