@@ -27,6 +27,7 @@ import regex
 
 from curate.clean.spin import FormMatcher
 from curate.edits import Change
+from curate.literal_screen import WordScreen, ascii_lowered
 from curate.rules import RuleError, Rules, compile_pattern
 
 RULES_FILE = "inline_spam.yaml"
@@ -74,6 +75,8 @@ class InlineSpam:
     link_list: LinkListRule
     keywords: FormMatcher
     drop_at: float
+    # The words each shape needs: a shape whose words a text lacks is not tried on it.
+    screen: WordScreen
     # Whether a phrase found in a paragraph is found in the whole text too, so that a text
     # without phrases has none in any of its paragraphs.
     paragraph_local: bool = False
@@ -103,6 +106,7 @@ class InlineSpam:
                 link_list=link_list,
                 keywords=FormMatcher.of(keywords),
                 drop_at=float(share["drop_at"]),
+                screen=WordScreen([shape.regex.pattern for shape in shapes], regex.IGNORECASE),
                 paragraph_local=all(_paragraph_local(shape.regex.pattern) for shape in shapes),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
@@ -229,7 +233,7 @@ def _visible(text: str) -> int:
 
 def _keywords(text: str, keywords: FormMatcher) -> Iterator[tuple[int, int]]:
     """Spans of keywords in ``text``; latin ends only at word edges (not ``anal`` in analysis)."""
-    lowered = text.translate(_ASCII_LOWER)
+    lowered = ascii_lowered(text)
     for start, word in keywords.finditer(lowered):
         end = start + len(word)
         if _LATIN.match(word[0]) and start > 0 and _LATIN.match(lowered[start - 1]):
@@ -240,7 +244,9 @@ def _keywords(text: str, keywords: FormMatcher) -> Iterator[tuple[int, int]]:
 
 
 def _phrases(text: str, spam: InlineSpam) -> Iterator[tuple[int, int, str]]:
-    for shape in spam.shapes:
+    for shape, may_match in zip(spam.shapes, spam.screen.may_match(text), strict=True):
+        if not may_match:
+            continue
         for match in shape.regex.finditer(text):
             yield match.start(), match.end(), shape.rule
 

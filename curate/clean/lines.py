@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
 from curate.clean.line_features import BODY_MIN_HAN
+from curate.literal_screen import WordScreen
 from curate.rules import Pattern, RulePattern, Rules, RuleTimeout, compile_pattern
 
 # Pattern files by the kind of line they recognise, in the order they are tried.
@@ -43,25 +44,43 @@ class LineMatch:
     match: regex.Match | None
 
 
+@dataclass
+class _Answers:
+    """What is known of one paragraph: which patterns may match it (all kinds, in order),
+    and the answer of each kind asked so far."""
+
+    may_match: tuple[bool, ...]
+    kinds: dict[str, LineMatch | None] = field(default_factory=dict)
+
+
 class LineClassifier:
     """Matches paragraphs against the line patterns and the navigation lexicon.
 
     Each paragraph is classified once per kind: the answer is remembered, so the steps
     that ask again (``is_body``, boilerplate, breadcrumbs, teasers, splitting) cost a
-    look-up. The patterns of a kind are first tried together as one alternation, which
-    matches exactly when one of them does: most paragraphs match none, and only a
-    paragraph that matches is tried pattern by pattern, to name the first rule in file order.
+    look-up. A pattern whose words (`curate.literal_screen`) the paragraph lacks, or that
+    matches only shorter lines, is not tried: all the words of all the patterns are looked
+    for in one pass. When every pattern of a kind may match, they are first tried together
+    as one alternation, which matches exactly when one of them does; the patterns left are
+    tried one by one, and the first that matches in file order names the rule.
     """
 
     def __init__(self, rules: Rules) -> None:
         self.patterns = {kind: rules.patterns(name) for kind, name in LINE_KINDS.items()}
         self.screens = {kind: _screen(self.patterns[kind], f"rules/{name}")
                         for kind, name in LINE_KINDS.items()}
+        every = [pattern for kind in LINE_KINDS for pattern in self.patterns[kind]]
+        self.word_screen = WordScreen([pattern.regex.pattern for pattern in every], regex.V1)
+        self._places: dict[str, slice] = {}  # where a kind's patterns are in ``every``
+        start = 0
+        for kind in LINE_KINDS:
+            self._places[kind] = slice(start, start + len(self.patterns[kind]))
+            start += len(self.patterns[kind])
         self.navigation = {_LABEL_TRIM.sub("", word) for word in rules.lines(NAVIGATION_FILE)}
         self.navigation_rule = Pattern(
             "navigation-word", regex.compile(""), "a page's navigation label is not article text", 0
         )
-        self._known: dict[str, dict[str, LineMatch | None]] = {}
+        self._known: dict[str, _Answers] = {}
 
     def match(self, text: str, kinds: tuple[str, ...] | None = None) -> LineMatch | None:
         """The first kind of furniture ``text`` is, or None for article text."""
@@ -69,24 +88,30 @@ class LineClassifier:
         if known is None:
             if len(self._known) >= REMEMBERED_LINES:
                 self._known.clear()
-            known = self._known[text] = {}
+            known = self._known[text] = _Answers(self.word_screen.may_match(text))
+        answers = known.kinds
         for kind in kinds or (*LINE_KINDS, "navigation"):
-            if kind not in known:
-                known[kind] = self._match_kind(text, kind)
-            if known[kind] is not None:
-                return known[kind]
+            if kind not in answers:
+                answers[kind] = self._match_kind(text, kind, known.may_match)
+            if answers[kind] is not None:
+                return answers[kind]
         return None
 
-    def _match_kind(self, text: str, kind: str) -> LineMatch | None:
+    def _match_kind(self, text: str, kind: str, may_match: tuple[bool, ...]) -> LineMatch | None:
         if kind == "navigation":
             return LineMatch(kind, self.navigation_rule, None) if self.is_navigation(text) else None
+        patterns = self.patterns[kind]
+        screened = zip(patterns, may_match[self._places[kind]], strict=True)
+        left = [pattern for pattern, may in screened if may]
+        if not left:
+            return None
         screen = self.screens[kind]
         try:
-            if screen is None or screen.search(text) is None:
+            if len(left) == len(patterns) and screen is not None and screen.search(text) is None:
                 return None
         except RuleTimeout:
             pass  # tried one by one below, so the error names the rule that backtracks
-        for pattern in self.patterns[kind]:
+        for pattern in left:
             found = pattern.regex.search(text)
             if found:
                 return LineMatch(kind, pattern, found)

@@ -186,6 +186,53 @@ def shingles(text: str, n: int = SHINGLE_SIZE) -> np.ndarray:
     return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if len(hashes) else hashes
 
 
+def shingles_many(texts: Sequence[str], n: int = SHINGLE_SIZE) -> list[np.ndarray]:
+    """``[shingles(text, n) for text in texts]``, computed for all the texts at once: the
+    code points of all of them are normalised, windowed and hashed as one array, and each
+    text's hashes sorted and made distinct together with the others'.
+
+    >>> texts = ["英伟达，市值", "", "英伟", "英伟达市值", "ＧＰＵ１００，英伟达"]
+    >>> all(np.array_equal(a, shingles(t)) for a, t in zip(shingles_many(texts), texts))
+    True
+    """
+    found: list[np.ndarray | None] = [None] * len(texts)
+    joined = "".join(texts)
+    code_points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    targets = _targets_of(code_points)
+    kept = targets != _DROP
+    # A text with a character NFKC composes or expands, or shorter than a window once
+    # normalised, is shingled alone, as ``shingles`` does.
+    slow = np.zeros(len(texts), dtype=bool)
+    slow[owner[targets == _SLOW]] = True
+    kept_counts = np.bincount(owner[kept], minlength=len(texts))
+    slow |= kept_counts < n
+    for number in np.flatnonzero(slow).tolist():
+        found[number] = shingles(texts[number], n)
+    keep = kept & ~slow[owner]
+    points, owners = targets[keep].astype(np.uint64), owner[keep]
+    windows = len(points) - n + 1
+    if windows > 0:
+        h = np.full(windows, _FNV_OFFSET, dtype=np.uint64)
+        for k in range(n):
+            h ^= points[k : k + windows]
+            h *= np.uint64(_FNV_PRIME)
+        hashes = (h ^ (h >> np.uint64(32))).astype(np.uint32)
+        whole = owners[:windows] == owners[n - 1 :]  # windows inside one text
+        keys = np.sort(owners[:windows][whole].astype(np.uint64) << np.uint64(32)
+                       | hashes[whole].astype(np.uint64))
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+        keyed = (keys >> np.uint64(32)).astype(np.int64)
+        bounds = np.searchsorted(keyed, np.arange(len(texts) + 1))
+        values = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        for number in range(len(texts)):
+            if found[number] is None:
+                found[number] = values[bounds[number] : bounds[number + 1]]
+    empty = np.empty(0, dtype=np.uint32)
+    return [empty if hashes is None else hashes for hashes in found]
+
+
 def jaccard(a_hashes: np.ndarray, b_hashes: np.ndarray) -> float:
     """The true Jaccard similarity of two shingle sets (as returned by ``shingles``).
 

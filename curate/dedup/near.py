@@ -21,7 +21,7 @@ import numpy as np
 
 from curate.dedup.bands import Clusters
 from curate.dedup.index import DedupIndex, IndexParams, band_keys
-from curate.dedup.minhash import MinHasher, estimated_jaccard, jaccard, shingles
+from curate.dedup.minhash import MinHasher, estimated_jaccard, jaccard, shingles, shingles_many
 from curate.faults import corpus_record
 
 DEFAULT_THRESHOLD = 0.8
@@ -109,7 +109,7 @@ class NearDuplicateFilter:
         item by item as it grows."""
         verdicts = [Verdict() for _ in items]
         if clusters is None:
-            hashes: list[np.ndarray | None] = [shingles(item.text) for item in items]
+            hashes: list[np.ndarray | None] = list(shingles_many([item.text for item in items]))
             if signatures is None:
                 signatures = self.hasher.signatures(hashes)
             batch = None
@@ -118,6 +118,13 @@ class NearDuplicateFilter:
             hashes = [None] * len(items)
             batch = _BatchCandidates(self.documents, signatures, clusters,
                                      min(self.threshold, self.spun_threshold) - ESTIMATE_MARGIN)
+        # The long paragraphs of the whole batch, shingled and signed together; a document's
+        # passages are looked up only once it is kept.
+        long = list(dict.fromkeys(paragraph for item in items for paragraph in item.paragraphs
+                                  if self._is_passage(paragraph)))
+        long_hashes = shingles_many(long)
+        passages = dict(zip(long, zip(long_hashes, self.hasher.signatures(long_hashes),
+                                      strict=True), strict=True))
         for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
             item, verdict = items[index], verdicts[index]
             if item.id in self.documents:
@@ -146,7 +153,7 @@ class NearDuplicateFilter:
                 self._shingles[item.id] = hashes[index]
                 if batch is not None:
                     batch.kept(index)
-            verdict.removed_passages = self._dedup_passages(item)
+            verdict.removed_passages = self._dedup_passages(item, passages)
         return verdicts
 
     def _spun_copy(self, item: Item) -> tuple[str, float] | None:
@@ -164,22 +171,25 @@ class NearDuplicateFilter:
             self._spun_kept[item.id] = hashes
         return best
 
-    def _dedup_passages(self, item: Item) -> list[tuple[int, str, float]]:
+    def _is_passage(self, paragraph: str) -> bool:
+        return len("".join(paragraph.split())) >= self.passage_min_chars
+
+    def _dedup_passages(self, item: Item, passages: dict[str, tuple[np.ndarray, np.ndarray]]
+                        ) -> list[tuple[int, str, float]]:
         """Passages of ``item`` that repeat a passage of another document, and the others
         indexed. A paragraph the document already holds takes the verdict of its first
         copy and is not indexed again: a text of one paragraph repeated is linear, not
         quadratic (each copy would be a candidate of every later one)."""
         paragraphs = item.paragraphs
-        # Each distinct long paragraph, shingled, signed and looked up in one batch: the
-        # document's own passages are never its candidates, so indexing them as they come
-        # changes no look-up of the others.
+        # Each distinct long paragraph (shingled and signed in ``passages``) looked up in one
+        # batch: the document's own passages are never its candidates, so indexing them as
+        # they come changes no look-up of the others.
         distinct = list(dict.fromkeys(
-            paragraph for paragraph in paragraphs
-            if len("".join(paragraph.split())) >= self.passage_min_chars))
+            paragraph for paragraph in paragraphs if self._is_passage(paragraph)))
         if not distinct:
             return []
-        hashes = [shingles(paragraph) for paragraph in distinct]
-        signatures = self.hasher.signatures(hashes)
+        hashes = [passages[paragraph][0] for paragraph in distinct]
+        signatures = np.array([passages[paragraph][1] for paragraph in distinct])
         candidates = self.passages.similar_many(signatures, self.threshold - ESTIMATE_MARGIN)
         matches = {paragraph: self._checked_match(candidates[n], hashes[n], self._passage_text,
                                                   self.threshold, exclude_prefix=item.id)

@@ -19,8 +19,6 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
-from charset_normalizer import from_bytes
-
 # GBK and GB2312 are subsets of GB18030, so detecting GB18030 covers all three.
 LEGACY_ENCODINGS = ("gb18030", "big5")
 # Most of our sources are mainland sites: when detection cannot tell, GB18030 is likelier.
@@ -227,6 +225,8 @@ def ranked_legacy_encodings(data: bytes) -> list[str]:
     >>> ranked_legacy_encodings("「我們可能無法全部恢復先前的庫存」".encode("big5"))
     ['big5']
     """
+    from charset_normalizer import from_bytes  # only text that is not UTF-8 needs it
+
     matches = list(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
     names = [codecs.lookup(match.encoding).name for match in matches]
     best = [

@@ -16,6 +16,7 @@ from curate.dedup.minhash import (
     ngrams,
     normalized_code_points,
     shingles,
+    shingles_many,
 )
 from tests.fixtures import SEEDS, seed_text
 
@@ -132,3 +133,17 @@ def test_no_character_past_the_decomposed_planes_has_a_canonical_decomposition()
     from curate.dedup.minhash import _DECOMPOSED_BELOW
 
     assert not any(unicodedata.decomposition(chr(cp)) for cp in range(_DECOMPOSED_BELOW, 0x110000))
+
+
+def test_shingling_many_texts_at_once_equals_one_at_a_time():
+    paragraphs = [line for path in sorted(SEEDS.glob("*.txt"))
+                  for line in path.read_text(encoding="utf-8").split("\n")]
+    # Texts shorter than a window, empty, with marks NFC composes (e\u0301) or characters
+    # NFKC expands (㍻), which are shingled alone.
+    paragraphs += ["", "英", "英伟", "e\u0301te\u0301", "平成㍻元年", "ＧＰＵ１００，英伟达", "，。"]
+    for size in (1, 9, len(paragraphs)):
+        for start in range(0, len(paragraphs), size):
+            batch = paragraphs[start:start + size]
+            for together, text in zip(shingles_many(batch), batch, strict=True):
+                alone = shingles(text)
+                assert together.dtype == alone.dtype and np.array_equal(together, alone), text
