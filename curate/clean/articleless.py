@@ -14,7 +14,8 @@ shape, teasers cut off, the line classifier's scores summed over the page), trai
        article (…), most of all by han_weighted_score 0.53, longest_prose_run 0,
        teaser_share 0.50
 
-A page holding long prose paragraphs one after another is never dropped by the classifier.
+A page holding long prose paragraphs one after another, or only a line or two, is never
+dropped by the classifier.
 The thresholds are in ``rules/articleless_pages.yaml``, the model in
 ``rules/page_classifier.yaml``.
 """
@@ -43,16 +44,18 @@ class PageSettings:
     replacement_share: float
     no_article_at: float
     protect_run: int
+    min_lines: int
 
     @classmethod
     def from_rules(cls, rules: Rules) -> PageSettings:
         data = rules.yaml(SETTINGS_FILE)
         try:
             return cls(int(data["min_sentence_han"]), float(data["replacement_share"]),
-                       float(data["no_article_at"]), int(data["protect_run"]))
+                       float(data["no_article_at"]), int(data["protect_run"]),
+                       int(data["min_lines"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs min_sentence_han, "
-                            "replacement_share, no_article_at and protect_run "
+                            "replacement_share, no_article_at, protect_run and min_lines "
                             f"({exc!r})") from None
 
 
@@ -114,8 +117,8 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     """Drop a page with no article: stored mis-decoded, judged by the page classifier to
     hold none (a listing, a teaser list, a keyword page: from the measurements of the whole
     page, `curate.clean.page_features`), or without running text. A page holding
-    ``protect_run`` long prose paragraphs one after another is an article whatever the
-    classifier says.
+    ``protect_run`` long prose paragraphs one after another, or fewer than ``min_lines``
+    lines (a list has rows), is an article whatever the classifier says.
 
     Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
     """
@@ -132,7 +135,7 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     rows = line_features(texts)
     page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts))
     chance = float(page_model.probabilities(page))
-    if (chance >= settings.no_article_at
+    if (chance >= settings.no_article_at and len(texts) >= settings.min_lines
             and page[PAGE_INDEX["long_paragraph_run"]] < settings.protect_run):
         reject(doc, STEP, "no-article-page",
                f"the page classifier gives {chance:.2f} that its {len(texts)} lines hold no "

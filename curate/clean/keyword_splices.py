@@ -147,19 +147,20 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
             end = start + len(phrase)
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
-            free = all(end <= s or start >= e for s, e, _, _ in spans)
             closes = not text[end:].strip()
             # A title is spliced where it closes a line after a clause (…市场，标题): where
             # it stands inside a sentence the article is naming its subject.
             edge = (before in _CLAUSE_EDGE and closes) if rule == RULE_TITLE else (
                 before in _CLAUSE_EDGE or after in _CLAUSE_EDGE)
-            if free and edge:
-                if closes:  # the phrase closes the line: so does its joint
-                    start = len(text[:start].rstrip(_TRAILING_JOINERS))
-                    end = len(text)
-                elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
-                    end += 1
-                spans.append((start, end, rule, why))
+            cut_start, cut_end = start, end
+            if closes:  # the phrase closes the line: so does its joint
+                cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)
+            elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
+                cut_end += 1
+            # Two phrases sharing a comma (“…影响是，” and “，销售电价…”): the cut of the
+            # first stands, the second is left where the two would overlap.
+            if edge and all(cut_end <= s or cut_start >= e for s, e, _, _ in spans):
+                spans.append((cut_start, cut_end, rule, why))
             start = text.find(phrase, end)
     if not spans:
         return []
