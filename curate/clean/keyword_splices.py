@@ -42,6 +42,8 @@ _TITLE_PARTS = regex.compile(r"\s*[_|｜–—]\s*|\s+-\s+")
 # Items of a list row: separated by spaces, bars or commas; a leading label ends in a colon.
 _LIST_ITEMS = regex.compile(r"[\s|｜,，、]+")
 _LABEL = regex.compile(r"^[^:：]{1,8}[:：]")
+_ITEM_MAX_CHARS = 20
+_SENTENCE_END = regex.compile(r"[。！？!?]")
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
@@ -109,7 +111,10 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
         label = _LABEL.match(edit.text)
         items = [item for item in _LIST_ITEMS.split(edit.text[label.end():]) if item] if (
             label) else []
-        if len(items) >= 3:
+        # Keywords, not the clauses of a labelled summary (本文摘要：…。): no item ends a
+        # sentence or runs as long as one.
+        if len(items) >= 3 and all(len(item) <= _ITEM_MAX_CHARS
+                                   and not _SENTENCE_END.search(item) for item in items):
             for item in items:
                 add(item, RULE_LIST, f"an item of a list row {edit.step} removed: {edit.text}")
     lines_with: Counter[str] = Counter()

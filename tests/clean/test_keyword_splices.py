@@ -99,3 +99,13 @@ def test_two_keywords_sharing_a_comma_give_one_cut_not_two_overlapping():
     found = find_splices(text, keywords, KeywordSettings(8, 3, 6, 10))
     assert [(change.old, change.start, change.end) for change, _ in found] == [
         ("，销售电价必将再次面临上涨的压力”。", 33, 51)]
+
+
+def test_clauses_of_a_removed_summary_line_are_no_keywords():
+    # The summary over an article of bench/labels (TUNE page cwt-cc-2021-43-034), removed
+    # by the furniture step as the lead said again: its clauses stay in the lead.
+    lead = ("2020年进年即挑战，新型冠状病毒带给的疫情让大批中小企业动工阻碍，发展被困。"
+            "在当下国民经济转型升级的大背景之下，中国科技产业发展路在何方？")
+    doc = keyword_steps([lead, "本文摘要：" + lead], "科技产业", removed_last=True)
+    assert doc.text == lead
+    assert [e for e in doc.edits if e.step == STEP] == []
