@@ -42,6 +42,8 @@ _TITLE_PARTS = regex.compile(r"\s*[_|｜–—]\s*|\s+-\s+")
 # Items of a list row: separated by spaces, bars or commas; a leading label ends in a colon.
 _LIST_ITEMS = regex.compile(r"[\s|｜,，、]+")
 _LABEL = regex.compile(r"^[^:：]{1,8}[:：]")
+_ITEM_MAX_CHARS = 20
+_SENTENCE_END = regex.compile(r"[。！？!?]")
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
@@ -109,7 +111,10 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
         label = _LABEL.match(edit.text)
         items = [item for item in _LIST_ITEMS.split(edit.text[label.end():]) if item] if (
             label) else []
-        if len(items) >= 3:
+        # Keywords, not the clauses of a labelled summary (本文摘要：…。): no item ends a
+        # sentence or runs as long as one.
+        if len(items) >= 3 and all(len(item) <= _ITEM_MAX_CHARS
+                                   and not _SENTENCE_END.search(item) for item in items):
             for item in items:
                 add(item, RULE_LIST, f"an item of a list row {edit.step} removed: {edit.text}")
     lines_with: Counter[str] = Counter()
@@ -147,19 +152,20 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
             end = start + len(phrase)
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
-            free = all(end <= s or start >= e for s, e, _, _ in spans)
             closes = not text[end:].strip()
             # A title is spliced where it closes a line after a clause (…市场，标题): where
             # it stands inside a sentence the article is naming its subject.
             edge = (before in _CLAUSE_EDGE and closes) if rule == RULE_TITLE else (
                 before in _CLAUSE_EDGE or after in _CLAUSE_EDGE)
-            if free and edge:
-                if closes:  # the phrase closes the line: so does its joint
-                    start = len(text[:start].rstrip(_TRAILING_JOINERS))
-                    end = len(text)
-                elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
-                    end += 1
-                spans.append((start, end, rule, why))
+            cut_start, cut_end = start, end
+            if closes:  # the phrase closes the line: so does its joint
+                cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)
+            elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
+                cut_end += 1
+            # Two phrases sharing a comma (“…影响是，” and “，销售电价…”): the cut of the
+            # first stands, the second is left where the two would overlap.
+            if edge and all(cut_end <= s or cut_start >= e for s, e, _, _ in spans):
+                spans.append((cut_start, cut_end, rule, why))
             start = text.find(phrase, end)
     if not spans:
         return []

@@ -2,7 +2,6 @@
 
 import pytest
 
-from curate.clean.articleless import PageSettings
 from curate.clean.furniture import TreeEnsemble
 from curate.clean.line_features import FEATURES, line_features
 from curate.pipeline import DEFAULT_STEPS
@@ -64,7 +63,7 @@ def test_page_of_post_titles_only_is_dropped_with_the_reason(clean):
                    markdown=False)
     assert doc.rejected is not None
     assert doc.rejected.step == "drop_articleless_pages"
-    assert doc.rejected.rule in ("furniture-page", "no-running-text")
+    assert doc.rejected.rule in ("no-article-page", "no-running-text")
     assert "no article" in doc.rejected.why
 
 
@@ -140,14 +139,3 @@ def test_a_headline_scored_under_the_threshold_does_not_end_a_related_list(clean
     (edit,) = [e for e in doc.edits if e.text == question]
     assert edit.rule == "line-classifier"
     assert 0.3 < float(edit.why.split()[1].rstrip(":")) < 0.6
-
-
-def test_long_prose_paragraphs_in_a_row_keep_a_page_whatever_its_mean_score():
-    settings = PageSettings.from_rules(Rules())
-    long_paragraph = ARTICLE[3] + ARTICLE[4]
-    in_a_row = line_features([*OTHER_POSTS, long_paragraph, long_paragraph, *OTHER_POSTS])
-    apart = line_features([long_paragraph, *OTHER_POSTS, long_paragraph])
-    alone = line_features([*OTHER_POSTS, long_paragraph])
-    assert settings.furniture_page_score(in_a_row) == float("inf")
-    assert settings.furniture_page_score(apart) == settings.prose_mean_score == 0.8
-    assert settings.furniture_page_score(alone) == settings.mean_score == 0.7

@@ -1,5 +1,6 @@
 """The page's own SEO keywords are cut where they are spliced into its sentences."""
 
+from curate.clean.keyword_splices import RULE_LIST, KeywordSettings, find_splices
 from curate.document import Document, Provenance
 from curate.markup import parse_text
 from curate.pipeline import Context, Pipeline
@@ -86,3 +87,25 @@ def test_line_that_would_keep_no_sentence_is_left_whole():
              "测温门有什么好处？ 测温门"]
     doc = keyword_steps(lines, "")
     assert [p.text for p in doc.paragraphs] == lines
+
+
+def test_two_keywords_sharing_a_comma_give_one_cut_not_two_overlapping():
+    # A news quote (words of our own) whose two halves a tag row happened to list: the
+    # longer keyword takes the comma between them, the shorter is left.
+    text = ("业内人士分析认为，煤价上涨将传导至下游电力企业，“最为直接的影响是，"
+            "销售电价必将再次面临上涨的压力”。")
+    keywords = {"销售电价必将再次面临上涨的压力”。": (RULE_LIST, "an item of a list row"),
+                "“最为直接的影响是": (RULE_LIST, "an item of a list row")}
+    found = find_splices(text, keywords, KeywordSettings(8, 3, 6, 10))
+    assert [(change.old, change.start, change.end) for change, _ in found] == [
+        ("，销售电价必将再次面临上涨的压力”。", 33, 51)]
+
+
+def test_clauses_of_a_removed_summary_line_are_no_keywords():
+    # The summary over an article of bench/labels (TUNE page cwt-cc-2021-43-034), removed
+    # by the furniture step as the lead said again: its clauses stay in the lead.
+    lead = ("2020年进年即挑战，新型冠状病毒带给的疫情让大批中小企业动工阻碍，发展被困。"
+            "在当下国民经济转型升级的大背景之下，中国科技产业发展路在何方？")
+    doc = keyword_steps([lead, "本文摘要：" + lead], "科技产业", removed_last=True)
+    assert doc.text == lead
+    assert [e for e in doc.edits if e.step == STEP] == []
