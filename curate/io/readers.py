@@ -324,8 +324,9 @@ def _html_document(item: InputFile, html: str, provenance: Provenance,
     document.created = article.created
     for run in article.left_out:
         where = f"{run.blocks} page block{'s' if run.blocks > 1 else ''} from {run.path}"
+        reason = run.why or f"outside the main text {article.extractor} kept"
         document.record(STEP, f"html-boilerplate-{article.extractor}", "remove", run.text, None,
-                        why=f"outside the main text {article.extractor} kept: {where}")
+                        why=f"{reason}: {where}")
     return document
 
 

@@ -206,6 +206,17 @@ def test_html_document_records_each_run_left_out_as_an_edit_that_names_where_it_
                                '/html/body/div[1][@class="topnav"]')
 
 
+
+def test_the_read_edit_of_blocks_left_out_by_a_structural_check_says_which_check(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(TEASER_PAGE, encoding="utf-8")
+    (document,) = read_documents(InputFile(path, path.name), ReadOptions(source="test"))
+    whys = [edit.why for edit in document.edits if edit.step == "read"]
+    assert ("in a list of teasers, each a <li> under a headline link: 1 page block from "
+            "/html/body/div/ul/li[1]/div/p") in whys
+    assert ("outside the main text trafilatura kept: 3 page blocks from "
+            "/html/body/header/ul/li[1]") in whys
+
 def test_page_header_carousel_and_list_of_teasers_are_left_out_and_the_article_header_kept():
     article = extract_article(TEASER_PAGE)
     assert article.text.splitlines() == ["长春冰雪旅游迎来客流高峰", *NEWS_PARAGRAPHS]
