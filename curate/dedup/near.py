@@ -95,8 +95,11 @@ class NearDuplicateFilter:
         self._shingles: dict[str, np.ndarray] = {}
         self._spun_kept: dict[str, np.ndarray] = {}
 
-    def decide(self, items: Sequence[Item]) -> list[Verdict]:
-        """One verdict per item, in the items' order; kept documents are indexed."""
+    def decide(self, items: Sequence[Item],
+               keeps: Callable[[Item, list[int]], bool] | None = None) -> list[Verdict]:
+        """One verdict per item, in the items' order; kept documents are indexed. ``keeps``
+        says whether a document survives the cutting of its repeated passages (numbers of
+        its paragraphs): one that does not is a reject, and the index never holds it."""
         verdicts = [Verdict() for _ in items]
         hashes = [shingles(item.text) for item in items]
         signatures = self.hasher.signatures(hashes)
@@ -114,9 +117,10 @@ class NearDuplicateFilter:
             if match is not None:
                 verdict.duplicate_of, verdict.similarity = match
                 continue
-            self.documents.add(item.id, signatures[index])
-            self._shingles[item.id] = hashes[index]
             verdict.removed_passages = self._dedup_passages(item)
+            if keeps is None or keeps(item, [n for n, _, _ in verdict.removed_passages]):
+                self.documents.add(item.id, signatures[index])
+                self._shingles[item.id] = hashes[index]
         return verdicts
 
     def _spun_copy(self, item: Item) -> tuple[str, float] | None:
