@@ -543,6 +543,53 @@ def remove_unlisted(folder: Path, manifest: dict[str, Any]) -> None:
                     path.unlink()
 
 
+def listed_shard(path: Path) -> tuple[Path, str, Shard] | None:
+    """The corpus folder, kind and manifest entry of ``path`` when it is a shard its
+    folder's manifest lists; None for any other file."""
+    folder, kind = path.parent.parent, path.parent.name
+    if kind not in KINDS or not (folder / MANIFEST).is_file():
+        return None
+    name = f"{kind}/{path.name}"
+    found = [s for s in listed_shards(read_manifest(folder), kind) if s.file == name]
+    return (folder, kind, found[0]) if found else None
+
+
+def rewrite_shard(folder: Path, kind: str, shard: Shard, lines: Iterator[bytes]) -> Shard:
+    """Write a listed shard afresh from ``lines`` (at least one) as a run writes one (its
+    gzip members and its lookup), and record its new sha256 and record count in the manifest: what
+    `curate check --fix` does to a shard whose records it re-cleaned.
+
+    The shard and its lookup are renamed into place, then the manifest; a kill between
+    leaves a manifest whose sha256 no longer matches: fix again."""
+    number = int(shard.file.removeprefix(f"{kind}/{SHARD_PREFIX[kind]}")
+                 .removesuffix(SHARD_SUFFIX))
+    writer = ShardWriter(folder, kind, number, shard.run, shard_records=2**62,
+                         shard_bytes=2**62)
+    try:
+        for line in lines:
+            text = line.decode("utf-8")
+            writer.write(lookup_key(json.loads(text), kind),
+                         text if text.endswith("\n") else text + "\n")
+        staged = writer.finish()
+    except BaseException:
+        writer.discard()
+        raise
+    written = staged[0].shard
+    manifest = read_manifest(folder)
+    for entry in (manifest.get("shards") or {}).get(kind) or []:
+        if entry.get("file") == shard.file:
+            entry["sha256"], entry["records"] = written.sha256, written.records
+    handle, temporary = temporary_beside(folder / MANIFEST)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        stream.flush()
+        os.fsync(stream.fileno())
+    staged[0].publish()
+    os.replace(temporary, folder / MANIFEST)
+    fsync_folders(folder)
+    return written
+
+
 def write_card(folder: Path) -> bool:
     """Write the dataset card unless it is there; whether it was written."""
     path = folder / CARD

@@ -33,6 +33,7 @@ from curate.document import Document, Edit
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.writers import json_line
 from curate.markup import parse_plain
+from curate.storage import listed_shard, rewrite_shard
 
 # A fix can make another one possible (a breadcrumb line matches once its pinyin is gone).
 FIX_PASSES = 3
@@ -148,10 +149,23 @@ def fix_jsonl_file(file: CheckedFile, text_checker: TextChecker) -> int:
         if is_valid_unicode(line):  # a lone surrogate elsewhere in the record: left as it is
             changed[number] = line.encode("utf-8")
             edits += len(new_edits)
-    if changed:
-        with _replacing(file) as out:
-            _copy_replacing(file, changed, out)
+    if not changed:
+        return edits
+    shard = listed_shard(file.path)
+    if shard is not None:  # its members, lookup and manifest entry written afresh with it
+        rewrite_shard(*shard, _lines_replacing(file, changed))
+        return edits
+    with _replacing(file) as out:
+        _copy_replacing(file, changed, out)
     return edits
+
+
+def _lines_replacing(file: CheckedFile, changed: dict[int, bytes]) -> Iterator[bytes]:
+    """The lines of a corpus shard (one record each), those numbered in ``changed``
+    replaced."""
+    with open_checked(file) as stream:
+        for number, line in enumerate(stream, start=1):
+            yield changed.get(number, line)
 
 
 def _copy_replacing(file: CheckedFile, changed: dict[int, bytes], out: IO[bytes]) -> None:

@@ -97,7 +97,8 @@ class NearDuplicateFilter:
         self._spun_kept: dict[str, np.ndarray] = {}
 
     def decide(self, items: Sequence[Item], signatures: np.ndarray | None = None,
-               clusters: Clusters | None = None) -> list[Verdict]:
+               clusters: Clusters | None = None,
+               keeps: Callable[[Item, list[int]], bool] | None = None) -> list[Verdict]:
         """One verdict per item, in the items' order; kept documents are indexed.
 
         ``signatures``, when given, are the items' own, signed elsewhere (by Ray workers).
@@ -106,7 +107,9 @@ class NearDuplicateFilter:
         all items in one query, and among the items of its own cluster kept before it, and
         one in no cluster and with no earlier candidate is kept without shingling it again.
         The candidates, their order and so the verdicts are those of looking up the index
-        item by item as it grows."""
+        item by item as it grows. ``keeps`` says whether a document survives the cutting of
+        its repeated passages (numbers of its paragraphs): one that does not is a reject, and
+        neither the index nor a later item's candidates ever hold it."""
         verdicts = [Verdict() for _ in items]
         if clusters is None:
             hashes: list[np.ndarray | None] = list(shingles_many([item.text for item in items]))
@@ -146,6 +149,9 @@ class NearDuplicateFilter:
             if match is not None:
                 verdict.duplicate_of, verdict.similarity = match
                 continue
+            verdict.removed_passages = self._dedup_passages(item, passages)
+            if keeps is not None and not keeps(item, [n for n, _, _ in verdict.removed_passages]):
+                continue
             self.documents.add(item.id, signatures[index])
             if batch is None or batch.clustered(index):  # a candidate of a later item
                 if hashes[index] is None:
@@ -153,7 +159,6 @@ class NearDuplicateFilter:
                 self._shingles[item.id] = hashes[index]
                 if batch is not None:
                     batch.kept(index)
-            verdict.removed_passages = self._dedup_passages(item, passages)
         return verdicts
 
     def _spun_copy(self, item: Item) -> tuple[str, float] | None:

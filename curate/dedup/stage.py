@@ -110,14 +110,18 @@ def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStat
     verdicts are the same."""
     kept = [(n, doc) for n, (_, doc) in enumerate(outputs) if doc.rejected is None]
     items = [spun_item(doc, n, ctx) for n, doc in kept]
+    minimum = int(ctx.option("filters", "min_chars", 10))
+
+    def keeps(item: Item, cut: list[int]) -> bool:
+        return not cut or passages_leave_a_document(item.paragraphs, set(cut), minimum)[0] is None
+
     if stages is None or not items:
-        verdicts = near.decide(items)
+        verdicts = near.decide(items, keeps=keeps)
     else:
         signatures = stages.signatures(items)
-        verdicts = near.decide(items, signatures, stages.clusters(signatures))
+        verdicts = near.decide(items, signatures, stages.clusters(signatures), keeps)
     if stages is not None:
         stages.forget(doc.id for _, doc in outputs)
-    minimum = int(ctx.option("filters", "min_chars", 10))
     skipped = set()
     for (position, doc), verdict in zip(kept, verdicts, strict=True):
         if verdict.already_in_corpus:
@@ -184,21 +188,33 @@ def cut_passages(doc: Document, removed: list[tuple[int, str, float]], minimum: 
     """Cut repeated passages; a document that is mostly repeats is a near-duplicate itself."""
     paragraphs = [p for p in doc.paragraphs if p.text]
     cut = {number for number, _, _ in removed}
-    before = sum(1 for ch in doc.text if not ch.isspace())
+    rule, repeated, size = passages_leave_a_document([p.text for p in paragraphs], cut,
+                                                     minimum)
     for number, passage, similarity in removed:
         paragraph = paragraphs[number]
         doc.record(NEAR_STEP, "near-duplicate-passage", "remove", paragraph.text,
                    paragraph.lines[0],
                    why=f"repeats passage {passage} (Jaccard {similarity}) kept elsewhere")
     doc.paragraphs = [p for n, p in enumerate(paragraphs) if n not in cut]
-    size = sum(1 for ch in doc.text if not ch.isspace())
-    repeated = 1 - size / max(1, before)
-    if repeated >= MOSTLY_REPEATED:
+    if rule == "near-duplicate-passages":
         source = Counter(passage.rpartition("#")[0] for _, passage, _ in removed).most_common(1)
         doc.provenance.duplicate_of = doc.provenance.cluster = source[0][0]
         doc.provenance.similarity = round(repeated, 4)
         reject(doc, NEAR_STEP, "near-duplicate-passages",
                f"{repeated:.0%} of its text repeats passages of document {source[0][0]}")
-    elif size < minimum:
+    elif rule is not None:
         reject(doc, NEAR_STEP, "too-short-after-passages",
                f"{size} characters left once repeated passages were cut, fewer than {minimum}")
+
+
+def passages_leave_a_document(paragraphs: list[str], cut: set[int],
+                              minimum: int) -> tuple[str | None, float, int]:
+    """The rule that rejects a document once its paragraphs numbered ``cut`` are cut (None
+    when it stays), the share of its characters cut, and the characters left (whitespace
+    not counted)."""
+    before = sum(len("".join(p.split())) for p in paragraphs)
+    size = sum(len("".join(p.split())) for n, p in enumerate(paragraphs) if n not in cut)
+    repeated = 1 - size / max(1, before)
+    if repeated >= MOSTLY_REPEATED:
+        return "near-duplicate-passages", repeated, size
+    return ("too-short-after-passages" if size < minimum else None), repeated, size

@@ -127,14 +127,39 @@ class InputFile:
 
     def sha256(self) -> tuple[int, str]:
         """The size and sha256 of the file's bytes (a member's, for an archive member), read
-        a chunk at a time; OSError as opening or reading it raises."""
+        a chunk at a time, or as this process last hashed the unchanged file; OSError as
+        opening or reading it raises."""
+        key = _digest_key(self)
+        if key is not None and key in _DIGESTS:
+            return key[1], _DIGESTS[key]
         hasher = hashlib.sha256()
         size = 0
         with self.open_raw() as stream:
             while chunk := stream.read(_HASH_CHUNK):
                 hasher.update(chunk)
                 size += len(chunk)
+        if key is not None and key[1] == size:
+            _DIGESTS[key] = hasher.hexdigest()
         return size, hasher.hexdigest()
+
+
+# The sha256 of each file this process hashed, by (path, size, modification time, inode):
+# the checkpoint's key and the reader's provenance take one digest of an input, not two.
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
+def _digest_key(item: InputFile, size: int | None = None) -> tuple[str, int, int, int] | None:
+    """What a file's digest is remembered by; None for an archive member or a file whose
+    size is not ``size`` (one still being written)."""
+    if item.data is not None:
+        return None
+    try:
+        found = os.stat(item.path)
+    except OSError:
+        return None
+    if size is not None and found.st_size != size:
+        return None
+    return str(item.path), found.st_size, found.st_mtime_ns, found.st_ino
 
 
 def iter_input_files(inputs: list[str], skip: Iterable[Path] = ()) -> Iterator[InputFile]:
@@ -494,11 +519,15 @@ def _hash_and_sample(item: InputFile, compressed: bool, size: int) -> tuple[str,
     line end; a broken gzip stream only shortens the sample (reading reports it)."""
     inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
     sample, sampling = b"", True
+    key = _digest_key(item, size)
+    known = _DIGESTS.get(key) if key is not None else None
     with item.open_raw() as raw:
         source = Prefix(raw, size)
         while chunk := source.read(_CHUNK_BYTES):
             room = SAMPLE_BYTES - len(sample)
             if not sampling or room <= 0:
+                if known is not None:  # hashed already: the sample is all that is wanted
+                    break
                 continue
             if inflate is None:
                 sample += chunk[:room]
@@ -509,7 +538,9 @@ def _hash_and_sample(item: InputFile, compressed: bool, size: int) -> tuple[str,
                 sampling = False
     if len(sample) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]
-    return source.hasher.hexdigest(), sample
+    if known is None and key is not None:
+        known = _DIGESTS[key] = source.hasher.hexdigest()
+    return known or source.hasher.hexdigest(), sample
 
 
 @contextmanager
