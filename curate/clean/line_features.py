@@ -47,12 +47,6 @@ FEATURES = (
     "previous_related",  # the line before's share of pairs in the body
     "next_related",
     "repeated_on_page",  # the same text stands on another line, or holds it
-    "han_chars",  # Han characters in the line
-    "digit_mark_share",  # digits, punctuation and symbols together: orphan numbers, codes
-    "ends_question",  # ends with ？ or ?: a headline of another story asks
-    "edge_share",  # lines to the nearer edge of the page, as a share of its lines
-    "near_short",  # share of the NEAR_LINES lines either side that are short
-    "run_related",  # the share of pairs in the body, over the whole short run it stands in
 )
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -60,8 +54,6 @@ INDEX = {name: i for i, name in enumerate(FEATURES)}
 BODY_MIN_HAN = 20
 # A short line: a headline, a menu label, a link.
 SHORT_MAX_CHARS = 40
-# The neighbourhood of a line whose short lines are counted (near_short).
-NEAR_LINES = 3
 
 _SENTENCE_MARKS = "。！？；!?"
 _SENTENCE_ENDS = frozenset("。！？!?…；;”」』）)\"")
@@ -165,14 +157,6 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["previous_related"]] = np.concatenate([[0.0], related[:-1]])
     rows[:, INDEX["next_related"]] = np.concatenate([related[1:], [0.0]])
     rows[:, INDEX["repeated_on_page"]] = _repeated_on_page(texts)
-    rows[:, INDEX["han_chars"]] = han_count
-    rows[:, INDEX["digit_mark_share"]] = (rows[:, INDEX["digit_share"]]
-                                          + rows[:, INDEX["mark_share"]])
-    rows[:, INDEX["ends_question"]] = [t.rstrip().endswith(("？", "?")) for t in texts]
-    rows[:, INDEX["edge_share"]] = (np.minimum(order, count - 1 - order)
-                                    / max(count - 1, 1))
-    rows[:, INDEX["near_short"]] = _near_share(short)
-    rows[:, INDEX["run_related"]] = _run_means(short, related)
     return rows
 
 
@@ -271,31 +255,6 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
         runs[start:index] = index - start
         start = index + 1
     return runs
-
-
-def _near_share(flags: np.ndarray) -> np.ndarray:
-    """For each line, the share of the lines within NEAR_LINES either side (itself left out,
-    the page's edges not counted) that are flagged."""
-    padded = np.concatenate([[0], np.cumsum(flags.astype(np.float64))])
-    index = np.arange(len(flags))
-    low = np.maximum(index - NEAR_LINES, 0)
-    high = np.minimum(index + NEAR_LINES + 1, len(flags))
-    near = padded[high] - padded[low] - flags
-    return near / np.maximum(high - low - 1, 1)
-
-
-def _run_means(flags: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Each flagged line's value averaged over the run of flagged lines it is in; a line
-    outside any run keeps its own."""
-    means = values.astype(np.float64).copy()
-    start = 0
-    for index in range(len(flags) + 1):
-        if index < len(flags) and flags[index]:
-            continue
-        if index > start:
-            means[start:index] = values[start:index].mean()
-        start = index + 1
-    return means
 
 
 def _related(points: np.ndarray, word: np.ndarray, line_of: np.ndarray, body: np.ndarray,
