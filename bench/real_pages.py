@@ -104,6 +104,7 @@ class Page:
     lines: list[Line]
     kept_docs: int = 0
     dropped: list[str] = field(default_factory=list)  # step/rule of each dropped document
+    removals: list[tuple[str, str]] = field(default_factory=list)  # (folded text, step/rule)
 
 
 def split_of(page_id: str) -> str:
@@ -272,6 +273,18 @@ def settle_fates(page: Page, docs: list[dict]) -> None:
         if not line.kept and line.label == "body" and fold(line.text) in titles:
             line.kept, line.paragraph = True, fold(line.text)
     page.kept_docs = len(docs)
+    page.removals = [(fold(edit["text"]), f"{edit['step']}/{edit['rule']}") for doc in docs
+                     for edit in doc["provenance"]["edits"] if edit["action"] == "remove"]
+
+
+def removed_by(line: Line, page: Page) -> str:
+    """The step and rule whose removal edit holds the line, for a lost line of a kept page."""
+    text = fold(line.text)
+    grams = trigrams(text)
+    for removed, what in page.removals:
+        if removed and (text in removed or dice(grams, trigrams(removed)) >= MATCH_AT):
+            return what
+    return "no removal edit holds it"
 
 
 def span_removed(line: Line, start: int, end: int) -> bool:
@@ -310,6 +323,13 @@ def report(name: str, pages: list[Page]) -> None:
     whole = [page for page in articles if not page.kept_docs]
     print(f"article pages dropped whole              {share(len(whole), len(articles))}"
           + "".join(f"  {page.id} ({', '.join(page.dropped)})" for page in whole))
+    on_kept = scored_lines((page for page in articles if page.kept_docs), "body")
+    lost_lines = [(line, page) for page in articles if page.kept_docs for line in page.lines
+                  if line in lost]
+    print(f"body lines kept on article pages kept    "
+          f"{share(len(on_kept) - len(lost_lines), len(on_kept))}")
+    for what, count in Counter(removed_by(*pair) for pair in lost_lines).most_common():
+        print(f"  lost to {what}: {count}")
     dropped = [page for page in empty if not page.kept_docs]
     print(f"article-less pages dropped               {share(len(dropped), len(empty))}")
     for kind, count in Counter(page.kind for page in empty).most_common():
