@@ -184,7 +184,7 @@ def _runs(shapes: list[str | None], min_run: int, offset: int) -> list[range]:
 
 
 def _is_header_line(text: str, header: HeaderRules) -> bool:
-    return header.date(text) is not None or header.byline(text) is not None
+    return header.header_line(text)
 
 
 def _drop_lines(doc: Document, ctx: Context, name: str, kinds: tuple[str, ...]) -> Document:

@@ -164,7 +164,7 @@ class ArticleStructure:
         credit or a bare source line."""
         paragraph = self.paragraphs[index]
         text = paragraph.text
-        if self.header.date(text) or self.header.byline(text) or self.header.url_line.match(text):
+        if self.header.header_line(text) or self.header.url_line.match(text):
             return True
         if paragraph.kind == "strong" and len(text) <= 30:
             return True
@@ -173,7 +173,7 @@ class ArticleStructure:
 
     def is_dateline(self, index: int) -> bool:
         text = self.paragraphs[index].text
-        return bool(self.header.date(text) or self.header.byline(text))
+        return self.header.header_line(text)
 
     def is_closing(self, index: int) -> bool:
         return self.closing[index]
