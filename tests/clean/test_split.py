@@ -110,3 +110,15 @@ def test_closing_rows_of_many_wordings_are_closing_lines(line):
     structure = ArticleStructure([Paragraph(line, (1, 1))], LineClassifier(rules),
                                  HeaderRules.from_rules(rules))
     assert structure.is_closing(0)
+
+
+def test_a_title_over_a_date_row_of_unfamiliar_wording_starts_a_new_article(clean):
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = ["英伟达芯片一片难求", "董温淑 2023-10-20 05:06 关注", *first,
+             "国产GPU的差距到底有多大", "市界　2023年06月02日 10:30", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert [d.metadata["title"] for d in docs] == ["英伟达芯片一片难求", "国产GPU的差距到底有多大"]
+    assert [d.created for d in docs] == ["2023-10-20T05:06:00", "2023-06-02T10:30:00"]
+    assert split_rules(docs[1]) == ["split-next-header"]
+    assert docs[0].text.endswith(first[-1])
+    assert docs[1].text.startswith(second[0])
