@@ -25,7 +25,8 @@ EDGE_RUNS = "edge_runs.yaml"
 BOILERPLATE_KINDS = ("credit", "disclaimer", "more_content", "source", "navigation")
 RELATED_HEADINGS = "related_headings.txt"
 # A line of a related-articles list is a title: at most this long, without a full stop.
-LIST_ITEM_MAX_CHARS = 60
+# Headlines run long (奋力开创中国式现代化建设新局面——省部级主要领导干部学习贯彻…).
+LIST_ITEM_MAX_CHARS = 100
 _LABEL_MARKS = regex.compile(r"[\s\p{P}\p{S}]+")
 # A row of buttons, counters or label-value pairs (阅读(5754) | 评论(43) | 收藏,
 # 【打印本页】【关闭窗口】, 主办单位：某局　　网站标识码：…): short pieces set off by bars,

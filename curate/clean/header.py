@@ -79,6 +79,8 @@ class HeaderRules:
     byline_field: regex.Pattern
     byline_date: regex.Pattern
     byline_mark: regex.Pattern
+    front_matter_line: regex.Pattern
+    front_matter_fields: dict[str, str]
 
     @classmethod
     def from_rules(cls, rules: Rules) -> HeaderRules:
@@ -92,7 +94,25 @@ class HeaderRules:
             byline_field=rules.yaml_pattern("header.yaml", "byline_field"),
             byline_date=rules.yaml_pattern("header.yaml", "byline_date"),
             byline_mark=rules.yaml_pattern("header.yaml", "byline_mark"),
+            front_matter_line=rules.yaml_pattern("header.yaml", "front_matter_line"),
+            front_matter_fields={str(k).lower(): str(v)
+                                 for k, v in config["front_matter_fields"].items()},
         )
+
+    def front_matter(self, text: str) -> tuple[str | None, str] | None:
+        """The metadata field and value of a Markdown front matter line, the field None for a
+        key that names none; None when ``text`` is no such line.
+
+        >>> rules = HeaderRules.from_rules(Rules())
+        >>> rules.front_matter("title: 多国反对美国加征钢铝关税")
+        ('title', '多国反对美国加征钢铝关税')
+        >>> rules.front_matter("tags: [经济, 贸易]")
+        (None, '[经济, 贸易]')
+        """
+        found = self.front_matter_line.match(text)
+        if found is None:
+            return None
+        return self.front_matter_fields.get(found["key"].lower()), found["value"].strip()
 
     def byline(self, text: str) -> dict[str, str] | None:
         """Fields of a byline line, or None when ``text`` is something else.
@@ -152,7 +172,8 @@ class HeaderRules:
 
     def header_line(self, text: str) -> bool:
         """A date, byline or dated row: a line of a header under its title."""
-        return bool(self.date(text) or self.byline(text) or self.dated_row(text))
+        return bool(self.date(text) or self.byline(text) or self.dated_row(text)
+                    or self.front_matter(text))
 
     def date(self, text: str) -> str | None:
         """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand
@@ -211,6 +232,12 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                     doc.metadata.setdefault(key, found)
         elif name == "dated-row":
             doc.created = doc.created or value
+        elif name == "front-matter":
+            key, found = value
+            if key == "created":
+                doc.created = doc.created or rules.date(found) or rules.dated_row(found)
+            elif key is not None:
+                doc.metadata.setdefault(key, found.strip("\"'"))
         elif name == "created":
             doc.created = doc.created or value
             site = rules.date_line.match(_BRACKETED.sub(r"\1", paragraph.text))["site"]
@@ -362,6 +389,9 @@ def _header_field(
         return "created", date
     if rules.url_line.match(text) and "url" not in doc.metadata:
         return "url", text
+    front = rules.front_matter(text)
+    if front is not None:
+        return "front-matter", front
     row_date = rules.dated_row(text)
     if row_date is not None:
         return "dated-row", row_date

@@ -130,3 +130,13 @@ def test_a_sentence_above_a_title_and_date_row_stays(clean):
     (doc,) = clean(text, ["extract_header"])
     assert doc.text == text
     assert not [e for e in doc.edits if e.rule == "header-furniture-above"]
+
+
+def test_a_markdown_front_matter_gives_title_date_and_site(clean):
+    text = "\n".join(["title: 英伟达芯片一片难求", "date: 2023-10-20 05:06", "source: 市界",
+                      "tags: [芯片, 半导体]", BODY])
+    (doc,) = clean(text, ["extract_header"])
+    assert doc.text == BODY
+    assert (doc.metadata["title"], doc.metadata["site"], doc.created) == (
+        "英伟达芯片一片难求", "市界", "2023-10-20T05:06:00")
+    assert [e.rule for e in doc.edits] == ["header-front-matter"] * 4
