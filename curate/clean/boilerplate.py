@@ -16,6 +16,7 @@ import regex
 
 from curate.clean.header import HeaderRules
 from curate.clean.lines import LineMatch, line_classifier
+from curate.clean.script import convert_to_simplified
 from curate.clean.teasers import body_pairs, share_of_pairs
 from curate.document import Document
 from curate.pipeline import Context, step
@@ -24,8 +25,14 @@ EDGE_RUNS = "edge_runs.yaml"
 BOILERPLATE_KINDS = ("credit", "disclaimer", "more_content", "source", "navigation")
 RELATED_HEADINGS = "related_headings.txt"
 # A line of a related-articles list is a title: at most this long, without a full stop.
-LIST_ITEM_MAX_CHARS = 60
+# Headlines run long (奋力开创中国式现代化建设新局面——省部级主要领导干部学习贯彻…).
+LIST_ITEM_MAX_CHARS = 100
 _LABEL_MARKS = regex.compile(r"[\s\p{P}\p{S}]+")
+# A row of buttons, counters or label-value pairs (阅读(5754) | 评论(43) | 收藏,
+# 【打印本页】【关闭窗口】, 主办单位：某局　　网站标识码：…): short pieces set off by bars,
+# wide spaces or brackets.
+_ROW_BREAK = regex.compile(r"\s*[|丨｜]\s*|\s{2,}|\u3000+|(?<=[】\]])\s*(?=[【\[])")
+ROW_PIECE_MAX_CHARS = 16
 # Roles whose name is the article's writer.
 _WRITER = regex.compile(
     r"(?:作者|撰文|^文)\s*[|丨｜:：/]\s*([^\s|丨｜:：/]+(?:[ \u3000][^\s|丨｜:：/]+)?)"
@@ -69,7 +76,8 @@ def drop_related_lists(doc: Document, ctx: Context) -> Document:
 
 
 def _label(text: str) -> str:
-    return _LABEL_MARKS.sub("", text)
+    """A heading without its marks, in simplified script: 相關閲讀： and 相关阅读 are one."""
+    return convert_to_simplified(_LABEL_MARKS.sub("", text))
 
 
 def _is_list_item(text: str, classifier) -> bool:
@@ -149,6 +157,14 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         run_text = "\n".join(paragraphs[i].text for i in run)
         if share_of_pairs(run_text, pairs) < config["unrelated_below"]:
             cut.update(run)
+    # After the body, a row of buttons, counters or label-value pairs on its own is furniture.
+    for index in range(body[-1] + 1, len(paragraphs)):
+        text = paragraphs[index].text
+        if index not in cut and shapes[index] != "mark" and not text_line.search(text) \
+                and not _is_header_line(text, header) and _is_row(text, marks) \
+                and share_of_pairs(text, pairs) < config["unrelated_below"]:
+            shapes[index] = "row"
+            cut.add(index)
     # After the body a separator goes when nothing but furniture follows it; between two
     # parts of the text (* * * * *) it stays.
     for index in range(len(paragraphs) - 1, body[-1], -1):
@@ -161,6 +177,9 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         paragraph = paragraphs[index]
         if shapes[index] == "mark":
             rule, why = "mark-line", "a line of marks only outside the body is a separator"
+        elif shapes[index] == "row":
+            rule, why = "edge-row", ("a row of short pieces set off by bars, spaces or brackets "
+                                     "after the body is a page's buttons, counters or footer")
         else:
             rule = "menu-run" if shapes[index] == "menu" else "title-run"
             why = "a run of short lines outside the body is a menu or a list of other stories"
@@ -183,8 +202,22 @@ def _runs(shapes: list[str | None], min_run: int, offset: int) -> list[range]:
     return found
 
 
+def _is_row(text: str, marks: regex.Pattern) -> bool:
+    """Two or more short pieces set off by bars, wide spaces or brackets, none a sentence.
+
+    >>> _is_row("阅读(5754) | 评论(43) | 收藏", regex.compile("[。，]"))
+    True
+    >>> _is_row("朱治国：心中有信仰 肩上有担当", regex.compile("[。，]"))
+    False
+    """
+    if marks.search(text):
+        return False
+    pieces = [piece for piece in _ROW_BREAK.split(text.strip()) if piece]
+    return len(pieces) >= 2 and all(len(piece) <= ROW_PIECE_MAX_CHARS for piece in pieces)
+
+
 def _is_header_line(text: str, header: HeaderRules) -> bool:
-    return header.date(text) is not None or header.byline(text) is not None
+    return header.header_line(text)
 
 
 def _drop_lines(doc: Document, ctx: Context, name: str, kinds: tuple[str, ...]) -> Document:

@@ -39,6 +39,15 @@ _NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
 _HAN = regex.compile(r"\p{Han}")
 _COMMA = regex.compile(r"[，,]")
 _SENTENCE_END = regex.compile(r"[？！?!]$")
+# A dated row of any wording (网易新闻 2022-08-25 18:09, 郑梅 2024-04-26 14:16 关注,
+# 2019-06-03 | 分类：健康 | 标签：热点): a date among short pieces set off by spaces or bars.
+DATED_ROW_MAX_CHARS = 64
+DATED_ROW_PIECE_MAX_CHARS = 14
+DATED_ROW_MAX_PIECES = 6
+_ROW_BREAK = regex.compile(r"[\s|丨｜/·•>]+")
+_SENTENCE_MARKS = regex.compile(r"[。，,；;！？!?]")
+# How many lines of furniture may stand above a title and its date row.
+ABOVE_HEADER_MAX_LINES = 3
 # A bold line in a Markdown header naming the site is short.
 SITE_MAX_CHARS = 30
 BYLINE_MAX_CHARS = 100
@@ -70,6 +79,8 @@ class HeaderRules:
     byline_field: regex.Pattern
     byline_date: regex.Pattern
     byline_mark: regex.Pattern
+    front_matter_line: regex.Pattern
+    front_matter_fields: dict[str, str]
 
     @classmethod
     def from_rules(cls, rules: Rules) -> HeaderRules:
@@ -83,7 +94,25 @@ class HeaderRules:
             byline_field=rules.yaml_pattern("header.yaml", "byline_field"),
             byline_date=rules.yaml_pattern("header.yaml", "byline_date"),
             byline_mark=rules.yaml_pattern("header.yaml", "byline_mark"),
+            front_matter_line=rules.yaml_pattern("header.yaml", "front_matter_line"),
+            front_matter_fields={str(k).lower(): str(v)
+                                 for k, v in config["front_matter_fields"].items()},
         )
+
+    def front_matter(self, text: str) -> tuple[str | None, str] | None:
+        """The metadata field and value of a Markdown front matter line, the field None for a
+        key that names none; None when ``text`` is no such line.
+
+        >>> rules = HeaderRules.from_rules(Rules())
+        >>> rules.front_matter("title: 多国反对美国加征钢铝关税")
+        ('title', '多国反对美国加征钢铝关税')
+        >>> rules.front_matter("tags: [经济, 贸易]")
+        (None, '[经济, 贸易]')
+        """
+        found = self.front_matter_line.match(text)
+        if found is None:
+            return None
+        return self.front_matter_fields.get(found["key"].lower()), found["value"].strip()
 
     def byline(self, text: str) -> dict[str, str] | None:
         """Fields of a byline line, or None when ``text`` is something else.
@@ -116,6 +145,36 @@ class HeaderRules:
                 parsed.setdefault("created", created)
         return parsed
 
+    def dated_row(self, text: str) -> str | None:
+        """ISO 8601 form of the date in a header row of any wording, or None when ``text`` is
+        no such row: a date, and around it only short pieces set off by spaces or bars, none
+        a sentence.
+
+        >>> rules = HeaderRules.from_rules(Rules())
+        >>> rules.dated_row("郑梅 2024-04-26 14:16:00 关注")
+        '2024-04-26T14:16:00'
+        >>> rules.dated_row("2019-06-03 09:58 | 分类：健康 | 标签：热点 观察")
+        '2019-06-03T09:58:00'
+        >>> rules.dated_row("2024年3月2日，国务院常务会议审议通过") is None
+        True
+        """
+        if len(text) > DATED_ROW_MAX_CHARS or _SENTENCE_MARKS.search(text):
+            return None
+        found = self.byline_date.search(text)
+        if found is None:
+            return None
+        pieces = _ROW_BREAK.split(f"{text[:found.start()]} {text[found.end():]}".strip("*_ "))
+        pieces = [piece for piece in pieces if piece]
+        if len(pieces) > DATED_ROW_MAX_PIECES or any(len(piece) > DATED_ROW_PIECE_MAX_CHARS
+                                                     for piece in pieces):
+            return None
+        return self.date(found.group(0))
+
+    def header_line(self, text: str) -> bool:
+        """A date, byline or dated row: a line of a header under its title."""
+        return bool(self.date(text) or self.byline(text) or self.dated_row(text)
+                    or self.front_matter(text))
+
     def date(self, text: str) -> str | None:
         """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand
         in brackets: ``（2024-03-02 10:30 新华网）``."""
@@ -142,7 +201,7 @@ class HeaderRules:
         han = len(_HAN.findall(text))
         if han == 0 or len(text) > self.long_title_max_chars:
             return False
-        if self.date(following.text) is not None or self.byline(following.text) is not None:
+        if self.header_line(following.text):
             return True
         commas = len(_COMMA.findall(text))
         if han < 2 or commas > 1:
@@ -155,6 +214,7 @@ class HeaderRules:
 @step(STEP)
 def extract_header(doc: Document, ctx: Context) -> Document:
     rules = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
+    _drop_lines_above_header(doc, rules)
     paragraphs = doc.paragraphs
     consumed = 0
     while consumed < min(len(paragraphs), rules.window):
@@ -170,6 +230,14 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                     doc.created = doc.created or found
                 else:
                     doc.metadata.setdefault(key, found)
+        elif name == "dated-row":
+            doc.created = doc.created or value
+        elif name == "front-matter":
+            key, found = value
+            if key == "created":
+                doc.created = doc.created or rules.date(found) or rules.dated_row(found)
+            elif key is not None:
+                doc.metadata.setdefault(key, found.strip("\"'"))
         elif name == "created":
             doc.created = doc.created or value
             site = rules.date_line.match(_BRACKETED.sub(r"\1", paragraph.text))["site"]
@@ -188,6 +256,33 @@ def extract_header(doc: Document, ctx: Context) -> Document:
     if "author" not in doc.metadata and doc.paragraphs:
         _author_from_credit(doc)
     return doc
+
+
+def _drop_lines_above_header(doc: Document, rules: HeaderRules) -> None:
+    """Short lines that are no sentence above a title and its date or byline row are page
+    furniture above the header (a channel name, a follow-us line, keywords), whatever their
+    wording::
+
+        点击蓝字关注我们                         -> removed (header-furniture-above)
+        【深入学习贯彻二十大精神】踔厉奋发担使命 勇毅前行谱新篇
+        网易新闻 2022-08-25 18:09
+    """
+    paragraphs = doc.paragraphs
+    for start in range(1, min(ABOVE_HEADER_MAX_LINES + 1, len(paragraphs) - 1)):
+        above = paragraphs[start - 1]
+        if "。" in above.text or len(above.text) > rules.title_max_chars or rules.header_line(
+                above.text) or above.kind == "heading":
+            return
+        title, following = paragraphs[start], paragraphs[start + 1]
+        if (title.kind == "heading" or rules.is_title(title, following)) and rules.header_line(
+                following.text):
+            for paragraph in paragraphs[:start]:
+                doc.record(STEP, "header-furniture-above", "remove", paragraph.text,
+                           paragraph.lines[0],
+                           why="a short line above the article's title and date row is page "
+                               "furniture, not body text")
+            doc.paragraphs = paragraphs[start:]
+            return
 
 
 def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) -> str | None:
@@ -294,6 +389,12 @@ def _header_field(
         return "created", date
     if rules.url_line.match(text) and "url" not in doc.metadata:
         return "url", text
+    front = rules.front_matter(text)
+    if front is not None:
+        return "front-matter", front
+    row_date = rules.dated_row(text)
+    if row_date is not None:
+        return "dated-row", row_date
     if "title" not in doc.metadata and rules.is_title(paragraph, following):
         return "title", text
     if paragraph.kind == "strong" and len(text) <= SITE_MAX_CHARS and "title" in doc.metadata:

@@ -145,6 +145,9 @@ class ArticleStructure:
         text = paragraph.text
         if paragraph.kind == "heading":
             return bool(_HAN.search(text))
+        front = self.header.front_matter(text)
+        if front is not None:  # title: 多国反对美国加征钢铝关税, in a Markdown front matter
+            return front[0] == "title"
         if len(text) > max_chars or len(_HAN.findall(text)) < min_han:
             return False
         if _SENTENCE_MARK.search(text) or len(_COMMA.findall(text)) > 1:
@@ -164,7 +167,7 @@ class ArticleStructure:
         credit or a bare source line."""
         paragraph = self.paragraphs[index]
         text = paragraph.text
-        if self.header.date(text) or self.header.byline(text) or self.header.url_line.match(text):
+        if self.header.header_line(text) or self.header.url_line.match(text):
             return True
         if paragraph.kind == "strong" and len(text) <= 30:
             return True
@@ -173,7 +176,7 @@ class ArticleStructure:
 
     def is_dateline(self, index: int) -> bool:
         text = self.paragraphs[index].text
-        return bool(self.header.date(text) or self.header.byline(text))
+        return self.header.header_line(text)
 
     def is_closing(self, index: int) -> bool:
         return self.closing[index]
@@ -251,6 +254,10 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
     for boundary in sorted(found.values(), key=lambda boundary: boundary.index):
         if merged and boundary.index - merged[-1].index <= NEAR_PARAGRAPHS and sum(
                 structure.body_han[merged[-1].index:boundary.index]) < NEAR_HAN:
+            # A header says exactly where the next article starts; a title-like line of a
+            # subject change just before it (转载自环球网) closes the previous one.
+            if boundary.rule == "next-header" and merged[-1].rule == "subject-change":
+                merged[-1] = boundary
             continue
         merged.append(boundary)
     return merged
@@ -327,11 +334,19 @@ def _closing_lines(structure: ArticleStructure, starts: list[int]) -> set[int]:
     found = set()
     for end in [*starts, len(structure.paragraphs)]:
         index = end - 1
-        while index > 0 and structure.is_closing(index) and not structure.body_han[index]:
+        while index > 0 and not structure.body_han[index] and (
+                structure.is_closing(index) or _tail_line(structure, index, end)):
             if structure.furniture[index] is None:
                 found.add(index)
             index -= 1
     return found
+
+
+def _tail_line(structure: ArticleStructure, index: int, end: int) -> bool:
+    """A short title-like line between an article's last text and the next article's header
+    (a source line of unfamiliar wording): no title, since a title is followed by text."""
+    return (end < len(structure.paragraphs) and structure.title_like[index]
+            and end - index <= NEAR_PARAGRAPHS and structure.body_han[index - 1] > 0)
 
 
 @step(STEP)

@@ -92,3 +92,51 @@ def test_an_honest_title_with_its_site_is_kept_as_it_is():
     doc = header_of("破七千指日可待 单反套机爆新低_数码_科技时代_新浪网", BODY)
     assert doc.metadata["title"] == "破七千指日可待 单反套机爆新低_数码_科技时代_新浪网"
     assert doc.edits == []
+
+
+@pytest.mark.parametrize("row, created", [
+    ("市界 2023-10-20 05:06", "2023-10-20T05:06:00"),
+    ("董温淑 2023年10月20日 05:06 关注", "2023-10-20T05:06:00"),
+    ("2023-10-20 05:06 | 分类：科技 | 标签：芯片 半导体", "2023-10-20T05:06:00"),
+    ("原创 董温淑 市界 2023/10/20", "2023-10-20"),
+])
+def test_a_date_row_of_any_wording_under_a_title_is_header(clean, row, created):
+    (doc,) = clean(f"英伟达芯片一片难求，国产替代趁势崛起\n{row}\n{BODY}", ["extract_header"])
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "英伟达芯片一片难求，国产替代趁势崛起"
+    assert doc.created == created
+    assert [(e.rule, e.text) for e in doc.edits] == [("header-title", doc.metadata["title"]),
+                                                     ("header-dated-row", row)]
+
+
+def test_a_sentence_opening_with_a_date_is_no_header_row(clean):
+    lead = "2023年10月20日，A股半导体板块久违地回暖了。"
+    (doc,) = clean(f"{lead}\n{BODY}", ["extract_header"])
+    assert doc.text == f"{lead}\n{BODY}"
+    assert doc.created is None
+
+
+def test_short_lines_above_a_title_and_its_date_row_are_furniture(clean):
+    text = f"点击上方蓝字关注我们\n科技频道\n英伟达芯片一片难求\n市界 2023-10-20 05:06\n{BODY}"
+    (doc,) = clean(text, ["extract_header"])
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "英伟达芯片一片难求"
+    assert [(e.rule, e.text) for e in doc.edits][:2] == [
+        ("header-furniture-above", "点击上方蓝字关注我们"), ("header-furniture-above", "科技频道")]
+
+
+def test_a_sentence_above_a_title_and_date_row_stays(clean):
+    text = f"{BODY}\n英伟达芯片一片难求\n2023-10-20 05:06\n{BODY}"
+    (doc,) = clean(text, ["extract_header"])
+    assert doc.text == text
+    assert not [e for e in doc.edits if e.rule == "header-furniture-above"]
+
+
+def test_a_markdown_front_matter_gives_title_date_and_site(clean):
+    text = "\n".join(["title: 英伟达芯片一片难求", "date: 2023-10-20 05:06", "source: 市界",
+                      "tags: [芯片, 半导体]", BODY])
+    (doc,) = clean(text, ["extract_header"])
+    assert doc.text == BODY
+    assert (doc.metadata["title"], doc.metadata["site"], doc.created) == (
+        "英伟达芯片一片难求", "市界", "2023-10-20T05:06:00")
+    assert [e.rule for e in doc.edits] == ["header-front-matter"] * 4

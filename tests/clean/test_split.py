@@ -110,3 +110,36 @@ def test_closing_rows_of_many_wordings_are_closing_lines(line):
     structure = ArticleStructure([Paragraph(line, (1, 1))], LineClassifier(rules),
                                  HeaderRules.from_rules(rules))
     assert structure.is_closing(0)
+
+
+def test_a_title_over_a_date_row_of_unfamiliar_wording_starts_a_new_article(clean):
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = ["英伟达芯片一片难求", "董温淑 2023-10-20 05:06 关注", *first,
+             "国产GPU的差距到底有多大", "市界　2023年06月02日 10:30", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert [d.metadata["title"] for d in docs] == ["英伟达芯片一片难求", "国产GPU的差距到底有多大"]
+    assert [d.created for d in docs] == ["2023-10-20T05:06:00", "2023-06-02T10:30:00"]
+    assert split_rules(docs[1]) == ["split-next-header"]
+    assert docs[0].text.endswith(first[-1])
+    assert docs[1].text.startswith(second[0])
+
+
+def test_a_front_matter_title_starts_a_new_article(clean):
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = [*first, "title: 国产GPU的差距到底有多大", "date: 2023-06-02 10:30", "source: 市界",
+             *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert len(docs) == 2
+    assert (docs[1].metadata["title"], docs[1].created) == ("国产GPU的差距到底有多大",
+                                                            "2023-06-02T10:30:00")
+    assert docs[1].text.startswith(second[0])
+
+
+def test_a_short_line_between_an_article_and_the_next_header_closes_the_first(clean):
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = [*first, "转载自市界", "国产GPU的差距到底有多大", "2023年06月02日 10:30", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert [d.metadata["title"] for d in docs][1] == "国产GPU的差距到底有多大"
+    assert docs[0].text.endswith(first[-1])
+    assert ("closing-line", "转载自市界") in [(e.rule, e.text) for e in docs[0].edits
+                                              if e.action == "remove"]

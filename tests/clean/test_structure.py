@@ -555,3 +555,26 @@ def test_links_to_other_stories_under_the_article_are_removed(clean, removed_spa
 def test_a_title_announcing_the_full_text_stays_the_title(clean):
     (doc,) = clean(f"2024年政府工作报告（全文）\n{BODY}", FURNITURE)
     assert doc.metadata["title"] == "2024年政府工作报告（全文）"
+
+
+@pytest.mark.parametrize("row", ["阅读(5754) | 评论(43) | 收藏", "收藏(128)　打赏　分享",
+                                 "点赞 128　　转发 36　　评论 12", "主办单位：某区教育局　　网站标识码：3201000012"])
+def test_a_row_of_buttons_counters_or_footer_fields_after_the_body_is_cut(clean, removed_spans,
+                                                                          row):
+    (doc,) = clean(f"{BODY}\n{row}", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("edge-row", row)]
+
+
+def test_a_row_of_the_bodys_own_words_after_it_stays(clean):
+    text = f"{BODY}\nA股 | 半导体板块 | 芯片股"
+    (doc,) = clean(text, FURNITURE)
+    assert doc.text == text
+
+
+def test_a_related_reading_heading_in_another_script_variant_is_cut_with_its_list(
+        clean, removed_spans):
+    text = f"{BODY}\n相關閲讀\n英偉達發佈新一代芯片\n寒武紀一季度營收增長42倍"
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == BODY
+    assert [rule for rule, _ in removed_spans(doc)] == ["related-heading"] + ["related-list"] * 2
