@@ -124,7 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=parse_size, default=parse_size("1MB"),
                         help="size of the generated JSONL dump (default 1MB)")
-    parser.add_argument("--pages", type=int, default=100, help="HTML pages (default 100)")
+    parser.add_argument("--pages", type=int, default=100, help="HTML pages (default 100; 0 skips them)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,8 +136,10 @@ def main() -> None:
         first.write_bytes(records[0] + b"\n")
         measure(f"text articles ({size / 1e6:.1f} MB JSONL)", dump, first, records, count,
                 folder)
-        found = html_pages(folder, args.pages)
-        if found is None:
+        found = html_pages(folder, args.pages) if args.pages > 0 else None
+        if args.pages <= 0:
+            print("HTML pages: skipped (--pages 0)")
+        elif found is None:
             print("HTML pages: skipped, ../shared/data is not beside the repository")
         else:
             pages, records = found
