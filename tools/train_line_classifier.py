@@ -130,9 +130,10 @@ def pairs(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def rendered_lines(html: str, gold: str) -> list[tuple[str, bool | None]]:
-    """The page's visible text lines, each body (in the gold text), junk (sharing little
-    with it) or None (too short or too close to tell)."""
+def rendered_lines(html: str, gold: str, min_body_chars: int = 4
+                   ) -> list[tuple[str, bool | None]]:
+    """The page's visible text lines, each body (in the gold text and of ``min_body_chars``
+    or more), junk (sharing little with it) or None (too short or too close to tell)."""
     tree = parse_page(html)
     if tree is None:
         return []
@@ -145,7 +146,7 @@ def rendered_lines(html: str, gold: str) -> list[tuple[str, bool | None]]:
         if not text:
             continue
         if text in gold_text:
-            labelled.append((line, True if len(text) >= 4 else None))
+            labelled.append((line, True if len(text) >= min_body_chars else None))
             continue
         own = pairs(text)
         share = len(own & gold_pairs) / len(own) if own else 0.0

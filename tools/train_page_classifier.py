@@ -30,22 +30,22 @@ import argparse
 import hashlib
 import json
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
-import opencc
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tools"))
+
+from train_line_classifier import rendered_lines  # noqa: E402
 
 from curate.clean.articleless import MODEL_FILE, STEP, PageModel  # noqa: E402
 from curate.clean.furniture import TreeEnsemble, numbered  # noqa: E402
 from curate.clean.line_features import line_features  # noqa: E402
 from curate.clean.page_features import PAGE_FEATURES, page_row  # noqa: E402
 from curate.io.decode import decode_bytes  # noqa: E402
-from curate.io.html import page_blocks, parse_page  # noqa: E402
 from curate.pipeline import DEFAULT_STEPS, clean_text  # noqa: E402
 from curate.rules import Rules  # noqa: E402
 
@@ -63,40 +63,6 @@ MIN_FURNITURE_LINES = 5
 C = 1.0
 # The thresholds the cross-validated figures are printed at.
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
-# A rendered line sharing less than this share of its character pairs with the gold is
-# furniture.
-JUNK_BELOW = 0.3
-_to_simplified = opencc.OpenCC("t2s")
-
-
-def folded(text: str) -> str:
-    return "".join(_to_simplified.convert(unicodedata.normalize("NFKC", text)).split())
-
-
-def pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def rendered_lines(html: str, gold: str) -> list[tuple[str, bool | None]]:
-    """The page's visible text lines, each body (in the gold text), furniture (sharing
-    little with it) or None (too close to tell)."""
-    tree = parse_page(html)
-    if tree is None:
-        return []
-    gold_text = folded(gold)
-    gold_pairs = pairs(gold_text)
-    labelled = []
-    for block in page_blocks(tree):
-        text = folded(block.text)
-        if not text:
-            continue
-        if text in gold_text:
-            labelled.append((block.text, True))
-            continue
-        own = pairs(text)
-        share = len(own & gold_pairs) / len(own) if own else 0.0
-        labelled.append((block.text, False if share < JUNK_BELOW else None))
-    return labelled
 
 
 def magichtml_half(page_id: str) -> str:
@@ -151,7 +117,7 @@ def html_pages(data: Path, source: str, rows: Rows) -> None:
     for row in map(json.loads, (data / HTML_SETS[source]).open(encoding="utf-8")):
         if source == "magichtml" and magichtml_half(row["id"]) != "tune":
             continue
-        labelled = rendered_lines(row["meta"]["html"], row["text"])
+        labelled = rendered_lines(row["meta"]["html"], row["text"], min_body_chars=1)
         furniture = [line for line, body in labelled if body is False]
         group = f"{source}:{row['id']}"
         if len(furniture) >= MIN_FURNITURE_LINES:
