@@ -18,7 +18,7 @@ import numpy as np
 from curate.clean.unspin import SpinClasses
 from curate.dedup.bands import Clusters
 from curate.dedup.index import IndexParameterError
-from curate.dedup.minhash import MinHasher, shingles
+from curate.dedup.minhash import MinHasher, shingles_many
 from curate.dedup.near import Item, NearDuplicateFilter
 from curate.document import Document
 from curate.faults import CorpusDamaged
@@ -152,7 +152,7 @@ def sign_outputs(documents: Sequence[Document],
     them again."""
     kept = [doc for doc in documents if doc.rejected is None]
     texts = [doc.text for doc in kept]
-    signatures = hasher.signatures([shingles(text) for text in texts])
+    signatures = hasher.signatures(shingles_many(texts))
     return {doc.id: (text_digest(text), signature)
             for doc, text, signature in zip(kept, texts, signatures, strict=True)}
 
@@ -171,7 +171,7 @@ def signatures_of(items: Sequence[Item], signed: dict[str, tuple[bytes, np.ndarr
         if ok:
             out[n] = entry[1]
     if missing:
-        out[missing] = hasher.signatures([shingles(items[n].text) for n in missing])
+        out[missing] = hasher.signatures(shingles_many([items[n].text for n in missing]))
     return out
 
 
