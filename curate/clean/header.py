@@ -28,6 +28,7 @@ from typing import Any
 import regex
 
 from curate.clean import inline_spam
+from curate.clean.lines import han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
 from curate.clean.spam import SpamHeaderRule
 from curate.document import Document, Paragraph
@@ -36,7 +37,6 @@ from curate.rules import Rules
 
 STEP = "extract_header"
 _NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
-_HAN = regex.compile(r"\p{Han}")
 _COMMA = regex.compile(r"[，,]")
 _SENTENCE_END = regex.compile(r"[？！?!]$")
 # A dated row of any wording (网易新闻 2022-08-25 18:09, 郑梅 2024-04-26 14:16 关注,
@@ -198,7 +198,7 @@ class HeaderRules:
         text = paragraph.text
         if following is None or "。" in text or _NOT_A_TITLE_END.search(text):
             return False
-        han = len(_HAN.findall(text))
+        han = paragraph_han(text)
         if han == 0 or len(text) > self.long_title_max_chars:
             return False
         if self.header_line(following.text):
@@ -309,7 +309,7 @@ def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) ->
         position = change.end
     kept.append(title[position:])
     cleaned = " ".join(part.strip(_TITLE_EDGE) for part in kept if part.strip(_TITLE_EDGE))
-    return cleaned if len(_HAN.findall(cleaned)) >= 2 else None
+    return cleaned if han_count(cleaned) >= 2 else None
 
 
 def _drop_title_spam(doc: Document, ctx: Context) -> None:
@@ -344,7 +344,7 @@ def lead_title(text: str) -> str | None:
     for opening, closing in _QUOTE_PAIRS:
         if sentence.startswith(opening) and closing not in sentence:
             sentence = sentence[1:]
-    return sentence if len(_HAN.findall(sentence)) >= 4 else None
+    return sentence if han_count(sentence) >= 4 else None
 
 
 def _title_from_lead(doc: Document) -> None:

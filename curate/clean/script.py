@@ -43,6 +43,8 @@ _OPENING_MARKS = "“‘「『（《【〈〔〖"
 _CHINESE_LEFT = f"[{_HAN}{_CLOSING_MARKS}]"
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CORNER_TO_CURLY = {"「": "“", "」": "”", "『": "‘", "』": "’"}
+# The half-width marks a clause mark fix makes full-width: a text without them needs none.
+_FULL_WIDTH_CLAUSE = ",:;!?"
 
 # `營收,同比` and `從此,DNA` and `首先, 2011`: after Chinese, unless an English phrase follows
 # after a space (`北京, and`).
@@ -299,6 +301,8 @@ def find_clause_mark_fixes(text: str) -> list[Change]:
     >>> [c.start for c in find_clause_mark_fixes("潮州的知名企业有:长城集团,开盘12:30,共1,000人")]
     [8, 13, 21]
     """
+    if not any(mark in text for mark in _FULL_WIDTH_CLAUSE):
+        return []
     positions = {
         match.start()
         for pattern in (_AFTER_CHINESE, _BEFORE_CHINESE, _SENTENCE_END)
@@ -336,6 +340,8 @@ def find_parenthesis_fixes(text: str, flattened: bool | None = None) -> list[Cha
     >>> find_parenthesis_fixes("(21世紀經濟報道記者雷晨 北京報道)", flattened=False)
     []
     """
+    if "(" not in text:  # every change is of a parenthesis
+        return []
     if flattened is None:
         flattened = bool(is_punctuation_flattened(text))
     changes = []
@@ -356,6 +362,8 @@ def find_corner_quote_fixes(text: str) -> list[Change]:
     >>> [c.new for c in find_corner_quote_fixes("「我們可能無法全部恢復」")]
     ['“', '”']
     """
+    if not any(quote in text for quote in _CORNER_TO_CURLY):
+        return []
     return [
         Change(i, i + 1, _CORNER_TO_CURLY[ch], "corner-quotes", ch)
         for i, ch in enumerate(text)
