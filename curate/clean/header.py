@@ -22,13 +22,13 @@ when nothing but spam and separators is left or it is a keyword-stuffed SEO head
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
 from curate.clean import inline_spam
-from curate.clean.lines import han_count, paragraph_han
+from curate.clean.lines import REMEMBERED_LINES, han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
 from curate.clean.spam import SpamHeaderRule
 from curate.document import Document, Paragraph
@@ -81,6 +81,9 @@ class HeaderRules:
     byline_mark: regex.Pattern
     front_matter_line: regex.Pattern
     front_matter_fields: dict[str, str]
+    # header_line's answers by line: splitting, the header and the edge runs ask of the
+    # same lines (then afresh past REMEMBERED_LINES).
+    _header_lines: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> HeaderRules:
@@ -172,8 +175,14 @@ class HeaderRules:
 
     def header_line(self, text: str) -> bool:
         """A date, byline or dated row: a line of a header under its title."""
-        return bool(self.date(text) or self.byline(text) or self.dated_row(text)
-                    or self.front_matter(text))
+        known = self._header_lines.get(text)
+        if known is None:
+            if len(self._header_lines) >= REMEMBERED_LINES:
+                self._header_lines.clear()
+            known = self._header_lines[text] = bool(
+                self.date(text) or self.byline(text) or self.dated_row(text)
+                or self.front_matter(text))
+        return known
 
     def date(self, text: str) -> str | None:
         """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand

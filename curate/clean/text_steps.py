@@ -71,8 +71,10 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     """
     config = script.choose_opencc_config(doc.text, ctx.rules)
     changed = 0
-    for paragraph in doc.paragraphs:
-        converted = script.convert_to_simplified(paragraph.text, config, ctx.rules)
+    texts = [paragraph.text for paragraph in doc.paragraphs]
+    for paragraph, converted in zip(doc.paragraphs,
+                                    script.convert_paragraphs(texts, config, ctx.rules),
+                                    strict=True):
         if converted != paragraph.text:
             changed += _changed_characters(paragraph.text, converted)
         paragraph.text = converted
