@@ -60,6 +60,7 @@ _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
 # What joins a title to its site or to the keywords stuffed after it, left over when those go.
 _TITLE_EDGE = " \t\u3000_|｜-–—·•,，、:：【】[]"
 _BRACKETED = regex.compile(r"^[（(【\[]\s*(.+?)\s*[）)】\]]$")
+_OPENING_BRACKETS = "（(【["  # what a bracketed line starts with: others skip _BRACKETED
 _QUOTE_PAIRS = (("「", "」"), ("“", "”"), ("『", "』"))
 # （21世紀經濟報道記者雷晨 北京報道）, (记者吴鹏 李静睿), （本报记者 王芳）: a credit in brackets
 # closing the last paragraph, naming one to three reporters.
@@ -187,7 +188,7 @@ class HeaderRules:
     def date(self, text: str) -> str | None:
         """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand
         in brackets: ``（2024-03-02 10:30 新华网）``."""
-        found = self.date_line.match(_BRACKETED.sub(r"\1", text))
+        found = self.date_line.match(_unbracketed(text))
         if not found:
             return None
         day = f"{int(found['year']):04d}-{int(found['month']):02d}-{int(found['day']):02d}"
@@ -249,7 +250,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                 doc.metadata.setdefault(key, found.strip("\"'"))
         elif name == "created":
             doc.created = doc.created or value
-            site = rules.date_line.match(_BRACKETED.sub(r"\1", paragraph.text))["site"]
+            site = rules.date_line.match(_unbracketed(paragraph.text))["site"]
             if site and "site" not in doc.metadata:
                 doc.metadata["site"] = site
         else:
@@ -265,6 +266,11 @@ def extract_header(doc: Document, ctx: Context) -> Document:
     if "author" not in doc.metadata and doc.paragraphs:
         _author_from_credit(doc)
     return doc
+
+
+def _unbracketed(text: str) -> str:
+    """A line without the brackets around it: ``（2024-03-02 10:30 新华网）`` -> inside."""
+    return _BRACKETED.sub(r"\1", text) if text[:1] in _OPENING_BRACKETS else text
 
 
 def _drop_lines_above_header(doc: Document, rules: HeaderRules) -> None:
