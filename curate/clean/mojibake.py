@@ -107,7 +107,7 @@ _GBK_SIGNATURE = _gbk_mojibake_signature()
 # Cheap test: about one character in three of GBK mojibake has the signature; one clean news
 # paragraph in fifty has it too and pays for the full search.
 _GBK_HINT = re.compile(f"[{_GBK_SIGNATURE}]")
-_GBK_SIGNATURE_RUN = re.compile(f"[{_GBK_SIGNATURE}]+")
+_LEFT_BY_LOSS = re.compile(f"[{_GBK_SIGNATURE}\ufffd]+")
 # GB18030 encodes every character but lone surrogates.
 _GBK_RUN = re.compile("[^\ud800-\udfff]+")
 
@@ -266,9 +266,9 @@ _LOST_BYTES = b"\xff"  # what U+FFFD stands for: bytes lost before the text reac
 # What a loss leaves between two characters read again, ASCII aside: the first bytes of the
 # character that lost the rest, the marks of lost bytes, the last bytes of one that lost its
 # first. Clean GBK text next to mojibake is not read so (``今天`` = BD F1 CC EC).
-_LOSS = re.compile(rb"(?:[\xc2-\xf4][\x80-\xbf]{0,2})?\xff{0,2}[\x80-\xbf]{0,3}")
+_LOSS = re.compile(rb"(?:(?:[\xc2-\xf4][\x80-\xbf]{0,2})?\xff{0,2}[\x80-\xbf]{0,3}){1,3}")
 _MIN_REPAIRED_HAN = 2
-_MAX_BRIDGED = 2  # characters a loss leaves at a stretch's edge
+_MAX_BRIDGED = 4  # characters up to two losses leave at a stretch's edge
 
 
 def _gbk_reading(text: str) -> tuple[bytes, list[int]]:
@@ -354,19 +354,36 @@ def _whole_characters(text: str, data: bytes, starts: list[int],
     lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
     # Out over what a loss left next to the stretch: up to the paragraph's edge, or over
     # characters holding a mark of lost bytes.
-    for at in range(max(lead, first - _MAX_BRIDGED), first):
-        piece = data[starts[at]:first_byte]
-        if _is_loss(piece) and (at == lead or _LOST_BYTES in piece
-                                or _GBK_SIGNATURE_RUN.fullmatch(text, at, first)):
-            first = at
-            break
-    for at in range(min(trail, end + _MAX_BRIDGED), end, -1):
-        piece = data[end_byte:starts[at]]
-        if _is_loss(piece) and (at == trail or _LOST_BYTES in piece
-                                or _GBK_SIGNATURE_RUN.fullmatch(text, end, at)):
-            end = at
-            break
-    yield first, end
+    reach_first, reach_end = first, end
+    for at in _within_reach(text, range(first - 1, lead - 1, -1), lambda at: text[at]):
+        if _left_by_loss(text, data[starts[at]:first_byte], at, first, at == lead):
+            reach_first = at
+    for at in _within_reach(text, range(end + 1, trail + 1), lambda at: text[at - 1]):
+        if _left_by_loss(text, data[end_byte:starts[at]], end, at, at == trail):
+            reach_end = at
+    yield reach_first, reach_end
+
+
+def _within_reach(text: str, offsets: range, added: Callable[[int], str]) -> Iterator[int]:
+    """The offsets, nearest first, until they take in more than ``_MAX_BRIDGED`` non-ASCII
+    characters (ASCII survives mojibake: it does not count)."""
+    wide = 0
+    for at in offsets:
+        wide += not added(at).isascii()
+        if wide > _MAX_BRIDGED:
+            return
+        yield at
+
+
+def _left_by_loss(text: str, piece: bytes, first: int, end: int, at_edge: bool) -> bool:
+    """Whether ``text[first:end]``, read as ``piece``, is what a loss left next to a stretch:
+    it reads as a loss, and it reaches the paragraph's edge or is made of marks of lost bytes
+    and characters GBK makes of a UTF-8 character's first bytes (clean text next to the
+    stretch, ``口，`` = BF DA A3 AC, can read as a loss too)."""
+    if not _is_loss(piece):
+        return False
+    wide = "".join(char for char in text[first:end] if not char.isascii())
+    return at_edge or _LEFT_BY_LOSS.fullmatch(wide) is not None
 
 
 def find_gbk_mojibake(text: str) -> list[Change]:
@@ -387,8 +404,14 @@ def find_gbk_mojibake(text: str) -> list[Change]:
     if not _GBK_HINT.search(text):
         return []
     data, starts = _gbk_reading(text)
-    changes = []
+    spans: list[list[int]] = []
     for first, end in _gbk_spans(text, data, starts):
+        if spans and first <= spans[-1][1]:  # what one loss left, reached from both sides
+            spans[-1][1] = max(end, spans[-1][1])
+        else:
+            spans.append([first, end])
+    changes = []
+    for first, end in spans:
         old = text[first:end]
         new, skipped = _resynchronised(data[starts[first]:starts[end]])
         if new and _reads_as_chinese(old, new):
