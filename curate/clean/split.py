@@ -205,6 +205,15 @@ class ArticleStructure:
             position += 1
         return position > index + 1 and any(self.body_han[position:position + 3])
 
+    def ends_text(self, index: int) -> bool:
+        """Whether the line at ``index`` is article text or its last sentence: a short one
+        (吴政隆参加上述活动。) ends an article as well as a long one."""
+        if self.body_han[index]:
+            return True
+        text = self.paragraphs[index].text
+        return (index > 0 and self.body_han[index - 1] > 0 and self.furniture[index] is None
+                and not self.closing[index] and _SENTENCE_END.search(text) is not None)
+
     def text_between(self, start: int, end: int) -> str:
         return "\n".join(p.text for p, han in zip(self.paragraphs[start:end],
                                                    self.body_han[start:end], strict=True) if han)
@@ -246,7 +255,7 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
             boundary = _after_closing(structure, index)
             if boundary is not None:
                 found[index] = boundary
-        elif structure.header_title[index] and structure.body_han[index - 1]:
+        elif structure.header_title[index] and structure.ends_text(index - 1):
             boundary = _subject_change(structure, index)
             if boundary is not None:
                 found[index] = boundary
