@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
+from curate.clean.article_core import Core, article_core
 from curate.clean.line_features import (
     BODY_MIN_HAN,
     FEATURES,
@@ -47,6 +48,8 @@ _NEVER = -1.0
 # A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
+# A line that is a label and a name in brackets and nothing else: （撰稿：施韵）, (编辑: 王强).
+_CREDIT = regex.compile(r"\s*[(（]\s*\p{Han}{1,6}\s*[:：]\s*[^()（）。！？]{1,20}[)）]\s*")
 # An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
 ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
@@ -106,6 +109,8 @@ class FurnitureSettings:
     block_floor_top: float
     block_floor_bottom: float
     max_removed_share: float
+    far_from_core: int
+    block_floor_far_from_core: float
 
     @classmethod
     def from_rules(cls, rules: Rules) -> FurnitureSettings:
@@ -114,11 +119,14 @@ class FurnitureSettings:
             return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
                        float(data["remove_at"]["running_text_at_bottom"]),
                        float(data["block_floor"]["top"]), float(data["block_floor"]["bottom"]),
-                       float(data["max_removed_share"]))
+                       float(data["max_removed_share"]),
+                       int(data["above_core"]["far_from_core"]),
+                       float(data["above_core"]["block_floor"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom, "
-                            "running_text_at_bottom), block_floor (top, bottom) and "
-                            f"max_removed_share ({exc!r})") from None
+                            "running_text_at_bottom), block_floor (top, bottom), "
+                            "max_removed_share and above_core (far_from_core, block_floor) "
+                            f"({exc!r})") from None
 
 
 def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
@@ -155,14 +163,24 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     # line right over the first sentence is the article's own heading.
     heading = (rows[:, INDEX["outside_body"]] > 0) & (rows[:, INDEX["lines_from_body"]] == 1) & (
         rows[:, INDEX["from_top"]] < rows[:, INDEX["from_bottom"]])
+    # Far above the article's core stand menus and other stories' headlines, not its
+    # heading: a lower score ends no block there.
+    core = article_core(texts, rows)
+    floor_top = np.full(len(texts), settings.block_floor_top)
+    if core is not None:
+        floor_top[: max(core.start - settings.far_from_core, 0)] = (
+            settings.block_floor_far_from_core)
     top = scores - settings.remove_at_top
-    top[running | items | lead_in | heading | (scores < settings.block_floor_top)] = _NEVER
+    top[running | items | lead_in | heading | (scores < floor_top)] = _NEVER
     # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
     # a sentence right under the body closes the text (谢谢！).
     date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
                              count=len(texts))
+    # A credit in brackets (（撰稿：施韵）) ends like a sentence but closes no text.
+    credit = np.fromiter((bool(_CREDIT.fullmatch(t)) for t in texts), dtype=bool,
+                         count=len(texts))
     closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
-               & (rows[:, INDEX["from_bottom"]] == 0))
+               & (rows[:, INDEX["from_bottom"]] == 0) & ~credit)
     # Running text under the body goes only in a block the classifier scores as teasers.
     bottom = np.where(running, scores - settings.remove_running_at_bottom,
                       scores - settings.remove_at_bottom)
@@ -187,9 +205,18 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                        why=_REPEATS[repeats[index]])
         elif cut[index]:
             doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
-                       why=f"classifier {score:.2f}: {evidence(row)}")
+                       why=f"classifier {score:.2f}: {evidence(row)}{_from_core(core, index)}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
     return doc
+
+
+def _from_core(core: Core | None, index: int) -> str:
+    """Where the line stands from the article's core: ``; 3 lines above the article's core``."""
+    distance = core.distance(index) if core is not None else 0
+    if not distance:
+        return ""
+    side = "above" if index < core.start else "under"
+    return f"; {distance} line{'s' if distance != 1 else ''} {side} the article's core"
 
 
 def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
