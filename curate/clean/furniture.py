@@ -163,15 +163,16 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     # line right over the first sentence is the article's own heading.
     heading = (rows[:, INDEX["outside_body"]] > 0) & (rows[:, INDEX["lines_from_body"]] == 1) & (
         rows[:, INDEX["from_top"]] < rows[:, INDEX["from_bottom"]])
-    # Far above the article's core stand menus and other stories' headlines, not its
-    # heading: a lower score ends no block there.
+    # Far above the article's core stand menus and other stories' headlines and teasers,
+    # not its heading or lead: a lower score ends no block there, and a line of running
+    # text or the one over the first long line is no reason to stop.
     core = article_core(texts, rows)
-    floor_top = np.full(len(texts), settings.block_floor_top)
+    far = np.zeros(len(texts), dtype=bool)
     if core is not None:
-        floor_top[: max(core.start - settings.far_from_core, 0)] = (
-            settings.block_floor_far_from_core)
+        far[: max(core.start - settings.far_from_core, 0)] = True
+    floor_top = np.where(far, settings.block_floor_far_from_core, settings.block_floor_top)
     top = scores - settings.remove_at_top
-    top[running | items | lead_in | heading | (scores < floor_top)] = _NEVER
+    top[((running | heading) & ~far) | items | lead_in | (scores < floor_top)] = _NEVER
     # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
     # a sentence right under the body closes the text (谢谢！).
     date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
