@@ -22,11 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import regex
 
 from curate.clean.line_features import INDEX, line_features
 from curate.clean.page_features import cut_off_lines
 
-__all__ = ["Core", "article_core", "line_features"]
+__all__ = ["Core", "article_core", "item_rows", "line_features"]
 
 # A prose line: this many Han characters and a comma or sentence mark, not cut off (…).
 PROSE_MIN_HAN = 20
@@ -34,6 +35,10 @@ PROSE_MIN_HAN = 20
 # subheading between two paragraphs of 60 stays in the core, ten headlines under the story
 # are not bridged by a blurb of 200 under them.
 GAP_COST = 25.0
+# A row of items: this many pieces, this many characters a piece on average.
+ROW_MIN_ITEMS = 6
+ROW_MAX_ITEM_CHARS = 5
+_ITEM_SEPARATORS = regex.compile(r"[\s,，、;；/|｜]+")
 
 
 @dataclass(frozen=True)
@@ -50,10 +55,31 @@ class Core:
 
 def prose_lines(texts: list[str], rows: np.ndarray) -> np.ndarray:
     """Lines of running text: `PROSE_MIN_HAN` Han characters, a comma or sentence mark, not a
-    teaser cut off with ``...`` or ``…``."""
+    teaser cut off with ``...`` or ``…``, not a row of items."""
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
-    return (han >= PROSE_MIN_HAN) & (marks >= 1) & ~cut_off_lines(texts)
+    return (han >= PROSE_MIN_HAN) & (marks >= 1) & ~cut_off_lines(texts) & ~item_rows(texts)
+
+
+def item_rows(texts: list[str]) -> np.ndarray:
+    """Rows of many short items, whatever separates them: a menu, a tag or keyword row
+    (``北欧广播, 北欧电视, 华侨华人, 国际新闻, …``, ``标签：疫情,影响,三驾马车,…``): at least
+    `ROW_MIN_ITEMS` pieces between commas, spaces, slashes or bars, `ROW_MAX_ITEM_CHARS`
+    characters long on average, and no sentence mark. A sentence's clauses are longer, and a
+    sentence listing names ends as one (孙春兰、胡春华、刘鹤、王勇、肖捷、赵克志参加。).
+
+    >>> item_rows(["本文关键词：华体会官网,国科,嘉,和,王戈,疫情,影响,三驾马车",
+    ...            "英伟达芯片一片难求，国产替代趁势崛起，多家厂商扩产。"]).tolist()
+    [True, False]
+    """
+    flags = np.zeros(len(texts), dtype=bool)
+    for index, text in enumerate(texts):
+        pieces = [piece for piece in _ITEM_SEPARATORS.split(text) if piece]
+        if (len(pieces) >= ROW_MIN_ITEMS
+                and sum(map(len, pieces)) <= ROW_MAX_ITEM_CHARS * len(pieces)
+                and not any(mark in text for mark in "。！？!?")):
+            flags[index] = True
+    return flags
 
 
 def article_core(texts: list[str], rows: np.ndarray, gap_cost: float = GAP_COST) -> Core | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from curate.clean.article_core import Core, article_core
+from curate.clean.article_core import Core, article_core, item_rows
 from curate.clean.line_features import (
     BODY_MIN_HAN,
     FEATURES,
@@ -225,7 +225,7 @@ def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
     score removes it; under the body only a block of teasers does."""
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
-    return (han >= BODY_MIN_HAN) & (marks >= 2)
+    return (han >= BODY_MIN_HAN) & (marks >= 2) & ~item_rows(texts)
 
 
 def numbered(texts: list[str]) -> np.ndarray:
