@@ -2,7 +2,7 @@
 
 import pytest
 
-from curate.clean.article_core import Core, article_core
+from curate.clean.article_core import Core, article_core, item_rows
 from curate.clean.furniture import TreeEnsemble
 from curate.clean.line_features import FEATURES, line_features
 from curate.pipeline import DEFAULT_STEPS
@@ -169,3 +169,24 @@ def test_a_bracketed_credit_under_the_body_is_no_closing_sentence(clean):
     assert doc.text == "\n".join(ARTICLE[1:])
     (edit,) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
     assert (edit.rule, edit.text) == ("line-classifier", credit)
+
+
+# A keyword row of the form tag rows take on real pages, its items the article's words,
+# written for these tests.
+KEYWORD_ROW = "拆房、事故、民工、安全、转包、违规操作、拆房队、建筑单位、外地民工"
+
+
+def test_a_row_of_short_items_is_no_prose_and_a_sentence_naming_many_is():
+    # The second line is a CCTV story's (xwlb-cctv-news.jsonl): a sentence listing names.
+    assert item_rows([KEYWORD_ROW, "孙春兰、胡春华、刘鹤、王勇、肖捷、赵克志参加。",
+                      ARTICLE[1]]).tolist() == [True, False, False]
+
+
+def test_a_keyword_row_under_the_body_goes_as_a_row_not_as_running_text(clean):
+    # Running text under the body goes at 0.7 only (teasers); a row of items is none.
+    page = ARTICLE + [KEYWORD_ROW, OTHER_POSTS[0]]
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
+    edit = next(e for e in doc.edits if e.text == KEYWORD_ROW)
+    assert edit.rule == "line-classifier"
+    assert 0.6 <= float(edit.why.split()[1].rstrip(":")) < 0.7
