@@ -50,6 +50,9 @@ _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
 # A line that is a label and a name in brackets and nothing else: （撰稿：施韵）, (编辑: 王强).
 _CREDIT = regex.compile(r"\s*[(（]\s*\p{Han}{1,6}\s*[:：]\s*[^()（）。！？]{1,20}[)）]\s*")
+# What parts a page's title from the site's name: 标题_站名, 标题 | 站名, 标题 – 站名.
+_TITLE_PARTS = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)")
+_TITLE_MIN_CHARS = 8
 # An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
 ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
@@ -170,6 +173,10 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     far = np.zeros(len(texts), dtype=bool)
     if core is not None:
         far[: max(core.start - settings.far_from_core, 0)] = True
+    # Over the article's own title stands nothing of the article either; the title stays.
+    over_title, titled = title_line(doc)
+    if core is not None:
+        far[: min(over_title, core.start)] = True
     floor_top = np.where(far, settings.block_floor_far_from_core, settings.block_floor_top)
     top = scores - settings.remove_at_top
     top[((running | heading) & ~far) | items | lead_in | (scores < floor_top)] = _NEVER
@@ -187,7 +194,14 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                       scores - settings.remove_at_bottom)
     bottom[date_alone | closing | items | (scores < settings.block_floor_bottom)] = _NEVER
     cut = np.zeros(len(texts), dtype=bool)
-    cut[: edge_block(top)] = True
+    if titled:
+        # The title is an edge of its own: the article starts there, and what stands
+        # between it and the body (a byline, the title again) is a block from that edge.
+        cut[: edge_block(top[:over_title])] = True
+        start = over_title + 1
+        cut[start: start + edge_block(top[start:])] = True
+    else:
+        cut[: edge_block(top)] = True
     cut[len(texts) - edge_block(bottom[::-1]):] = True
     sizes = rows[:, INDEX["chars"]]
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
@@ -209,6 +223,30 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                        why=f"classifier {score:.2f}: {evidence(row)}{_from_core(core, index)}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
     return doc
+
+
+def title_line(doc: Document) -> tuple[int, bool]:
+    """How many of the document's paragraphs stand over its title, and whether the title is
+    still a paragraph (then it is the next one): the line `extract_header` took the title
+    from, or the first paragraph that is the page's title (``metadata.title``, its part
+    before `` _ `` ``|`` `` – `` where the site's name follows, or the first of the lines a
+    title was printed on); ``(0, False)`` when neither is found."""
+    taken = next((edit.line for edit in doc.edits if edit.rule == TITLE_RULE), None)
+    if taken is not None:
+        return sum(1 for paragraph in doc.paragraphs if paragraph.lines[0] < taken), False
+    title = doc.metadata.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return 0, False
+    whole, head = _folded(title), _folded(_TITLE_PARTS.split(title.strip())[0])
+    for index, paragraph in enumerate(doc.paragraphs):
+        text = _folded(paragraph.text)
+        if len(text) >= _TITLE_MIN_CHARS and (text in (whole, head) or whole.startswith(text)):
+            return index, True
+    return 0, False
+
+
+def _folded(text: str) -> str:
+    return "".join(text.split())
 
 
 def _from_core(core: Core | None, index: int) -> str:
