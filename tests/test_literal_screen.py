@@ -36,6 +36,24 @@ def never_skips_a_match(patterns: list[tuple[str, int]], texts: list[str]) -> in
     return matches
 
 
+
+def seed_lines() -> list[str]:
+    """The non-empty lines of the seeds, stripped."""
+    return [line.strip() for path in sorted(SEEDS.glob("*.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def real_texts(shared_data) -> list[str]:
+    """The texts of the real CommonCrawl pages and SogouCS stories."""
+    return [json.loads(line)["text"] for name in ("chinesewebtext-cc-raw.jsonl",
+                                                  "sogoucs-smarty.jsonl")
+            for line in (shared_data / name).read_text(encoding="utf-8").splitlines()]
+
+
+def text_lines(texts: list[str]) -> list[str]:
+    """The distinct non-empty lines of ``texts``, stripped and sorted."""
+    return sorted({line.strip() for text in texts for line in text.split("\n") if line.strip()})
+
 def test_a_licence_line_pattern_needs_its_words_and_at_most_165_characters(rules):
     pattern = next(p.regex.pattern for p in rules.patterns("disclaimers.yaml")
                    if p.id == "icp-licence")
@@ -84,16 +102,13 @@ def test_the_folding_characters_are_all_that_case_maps_to_an_ascii_letter():
 
 
 def test_no_rule_pattern_is_skipped_on_a_seed_line_it_matches(rules):
-    lines = [line.strip() for path in sorted(SEEDS.glob("*.txt"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = seed_lines()
     assert never_skips_a_match(rule_patterns(rules), lines) >= 20
 
 
 def test_no_rule_pattern_is_skipped_on_real_pages_it_matches(rules, shared_data):
-    texts = [json.loads(line)["text"] for name in ("chinesewebtext-cc-raw.jsonl",
-                                                    "sogoucs-smarty.jsonl")
-             for line in (shared_data / name).read_text(encoding="utf-8").splitlines()]
-    lines = sorted({line.strip() for text in texts for line in text.split("\n") if line.strip()})
+    texts = real_texts(shared_data)
+    lines = text_lines(texts)
     assert never_skips_a_match(rule_patterns(rules), lines + texts) >= 100
 
 
@@ -152,16 +167,13 @@ def test_a_header_line_pattern_is_not_run_on_a_line_without_the_marks_it_needs(r
 
 
 def test_no_guarded_pattern_screens_out_a_seed_line_it_matches(rules):
-    lines = [line.strip() for path in sorted(SEEDS.glob("*.txt"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = seed_lines()
     assert never_screens_out_a_match(guarded_patterns(rules), lines) >= 40
 
 
 def test_no_guarded_pattern_screens_out_real_text_it_matches(rules, shared_data):
-    texts = [json.loads(line)["text"] for name in ("chinesewebtext-cc-raw.jsonl",
-                                                    "sogoucs-smarty.jsonl")
-             for line in (shared_data / name).read_text(encoding="utf-8").splitlines()]
-    lines = sorted({line.strip() for text in texts for line in text.split("\n") if line.strip()})
+    texts = real_texts(shared_data)
+    lines = text_lines(texts)
     assert never_screens_out_a_match(guarded_patterns(rules), lines + texts[:50]) >= 200
 
 
