@@ -126,8 +126,9 @@ class NearDuplicateFilter:
         long = list(dict.fromkeys(paragraph for item in items for paragraph in item.paragraphs
                                   if self._is_passage(paragraph)))
         long_hashes = shingles_many(long)
-        passages = dict(zip(long, zip(long_hashes, self.hasher.signatures(long_hashes),
-                                      strict=True), strict=True))
+        passages = _BatchPassages(self.passages, long, long_hashes,
+                                  self.hasher.signatures(long_hashes),
+                                  self.threshold - ESTIMATE_MARGIN)
         for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
             item, verdict = items[index], verdicts[index]
             if item.id in self.documents:
@@ -159,6 +160,7 @@ class NearDuplicateFilter:
                 self._shingles[item.id] = hashes[index]
                 if batch is not None:
                     batch.kept(index)
+        passages.add_to_index()
         return verdicts
 
     def _spun_copy(self, item: Item) -> tuple[str, float] | None:
@@ -179,29 +181,28 @@ class NearDuplicateFilter:
     def _is_passage(self, paragraph: str) -> bool:
         return len("".join(paragraph.split())) >= self.passage_min_chars
 
-    def _dedup_passages(self, item: Item, passages: dict[str, tuple[np.ndarray, np.ndarray]]
+    def _dedup_passages(self, item: Item, passages: _BatchPassages
                         ) -> list[tuple[int, str, float]]:
         """Passages of ``item`` that repeat a passage of another document, and the others
         indexed. A paragraph the document already holds takes the verdict of its first
         copy and is not indexed again: a text of one paragraph repeated is linear, not
         quadratic (each copy would be a candidate of every later one)."""
         paragraphs = item.paragraphs
-        # Each distinct long paragraph (shingled and signed in ``passages``) looked up in one
-        # batch: the document's own passages are never its candidates, so indexing them as
+        # Each distinct long paragraph (shingled and signed in ``passages``) looked up at
+        # once: the document's own passages are never its candidates, so indexing them as
         # they come changes no look-up of the others.
         distinct = list(dict.fromkeys(
             paragraph for paragraph in paragraphs if self._is_passage(paragraph)))
         if not distinct:
             return []
-        hashes = [passages[paragraph][0] for paragraph in distinct]
-        signatures = np.array([passages[paragraph][1] for paragraph in distinct])
-        candidates = self.passages.similar_many(signatures, self.threshold - ESTIMATE_MARGIN)
-        matches = {paragraph: self._checked_match(candidates[n], hashes[n], self._passage_text,
-                                                  self.threshold, exclude_prefix=item.id)
-                   for n, paragraph in enumerate(distinct)}
+        matches = {paragraph: self._checked_match(passages.candidates(paragraph),
+                                                  passages.hashes(paragraph),
+                                                  self._passage_text, self.threshold,
+                                                  exclude_prefix=item.id)
+                   for paragraph in distinct}
         removed: list[tuple[int, str, float]] = []
         indexed: set[str] = set()
-        fresh_ids, fresh_rows = [], []
+        fresh: list[tuple[str, str]] = []
         for number, paragraph in enumerate(paragraphs):
             if paragraph not in matches:
                 continue
@@ -214,12 +215,9 @@ class NearDuplicateFilter:
             indexed.add(paragraph)
             # Numbered as in the text that is kept, once the repeated passages are cut.
             passage_id = f"{item.id}{PASSAGE_SEPARATOR}{number - len(removed)}"
-            row = distinct.index(paragraph)
-            fresh_ids.append(passage_id)
-            fresh_rows.append(row)
-            self._shingles[passage_id] = hashes[row]
-        if fresh_ids:
-            self.passages.add_many(fresh_ids, signatures[fresh_rows])
+            fresh.append((passage_id, paragraph))
+            self._shingles[passage_id] = passages.hashes(paragraph)
+        passages.add(fresh)
         return removed
 
     def _checked_match(self, candidates: list[tuple[str, float]], hashes: np.ndarray | None,
@@ -299,6 +297,65 @@ class _BatchCandidates:
                 if similarity >= min_similarity:
                     found.append((items[other].id, similarity))
         return sorted(found, key=lambda candidate: -candidate[1])
+
+
+class _BatchPassages:
+    """The long paragraphs of a batch with their shingles and signatures, and their
+    candidates as the passage index would give them if each document's passages were added
+    to it as the document is decided: the passages indexed before the batch (one query for
+    every paragraph of the batch), then the passages added since that share a band bucket,
+    in the order added. The additions reach the index in one call, at the end of the batch
+    (`add_to_index`)."""
+
+    def __init__(self, index: DedupIndex, paragraphs: list[str], hashes: list[np.ndarray],
+                 signatures: np.ndarray, min_similarity: float) -> None:
+        self.index = index
+        self.min_similarity = min_similarity
+        self.row = {paragraph: n for n, paragraph in enumerate(paragraphs)}
+        self._hashes = hashes
+        self.signatures = signatures
+        self.keys = (band_keys(signatures, index.params.bands, index.params.rows).tolist()
+                     if paragraphs else [])
+        self.earlier = index.similar_many(signatures, min_similarity) if paragraphs else []
+        self.added: list[tuple[str, int]] = []  # (passage id, row), in the order added
+        self.added_ids: set[str] = set()
+        self.in_bucket: dict[int, list[int]] = {}  # band key -> positions in ``added``
+
+    def hashes(self, paragraph: str) -> np.ndarray:
+        return self._hashes[self.row[paragraph]]
+
+    def candidates(self, paragraph: str) -> list[tuple[str, float]]:
+        """``(id, estimated Jaccard)`` of the paragraph's candidates, most similar first; of
+        equal estimates, the one indexed first."""
+        row = self.row[paragraph]
+        found = list(self.earlier[row])
+        later = sorted({n for key in self.keys[row] for n in self.in_bucket.get(key, ())})
+        for n in later:
+            passage_id, other = self.added[n]
+            similarity = estimated_jaccard(self.signatures[row], self.signatures[other])
+            if similarity >= self.min_similarity:
+                found.append((passage_id, similarity))
+        return sorted(found, key=lambda candidate: -candidate[1])
+
+    def add(self, passages: list[tuple[str, str]]) -> None:
+        """Index ``(passage id, paragraph)`` pairs; an id indexed already is left as it is."""
+        if not passages:
+            return
+        indexed = self.index.contains_many([passage_id for passage_id, _ in passages])
+        for (passage_id, paragraph), known in zip(passages, indexed, strict=True):
+            if known or passage_id in self.added_ids:
+                continue
+            row = self.row[paragraph]
+            self.added_ids.add(passage_id)
+            for key in self.keys[row]:
+                self.in_bucket.setdefault(key, []).append(len(self.added))
+            self.added.append((passage_id, row))
+
+    def add_to_index(self) -> None:
+        if self.added:
+            self.index.add_many([passage_id for passage_id, _ in self.added],
+                                self.signatures[[row for _, row in self.added]])
+        self.added, self.added_ids, self.in_bucket = [], set(), {}
 
 
 class StoredTexts:
