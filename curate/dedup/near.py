@@ -111,16 +111,18 @@ class NearDuplicateFilter:
         its repeated passages (numbers of its paragraphs): one that does not is a reject, and
         neither the index nor a later item's candidates ever hold it."""
         verdicts = [Verdict() for _ in items]
-        if clusters is None:
+        if clusters is None:  # every item a candidate of the later ones: one cluster
             hashes: list[np.ndarray | None] = list(shingles_many([item.text for item in items]))
             if signatures is None:
                 signatures = self.hasher.signatures(hashes)
-            batch = None
         else:
             assert signatures is not None, "clusters are made of the items' signatures"
             hashes = [None] * len(items)
-            batch = _BatchCandidates(self.documents, signatures, clusters,
-                                     min(self.threshold, self.spun_threshold) - ESTIMATE_MARGIN)
+        batch = _BatchCandidates(self.documents, signatures, clusters,
+                                 min(self.threshold, self.spun_threshold) - ESTIMATE_MARGIN)
+        # The documents kept reach the index at the end of the batch, in the order kept.
+        indexed = self.documents.contains_many([item.id for item in items])
+        kept: dict[str, int] = {}
         # The long paragraphs of the whole batch, shingled and signed together; a document's
         # passages are looked up only once it is kept.
         long = list(dict.fromkeys(paragraph for item in items for paragraph in item.paragraphs
@@ -131,15 +133,11 @@ class NearDuplicateFilter:
                                   self.threshold - ESTIMATE_MARGIN)
         for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
             item, verdict = items[index], verdicts[index]
-            if item.id in self.documents:
+            if indexed[index] or item.id in kept:
                 verdict.already_in_corpus = True
                 continue
             threshold = self.spun_threshold if item.spun else self.threshold
-            if batch is None:
-                candidates = self.documents.similar_many(signatures[index][np.newaxis, :],
-                                                         threshold - ESTIMATE_MARGIN)[0]
-            else:
-                candidates = batch.candidates(index, items, threshold - ESTIMATE_MARGIN)
+            candidates = batch.candidates(index, items, threshold - ESTIMATE_MARGIN)
             if candidates and hashes[index] is None:
                 hashes[index] = shingles(item.text)
             match = self._checked_match(candidates, hashes[index], self._document_text,
@@ -153,13 +151,14 @@ class NearDuplicateFilter:
             verdict.removed_passages = self._dedup_passages(item, passages)
             if keeps is not None and not keeps(item, [n for n, _, _ in verdict.removed_passages]):
                 continue
-            self.documents.add(item.id, signatures[index])
-            if batch is None or batch.clustered(index):  # a candidate of a later item
+            kept[item.id] = index
+            if batch.clustered(index):  # a candidate of a later item
                 if hashes[index] is None:
                     hashes[index] = shingles(item.text)
                 self._shingles[item.id] = hashes[index]
-                if batch is not None:
-                    batch.kept(index)
+                batch.kept(index)
+        if kept:
+            self.documents.add_many(list(kept), signatures[list(kept.values())])
         passages.add_to_index()
         return verdicts
 
@@ -269,30 +268,38 @@ class _BatchCandidates:
     documents indexed before the batch (one query for every item), then the items of the
     same cluster kept before, in the order they were kept, that share a band bucket."""
 
-    def __init__(self, index: DedupIndex, signatures: np.ndarray, clusters: Clusters,
+    def __init__(self, index: DedupIndex, signatures: np.ndarray, clusters: Clusters | None,
                  min_similarity: float) -> None:
         self.signatures = signatures
-        self.keys = band_keys(signatures, index.params.bands, index.params.rows)
-        self.earlier = index.similar_many(signatures, min_similarity)
-        self.label = dict(zip(clusters.documents.tolist(), clusters.labels.tolist(),
-                              strict=True))
-        self.kept_of: dict[int, list[int]] = {}  # cluster label -> its items kept, in order
+        self.keys = band_keys(signatures, index.params.bands, index.params.rows).tolist()
+        self.earlier = index.similar_many(signatures, min_similarity) if len(signatures) else []
+        if clusters is None:  # all the items in one cluster
+            self.label = dict.fromkeys(range(len(signatures)), 0)
+        else:
+            self.label = dict(zip(clusters.documents.tolist(), clusters.labels.tolist(),
+                                  strict=True))
+        self.kept_items: list[int] = []  # the items kept, in order
+        self.in_bucket: dict[int, list[int]] = {}  # band key -> positions in ``kept_items``
 
     def clustered(self, index: int) -> bool:
         return index in self.label
 
     def kept(self, index: int) -> None:
-        self.kept_of.setdefault(self.label[index], []).append(index)
+        for key in self.keys[index]:
+            self.in_bucket.setdefault(key, []).append(len(self.kept_items))
+        self.kept_items.append(index)
 
     def candidates(self, index: int, items: Sequence[Item],
                    min_similarity: float) -> list[tuple[str, float]]:
         """``(id, estimated Jaccard)`` of ``index``'s candidates, most similar first; of
         equal estimates, the one indexed first."""
         found = [(doc_id, s) for doc_id, s in self.earlier[index] if s >= min_similarity]
-        kept = self.kept_of.get(self.label.get(index, -1), [])
-        if kept:
-            shared = np.isin(self.keys[kept], self.keys[index]).any(axis=1)
-            for other in np.asarray(kept)[shared].tolist():
+        label = self.label.get(index)
+        if label is not None:
+            for n in sorted({n for key in self.keys[index] for n in self.in_bucket.get(key, ())}):
+                other = self.kept_items[n]
+                if self.label[other] != label:
+                    continue
                 similarity = estimated_jaccard(self.signatures[index], self.signatures[other])
                 if similarity >= min_similarity:
                     found.append((items[other].id, similarity))
