@@ -279,14 +279,13 @@ class _BatchCandidates:
             self.label = dict(zip(clusters.documents.tolist(), clusters.labels.tolist(),
                                   strict=True))
         self.kept_items: list[int] = []  # the items kept, in order
-        self.in_bucket: dict[int, list[int]] = {}  # band key -> positions in ``kept_items``
+        self.buckets = _Buckets()  # positions in ``kept_items``
 
     def clustered(self, index: int) -> bool:
         return index in self.label
 
     def kept(self, index: int) -> None:
-        for key in self.keys[index]:
-            self.in_bucket.setdefault(key, []).append(len(self.kept_items))
+        self.buckets.add(self.keys[index], len(self.kept_items))
         self.kept_items.append(index)
 
     def candidates(self, index: int, items: Sequence[Item],
@@ -296,7 +295,7 @@ class _BatchCandidates:
         found = [(doc_id, s) for doc_id, s in self.earlier[index] if s >= min_similarity]
         label = self.label.get(index)
         if label is not None:
-            for n in sorted({n for key in self.keys[index] for n in self.in_bucket.get(key, ())}):
+            for n in self.buckets.positions(self.keys[index]):
                 other = self.kept_items[n]
                 if self.label[other] != label:
                     continue
@@ -326,7 +325,7 @@ class _BatchPassages:
         self.earlier = index.similar_many(signatures, min_similarity) if paragraphs else []
         self.added: list[tuple[str, int]] = []  # (passage id, row), in the order added
         self.added_ids: set[str] = set()
-        self.in_bucket: dict[int, list[int]] = {}  # band key -> positions in ``added``
+        self.buckets = _Buckets()  # positions in ``added``
 
     def hashes(self, paragraph: str) -> np.ndarray:
         return self._hashes[self.row[paragraph]]
@@ -336,8 +335,7 @@ class _BatchPassages:
         equal estimates, the one indexed first."""
         row = self.row[paragraph]
         found = list(self.earlier[row])
-        later = sorted({n for key in self.keys[row] for n in self.in_bucket.get(key, ())})
-        for n in later:
+        for n in self.buckets.positions(self.keys[row]):
             passage_id, other = self.added[n]
             similarity = estimated_jaccard(self.signatures[row], self.signatures[other])
             if similarity >= self.min_similarity:
@@ -354,15 +352,40 @@ class _BatchPassages:
                 continue
             row = self.row[paragraph]
             self.added_ids.add(passage_id)
-            for key in self.keys[row]:
-                self.in_bucket.setdefault(key, []).append(len(self.added))
+            self.buckets.add(self.keys[row], len(self.added))
             self.added.append((passage_id, row))
 
     def add_to_index(self) -> None:
         if self.added:
             self.index.add_many([passage_id for passage_id, _ in self.added],
                                 self.signatures[[row for _, row in self.added]])
-        self.added, self.added_ids, self.in_bucket = [], set(), {}
+        self.added, self.added_ids, self.buckets = [], set(), _Buckets()
+
+
+class _Buckets:
+    """The positions added under each band key, for the ones sharing a key with a row."""
+
+    def __init__(self) -> None:
+        # Most keys hold one position: a plain int, and a list only from the second on.
+        self._first: dict[int, int] = {}
+        self._more: dict[int, list[int]] = {}
+
+    def add(self, keys: list[int], position: int) -> None:
+        for key in keys:
+            if self._first.setdefault(key, position) != position:
+                self._more.setdefault(key, []).append(position)
+
+    def positions(self, keys: list[int]) -> list[int]:
+        """The positions added under any of ``keys``, ascending."""
+        found = set()
+        for key in keys:
+            first = self._first.get(key)
+            if first is not None:
+                found.add(first)
+                more = self._more.get(key)
+                if more:
+                    found.update(more)
+        return sorted(found)
 
 
 class StoredTexts:
