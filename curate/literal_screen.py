@@ -19,6 +19,7 @@ set, verbose mode) makes it say nothing of that pattern, which is then always tr
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ _CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _UNBOUNDED = None
 # The characters besides ASCII letters whose lower, upper, title case or case folding holds
 # an ASCII letter (ß, İ, ı, ſ, the Kelvin sign, the ligatures ﬀ to ﬆ): all that a pattern
-# matching without regard to case can take for an ASCII letter.
-_ASCII_FOLDING = regex.compile("[\u00df\u0130\u0131\u0149\u017f\u01f0\u1e96-\u1e9a\u1e9e"
+# matching without regard to case can take for an ASCII letter. A plain class: the standard
+# library's engine scans a text for it in half the time.
+_ASCII_FOLDING = re.compile("[\u00df\u0130\u0131\u0149\u017f\u01f0\u1e96-\u1e9a\u1e9e"
                                "\u212a\ufb00-\ufb06]")
 
 

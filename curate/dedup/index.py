@@ -476,6 +476,10 @@ class DedupIndex:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._keys_of([doc_id])[0] is not None
 
+    def contains_many(self, doc_ids: Sequence[str]) -> list[bool]:
+        """Per id, whether it is indexed (one look-up for all of them)."""
+        return [key is not None for key in self._keys_of(doc_ids)]
+
     def query(self, signature: np.ndarray) -> list[str]:
         """Ids of the documents sharing at least one band bucket with ``signature``."""
         return self.query_many(signature[np.newaxis, :])[0]

@@ -111,34 +111,33 @@ class NearDuplicateFilter:
         its repeated passages (numbers of its paragraphs): one that does not is a reject, and
         neither the index nor a later item's candidates ever hold it."""
         verdicts = [Verdict() for _ in items]
-        if clusters is None:
+        if clusters is None:  # every item a candidate of the later ones: one cluster
             hashes: list[np.ndarray | None] = list(shingles_many([item.text for item in items]))
             if signatures is None:
                 signatures = self.hasher.signatures(hashes)
-            batch = None
         else:
             assert signatures is not None, "clusters are made of the items' signatures"
             hashes = [None] * len(items)
-            batch = _BatchCandidates(self.documents, signatures, clusters,
-                                     min(self.threshold, self.spun_threshold) - ESTIMATE_MARGIN)
+        batch = _BatchCandidates(self.documents, signatures, clusters,
+                                 min(self.threshold, self.spun_threshold) - ESTIMATE_MARGIN)
+        # The documents kept reach the index at the end of the batch, in the order kept.
+        indexed = self.documents.contains_many([item.id for item in items])
+        kept: dict[str, int] = {}
         # The long paragraphs of the whole batch, shingled and signed together; a document's
         # passages are looked up only once it is kept.
         long = list(dict.fromkeys(paragraph for item in items for paragraph in item.paragraphs
                                   if self._is_passage(paragraph)))
         long_hashes = shingles_many(long)
-        passages = dict(zip(long, zip(long_hashes, self.hasher.signatures(long_hashes),
-                                      strict=True), strict=True))
+        passages = _BatchPassages(self.passages, long, long_hashes,
+                                  self.hasher.signatures(long_hashes),
+                                  self.threshold - ESTIMATE_MARGIN)
         for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
             item, verdict = items[index], verdicts[index]
-            if item.id in self.documents:
+            if indexed[index] or item.id in kept:
                 verdict.already_in_corpus = True
                 continue
             threshold = self.spun_threshold if item.spun else self.threshold
-            if batch is None:
-                candidates = self.documents.similar_many(signatures[index][np.newaxis, :],
-                                                         threshold - ESTIMATE_MARGIN)[0]
-            else:
-                candidates = batch.candidates(index, items, threshold - ESTIMATE_MARGIN)
+            candidates = batch.candidates(index, items, threshold - ESTIMATE_MARGIN)
             if candidates and hashes[index] is None:
                 hashes[index] = shingles(item.text)
             match = self._checked_match(candidates, hashes[index], self._document_text,
@@ -152,13 +151,15 @@ class NearDuplicateFilter:
             verdict.removed_passages = self._dedup_passages(item, passages)
             if keeps is not None and not keeps(item, [n for n, _, _ in verdict.removed_passages]):
                 continue
-            self.documents.add(item.id, signatures[index])
-            if batch is None or batch.clustered(index):  # a candidate of a later item
+            kept[item.id] = index
+            if batch.clustered(index):  # a candidate of a later item
                 if hashes[index] is None:
                     hashes[index] = shingles(item.text)
                 self._shingles[item.id] = hashes[index]
-                if batch is not None:
-                    batch.kept(index)
+                batch.kept(index)
+        if kept:
+            self.documents.add_many(list(kept), signatures[list(kept.values())])
+        passages.add_to_index()
         return verdicts
 
     def _spun_copy(self, item: Item) -> tuple[str, float] | None:
@@ -179,29 +180,28 @@ class NearDuplicateFilter:
     def _is_passage(self, paragraph: str) -> bool:
         return len("".join(paragraph.split())) >= self.passage_min_chars
 
-    def _dedup_passages(self, item: Item, passages: dict[str, tuple[np.ndarray, np.ndarray]]
+    def _dedup_passages(self, item: Item, passages: _BatchPassages
                         ) -> list[tuple[int, str, float]]:
         """Passages of ``item`` that repeat a passage of another document, and the others
         indexed. A paragraph the document already holds takes the verdict of its first
         copy and is not indexed again: a text of one paragraph repeated is linear, not
         quadratic (each copy would be a candidate of every later one)."""
         paragraphs = item.paragraphs
-        # Each distinct long paragraph (shingled and signed in ``passages``) looked up in one
-        # batch: the document's own passages are never its candidates, so indexing them as
+        # Each distinct long paragraph (shingled and signed in ``passages``) looked up at
+        # once: the document's own passages are never its candidates, so indexing them as
         # they come changes no look-up of the others.
         distinct = list(dict.fromkeys(
             paragraph for paragraph in paragraphs if self._is_passage(paragraph)))
         if not distinct:
             return []
-        hashes = [passages[paragraph][0] for paragraph in distinct]
-        signatures = np.array([passages[paragraph][1] for paragraph in distinct])
-        candidates = self.passages.similar_many(signatures, self.threshold - ESTIMATE_MARGIN)
-        matches = {paragraph: self._checked_match(candidates[n], hashes[n], self._passage_text,
-                                                  self.threshold, exclude_prefix=item.id)
-                   for n, paragraph in enumerate(distinct)}
+        matches = {paragraph: self._checked_match(passages.candidates(paragraph),
+                                                  passages.hashes(paragraph),
+                                                  self._passage_text, self.threshold,
+                                                  exclude_prefix=item.id)
+                   for paragraph in distinct}
         removed: list[tuple[int, str, float]] = []
         indexed: set[str] = set()
-        fresh_ids, fresh_rows = [], []
+        fresh: list[tuple[str, str]] = []
         for number, paragraph in enumerate(paragraphs):
             if paragraph not in matches:
                 continue
@@ -214,12 +214,9 @@ class NearDuplicateFilter:
             indexed.add(paragraph)
             # Numbered as in the text that is kept, once the repeated passages are cut.
             passage_id = f"{item.id}{PASSAGE_SEPARATOR}{number - len(removed)}"
-            row = distinct.index(paragraph)
-            fresh_ids.append(passage_id)
-            fresh_rows.append(row)
-            self._shingles[passage_id] = hashes[row]
-        if fresh_ids:
-            self.passages.add_many(fresh_ids, signatures[fresh_rows])
+            fresh.append((passage_id, paragraph))
+            self._shingles[passage_id] = passages.hashes(paragraph)
+        passages.add(fresh)
         return removed
 
     def _checked_match(self, candidates: list[tuple[str, float]], hashes: np.ndarray | None,
@@ -271,34 +268,124 @@ class _BatchCandidates:
     documents indexed before the batch (one query for every item), then the items of the
     same cluster kept before, in the order they were kept, that share a band bucket."""
 
-    def __init__(self, index: DedupIndex, signatures: np.ndarray, clusters: Clusters,
+    def __init__(self, index: DedupIndex, signatures: np.ndarray, clusters: Clusters | None,
                  min_similarity: float) -> None:
         self.signatures = signatures
-        self.keys = band_keys(signatures, index.params.bands, index.params.rows)
-        self.earlier = index.similar_many(signatures, min_similarity)
-        self.label = dict(zip(clusters.documents.tolist(), clusters.labels.tolist(),
-                              strict=True))
-        self.kept_of: dict[int, list[int]] = {}  # cluster label -> its items kept, in order
+        self.keys = band_keys(signatures, index.params.bands, index.params.rows).tolist()
+        self.earlier = index.similar_many(signatures, min_similarity) if len(signatures) else []
+        if clusters is None:  # all the items in one cluster
+            self.label = dict.fromkeys(range(len(signatures)), 0)
+        else:
+            self.label = dict(zip(clusters.documents.tolist(), clusters.labels.tolist(),
+                                  strict=True))
+        self.kept_items: list[int] = []  # the items kept, in order
+        self.buckets = _Buckets()  # positions in ``kept_items``
 
     def clustered(self, index: int) -> bool:
         return index in self.label
 
     def kept(self, index: int) -> None:
-        self.kept_of.setdefault(self.label[index], []).append(index)
+        self.buckets.add(self.keys[index], len(self.kept_items))
+        self.kept_items.append(index)
 
     def candidates(self, index: int, items: Sequence[Item],
                    min_similarity: float) -> list[tuple[str, float]]:
         """``(id, estimated Jaccard)`` of ``index``'s candidates, most similar first; of
         equal estimates, the one indexed first."""
         found = [(doc_id, s) for doc_id, s in self.earlier[index] if s >= min_similarity]
-        kept = self.kept_of.get(self.label.get(index, -1), [])
-        if kept:
-            shared = np.isin(self.keys[kept], self.keys[index]).any(axis=1)
-            for other in np.asarray(kept)[shared].tolist():
+        label = self.label.get(index)
+        if label is not None:
+            for n in self.buckets.positions(self.keys[index]):
+                other = self.kept_items[n]
+                if self.label[other] != label:
+                    continue
                 similarity = estimated_jaccard(self.signatures[index], self.signatures[other])
                 if similarity >= min_similarity:
                     found.append((items[other].id, similarity))
         return sorted(found, key=lambda candidate: -candidate[1])
+
+
+class _BatchPassages:
+    """The long paragraphs of a batch with their shingles and signatures, and their
+    candidates as the passage index would give them if each document's passages were added
+    to it as the document is decided: the passages indexed before the batch (one query for
+    every paragraph of the batch), then the passages added since that share a band bucket,
+    in the order added. The additions reach the index in one call, at the end of the batch
+    (`add_to_index`)."""
+
+    def __init__(self, index: DedupIndex, paragraphs: list[str], hashes: list[np.ndarray],
+                 signatures: np.ndarray, min_similarity: float) -> None:
+        self.index = index
+        self.min_similarity = min_similarity
+        self.row = {paragraph: n for n, paragraph in enumerate(paragraphs)}
+        self._hashes = hashes
+        self.signatures = signatures
+        self.keys = (band_keys(signatures, index.params.bands, index.params.rows).tolist()
+                     if paragraphs else [])
+        self.earlier = index.similar_many(signatures, min_similarity) if paragraphs else []
+        self.added: list[tuple[str, int]] = []  # (passage id, row), in the order added
+        self.added_ids: set[str] = set()
+        self.buckets = _Buckets()  # positions in ``added``
+
+    def hashes(self, paragraph: str) -> np.ndarray:
+        return self._hashes[self.row[paragraph]]
+
+    def candidates(self, paragraph: str) -> list[tuple[str, float]]:
+        """``(id, estimated Jaccard)`` of the paragraph's candidates, most similar first; of
+        equal estimates, the one indexed first."""
+        row = self.row[paragraph]
+        found = list(self.earlier[row])
+        for n in self.buckets.positions(self.keys[row]):
+            passage_id, other = self.added[n]
+            similarity = estimated_jaccard(self.signatures[row], self.signatures[other])
+            if similarity >= self.min_similarity:
+                found.append((passage_id, similarity))
+        return sorted(found, key=lambda candidate: -candidate[1])
+
+    def add(self, passages: list[tuple[str, str]]) -> None:
+        """Index ``(passage id, paragraph)`` pairs; an id indexed already is left as it is."""
+        if not passages:
+            return
+        indexed = self.index.contains_many([passage_id for passage_id, _ in passages])
+        for (passage_id, paragraph), known in zip(passages, indexed, strict=True):
+            if known or passage_id in self.added_ids:
+                continue
+            row = self.row[paragraph]
+            self.added_ids.add(passage_id)
+            self.buckets.add(self.keys[row], len(self.added))
+            self.added.append((passage_id, row))
+
+    def add_to_index(self) -> None:
+        if self.added:
+            self.index.add_many([passage_id for passage_id, _ in self.added],
+                                self.signatures[[row for _, row in self.added]])
+        self.added, self.added_ids, self.buckets = [], set(), _Buckets()
+
+
+class _Buckets:
+    """The positions added under each band key, for the ones sharing a key with a row."""
+
+    def __init__(self) -> None:
+        # Most keys hold one position: a plain int, and a list only from the second on.
+        self._first: dict[int, int] = {}
+        self._more: dict[int, list[int]] = {}
+
+    def add(self, keys: list[int], position: int) -> None:
+        for key in keys:
+            if self._first.setdefault(key, position) != position:
+                self._more.setdefault(key, []).append(position)
+
+    def positions(self, keys: list[int]) -> list[int]:
+        """The positions added under any of ``keys``, ascending."""
+        found = set()
+        for key in keys:
+            first = self._first.get(key)
+            if first is not None:
+                found.add(first)
+                more = self._more.get(key)
+                if more:
+                    found.update(more)
+        return sorted(found)
 
 
 class StoredTexts:
