@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 import curate.run
 from curate.cli import WORKER_LOST_EXIT, main
-from curate.executor import ranges
+from curate.executor import Checkpoint, CleanedRange, Range, ranges
+from curate.io.readers import InputFile
 from tests.fixtures import corpus_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,6 +105,46 @@ def test_a_worker_killed_fails_the_run_naming_the_range_and_writes_nothing(tmp_p
                      "of memory\\) before documents [15]-[48] of the file came back cleaned; "
                      "nothing was written: run again, or with --workers 1", result.output)
     assert not (out / "manifest.json").exists()
+
+
+def test_a_worker_killed_while_counting_lines_says_the_range_did_not_come_back_counted(
+        tmp_path, monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    parent = os.getpid()
+    original = curate.run.count_lines
+
+    def dies_counting_record_6(documents):
+        def watched():
+            for document in documents:
+                if os.getpid() != parent and document.provenance.record == 6:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                yield document
+        return original(watched())
+
+    monkeypatch.setattr(curate.run, "count_lines", dies_counting_record_6)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", "2"])
+    assert result.exit_code == WORKER_LOST_EXIT
+    assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
+                     "of memory\\) before documents [15]-[48] of the file came back counted; "
+                     "nothing was written", result.output)
+    assert not (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_run_failing_while_counting_lines_leaves_a_killed_runs_checkpoint(tmp_path, workers):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    out = tmp_path / "out"
+    out.mkdir()
+    left = CleanedRange(Range(InputFile(dump, str(dump)), 0, 200), read=200)
+    Checkpoint(out, "a-killed-run").save(left)
+    result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", workers,
+                                       "--text-field", "body"])
+    assert result.exit_code == 2
+    assert "'body'" in result.output
+    assert Checkpoint(out, "a-killed-run").load(left.range) == left
 
 
 def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(eval_dir,

@@ -218,7 +218,7 @@ class _Worker:
                   make_cleaner, sign))
         self.process.start()
         theirs.close()
-        self.pending = 0
+        self.asked: deque[str] = deque()  # what each range not taken back was given for
         self.replies: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.receiver: threading.Thread | None = None
 
@@ -235,20 +235,26 @@ class _Worker:
                 self.replies.put(None)  # the worker died, or the pool is closing
                 return
 
+    @property
+    def pending(self) -> int:
+        """Ranges given to the worker and not taken back."""
+        return len(self.asked)
+
     def give(self, kind: str, work: Range) -> _Worker:
         self.connection.send((kind, work))
-        self.pending += 1
+        self.asked.append(kind)
         return self
 
     def take(self, work: Range) -> Any:
         """What the worker made of ``work``, the earliest range given to it not taken back."""
         reply = self.replies.get()
+        kind = self.asked.popleft()
         if reply is None:
+            done = "counted" if kind == _COUNT else "cleaned"
             raise WorkerLost(
                 f"{work.item.display}: a worker process died (killed or out of memory) before "
-                f"{work.described()} came back cleaned; nothing was written: run again, or with "
+                f"{work.described()} came back {done}; nothing was written: run again, or with "
                 "--workers 1 to clean in one process")
-        self.pending -= 1
         if isinstance(reply, _Failed):
             raise reply.error
         return reply
