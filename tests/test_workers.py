@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 from pathlib import Path
 
@@ -131,6 +132,25 @@ def test_a_worker_killed_while_counting_lines_says_the_range_did_not_come_back_c
                      "of memory\\) before documents [15]-[48] of the file came back counted; "
                      "nothing was written", result.output)
     assert not (out / "manifest.json").exists()
+
+
+def test_ranges_the_workers_commit_to_the_checkpoint_are_taken_back_as_one_process_cleans_them(
+        tmp_path, monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    reference = tmp_path / "reference"
+    run_cli("run", str(dump), "-o", str(reference), "--workers", "1")
+    kept = tmp_path / "kept"
+    with monkeypatch.context() as patched:  # the checkpoint outlives the run, as if killed
+        patched.setattr(Checkpoint, "remove", lambda self: None)
+        run_cli("run", str(dump), "-o", str(kept), "--workers", "2")
+    resumed = tmp_path / "resumed"
+    shutil.copytree(kept / ".checkpoint", resumed / ".checkpoint")
+    again = run_cli("run", str(dump), "-o", str(resumed), "--workers", "1")
+    assert re.search(r"resumed an interrupted run: 0 of (\d+) ranges cleaned again, \1 taken "
+                     r"from \.checkpoint/", again.output)
+    assert corpus_bytes(resumed) == corpus_bytes(reference)
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
