@@ -51,7 +51,7 @@ from curate.corpus import (
 from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.executor import Checkpoint, RangeCleaner, executor_for
-from curate.executor.checkpoint import RESUMABLE, remove_checkpoint, run_key
+from curate.executor.checkpoint import RESUMABLE, run_key
 from curate.executor.ranges import RANGE_DOCUMENTS
 from curate.faults import OutputUnwritable
 from curate.io.readers import (
@@ -125,7 +125,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
                          if dedup.get("near", True) else (None, 0))
         per_document, in_order = _split_at_in_order_steps(pipeline)
-        executor = None
+        executor = checkpoint = None
         try:
             # Open until the last batch is decided: its workers sign the documents they
             # clean, and keep a batch's worth of ranges in flight while one is decided.
@@ -187,7 +187,10 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         except RESUMABLE:
             raise  # the checkpoint stays for the run started again
         except BaseException:
-            remove_checkpoint(outdir)  # the folder is left as it was
+            # The folder is left as it was: the checkpoint this run opened goes; one a killed
+            # run left, when this run failed before opening its own (counting the lines), stays.
+            if checkpoint is not None:
+                checkpoint.remove()
             raise
         finally:
             if executor is not None:

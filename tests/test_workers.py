@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from click.testing import CliRunner
 
 import curate.run
 from curate.cli import WORKER_LOST_EXIT, main
-from curate.executor import ranges
+from curate.executor import Checkpoint, CleanedRange, Range, ranges
+from curate.io.readers import InputFile
 from tests.fixtures import corpus_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,6 +106,65 @@ def test_a_worker_killed_fails_the_run_naming_the_range_and_writes_nothing(tmp_p
                      "of memory\\) before documents [15]-[48] of the file came back cleaned; "
                      "nothing was written: run again, or with --workers 1", result.output)
     assert not (out / "manifest.json").exists()
+
+
+def test_a_worker_killed_while_counting_lines_says_the_range_did_not_come_back_counted(
+        tmp_path, monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    parent = os.getpid()
+    original = curate.run.count_lines
+
+    def dies_counting_record_6(documents):
+        def watched():
+            for document in documents:
+                if os.getpid() != parent and document.provenance.record == 6:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                yield document
+        return original(watched())
+
+    monkeypatch.setattr(curate.run, "count_lines", dies_counting_record_6)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", "2"])
+    assert result.exit_code == WORKER_LOST_EXIT
+    assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
+                     "of memory\\) before documents [15]-[48] of the file came back counted; "
+                     "nothing was written", result.output)
+    assert not (out / "manifest.json").exists()
+
+
+def test_ranges_the_workers_commit_to_the_checkpoint_are_taken_back_as_one_process_cleans_them(
+        tmp_path, monkeypatch):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    reference = tmp_path / "reference"
+    run_cli("run", str(dump), "-o", str(reference), "--workers", "1")
+    kept = tmp_path / "kept"
+    with monkeypatch.context() as patched:  # the checkpoint outlives the run, as if killed
+        patched.setattr(Checkpoint, "remove", lambda self: None)
+        run_cli("run", str(dump), "-o", str(kept), "--workers", "2")
+    resumed = tmp_path / "resumed"
+    shutil.copytree(kept / ".checkpoint", resumed / ".checkpoint")
+    again = run_cli("run", str(dump), "-o", str(resumed), "--workers", "1")
+    assert re.search(r"resumed an interrupted run: 0 of (\d+) ranges cleaned again, \1 taken "
+                     r"from \.checkpoint/", again.output)
+    assert corpus_bytes(resumed) == corpus_bytes(reference)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_run_failing_while_counting_lines_leaves_a_killed_runs_checkpoint(tmp_path, workers):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    out = tmp_path / "out"
+    out.mkdir()
+    left = CleanedRange(Range(InputFile(dump, str(dump)), 0, 200), read=200)
+    Checkpoint(out, "a-killed-run").save(left)
+    result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", workers,
+                                       "--text-field", "body"])
+    assert result.exit_code == 2
+    assert "'body'" in result.output
+    assert Checkpoint(out, "a-killed-run").load(left.range) == left
 
 
 def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(eval_dir,

@@ -126,16 +126,13 @@ class Checkpoint:
         return replace(done, range=work)
 
     def save(self, done: CleanedRange) -> None:
-        """Commit a range cleaned by this run."""
-        # The range is given again on load: an archive member's bytes are not stored twice;
-        # signatures are made again where a resumed range needs them.
-        try:
-            payload = json.dumps(_encoded(replace(done, range=None, signatures=None)),
-                                 ensure_ascii=False).encode()
-        except TypeError:  # a value JSON cannot hold: the range is cleaned again on resume
+        """Commit a range cleaned by this run, as the worker that cleaned it encoded it
+        (`CleanedRange.record`) or encoded here."""
+        record = done.record if done.record is not None else encoded_record(done)
+        done.record = None
+        if record is None:  # a value JSON cannot hold: the range is cleaned again on resume
             return
-        digest = hashlib.sha256(payload).hexdigest().encode()
-        _write_atomically(self._path(done.range), _HEADER + digest + b"\n" + payload)
+        _write_atomically(self._path(done.range), record)
         self.cleaned += 1
 
     def remove(self) -> None:
@@ -170,6 +167,19 @@ class Checkpoint:
                 known = f"unreadable:{exc}"
             self._files[item.display] = known
         return known
+
+
+def encoded_record(done: CleanedRange) -> bytes | None:
+    """What `Checkpoint.save` writes of ``done``: made by the worker that cleaned the range,
+    so the run's own process only writes it; None when a value JSON cannot hold is in it."""
+    # The range is given again on load: an archive member's bytes are not stored twice;
+    # signatures are made again where a resumed range needs them.
+    try:
+        payload = json.dumps(_encoded(replace(done, range=None, signatures=None, record=None)),
+                             ensure_ascii=False).encode()
+    except TypeError:
+        return None
+    return _HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 
 def _regular(path: Path) -> bool:

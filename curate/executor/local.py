@@ -3,7 +3,8 @@
 The pool's workers are forked when the run opens it, before the counting pass and before any
 step has compiled its rules (each worker compiles them on first use, at the same time as the
 others); each is given ranges (a file's name and document numbers) and sends back their line
-counts, then the cleaned documents, signed (MinHash) when the run removes near-duplicates. A
+counts, then the cleaned documents, signed (MinHash) when the run removes near-duplicates,
+with what the checkpoint commits of them already encoded (the run only writes it). A
 range the counting pass gave a worker is cleaned by the same worker, which still holds what
 it extracted of the range's pages (`curate.io.html.extract_article_once`). Ranges are taken
 back in the order they were given out, with enough in flight (`in_flight`) that the workers
@@ -29,7 +30,7 @@ from curate.dedup.index import IndexParams
 from curate.dedup.minhash import MinHasher
 from curate.dedup.stage import SignedBatches
 from curate.executor import ranges
-from curate.executor.checkpoint import Checkpoint
+from curate.executor.checkpoint import Checkpoint, encoded_record
 from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner, WorkerLost
 from curate.io.readers import InputFile
 
@@ -38,8 +39,9 @@ PR_SET_PDEATHSIG = 1
 # Ranges in flight per worker at least: one being cleaned, one waiting, so no worker idles
 # between two.
 IN_FLIGHT_PER_WORKER = 2
-# What a worker is asked: count a range's lines, take the run's counts, clean a range.
-_COUNT, _COUNTS, _CLEAN = "count", "counts", "clean"
+# What a worker is asked: count a range's lines, take the run's counts, clean a range, and
+# clean one encoding what the checkpoint commits of it.
+_COUNT, _COUNTS, _CLEAN, _CLEAN_RECORDED = "count", "counts", "clean", "clean, recorded"
 
 
 def default_workers() -> int:
@@ -192,6 +194,8 @@ def _serve(connection: Connection, inherited: list[Connection], parent: int,
             continue
         try:
             reply: Any = cleaner.count(payload) if kind == _COUNT else cleaner(payload)
+            if kind == _CLEAN_RECORDED:
+                reply.record = encoded_record(reply)
         except Exception as exc:  # noqa: BLE001 - raised again in the run, which stops
             reply = _Failed(exc)
         try:
@@ -218,7 +222,7 @@ class _Worker:
                   make_cleaner, sign))
         self.process.start()
         theirs.close()
-        self.pending = 0
+        self.asked: deque[str] = deque()  # what each range not taken back was given for
         self.replies: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.receiver: threading.Thread | None = None
 
@@ -235,20 +239,26 @@ class _Worker:
                 self.replies.put(None)  # the worker died, or the pool is closing
                 return
 
+    @property
+    def pending(self) -> int:
+        """Ranges given to the worker and not taken back."""
+        return len(self.asked)
+
     def give(self, kind: str, work: Range) -> _Worker:
         self.connection.send((kind, work))
-        self.pending += 1
+        self.asked.append(kind)
         return self
 
     def take(self, work: Range) -> Any:
         """What the worker made of ``work``, the earliest range given to it not taken back."""
         reply = self.replies.get()
+        kind = self.asked.popleft()
         if reply is None:
+            done = "counted" if kind == _COUNT else "cleaned"
             raise WorkerLost(
                 f"{work.item.display}: a worker process died (killed or out of memory) before "
-                f"{work.described()} came back cleaned; nothing was written: run again, or with "
+                f"{work.described()} came back {done}; nothing was written: run again, or with "
                 "--workers 1 to clean in one process")
-        self.pending -= 1
         if isinstance(reply, _Failed):
             raise reply.error
         return reply
@@ -312,7 +322,8 @@ class ProcessPoolExecutor:
         if work.item.data is not None:
             return self.local(work)
         worker = self.counted_by.pop((work.item.display, work.start), None)
-        return (worker or self._least_busy()).give(_CLEAN, work)
+        return (worker or self._least_busy()).give(
+            _CLEAN if self.checkpoint is None else _CLEAN_RECORDED, work)
 
     def _least_busy(self) -> _Worker:
         return min(self.workers, key=lambda worker: worker.pending)

@@ -56,6 +56,9 @@ class CleanedRange:
     # The MinHash signatures of the outputs kept so far, by document id, when the worker
     # signed them (`RangeCleaner.sign_with`); never committed to a checkpoint.
     signatures: dict[str, Any] | None = None
+    # What the checkpoint commits of the range, encoded by the worker that cleaned it
+    # (`curate.executor.checkpoint.encoded_record`); never committed itself.
+    record: bytes | None = None
 
 
 @dataclass
