@@ -84,12 +84,14 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     One edit per document names the configuration and counts the characters changed.
     """
     config = script.choose_opencc_config(doc.text, ctx.rules)
-    changed = 0
-    for paragraph in doc.paragraphs:
-        converted = script.convert_to_simplified(paragraph.text, config, ctx.rules)
-        if converted != paragraph.text:
-            changed += _changed_characters(paragraph.text, converted)
-        paragraph.text = converted
+    texts = [paragraph.text for paragraph in doc.paragraphs]
+    converted = script.convert_paragraphs(texts, config, ctx.rules)
+    pairs = [(old, new) for old, new in zip(texts, converted, strict=True) if new != old]
+    if all(len(old) == len(new) for old, new in pairs):  # t2s keeps lengths: count at once
+        pairs = [("".join(old for old, _ in pairs), "".join(new for _, new in pairs))]
+    changed = sum(_changed_characters(old, new) for old, new in pairs)
+    for paragraph, text in zip(doc.paragraphs, converted, strict=True):
+        paragraph.text = text
     for field in METADATA_TEXT_FIELDS:
         value = doc.metadata.get(field)
         if isinstance(value, str):
