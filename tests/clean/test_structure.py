@@ -583,6 +583,20 @@ def test_a_row_of_buttons_counters_or_footer_fields_after_the_body_is_cut(clean,
     assert removed_spans(doc) == [("edge-row", row)]
 
 
+@pytest.mark.parametrize("row", ["关注问题　写回答", "作者：小马哥　时间：09-02 12:33　浏览：4408　回复：41"])
+def test_a_row_of_buttons_or_counters_under_the_title_is_cut(clean, removed_spans, row):
+    (doc,) = clean(f"半导体板块久违回暖\n{row}\n{BODY}", FURNITURE)
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "半导体板块久违回暖"
+    assert removed_spans(doc) == [("edge-row", row)]
+
+
+def test_a_label_row_under_a_body_line_above_the_text_stays(clean):
+    text = "羽西精华液试用\n产品名称：\n规格及价格：30ml／300　元\n" + BODY
+    (doc,) = clean(text, FURNITURE)
+    assert "规格及价格：30ml／300　元" in doc.text
+
+
 def test_a_row_of_the_bodys_own_words_after_it_stays(clean):
     text = f"{BODY}\nA股 | 半导体板块 | 芯片股"
     (doc,) = clean(text, FURNITURE)
