@@ -1,7 +1,7 @@
 """Generate whole evaluation sets the way the development set is made, from articles it does not
 use and under page templates written for this bench, clean them and score them.
 
-    python bench/heldout_sets.py [--files 150] [--seed 11] [--families A B C] [--no-dev]
+    python bench/heldout_sets.py [--files 150] [--seed 11] [--families A B C D] [--no-dev]
                                  [--write DIR] [--eval-dir ../shared/eval]
 
 The articles are clean news read at run time from ``../shared/data`` (CCTV transcripts,
@@ -15,14 +15,15 @@ GB18030 / Big5 / UTF-16 files, synonym-spun articles and re-published near-dupli
 (``dup_group``). Articles in one file are joined by source lines of many wordings, by a
 closing credit, a separator, an end mark, or by nothing but the next article's header.
 
-Three families of templates: *A*, which the cleaning may be developed against, and *B* and
-*C*, written apart and only measured. C, written last, also plants body furniture (image
-credits, original-title lines), indented paragraphs, toneless and full-width glued pinyin,
-every kind of mojibake (Latin-1 and Windows-1252 readings, GBK readings with bytes replaced,
-dropped or lost in transit, GBK read as UTF-8, 锟斤拷) on a paragraph or a whole page,
-UTF-8 with a BOM and big-endian UTF-16 files, and re-published copies with a paragraph cut;
-its articles are none of A's or B's. Each set is written as ``raw/`` + ``gold.jsonl`` in the development
-set's format, cleaned with ``curate run`` and scored with ``../shared/eval/score.py``; the
+Four families of templates: *A*, which the cleaning may be developed against, *B* and *C*,
+written apart, measured while new and tuned on since, and *D*, written last and never tuned
+on. C also plants body furniture (image credits, original-title lines), indented paragraphs,
+toneless and full-width glued pinyin, every kind of mojibake (Latin-1 and Windows-1252
+readings, GBK readings with bytes replaced, dropped or lost in transit, GBK read as UTF-8,
+锟斤拷) on a paragraph or a whole page, UTF-8 with a BOM and big-endian UTF-16 files, and
+re-published copies with a paragraph cut; D plants all of these on twelve page kinds of its
+own. Each family's articles are none of the families' before it. Each set is written as
+``raw/`` + ``gold.jsonl`` in the development set's format, cleaned with ``curate run`` and scored with ``../shared/eval/score.py``; the
 development set is cleaned and scored in the same run for comparison. Deterministic for a
 seed. Prints figures; never fails on them.
 """
