@@ -26,6 +26,8 @@ from curate.clean.script import (
     choose_opencc_config,
     convert_to_simplified,
     find_punctuation_fixes,
+    is_traditional_document,
+    kept_as_written,
 )
 from curate.document import Document, Paragraph, Provenance
 from curate.markup import parse_plain
@@ -94,7 +96,7 @@ class TextChecker:
         """
         paragraphs = parse_plain(text).paragraphs
         starts = paragraph_starts(text, paragraphs)
-        found = self._traditional(text, starts) if "C201" in self.codes else []
+        found = self._traditional(text, paragraphs, starts) if "C201" in self.codes else []
         for paragraph, start in zip(paragraphs, starts, strict=True):
             for code, finder in self.span_finders:
                 found += [TextFinding(code, start + at, message)
@@ -117,14 +119,17 @@ class TextChecker:
             steps.remove(document.rejected.step)
         return None
 
-    def _traditional(self, text: str, starts: list[int]) -> list[TextFinding]:
+    def _traditional(self, text: str, paragraphs: list[Paragraph],
+                     starts: list[int]) -> list[TextFinding]:
         """One finding per paragraph holding characters the script conversion would change.
 
         The conversion is the step's: the OpenCC configuration the text's region calls
-        for. A character it changes only out of context is no finding: OpenCC keeps 乾 in
-        乾清宮 and 張法乾 but folds the 乾 of the simplified 乾清宫 and 张法乾, so a character
-        counts when the text, written in traditional characters (s2t) and converted back,
-        still does not keep it.
+        for, and a paragraph of a simplified text is left as it is when the characters
+        OpenCC would change in it are all ones simplified text writes (覆盖). A character
+        it changes only out of context is no finding: OpenCC keeps 乾 in 乾清宮 and 張法乾
+        but folds the 乾 of the simplified 乾清宫 and 张法乾, so a character counts when the
+        text, written in traditional characters (s2t) and converted back, still does not
+        keep it.
         """
         config = choose_opencc_config(text, self.rules)
         converted = convert_to_simplified(text, config)
@@ -134,6 +139,8 @@ class TextChecker:
         if len(before) != len(after):  # OpenCC kept the length of every text measured
             return []
         changed = np.flatnonzero(before != after)
+        if not is_traditional_document([p.text for p in paragraphs], config, self.rules):
+            changed = self._made_in_simplified_text(text, converted, changed, paragraphs, starts)
         round_trip = _code_points(convert_to_simplified(_to_traditional(text), config))
         if len(round_trip) == len(before):
             changed = changed[round_trip[changed] != before[changed]]
@@ -149,6 +156,15 @@ class TextChecker:
             found.append(TextFinding("C201", positions[0], f"traditional characters left: "
                                      f"{len(positions)} on this line ({sample})"))
         return found
+
+    def _made_in_simplified_text(self, text: str, converted: str, changed: np.ndarray,
+                                 paragraphs: list[Paragraph], starts: list[int]) -> np.ndarray:
+        """The ``changed`` positions the step makes in a simplified document: it leaves the
+        ones `kept_as_written` names in each paragraph."""
+        kept = {start + i for paragraph, start in zip(paragraphs, starts, strict=True)
+                for i in kept_as_written(paragraph.text,
+                                         converted[start:start + len(paragraph.text)], self.rules)}
+        return changed[[int(i) not in kept for i in changed]]
 
     @staticmethod
     def _glued_pinyin(text: str) -> list[tuple[int, str]]:

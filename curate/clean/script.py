@@ -31,6 +31,8 @@ from curate.rules import RuleError, Rules
 
 MARKERS_FILE = "script_markers.yaml"
 SIMPLIFIED_KEPT_FILE = "simplified_kept.txt"
+STANDARD_CHARACTERS_FILE = "standard_characters.txt"
+SIMPLIFIED_WORDS_FILE = "simplified_words.txt"
 ZHE_PARTICLE_FILE = "zhe_particle.tsv"
 REGIONS = ("hong_kong", "taiwan", "unmarked")
 # OpenCC configurations that write simplified Chinese; a rule file may name only these.
@@ -63,6 +65,9 @@ _SENTENCE_END = regex.compile(f"(?<={_CHINESE_LEFT})[!?](?![!-/:-@\\[-`{{-~a-z])
 _CHINESE_PARENTHESES = regex.compile(
     f"\\((?=[^()\\n]*[{_HAN}])[^()\\nA-Za-z\u00c0-\u024f]{{1,60}}\\)"
 )
+# CJK Unified Ideographs, the block every font has; t2s writes a few characters of it as the
+# 2013 standard's forms of the extension blocks (鮀 -> 𬶍), which simplified text rarely does.
+_BASIC_BLOCK_START, _BASIC_BLOCK_END = 0x4E00, 0x9FFF
 _HALF_WIDTH_CLAUSE_COMMA = regex.compile(f"(?<=[{_HAN}]),(?=[{_HAN}])")
 _LINE = regex.compile(".+")
 
@@ -93,11 +98,16 @@ def _opencc(text: str, config: str) -> str:
 @dataclass(frozen=True)
 class SimplifiedForms:
     """What OpenCC's t2s writes wrong in simplified text, from the rules: words whose
-    character of the standard it folds into another (昇腾 → 升腾), and the particle 著 it
-    leaves (随著)."""
+    character of the standard it folds into another (昇腾 → 升腾), the particle 著 it
+    leaves (随著), and the characters of the standard (覆, 乾, 薹), which a text with no
+    other traditional character keeps (覆盖, not 复盖) unless t2s folds one on its own and
+    the folded form makes a word with a neighbour (位於 -> 位于)."""
 
     kept: dict[str, str]  # the word as t2s writes it -> the word as it is kept
     particle: regex.Pattern | None
+    standard: frozenset[str]
+    folded_alone: frozenset[str]  # characters of the standard that t2s changes on their own
+    words: frozenset[str]  # two-character words holding what t2s writes for them
 
 
 @lru_cache(maxsize=8)
@@ -108,31 +118,110 @@ def load_simplified_forms(rules: Rules) -> SimplifiedForms:
         if len(folded) != len(word):
             raise RuleError(f"rules/{SIMPLIFIED_KEPT_FILE}: {word!r} changes length under t2s "
                             f"({folded!r}); write the word as it is kept, in simplified")
+    standard = frozenset("".join(rules.lines(STANDARD_CHARACTERS_FILE)))
+    t2s = _converter("t2s")
+    folded_alone = frozenset(ch for ch in standard if t2s.convert(ch) != ch)
+    words = frozenset(rules.lines(SIMPLIFIED_WORDS_FILE))
     sides = {row["side"]: row["characters"] for row in rules.table(ZHE_PARTICLE_FILE)}
     before, after = sides.get("before", ""), sides.get("after", "")
-    if not before:
-        return SimplifiedForms(kept, None)
-    stays = f"(?![{regex.escape(after)}])" if after else ""
-    return SimplifiedForms(kept, regex.compile(f"(?<=[{regex.escape(before)}])著{stays}"))
+    particle = None
+    if before:
+        stays = f"(?![{regex.escape(after)}])" if after else ""
+        particle = regex.compile(f"(?<=[{regex.escape(before)}])著{stays}")
+    return SimplifiedForms(kept, particle, standard, folded_alone, words)
 
 
-def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = None) -> str:
+def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = None,
+                          traditional: bool = False) -> str:
     """Convert ``text`` to simplified Chinese with the OpenCC configuration ``config``; with
     ``rules``, keep the characters of the standard OpenCC folds (昇) and write the particle
-    著 as 着.
+    著 as 着, and keep ``text`` as it is where its only changes would fold characters of the
+    standard (simplified text: 覆盖, 王丙乾), unless it is part of a ``traditional`` document
+    (see `kept_as_written`).
 
     >>> convert_to_simplified("這是英偉達創始人黃仁勛對H20芯片解禁后的最新表態。", "hk2s")
     '这是英伟达创始人黄仁勋对H20芯片解禁后的最新表态。'
     >>> convert_to_simplified("隨著華為昇騰的著名芯片，直昇機", "t2s", Rules())
     '随着华为昇腾的著名芯片，直升机'
+    >>> convert_to_simplified("实施了一批覆盖产业的项目", "t2s", Rules())
+    '实施了一批覆盖产业的项目'
     """
     if config not in SIMPLIFYING_CONFIGS:
         raise ValueError(f"{config!r} is not an OpenCC configuration that writes simplified")
     converted = _opencc(text, config)
-    return converted if rules is None else _with_simplified_forms(text, converted, rules)
+    if rules is None:
+        return converted
+    return _with_simplified_forms(text, converted, rules, traditional)
 
 
-def convert_paragraphs(texts: list[str], config: str, rules: Rules | None = None) -> list[str]:
+def is_traditional_document(texts: list[str], config: str, rules: Rules) -> bool:
+    """Whether at least ``min_traditional_share`` of the Han characters of ``texts`` are
+    characters OpenCC changes that no simplified text writes (not of the standard): then
+    every paragraph is converted whole, the ones holding none of them too.
+
+    >>> is_traditional_document(["國產芯片的破繭之戰", "乾隆"], "t2s", Rules())
+    True
+    >>> is_traditional_document(["王丙乾、邹家华出席"], "t2s", Rules())
+    False
+    """
+    joined = "\n".join(text for text in texts if text)  # as convert_paragraphs joins them
+    converted = _opencc(joined, config)
+    if converted == joined:
+        return False
+    changed = _traditional_only(joined, converted, load_simplified_forms(rules))
+    return changed > 0 and changed >= (load_script_markers(rules).min_traditional_share
+                                       * count_scripts(joined).han)
+
+
+def _traditional_only(text: str, converted: str, forms: SimplifiedForms) -> int:
+    """How many characters OpenCC changes in ``text`` that are no character of the standard
+    and not one it writes outside the basic block (鮀 -> 𬶍, 噁 -> 𫫇)."""
+    before, after = _code_points(text), _code_points(converted)
+    if len(before) != len(after):
+        return len(text)
+    return sum(1 for position in np.flatnonzero(before != after).tolist()
+               if not simplified_may_write(text[position], converted[position], forms))
+
+
+def kept_as_written(text: str, converted: str, rules: Rules) -> list[int]:
+    """Positions of ``text``, a paragraph of a simplified document, where OpenCC's change
+    (``converted``) is not made. None when the paragraph holds a character no simplified
+    text writes: it is traditional text, converted whole. Otherwise every change but the
+    characters of the standard that t2s folds on their own (於, 乾, 昇) where the folded
+    form makes a word with a neighbour (位於 -> 位于; 王丙乾, 乾安县, 王於昌 stay).
+
+    >>> text = "王丙乾出席，会场位於北京，一批覆盖全省"
+    >>> converted = convert_to_simplified(text)
+    >>> converted
+    '王丙干出席，会场位于北京，一批复盖全省'
+    >>> [text[i] for i in kept_as_written(text, converted, Rules())]
+    ['乾', '覆']
+    """
+    before, after = _code_points(text), _code_points(converted)
+    if len(before) != len(after):
+        return []
+    forms = load_simplified_forms(rules)
+    changed = np.flatnonzero(before != after).tolist()
+    if not all(simplified_may_write(text[i], converted[i], forms) for i in changed):
+        return []
+    return [i for i in changed if not (text[i] in forms.folded_alone and (
+        (i > 0 and converted[i - 1:i + 1] in forms.words) or converted[i:i + 2] in forms.words))]
+
+
+def simplified_may_write(old: str, new: str, forms: SimplifiedForms) -> bool:
+    """Whether a simplified text may hold ``old`` where t2s writes ``new``: ``old`` is a
+    character of the standard, or t2s writes it with a character outside the basic block.
+
+    >>> forms = load_simplified_forms(Rules())
+    >>> simplified_may_write("覆", "复", forms), simplified_may_write("國", "国", forms)
+    (True, False)
+    """
+    return old in forms.standard or (_BASIC_BLOCK_START <= ord(old) <= _BASIC_BLOCK_END
+                                     and ord(new) > _BASIC_BLOCK_END)
+
+
+def convert_paragraphs(texts: list[str], config: str, rules: Rules | None = None,
+                       traditional: bool = False) -> list[str]:
     """`convert_to_simplified` of each of ``texts``, OpenCC run once over them all.
 
     OpenCC's words hold no line break, so the lines of a text convert as the text does; a
@@ -158,14 +247,22 @@ def convert_paragraphs(texts: list[str], config: str, rules: Rules | None = None
     converted = [next(found) if text else text for text in texts]
     if rules is None:
         return converted
-    return [_with_simplified_forms(text, new, rules) if text else text
+    return [_with_simplified_forms(text, new, rules, traditional) if text else text
             for text, new in zip(texts, converted, strict=True)]
 
 
-def _with_simplified_forms(text: str, converted: str, rules: Rules) -> str:
+def _with_simplified_forms(text: str, converted: str, rules: Rules, traditional: bool) -> str:
     """``converted`` (OpenCC's output for ``text``) with the kept forms put back and the
-    particle 著 written 着."""
+    particle 著 written 着; ``text`` itself where the only characters OpenCC changes are ones
+    simplified text writes, and ``text`` is not part of a ``traditional`` document."""
     forms = load_simplified_forms(rules)
+    if not traditional and converted != text:
+        kept = kept_as_written(text, converted, rules)
+        if kept:
+            written = list(converted)
+            for position in kept:
+                written[position] = text[position]
+            converted = "".join(written)
     # t2s keeps the length of a text, so a kept word is put back where the text had it.
     if len(converted) == len(text):
         for folded, word in forms.kept.items():

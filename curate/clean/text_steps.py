@@ -85,7 +85,8 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     """
     config = script.choose_opencc_config(doc.text, ctx.rules)
     texts = [paragraph.text for paragraph in doc.paragraphs]
-    converted = script.convert_paragraphs(texts, config, ctx.rules)
+    traditional = script.is_traditional_document(texts, config, ctx.rules)
+    converted = script.convert_paragraphs(texts, config, ctx.rules, traditional)
     pairs = [(old, new) for old, new in zip(texts, converted, strict=True) if new != old]
     if all(len(old) == len(new) for old, new in pairs):  # t2s keeps lengths: count at once
         pairs = [("".join(old for old, _ in pairs), "".join(new for _, new in pairs))]
@@ -95,7 +96,8 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     for field in METADATA_TEXT_FIELDS:
         value = doc.metadata.get(field)
         if isinstance(value, str):
-            doc.metadata[field] = script.convert_to_simplified(value, config, ctx.rules)
+            doc.metadata[field] = script.convert_to_simplified(value, config, ctx.rules,
+                                                               traditional)
     if changed:
         doc.record("convert_to_simplified", f"opencc-{config}", "replace",
                    f"{changed} characters", None,

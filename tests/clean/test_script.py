@@ -11,12 +11,14 @@ import pytest
 from curate.clean.script import (
     RegionEvidence,
     choose_opencc_config,
+    convert_paragraphs,
     convert_to_simplified,
     count_traditional,
     find_punctuation_fixes,
     find_region_evidence,
     has_traditional,
     is_punctuation_flattened,
+    is_traditional_document,
 )
 from curate.edits import Change, apply_changes
 from curate.rules import RuleError, Rules
@@ -99,6 +101,48 @@ def test_seed_001s_particles_become_zhe_and_its_brand_keeps_sheng(clean):
 ])
 def test_zhu_stays_where_simplified_news_writes_it(rules, text: str, expected: str):
     assert convert_to_simplified(text, "t2s", rules) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "会议实施了一批覆盖产业、教育和医疗的重点项目。",  # t2s reads 批覆 and writes 批复盖
+    "王丙乾、邹家华等老同志出席了座谈会。",  # a name: t2s writes 王丙干
+    "在吉林省乾安县的玉米田里，收割机来回穿梭。",  # a place: 干安县
+    "学生士兵李奕昇来自广东，入伍前在读大二。",  # a name: 李奕升
+    "新品种的红菜薹抢“鲜”上市，每斤卖到六元。",  # 菜薹: 菜苔
+    "平衡盾构机“鮀岛号”已通过验收。",  # t2s writes 鮀 as 𬶍 of an extension block
+    "垃圾焚烧造成的二噁英污染引起关注。",  # 噁: 𫫇
+])
+def test_simplified_text_keeps_the_characters_of_the_standard_that_t2s_folds(clean, line):
+    (doc,) = clean(line, steps=["convert_to_simplified"])
+
+    assert doc.text == line
+    assert doc.edits == []
+
+
+def test_a_character_left_traditional_in_simplified_text_is_converted_where_it_makes_a_word(
+        clean):
+    (doc,) = clean("铜鼓县位於江西省西北部，王於昌任县长。", steps=["convert_to_simplified"])
+
+    assert doc.text == "铜鼓县位于江西省西北部，王於昌任县长。"  # 位于 is a word, 于昌 none
+    assert [(e.rule, e.text) for e in doc.edits] == [("opencc-t2s", "1 characters")]
+
+
+def test_a_traditional_paragraph_of_a_simplified_document_is_converted_whole(clean):
+    text = "国产芯片的进展引人注目。\n\n他說：「乾隆年間，王丙乾的祖上就在這裡。」"
+
+    (doc,) = clean(text, steps=["convert_to_simplified"])
+
+    assert [p.text for p in doc.paragraphs] == [
+        "国产芯片的进展引人注目。", "他说：「乾隆年间，王丙干的祖上就在这里。」"]  # quotes: another step
+
+
+def test_in_a_traditional_document_every_paragraph_is_converted(rules):
+    texts = ["國產芯片的破繭之戰，從設計到製造。", "乾燥"]
+
+    assert is_traditional_document(texts, "t2s", rules)
+    assert convert_paragraphs(texts, "t2s", rules, traditional=True) == [
+        "国产芯片的破茧之战，从设计到制造。", "干燥"]
+    assert not is_traditional_document(["王丙乾、邹家华出席"], "t2s", rules)
 
 
 def test_simplified_seed_with_hong_kong_lookalikes_is_unmarked(rules):
