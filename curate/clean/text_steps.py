@@ -7,6 +7,7 @@ them paragraph by paragraph and record every change as an edit.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -90,7 +91,9 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     pairs = [(old, new) for old, new in zip(texts, converted, strict=True) if new != old]
     if all(len(old) == len(new) for old, new in pairs):  # t2s keeps lengths: count at once
         pairs = [("".join(old for old, _ in pairs), "".join(new for _, new in pairs))]
-    changed = sum(_changed_characters(old, new) for old, new in pairs)
+    changed = Counter()
+    for old, new in pairs:
+        changed.update(_changed_characters(old, new))
     for paragraph, text in zip(doc.paragraphs, converted, strict=True):
         paragraph.text = text
     for field in METADATA_TEXT_FIELDS:
@@ -99,18 +102,31 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
             doc.metadata[field] = script.convert_to_simplified(value, config, ctx.rules,
                                                                traditional)
     if changed:
+        shown = ", ".join(f"{pair} ×{count}" if count > 1 else pair
+                          for pair, count in changed.most_common(SHOWN_CONVERSIONS))
+        more = ", …" if len(changed) > SHOWN_CONVERSIONS else ""
         doc.record("convert_to_simplified", f"opencc-{config}", "replace",
-                   f"{changed} characters", None,
-                   why="traditional characters are converted to simplified with OpenCC")
+                   f"{changed.total()} characters", None,
+                   why=f"traditional characters are converted to simplified with OpenCC: "
+                       f"{shown}{more}")
     return doc
 
 
-def _changed_characters(before: str, after: str) -> int:
-    """Positions, up to the shorter text's length, where ``after`` has another character."""
+# How many of a document's conversions (國→国 ×3) its edit names, the commonest first.
+SHOWN_CONVERSIONS = 8
+
+
+def _changed_characters(before: str, after: str) -> Counter:
+    """``old→new`` of each position, up to the shorter text's length, where ``after`` has
+    another character than ``before``.
+
+    >>> _changed_characters("國產國", "国产国")
+    Counter({'國→国': 2, '產→产': 1})
+    """
     length = min(len(before), len(after))
     old, new = (np.frombuffer(text[:length].encode("utf-32-le", "surrogatepass"), np.uint32)
                 for text in (before, after))
-    return int(np.count_nonzero(old != new))
+    return Counter(f"{before[i]}→{after[i]}" for i in np.flatnonzero(old != new).tolist())
 
 
 @step("remove_inline_spam")
