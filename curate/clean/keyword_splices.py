@@ -6,6 +6,8 @@ sentence, the items of its tag line in the middle of a clause. What gives them a
 their words but where else they stand on the page:
 
 - the page's title (``metadata.title``, each part of ``带你了解红外测温门厂家_某某电子``),
+  where it closes a line after a clause, or anywhere it stands as a clause of its own once
+  it does so in several lines of the body (the page stuffs its title),
 - an item of a list row an earlier step removed (``标签:测温门价格 测温门厂家哪家好``),
 - a question that stands word for word in several lines of the page and heads a short
   line of it too (``测温门有什么好处？``): the query the page was made for.
@@ -38,6 +40,7 @@ STEP = "remove_keyword_splices"
 SETTINGS_FILE = "keyword_spam.yaml"
 RULE_TITLE, RULE_LIST, RULE_CLAUSE = ("keyword-splice:title", "keyword-splice:list-item",
                                       "keyword-splice:repeated-clause")
+RULE_STUFFED_TITLE = "keyword-splice:stuffed-title"
 # Parts of a page title: 带你了解红外测温门厂家_某某电子, 文章 – 网站名.
 _TITLE_PARTS = regex.compile(r"\s*[_|｜–—]\s*|\s+-\s+")
 # Items of a list row: separated by spaces, bars or commas; a leading label ends in a colon.
@@ -45,6 +48,7 @@ _LIST_ITEMS = regex.compile(r"[\s|｜,，、]+")
 _LABEL = regex.compile(r"^[^:：]{1,8}[:：]")
 _ITEM_MAX_CHARS = 20
 _SENTENCE_END = regex.compile(r"[。！？!?]")
+_SENTENCE_MARKS = frozenset("。！？；!?;")
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
@@ -103,6 +107,10 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
     title = doc.metadata.get("title")
     if isinstance(title, str):
         for part in _TITLE_PARTS.split(title):
+            lines = sum(1 for p in doc.paragraphs if _stands_as_clause(part.strip(), p.text))
+            if lines >= settings.min_clause_lines:
+                add(part, RULE_STUFFED_TITLE,
+                    f"the page's title stands as a clause in {lines} lines of the body: {title}")
             add(part, RULE_TITLE, f"the page's title: {title}")
     for edit in doc.edits:
         if edit.action != "remove" or not edit.text or "\n" in edit.text:
@@ -134,6 +142,26 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
+def _stands_as_clause(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` stands in ``text`` between clause edges, with more text beside it.
+
+    >>> _stands_as_clause("什么药治咳嗽好", "一起来看看吧，什么药治咳嗽好。")
+    True
+    >>> _stands_as_clause("什么药治咳嗽好", "什么药治咳嗽好")
+    False
+    """
+    if not phrase or text.strip() == phrase:
+        return False
+    start = text.find(phrase)
+    while start >= 0:
+        end = start + len(phrase)
+        if ((not start or text[start - 1] in _CLAUSE_EDGE)
+                and (end == len(text) or text[end] in _CLAUSE_EDGE)):
+            return True
+        start = text.find(phrase, end)
+    return False
+
+
 def find_splices(text: str, keywords: dict[str, tuple[str, str]],
                  settings: KeywordSettings) -> list[tuple[Change, str]]:
     """Where the keywords are spliced into ``text``: at a clause edge, with a sentence of
@@ -155,13 +183,25 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
             closes = not text[end:].strip()
             # A title is spliced where it closes a line after a clause (…市场，标题): where
             # it stands inside a sentence the article is naming its subject.
-            edge = (before in _CLAUSE_EDGE and closes) if rule == RULE_TITLE else (
-                before in _CLAUSE_EDGE or after in _CLAUSE_EDGE)
+            if rule == RULE_TITLE:
+                edge = before in _CLAUSE_EDGE and closes
+            elif rule == RULE_STUFFED_TITLE:  # a clause of its own, not part of one
+                edge = before in _CLAUSE_EDGE and (closes or after in _CLAUSE_EDGE)
+            else:
+                edge = before in _CLAUSE_EDGE or after in _CLAUSE_EDGE
             cut_start, cut_end = start, end
             if closes:  # the phrase closes the line: so does its joint
                 cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)
             elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
                 cut_end += 1
+            elif rule == RULE_STUFFED_TITLE and after in _SENTENCE_MARKS:
+                if before in _COMMAS:  # …看看吧，TITLE。 -> …看看吧。
+                    cut_start -= 1
+                elif not start or before in _SENTENCE_MARKS:  # 。TITLE。 -> 。
+                    cut_end += 1
+                    if not text[cut_end:].strip():
+                        cut_start = len(text[:start].rstrip(" \t\u3000"))
+                        cut_end = len(text)
             # Two phrases sharing a comma (“…影响是，” and “，销售电价…”): the cut of the
             # first stands, the second is left where the two would overlap.
             if edge and all(cut_end <= s or cut_start >= e for s, e, _, _ in spans):

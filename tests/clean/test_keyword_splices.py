@@ -109,3 +109,46 @@ def test_clauses_of_a_removed_summary_line_are_no_keywords():
     doc = keyword_steps([lead, "本文摘要：" + lead], "科技产业", removed_last=True)
     assert doc.text == lead
     assert [e for e in doc.edits if e.step == STEP] == []
+
+
+# A page that stuffs its title as a clause into its paragraphs (the pattern of an SEO page of
+# bench/labels, in words of our own).
+STUFFED_TITLE = "哪种茶叶降血压效果好_某某茶业"
+STUFFED = [
+    "哪种茶叶降血压效果好",
+    "高血压的原因有很多，患者常常反复发作，下面就一起来看看吧，哪种茶叶降血压效果好。",
+    "饮食上不宜过咸，也不宜过于油腻。哪种茶叶降血压效果好。",
+    "绿茶含有茶多酚，有一定的降压作用，哪种茶叶降血压效果好。建议在医生指导下饮用。",
+    "哪种茶叶降血压效果好，这是很多中老年朋友都关心的问题，要因人而异。",
+]
+
+
+def test_title_stuffed_as_a_clause_into_several_lines_is_cut_with_one_mark():
+    doc = keyword_steps(STUFFED, STUFFED_TITLE)
+    assert [p.text for p in doc.paragraphs] == [
+        "哪种茶叶降血压效果好",  # the heading: furniture's to judge
+        "高血压的原因有很多，患者常常反复发作，下面就一起来看看吧。",
+        "饮食上不宜过咸，也不宜过于油腻。",
+        "绿茶含有茶多酚，有一定的降压作用。建议在医生指导下饮用。",
+        "这是很多中老年朋友都关心的问题，要因人而异。",
+    ]
+    edits = [(e.line, e.rule, e.text) for e in doc.edits if e.step == STEP]
+    assert edits == [
+        (2, "keyword-splice:stuffed-title", "，哪种茶叶降血压效果好"),
+        (3, "keyword-splice:stuffed-title", "哪种茶叶降血压效果好。"),
+        (4, "keyword-splice:stuffed-title", "，哪种茶叶降血压效果好"),
+        (5, "keyword-splice:stuffed-title", "哪种茶叶降血压效果好，"),
+    ]
+    assert {e.why for e in doc.edits if e.step == STEP} == {
+        f"the page's title stands as a clause in 4 lines of the body: {STUFFED_TITLE}"}
+
+
+def test_title_news_restates_as_a_clause_in_two_lines_stays():
+    # A CCTV story restates its heading as a clause in two paragraphs at most.
+    title = "全国耕地总量连续三年实现净增加"
+    lines = ["自然资源部今天发布数据，全国耕地总量连续三年实现净增加。",
+             "专家表示，全国耕地总量连续三年实现净增加，耕地保护取得明显成效。",
+             "下一步，自然资源部将继续严守耕地红线，稀有的沼泽湿地也将得到保护。"]
+    doc = keyword_steps(lines, title)
+    assert [p.text for p in doc.paragraphs] == lines
+    assert [e for e in doc.edits if e.step == STEP] == []
