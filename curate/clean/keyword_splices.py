@@ -49,6 +49,8 @@ _LABEL = regex.compile(r"^[^:：]{1,8}[:：]")
 _ITEM_MAX_CHARS = 20
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 _SENTENCE_MARKS = frozenset("。！？；!?;")
+_OWN_MARKS = frozenset("？！?!")
+_CLAUSE_MARKS = frozenset("。！？；!?，,、：:")
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
@@ -189,6 +191,9 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
                 edge = before in _CLAUSE_EDGE and (closes or after in _CLAUSE_EDGE)
             else:
                 edge = before in _CLAUSE_EDGE or after in _CLAUSE_EDGE
+            # A phrase that brings its own question or exclamation mark before the clause's
+            # mark (…之后KEYWORD？，或者…) is spliced wherever it stands: no sentence has two.
+            edge = edge or (phrase[-1] in _OWN_MARKS and after in _CLAUSE_MARKS)
             cut_start, cut_end = start, end
             if closes:  # the phrase closes the line: so does its joint
                 cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)

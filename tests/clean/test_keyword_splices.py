@@ -152,3 +152,28 @@ def test_title_news_restates_as_a_clause_in_two_lines_stays():
     doc = keyword_steps(lines, title)
     assert [p.text for p in doc.paragraphs] == lines
     assert [e for e in doc.edits if e.step == STEP] == []
+
+
+def test_title_question_glued_before_a_comma_is_cut_whatever_stands_before_it():
+    # The title's question brings its own mark into a clause that has one: 出门？，
+    title = "怎样才能让孩子主动读书？_某某教育_家庭教育咨询"
+    line = ("孩子沉迷手机，家长批评、没收、说教之后怎样才能让孩子主动读书？，"
+            "或者换一种方式陪伴，效果往往更好。")
+    doc = keyword_steps([line], title)
+    assert doc.paragraphs[0].text == ("孩子沉迷手机，家长批评、没收、说教之后，"
+                                      "或者换一种方式陪伴，效果往往更好。")
+    (edit,) = [e for e in doc.edits if e.step == STEP]
+    assert (edit.rule, edit.text, edit.why) == (
+        "keyword-splice:title", "怎样才能让孩子主动读书？", f"the page's title: {title}")
+
+
+def test_title_inside_the_clauses_of_three_lines_stays():
+    # The subject of the story named inside its sentences, with rare words (月背, 钻取), is
+    # no clause of its own: nothing is cut.
+    title = "嫦娥六号完成月球背面采样_航天新闻"
+    lines = ["6月2日，嫦娥六号完成月球背面采样后，上升器择机起飞。",
+             "专家介绍，嫦娥六号完成月球背面采样是人类首次在月背钻取样品。",
+             "据悉，嫦娥六号完成月球背面采样的过程持续了约19小时。"]
+    doc = keyword_steps(lines, title)
+    assert [p.text for p in doc.paragraphs] == lines
+    assert [e for e in doc.edits if e.step == STEP] == []
