@@ -1,5 +1,7 @@
 """The page's own SEO keywords are cut where they are spliced into its sentences."""
 
+import pytest
+
 from curate.clean.keyword_splices import RULE_LIST, KeywordSettings, find_splices
 from curate.document import Document, Provenance
 from curate.markup import parse_text
@@ -143,12 +145,20 @@ def test_title_stuffed_as_a_clause_into_several_lines_is_cut_with_one_mark():
         f"the page's title stands as a clause in 4 lines of the body: {STUFFED_TITLE}"}
 
 
-def test_title_news_restates_as_a_clause_in_two_lines_stays():
+@pytest.mark.parametrize("title, lines", [
     # A CCTV story restates its heading as a clause in two paragraphs at most.
-    title = "全国耕地总量连续三年实现净增加"
-    lines = ["自然资源部今天发布数据，全国耕地总量连续三年实现净增加。",
-             "专家表示，全国耕地总量连续三年实现净增加，耕地保护取得明显成效。",
-             "下一步，自然资源部将继续严守耕地红线，稀有的沼泽湿地也将得到保护。"]
+    ("全国耕地总量连续三年实现净增加",
+     ["自然资源部今天发布数据，全国耕地总量连续三年实现净增加。",
+      "专家表示，全国耕地总量连续三年实现净增加，耕地保护取得明显成效。",
+      "下一步，自然资源部将继续严守耕地红线，稀有的沼泽湿地也将得到保护。"]),
+    # The subject of the story named inside its sentences, with rare words (月背, 钻取), is
+    # no clause of its own.
+    ("嫦娥六号完成月球背面采样_航天新闻",
+     ["6月2日，嫦娥六号完成月球背面采样后，上升器择机起飞。",
+      "专家介绍，嫦娥六号完成月球背面采样是人类首次在月背钻取样品。",
+      "据悉，嫦娥六号完成月球背面采样的过程持续了约19小时。"]),
+], ids=["restated-in-two-lines", "inside-clauses"])
+def test_title_news_restates_or_names_in_its_sentences_stays(title, lines):
     doc = keyword_steps(lines, title)
     assert [p.text for p in doc.paragraphs] == lines
     assert [e for e in doc.edits if e.step == STEP] == []
@@ -165,15 +175,3 @@ def test_title_question_glued_before_a_comma_is_cut_whatever_stands_before_it():
     (edit,) = [e for e in doc.edits if e.step == STEP]
     assert (edit.rule, edit.text, edit.why) == (
         "keyword-splice:title", "怎样才能让孩子主动读书？", f"the page's title: {title}")
-
-
-def test_title_inside_the_clauses_of_three_lines_stays():
-    # The subject of the story named inside its sentences, with rare words (月背, 钻取), is
-    # no clause of its own: nothing is cut.
-    title = "嫦娥六号完成月球背面采样_航天新闻"
-    lines = ["6月2日，嫦娥六号完成月球背面采样后，上升器择机起飞。",
-             "专家介绍，嫦娥六号完成月球背面采样是人类首次在月背钻取样品。",
-             "据悉，嫦娥六号完成月球背面采样的过程持续了约19小时。"]
-    doc = keyword_steps(lines, title)
-    assert [p.text for p in doc.paragraphs] == lines
-    assert [e for e in doc.edits if e.step == STEP] == []
