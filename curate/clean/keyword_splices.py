@@ -50,6 +50,10 @@ _ITEM_MAX_CHARS = 20
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 _SENTENCE_MARKS = frozenset("。！？；!?;")
 _OWN_MARKS = frozenset("？！?!")
+_JOINING_MARKS = frozenset("，,、：:")
+_QUOTE_PAIRS = {"“": "”", "「": "」", "（": "）", "(": ")", '"': '"'}
+_SPACES = " \t\u3000"
+_CLAUSE_BOUNDS = frozenset("。！？；!?;，,、：:") | frozenset(_SPACES)
 _CLAUSE_MARKS = frozenset("。！？；!?，,、：:")
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
@@ -145,23 +149,58 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
 
 
 def _stands_as_clause(phrase: str, text: str) -> bool:
-    """Whether ``phrase`` stands in ``text`` between clause edges, with more text beside it.
+    """Whether ``phrase`` stands in ``text`` as a clause of its own, with more text beside it.
 
-    >>> _stands_as_clause("什么药治咳嗽好", "一起来看看吧，什么药治咳嗽好。")
+    >>> _stands_as_clause("什么药治咳嗽好", "一起来看看吧，“什么药治咳嗽好”。")
     True
-    >>> _stands_as_clause("什么药治咳嗽好", "什么药治咳嗽好")
+    >>> _stands_as_clause("什么药治咳嗽好", "很多人都在问“什么药治咳嗽好”。")
     False
     """
     if not phrase or text.strip() == phrase:
         return False
     start = text.find(phrase)
     while start >= 0:
-        end = start + len(phrase)
-        if ((not start or text[start - 1] in _CLAUSE_EDGE)
-                and (end == len(text) or text[end] in _CLAUSE_EDGE)):
+        if _own_clause(text, start, start + len(phrase)) is not None:
             return True
-        start = text.find(phrase, end)
+        start = text.find(phrase, start + len(phrase))
     return False
+
+
+def _own_clause(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of ``text[start:end]`` with the quotes around it when it is a clause of its
+    own: clause marks, spaces or the line's ends on both sides; else None."""
+    if start and end < len(text) and _QUOTE_PAIRS.get(text[start - 1]) == text[end]:
+        start, end = start - 1, end + 1
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before in _CLAUSE_BOUNDS and after in _CLAUSE_BOUNDS:
+        return start, end
+    return None
+
+
+def _own_clause_cut(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span to cut for a phrase at ``text[start:end]`` that is a clause of its own: the
+    phrase, the quotes around it, and one mark of the two beside it, so that the sentence
+    keeps its own end.
+
+    >>> text = "下面就一起来看看吧，“什么药治咳嗽好”。饮食要清淡。什么药治咳嗽好， 要因人而异。"
+    >>> [text[a:b] for a, b in (_own_clause_cut(text, 11, 18), _own_clause_cut(text, 26, 33))]
+    ['，“什么药治咳嗽好”', '什么药治咳嗽好， ']
+    """
+    start, end = _own_clause(text, start, end) or (start, end)
+    left = len(text[:start].rstrip(_SPACES))
+    before = text[left - 1] if left else ""
+    after = text[end] if end < len(text) else ""
+    if after and after not in _SENTENCE_MARKS and after not in _SPACES:
+        # …，TITLE，… or TITLE：…: the mark after goes with the phrase.
+        stop = end + 1 if after in _JOINING_MARKS else end
+    elif before in _JOINING_MARKS:  # …看看吧，TITLE。 -> …看看吧。
+        return left - 1, end
+    else:  # 。TITLE。 -> 。 and a line that opens with TITLE。 loses both
+        stop = end + 1 if after in _SENTENCE_MARKS else end
+    while stop < len(text) and text[stop] in _SPACES:
+        stop += 1
+    return (left if stop == len(text) else start), stop
 
 
 def find_splices(text: str, keywords: dict[str, tuple[str, str]],
@@ -188,25 +227,19 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
             if rule == RULE_TITLE:
                 edge = before in _CLAUSE_EDGE and closes
             elif rule == RULE_STUFFED_TITLE:  # a clause of its own, not part of one
-                edge = before in _CLAUSE_EDGE and (closes or after in _CLAUSE_EDGE)
+                edge = _own_clause(text, start, end) is not None
             else:
                 edge = before in _CLAUSE_EDGE or after in _CLAUSE_EDGE
             # A phrase that brings its own question or exclamation mark before the clause's
             # mark (…之后KEYWORD？，或者…) is spliced wherever it stands: no sentence has two.
             edge = edge or (phrase[-1] in _OWN_MARKS and after in _CLAUSE_MARKS)
             cut_start, cut_end = start, end
-            if closes:  # the phrase closes the line: so does its joint
+            if rule == RULE_STUFFED_TITLE:
+                cut_start, cut_end = _own_clause_cut(text, start, end)
+            elif closes:  # the phrase closes the line: so does its joint
                 cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)
             elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
                 cut_end += 1
-            elif rule == RULE_STUFFED_TITLE and after in _SENTENCE_MARKS:
-                if before in _COMMAS:  # …看看吧，TITLE。 -> …看看吧。
-                    cut_start -= 1
-                elif not start or before in _SENTENCE_MARKS:  # 。TITLE。 -> 。
-                    cut_end += 1
-                    if not text[cut_end:].strip():
-                        cut_start = len(text[:start].rstrip(" \t\u3000"))
-                        cut_end = len(text)
             # Two phrases sharing a comma (“…影响是，” and “，销售电价…”): the cut of the
             # first stands, the second is left where the two would overlap.
             if edge and all(cut_end <= s or cut_start >= e for s, e, _, _ in spans):

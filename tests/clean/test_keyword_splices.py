@@ -164,6 +164,22 @@ def test_title_news_restates_or_names_in_its_sentences_stays(title, lines):
     assert [e for e in doc.edits if e.step == STEP] == []
 
 
+def test_stuffed_title_in_quotes_goes_with_them_and_the_object_of_a_verb_stays():
+    lines = STUFFED[1:4] + [
+        "很多读者来信问“哪种茶叶降血压效果好”，我们请教了营养科医生。",
+        "医生介绍，“哪种茶叶降血压效果好”，要看个人体质和血压情况。",
+    ]
+    doc = keyword_steps(lines, STUFFED_TITLE)
+    assert [p.text for p in doc.paragraphs][3:] == [
+        "很多读者来信问“哪种茶叶降血压效果好”，我们请教了营养科医生。",  # what they asked
+        "医生介绍，要看个人体质和血压情况。",
+    ]
+    edit = next(e for e in doc.edits if e.step == STEP and e.line == 5)
+    assert (edit.rule, edit.text) == ("keyword-splice:stuffed-title", "“哪种茶叶降血压效果好”，")
+    assert edit.why == ("the page's title stands as a clause in 4 lines of the body: "
+                        + STUFFED_TITLE)
+
+
 def test_title_question_glued_before_a_comma_is_cut_whatever_stands_before_it():
     # The title's question brings its own mark into a clause that has one: 出门？，
     title = "怎样才能让孩子主动读书？_某某教育_家庭教育咨询"
