@@ -151,9 +151,9 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
 def _stands_as_clause(phrase: str, text: str) -> bool:
     """Whether ``phrase`` stands in ``text`` as a clause of its own, with more text beside it.
 
-    >>> _stands_as_clause("什么药治咳嗽好", "一起来看看吧，“什么药治咳嗽好”。")
+    >>> _stands_as_clause("哪种茶降血压好", "一起来看看吧，“哪种茶降血压好”。")
     True
-    >>> _stands_as_clause("什么药治咳嗽好", "很多人都在问“什么药治咳嗽好”。")
+    >>> _stands_as_clause("哪种茶降血压好", "很多人都在问“哪种茶降血压好”。")
     False
     """
     if not phrase or text.strip() == phrase:
@@ -183,9 +183,9 @@ def _own_clause_cut(text: str, start: int, end: int) -> tuple[int, int]:
     phrase, the quotes around it, and one mark of the two beside it, so that the sentence
     keeps its own end.
 
-    >>> text = "下面就一起来看看吧，“什么药治咳嗽好”。饮食要清淡。什么药治咳嗽好， 要因人而异。"
+    >>> text = "下面就一起来看看吧，“哪种茶降血压好”。饮食要清淡。哪种茶降血压好， 要因人而异。"
     >>> [text[a:b] for a, b in (_own_clause_cut(text, 11, 18), _own_clause_cut(text, 26, 33))]
-    ['，“什么药治咳嗽好”', '什么药治咳嗽好， ']
+    ['，“哪种茶降血压好”', '哪种茶降血压好， ']
     """
     start, end = _own_clause(text, start, end) or (start, end)
     left = len(text[:start].rstrip(_SPACES))
