@@ -53,8 +53,8 @@ _OWN_MARKS = frozenset("？！?!")
 _JOINING_MARKS = frozenset("，,、：:")
 _QUOTE_PAIRS = {"“": "”", "「": "」", "（": "）", "(": ")", '"': '"'}
 _SPACES = " \t\u3000"
-_CLAUSE_BOUNDS = frozenset("。！？；!?;，,、：:") | frozenset(_SPACES)
-_CLAUSE_MARKS = frozenset("。！？；!?，,、：:")
+_CLAUSE_MARKS = frozenset("。！？；!?;，,、：:")
+_CLAUSE_BOUNDS = _CLAUSE_MARKS | frozenset(_SPACES)
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
@@ -234,7 +234,7 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
             # mark (…之后KEYWORD？，或者…) is spliced wherever it stands: no sentence has two.
             edge = edge or (phrase[-1] in _OWN_MARKS and after in _CLAUSE_MARKS)
             cut_start, cut_end = start, end
-            if rule == RULE_STUFFED_TITLE:
+            if rule == RULE_STUFFED_TITLE and _own_clause(text, start, end):
                 cut_start, cut_end = _own_clause_cut(text, start, end)
             elif closes:  # the phrase closes the line: so does its joint
                 cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)
