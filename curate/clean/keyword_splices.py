@@ -6,6 +6,8 @@ sentence, the items of its tag line in the middle of a clause. What gives them a
 their words but where else they stand on the page:
 
 - the page's title (``metadata.title``, each part of ``带你了解红外测温门厂家_某某电子``),
+  where it closes a line after a clause, or anywhere it stands as a clause of its own once
+  it does so in several lines of the body (the page stuffs its title),
 - an item of a list row an earlier step removed (``标签:测温门价格 测温门厂家哪家好``),
 - a question that stands word for word in several lines of the page and heads a short
   line of it too (``测温门有什么好处？``): the query the page was made for.
@@ -38,6 +40,7 @@ STEP = "remove_keyword_splices"
 SETTINGS_FILE = "keyword_spam.yaml"
 RULE_TITLE, RULE_LIST, RULE_CLAUSE = ("keyword-splice:title", "keyword-splice:list-item",
                                       "keyword-splice:repeated-clause")
+RULE_STUFFED_TITLE = "keyword-splice:stuffed-title"
 # Parts of a page title: 带你了解红外测温门厂家_某某电子, 文章 – 网站名.
 _TITLE_PARTS = regex.compile(r"\s*[_|｜–—]\s*|\s+-\s+")
 # Items of a list row: separated by spaces, bars or commas; a leading label ends in a colon.
@@ -45,6 +48,13 @@ _LIST_ITEMS = regex.compile(r"[\s|｜,，、]+")
 _LABEL = regex.compile(r"^[^:：]{1,8}[:：]")
 _ITEM_MAX_CHARS = 20
 _SENTENCE_END = regex.compile(r"[。！？!?]")
+_SENTENCE_MARKS = frozenset("。！？；!?;")
+_OWN_MARKS = frozenset("？！?!")
+_JOINING_MARKS = frozenset("，,、：:")
+_QUOTE_PAIRS = {"“": "”", "「": "」", "（": "）", "(": ")", '"': '"'}
+_SPACES = " \t\u3000"
+_CLAUSE_MARKS = frozenset("。！？；!?;，,、：:")
+_CLAUSE_BOUNDS = _CLAUSE_MARKS | frozenset(_SPACES)
 # Clauses end at these marks; the mark stays with its clause (什么好处？).
 _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
@@ -103,6 +113,10 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
     title = doc.metadata.get("title")
     if isinstance(title, str):
         for part in _TITLE_PARTS.split(title):
+            lines = sum(1 for p in doc.paragraphs if _stands_as_clause(part.strip(), p.text))
+            if lines >= settings.min_clause_lines:
+                add(part, RULE_STUFFED_TITLE,
+                    f"the page's title stands as a clause in {lines} lines of the body: {title}")
             add(part, RULE_TITLE, f"the page's title: {title}")
     for edit in doc.edits:
         if edit.action != "remove" or not edit.text or "\n" in edit.text:
@@ -134,6 +148,61 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
+def _stands_as_clause(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` stands in ``text`` as a clause of its own, with more text beside it.
+
+    >>> _stands_as_clause("哪种茶降血压好", "一起来看看吧，“哪种茶降血压好”。")
+    True
+    >>> _stands_as_clause("哪种茶降血压好", "很多人都在问“哪种茶降血压好”。")
+    False
+    """
+    if not phrase or text.strip() == phrase:
+        return False
+    start = text.find(phrase)
+    while start >= 0:
+        if _own_clause(text, start, start + len(phrase)) is not None:
+            return True
+        start = text.find(phrase, start + len(phrase))
+    return False
+
+
+def _own_clause(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of ``text[start:end]`` with the quotes around it when it is a clause of its
+    own: clause marks, spaces or the line's ends on both sides; else None."""
+    if start and end < len(text) and _QUOTE_PAIRS.get(text[start - 1]) == text[end]:
+        start, end = start - 1, end + 1
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before in _CLAUSE_BOUNDS and after in _CLAUSE_BOUNDS:
+        return start, end
+    return None
+
+
+def _own_clause_cut(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span to cut for a phrase at ``text[start:end]`` that is a clause of its own: the
+    phrase, the quotes around it, and one mark of the two beside it, so that the sentence
+    keeps its own end.
+
+    >>> text = "下面就一起来看看吧，“哪种茶降血压好”。饮食要清淡。哪种茶降血压好， 要因人而异。"
+    >>> [text[a:b] for a, b in (_own_clause_cut(text, 11, 18), _own_clause_cut(text, 26, 33))]
+    ['，“哪种茶降血压好”', '哪种茶降血压好， ']
+    """
+    start, end = _own_clause(text, start, end) or (start, end)
+    left = len(text[:start].rstrip(_SPACES))
+    before = text[left - 1] if left else ""
+    after = text[end] if end < len(text) else ""
+    if after and after not in _SENTENCE_MARKS and after not in _SPACES:
+        # …，TITLE，… or TITLE：…: the mark after goes with the phrase.
+        stop = end + 1 if after in _JOINING_MARKS else end
+    elif before in _JOINING_MARKS:  # …看看吧，TITLE。 -> …看看吧。
+        return left - 1, end
+    else:  # 。TITLE。 -> 。 and a line that opens with TITLE。 loses both
+        stop = end + 1 if after in _SENTENCE_MARKS else end
+    while stop < len(text) and text[stop] in _SPACES:
+        stop += 1
+    return (left if stop == len(text) else start), stop
+
+
 def find_splices(text: str, keywords: dict[str, tuple[str, str]],
                  settings: KeywordSettings) -> list[tuple[Change, str]]:
     """Where the keywords are spliced into ``text``: at a clause edge, with a sentence of
@@ -155,10 +224,19 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
             closes = not text[end:].strip()
             # A title is spliced where it closes a line after a clause (…市场，标题): where
             # it stands inside a sentence the article is naming its subject.
-            edge = (before in _CLAUSE_EDGE and closes) if rule == RULE_TITLE else (
-                before in _CLAUSE_EDGE or after in _CLAUSE_EDGE)
+            if rule == RULE_TITLE:
+                edge = before in _CLAUSE_EDGE and closes
+            elif rule == RULE_STUFFED_TITLE:  # a clause of its own, not part of one
+                edge = _own_clause(text, start, end) is not None
+            else:
+                edge = before in _CLAUSE_EDGE or after in _CLAUSE_EDGE
+            # A phrase that brings its own question or exclamation mark before the clause's
+            # mark (…之后KEYWORD？，或者…) is spliced wherever it stands: no sentence has two.
+            edge = edge or (phrase[-1] in _OWN_MARKS and after in _CLAUSE_MARKS)
             cut_start, cut_end = start, end
-            if closes:  # the phrase closes the line: so does its joint
+            if rule == RULE_STUFFED_TITLE and _own_clause(text, start, end):
+                cut_start, cut_end = _own_clause_cut(text, start, end)
+            elif closes:  # the phrase closes the line: so does its joint
                 cut_start, cut_end = len(text[:start].rstrip(_TRAILING_JOINERS)), len(text)
             elif before in _CLAUSE_EDGE and after in _COMMAS:  # one comma of two goes
                 cut_end += 1

@@ -1,5 +1,7 @@
 """The page's own SEO keywords are cut where they are spliced into its sentences."""
 
+import pytest
+
 from curate.clean.keyword_splices import RULE_LIST, KeywordSettings, find_splices
 from curate.document import Document, Provenance
 from curate.markup import parse_text
@@ -109,3 +111,83 @@ def test_clauses_of_a_removed_summary_line_are_no_keywords():
     doc = keyword_steps([lead, "本文摘要：" + lead], "科技产业", removed_last=True)
     assert doc.text == lead
     assert [e for e in doc.edits if e.step == STEP] == []
+
+
+# A page that stuffs its title as a clause into its paragraphs (the pattern of an SEO page of
+# bench/labels, in words of our own).
+STUFFED_TITLE = "哪种茶叶降血压效果好_某某茶业"
+STUFFED = [
+    "哪种茶叶降血压效果好",
+    "高血压的原因有很多，患者常常反复发作，下面就一起来看看吧，哪种茶叶降血压效果好。",
+    "饮食上不宜过咸，也不宜过于油腻。哪种茶叶降血压效果好。",
+    "绿茶含有茶多酚，有一定的降压作用，哪种茶叶降血压效果好。建议在医生指导下饮用。",
+    "哪种茶叶降血压效果好，这是很多中老年朋友都关心的问题，要因人而异。",
+]
+
+
+def test_title_stuffed_as_a_clause_into_several_lines_is_cut_with_one_mark():
+    doc = keyword_steps(STUFFED, STUFFED_TITLE)
+    assert [p.text for p in doc.paragraphs] == [
+        "哪种茶叶降血压效果好",  # the heading: furniture's to judge
+        "高血压的原因有很多，患者常常反复发作，下面就一起来看看吧。",
+        "饮食上不宜过咸，也不宜过于油腻。",
+        "绿茶含有茶多酚，有一定的降压作用。建议在医生指导下饮用。",
+        "这是很多中老年朋友都关心的问题，要因人而异。",
+    ]
+    edits = [(e.line, e.rule, e.text) for e in doc.edits if e.step == STEP]
+    assert edits == [
+        (2, "keyword-splice:stuffed-title", "，哪种茶叶降血压效果好"),
+        (3, "keyword-splice:stuffed-title", "哪种茶叶降血压效果好。"),
+        (4, "keyword-splice:stuffed-title", "，哪种茶叶降血压效果好"),
+        (5, "keyword-splice:stuffed-title", "哪种茶叶降血压效果好，"),
+    ]
+    assert {e.why for e in doc.edits if e.step == STEP} == {
+        f"the page's title stands as a clause in 4 lines of the body: {STUFFED_TITLE}"}
+
+
+@pytest.mark.parametrize("title, lines", [
+    # A CCTV story restates its heading as a clause in two paragraphs at most.
+    ("全国耕地总量连续三年实现净增加",
+     ["自然资源部今天发布数据，全国耕地总量连续三年实现净增加。",
+      "专家表示，全国耕地总量连续三年实现净增加，耕地保护取得明显成效。",
+      "下一步，自然资源部将继续严守耕地红线，稀有的沼泽湿地也将得到保护。"]),
+    # The subject of the story named inside its sentences, with rare words (月背, 钻取), is
+    # no clause of its own.
+    ("嫦娥六号完成月球背面采样_航天新闻",
+     ["6月2日，嫦娥六号完成月球背面采样后，上升器择机起飞。",
+      "专家介绍，嫦娥六号完成月球背面采样是人类首次在月背钻取样品。",
+      "据悉，嫦娥六号完成月球背面采样的过程持续了约19小时。"]),
+], ids=["restated-in-two-lines", "inside-clauses"])
+def test_title_news_restates_or_names_in_its_sentences_stays(title, lines):
+    doc = keyword_steps(lines, title)
+    assert [p.text for p in doc.paragraphs] == lines
+    assert [e for e in doc.edits if e.step == STEP] == []
+
+
+def test_stuffed_title_in_quotes_goes_with_them_and_the_object_of_a_verb_stays():
+    lines = STUFFED[1:4] + [
+        "很多读者来信问“哪种茶叶降血压效果好”，我们请教了营养科医生。",
+        "医生介绍，“哪种茶叶降血压效果好”，要看个人体质和血压情况。",
+    ]
+    doc = keyword_steps(lines, STUFFED_TITLE)
+    assert [p.text for p in doc.paragraphs][3:] == [
+        "很多读者来信问“哪种茶叶降血压效果好”，我们请教了营养科医生。",  # what they asked
+        "医生介绍，要看个人体质和血压情况。",
+    ]
+    edit = next(e for e in doc.edits if e.step == STEP and e.line == 5)
+    assert (edit.rule, edit.text) == ("keyword-splice:stuffed-title", "“哪种茶叶降血压效果好”，")
+    assert edit.why == ("the page's title stands as a clause in 4 lines of the body: "
+                        + STUFFED_TITLE)
+
+
+def test_title_question_glued_before_a_comma_is_cut_whatever_stands_before_it():
+    # The title's question brings its own mark into a clause that has one: 出门？，
+    title = "怎样才能让孩子主动读书？_某某教育_家庭教育咨询"
+    line = ("孩子沉迷手机，家长批评、没收、说教之后怎样才能让孩子主动读书？，"
+            "或者换一种方式陪伴，效果往往更好。")
+    doc = keyword_steps([line], title)
+    assert doc.paragraphs[0].text == ("孩子沉迷手机，家长批评、没收、说教之后，"
+                                      "或者换一种方式陪伴，效果往往更好。")
+    (edit,) = [e for e in doc.edits if e.step == STEP]
+    assert (edit.rule, edit.text, edit.why) == (
+        "keyword-splice:title", "怎样才能让孩子主动读书？", f"the page's title: {title}")
