@@ -89,6 +89,20 @@ def test_features_of_a_headline_list_line():
     assert value["from_bottom"] == 2
 
 
+def test_rows_of_one_shape_and_sharing_with_the_core_are_measured():
+    rows = line_features(ARTICLE + OTHER_POSTS)
+    column = {name: rows[:, FEATURES.index(name)].tolist() for name in
+              ("same_shape_run", "core_related")}
+    # The first two posts' rows ([2005-08-17] 无序列表, 18 and 15 characters) are of one
+    # shape; the third is nearly twice as long, so it starts a run with the fourth.
+    assert column["same_shape_run"][len(ARTICLE):len(ARTICLE) + 4] == [2.0, 2.0, 2.0, 2.0]
+    assert column["same_shape_run"][:len(ARTICLE)] == [1.0] * len(ARTICLE)
+    # The title shares most of its character pairs with the article's core, the comment
+    # form's label none.
+    assert column["core_related"][0] > 0.7
+    assert column["core_related"][-1] == 0.0
+
+
 def test_model_with_other_features_is_refused_naming_the_file(tmp_path):
     (tmp_path / "line_classifier.yaml").write_text(
         "features: [chars]\nlog_odds_base: 0\nlearning_rate: 0.1\ndepth: 1\ntrees: []\n",
