@@ -204,4 +204,3 @@ def test_a_keyword_row_under_the_body_goes_as_a_row_not_as_running_text(clean):
     assert doc.text == "\n".join(ARTICLE)
     edit = next(e for e in doc.edits if e.text == KEYWORD_ROW)
     assert edit.rule == "line-classifier"
-    assert edit.why.split(": ", 1)[1].startswith("row of links or labels")
