@@ -9,11 +9,11 @@ Lines are labelled automatically, each from a source that says what its body is:
 - the TUNE half of the hand-labelled CommonCrawl pages (``bench/labels/cc-pages.jsonl`` over
   ``../shared/data/chinesewebtext-cc-raw.jsonl``): each line's own label; the MEASURE half is
   never read here;
-- the CWCED HTML pages (``../shared/data/web-extraction-gold-cwced.jsonl``, MIT) and the TUNE
-  half of the magic-html pages (``web-extraction-gold-magichtml.jsonl``, split as
-  ``bench/html_extraction.py`` splits it; its MEASURE half is never read here): the page's
-  rendered text lines, body when the hand-extracted gold text holds them, junk when it shares
-  little with them;
+- the TUNE halves of the CWCED HTML pages (``../shared/data/web-extraction-gold-cwced.jsonl``,
+  MIT) and of the magic-html pages (``web-extraction-gold-magichtml.jsonl``), each split by
+  ``bench/html_extraction.py``'s ``half`` (their MEASURE halves are never read here): the
+  page's rendered text lines, body when the hand-extracted gold text holds them, junk when it
+  shares little with them;
 - the development set (``../shared/eval``): its raw lines, junk when they are planted junk
   lines of ``gold.jsonl``, body when the expected text holds them;
 - its expected articles again, each wrapped in the furniture harvested around the main text
@@ -23,12 +23,14 @@ Lines are labelled automatically, each from a source that says what its body is:
 Each page is cleaned by the steps that come before the classifier in the pipeline, so the
 classifier learns from lines as it will meet them, and every remaining line of a page is
 measured in its page (`curate.clean.line_features`). ``--cv`` scores each setting of
-`SETTINGS` by five-fold cross-validation over pages (all lines of a page, or of a dev file,
-in one fold), so a page's own furniture never tells the trees about itself. The same data
-and scikit-learn version give the same trees (fixed seed, no subsampling). The committed
-trees were made from an earlier state of the steps before the classifier and of the
-development set; trees made now differ from them, and before they replace them they must
-keep clean news whole (``bench/template_probe.py``, last block).
+`SETTINGS` by five-fold cross-validation over sites (all lines of the pages of one site in
+one fold: the host of a CommonCrawl page's address; of an HTML page's canonical address,
+else of most of its links, else its title's site part; a dev file or a wrapped article is a
+site of its own), so a site's template never tells the trees about itself. The same data
+and scikit-learn version give the same trees (fixed seed, no subsampling): the committed
+``rules/line_classifier.yaml`` is this script's output. Trees that replace them must keep
+clean news whole (``bench/template_probe.py``, last block), and the page classifier, which
+reads their scores, is then retrained (``tools/train_page_classifier.py``).
 """
 
 from __future__ import annotations
