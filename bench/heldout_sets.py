@@ -1,7 +1,7 @@
 """Generate whole evaluation sets the way the development set is made, from articles it does not
 use and under page templates written for this bench, clean them and score them.
 
-    python bench/heldout_sets.py [--files 150] [--seed 11] [--families A B] [--no-dev]
+    python bench/heldout_sets.py [--files 150] [--seed 11] [--families A B C] [--no-dev]
                                  [--write DIR] [--eval-dir ../shared/eval]
 
 The articles are clean news read at run time from ``../shared/data`` (CCTV transcripts,
@@ -15,8 +15,13 @@ GB18030 / Big5 / UTF-16 files, synonym-spun articles and re-published near-dupli
 (``dup_group``). Articles in one file are joined by source lines of many wordings, by a
 closing credit, a separator, an end mark, or by nothing but the next article's header.
 
-Two families of templates: *A*, which the cleaning may be developed against, and *B*, written
-apart and only measured. Each set is written as ``raw/`` + ``gold.jsonl`` in the development
+Three families of templates: *A*, which the cleaning may be developed against, and *B* and
+*C*, written apart and only measured. C, written last, also plants body furniture (image
+credits, original-title lines), indented paragraphs, toneless and full-width glued pinyin,
+every kind of mojibake (Latin-1 and Windows-1252 readings, GBK readings with bytes replaced,
+dropped or lost in transit, GBK read as UTF-8, 锟斤拷) on a paragraph or a whole page,
+UTF-8 with a BOM and big-endian UTF-16 files, and re-published copies with a paragraph cut;
+its articles are none of A's or B's. Each set is written as ``raw/`` + ``gold.jsonl`` in the development
 set's format, cleaned with ``curate run`` and scored with ``../shared/eval/score.py``; the
 development set is cleaned and scored in the same run for comparison. Deterministic for a
 seed. Prints figures; never fails on them.
@@ -118,6 +123,8 @@ class PageKind:
     top: list[list[str]]  # furniture above the first header
     tail: list[list[str]]  # lines after an article (credits, disclaimers, kind furniture)
     bottom: list[list[str]]  # furniture at the end of the page
+    inside: list[list[str]] = field(default_factory=list)  # furniture within the body
+    indent: bool = False  # paragraphs open with two ideographic spaces, as on many portals
 
 
 @dataclass
@@ -139,6 +146,23 @@ class Family:
     teaser_headings: list[str]
     teaser_items: list[str]  # "{snippet}" (a truncated opening of another story) or "{other}"
     kinds: list[PageKind] = field(default_factory=list)
+    # Families written later draw their own way of joining articles and their own defects;
+    # None keeps the draws of A and B as they were, so their sets stay the same for a seed.
+    joins: dict[str, int] | None = None
+    defects: Defects | None = None
+    users: list[str] | None = None  # forum and blog names; None: the shared USERS
+
+
+@dataclass
+class Defects:
+    """Rates of the defects a family plants, where they differ from A's and B's."""
+    mojibake_rate: float
+    mojibake_kinds: dict[str, int]  # kind -> weight (see ``mojibake_kind``)
+    page_mojibake: float  # share of mojibake files where every line of the page is garbled
+    encodings: dict[str, int]
+    pinyin_forms: dict[str, int]  # "toned", "toneless", "fullwidth"
+    near_copy: float  # share of re-published copies that were edited (a paragraph cut)
+    inside_rate: float  # chance of furniture planted within a body
 
 
 FAMILY_A = Family(
@@ -297,13 +321,154 @@ FAMILY_B.kinds = [
              bottom=[["!{teasers}"], []]),
 ]
 
-FAMILIES = {"A": FAMILY_A, "B": FAMILY_B}
+# C was written after A and B were measured, from how Chinese pages of other kinds look
+# (self-media columns, answers and notes of Q&A and diary sites, company press pages, school
+# notices, portal reposts, programming blogs, WeChat exports, forum threads, static-site
+# Markdown), without looking at the cleaning's rules. Only ever measured.
+FAMILY_C = Family(
+    name="C",
+    sites=["中国新闻网", "新京报", "红星新闻", "扬子晚报网", "南方都市报", "北京日报", "解放日报",
+           "羊城晚报", "经济观察网", "第一财经", "极目新闻", "大众日报"],
+    people=["宋雨桐", "韩磊", "唐婧", "蒋文博", "邓楠", "沈佳怡", "谢天", "范晓", "秦岚", "袁野"],
+    channels=["本地", "财经", "科技", "汽车", "房产", "教育", "文化", "旅游", "公益", "数码"],
+    date_formats=["%Y-%m-%d %H:%M:%S", "%Y年%m月%d日 %H:%M", "%m-%d %H:%M", "%Y/%m/%d %H:%M",
+                  "%Y-%m-%dT%H:%M:%S+08:00", "%Y年%m月%d日"],
+    spam_words=["澳门威尼斯人", "彩票计划群", "菠菜担保网", "pg电子麻将胡了", "开元棋牌官网",
+                "皇冠体育投注", "幸运飞艇开奖", "AG真人平台", "快三大小单双技巧", "bet365中文",
+                "欧洲杯买球app", "腾龙娱乐注册"],
+    spam_forms=["{w1}-{w2}-{w3}【官方授权】", "{w1}✔{w2}✔{w3}✔{w4}", "{w1}(中国)官方网站-{w2}",
+                "{w1}_{w2}·{w3}_{site}"],
+    breadcrumbs=["首页 » {channel} » 正文", "您的位置：{site} → {channel} → 正文",
+                 "导航：首页 > {channel} > 详情", "{site} > {channel}资讯 > 正文",
+                 "当前位置 : 首页 - {channel} - 新闻详情"],
+    navigation=["登录 注册 写文章 首页 下载APP", "首页 推荐 热榜 视频 问答 更多",
+                "无障碍 | 长者模式 | English", "APP下载　意见反馈　举报中心",
+                "微信扫一扫　分享到朋友圈"],
+    credits=["（本文作者：{person}）", "文 / {person}　图 / {person2}", "记者 {person} 通讯员 {person2}",
+             "审校：{person}　终审：{person2}", "◆ 编辑 {person} ◆ 复核 {person2}",
+             "统筹：{person}丨编辑：{person2}"],
+    disclaimers=["本文仅代表作者观点，不代表本站立场。转载请联系原作者获得授权。",
+                 "特别声明：以上内容（如有图片或视频亦包括在内）为自媒体平台“{platform}”用户上传并发布，本平台仅提供信息存储服务。",
+                 "著作权归作者所有。商业转载请联系作者获得授权，非商业转载请注明出处。",
+                 "温馨提示：本文内容仅供参考，具体以官方公布为准。如有侵权，请联系删除。"],
+    sources=["来源丨{site}", "来源: {site}客户端", "【来源：{site}】", "文章转载自{site}",
+             "摘自{site}", "素材来源：{site}、网络", "（{site}）", "本文首发于{site}"],
+    separators=["· · ·", "─────────", "◇◇◇", "+ + +"],
+    end_marks=["（本文完）", "END", "- THE END -", "（完结）"],
+    teaser_headings=["推荐阅读", "相关文章", "为您推荐", "热文推荐：", "看完这篇的人还在看", "往期回顾"],
+    teaser_items=["{other}", "► {other}", "{k}. {other}", "【{channel}】{other}", "{snippet}",
+                  "{other}　{n}阅读"],
+    joins={"source": 3, "none": 4, "credit": 2, "separator": 2, "end": 1, "disclaimer": 1,
+           "teasers": 1, "original-title": 1},
+    defects=Defects(
+        mojibake_rate=0.07,
+        mojibake_kinds={"latin1": 2, "cp1252": 2, "gbk": 2, "gbk-lost": 3, "gbk-dropped": 3,
+                        "gbk-as-utf8": 1, "kunkao": 1},
+        page_mojibake=0.25,
+        encodings={"utf-8": 84, "utf-8-sig": 3, "gb18030": 5, "big5": 3, "utf-16": 3,
+                   "utf-16-be": 2},
+        pinyin_forms={"toned": 2, "toneless": 2, "fullwidth": 1},
+        near_copy=0.5,
+        inside_rate=0.12,
+    ),
+    users=["momo_酱", "北漂十年", "Kevin_Li", "吃瓜群众007", "山城小雨", "程序猿阿飞", "半糖去冰"],
+)
+FAMILY_C.kinds = [
+    PageKind("toutiao", "txt",
+             headers=[["{title}", "{date}·{site}"], ["{title}", "原创{date}·{person}说事"],
+                      ["{title}", "{person}", "{ago} · 来自{province}"]],
+             untitled_headers=[["{person}", "{date} · 来自{province}"]],
+             top=[["!打开APP，阅读最新报道"], ["!{navigation}"], []],
+             tail=[["!{disclaimer}"], ["!举报"], ["!{credit}"]],
+             bottom=[["!{teasers}"], ["!评论 {m}　点赞 {n}　收藏"], []],
+             inside=[["!（图片来源于网络，如有侵权请联系删除）"], ["!▲图源：{site}"]]),
+    PageKind("zhihu", "txt",
+             headers=[["{title}", "{user}", "!{n} 人赞同了该回答"],
+                      ["{title}", "!关注问题　写回答", "{user}", "!{channel}话题下的优秀答主"]],
+             untitled_headers=[["{user}", "!{n} 人赞同了该回答"]],
+             top=[["!{navigation}"], []],
+             tail=[["!编辑于 {date}", "!著作权归作者所有。商业转载请联系作者获得授权，非商业转载请注明出处。"],
+                   ["!发布于 {date}・IP 属地{province}"],
+                   ["!赞同 {n}　　{m} 条评论　　分享　　收藏　　喜欢"]],
+             bottom=[["!{teasers}"], ["!查看全部 {m} 个回答"], []]),
+    PageKind("douban", "txt",
+             headers=[["{title}", "{user} {date}"], ["{title}", "来自：{user}（{channel}爱好者）", "{date}"]],
+             untitled_headers=[["{user} {date}"]],
+             top=[[]],
+             tail=[["!{n}人喜欢　{m}人推荐"],
+                   ["!© 本文版权归作者 {user} 所有，任何形式转载请联系作者。"]],
+             bottom=[["!{user}的最新日记　· · · · · ·　( 全部 )", "!· {other}", "!· {other2}"], []]),
+    PageKind("company", "txt",
+             headers=[["{title}", "发布者：{company}　发布时间：{date}　点击数：{n}"],
+                      ["{title}", "{date} | 公司新闻"]],
+             untitled_headers=[["发布时间：{date}　点击数：{n}"]],
+             top=[["!{navigation}"], ["!关于我们 | 产品中心 | 新闻动态 | 联系我们"]],
+             tail=[["!上一条：{other}", "!下一条：{other2}"], ["!【返回列表】"]],
+             bottom=[["!Copyright © 2008-2024 {company} 版权所有 {icp}"],
+                     ["!服务热线：400-{phone}　地址：{province}市高新区科技路{k}号"]],
+             indent=True),
+    PageKind("notice", "txt",
+             headers=[["{title}", "作者：{dept}　来源：{school}　发布时间：{date}　浏览次数：{n}"],
+                      ["{title}", "【发布单位：{gov}】【发布日期：{date}】"],
+                      ["!索引号：{digits}/{year}-{k}　发布机构：{gov}", "{title}", "{date}"]],
+             untitled_headers=[["发布时间：{date}　浏览次数：{n}"]],
+             top=[["!{breadcrumb}"], ["!无障碍浏览 | 长者模式", "!{breadcrumb}"]],
+             tail=[["!【我要纠错】【打印】【关闭】"], ["!扫一扫在手机上查看当前页面"], []],
+             bottom=[["!网站地图 | 联系我们 | 隐私声明", "!{gov}主办　{icp}"]],
+             indent=True),
+    PageKind("repost", "txt",
+             headers=[["{title}", "{date} 来源: {site} 举报"], ["{title}", "{site}　{date}　{m}条评论"],
+                      ["{title}", "{date}　来源：{site}", "!字号：大 中 小"]],
+             untitled_headers=[["{date} 来源: {site}"]],
+             top=[["!{spam}"], ["!{breadcrumb}"], []],
+             tail=[["!责任编辑：{person} SN{k}"], ["!{source}", "!{credit}"], ["!{credit}"]],
+             bottom=[["!{teasers}"], ["!{navigation}"], []],
+             inside=[["!（原标题：{other}）"]],
+             indent=True),
+    PageKind("techblog", "txt",
+             headers=[["{title}", "{user} 于 {date} 发布", "!阅读量{n} 收藏 {m} 点赞数 {k}"],
+                      ["{title}", "最新推荐文章于 {date} 发布", "!分类专栏： {channel} 文章标签： {tag} {tag2}"]],
+             untitled_headers=[["{user} 于 {date} 发布"]],
+             top=[["!{navigation}"], []],
+             tail=[["!版权声明：本文为博主原创文章，遵循 CC 4.0 BY-SA 版权协议，转载请附上原文出处链接和本声明。",
+                    "!本文链接：{url}"], ["!文章知识点与官方知识档案匹配，可进一步学习相关知识"]],
+             bottom=[["!{teasers}"], ["!打赏作者", "!您的鼓励将是我创作的最大动力"], []]),
+    PageKind("wechat", "txt",
+             headers=[["{title}", "{site} · {date}"], ["{title}", "作者丨{person}", "来源丨{site}"]],
+             untitled_headers=[["{site} · {date}"]],
+             top=[["!戳蓝字“{site}”关注我们哦！"], ["!▲点击上方蓝字，设为星标"], []],
+             tail=[["!图片来源：网络"], ["!{credit}"], []],
+             bottom=[["!预览时标签不可点", "!阅读原文", "!阅读 {n}", "!分享　收藏　赞　在看"],
+                     ["!喜欢此内容的人还喜欢", "!{other}", "!{other2}"]],
+             inside=[["!↓↓↓"], ["!（向上滑动查看更多）"]]),
+    PageKind("forum", "txt",
+             headers=[["[{channel}] {title}", "!{user}　发表于 {date}　|　只看楼主"],
+                      ["{title}", "!{n}浏览 · {m}回复", "!{user} 楼主 {date}",
+                       "!本帖最后由 {user} 于 {date} 编辑"]],
+             untitled_headers=[["!{user} 楼主 {date}"]],
+             top=[["!{breadcrumb}"], []],
+             tail=[["!沙发 {user2}：顶，楼主辛苦了", "!板凳 {user3}：mark一下，支持"],
+                   ["!{m}楼 {user2} {date}", "!学习了，感谢分享"]],
+             bottom=[["!快速回复　返回顶部　返回列表"], []]),
+    PageKind("markdown", "md",
+             headers=[["+++", 'title = "{title}"', "date = {isodate}", "+++"],
+                      ["---", 'title: "{title}"', "author: {person}", "tags: [{tag}, {tag2}]", "---"],
+                      ["{title}", "===", "", "*{site}* | {date}"]],
+             untitled_headers=[["---", "date: {isodate}", "---"]],
+             top=[[]],
+             tail=[["!*转载请保留本文链接*"], ["![^1]: 来源：{site}"], []],
+             bottom=[["!## 相关文章", "!- [{other}]({url})", "!- [{other2}]({url})"], []]),
+]
+
+FAMILIES = {"A": FAMILY_A, "B": FAMILY_B, "C": FAMILY_C}
 GOVS = ["某市人民政府办公室", "县农业农村局", "市生态环境局", "区教育局", "省商务厅", "市卫生健康委员会"]
 PLATFORMS = ["头条号", "百家号", "企鹅号", "大鱼号", "网易号"]
 PROVINCES = ["北京", "浙江", "广东", "四川", "湖北", "山东"]
 TAGS = ["时事", "经济", "民生", "观察", "热点", "随笔", "政策", "调研"]
 USERS = ["清风徐来", "老张看世界", "zhangsan2019", "一叶知秋", "小马哥", "海阔天空"]
 COMPANIES = ["某某网络科技有限公司", "某信息技术有限公司"]
+SCHOOLS = ["教务处", "学生工作处", "团委", "研究生院", "后勤管理处"]
+DEPTS = ["办公室", "宣传部", "综合科", "信息中心"]
 SCRIPTS = ["s2t", "s2tw", "s2hk", "s2twp"]
 
 
@@ -327,15 +492,16 @@ def spin(paragraph: str, pairs: dict[str, str], rng: random.Random) -> str:
                    for w in rjieba.cut(paragraph))
 
 
-def glue_pinyin(line: str, rng: random.Random, rate: float) -> str:
-    """Toned pinyin glued after some characters, as pages converted by pinyin tools carry it."""
+def glue_pinyin(line: str, rng: random.Random, rate: float, form: str = "toned") -> str:
+    """Pinyin glued after some characters, as pages converted by pinyin tools carry it:
+    ``toned`` 烟(yān), ``toneless`` 烟(yan), ``fullwidth`` 烟（yān）."""
     out = []
     for ch in line:
         out.append(ch)
         if HAN.match(ch) and rng.random() < rate:
-            reading = pinyin(ch, style=Style.TONE)[0][0]
+            reading = pinyin(ch, style=Style.NORMAL if form == "toneless" else Style.TONE)[0][0]
             if reading.isalpha():
-                out.append(f"({reading})")
+                out.append(f"（{reading}）" if form == "fullwidth" else f"({reading})")
     return "".join(out)
 
 
@@ -351,6 +517,36 @@ def mojibake(line: str, rng: random.Random) -> str:
     if rng.random() < 0.5:
         return raw.decode("latin-1")
     return raw.decode("gbk", errors="replace")
+
+
+def _sloppy_cp1252(raw: bytes) -> str:
+    """Bytes read as Windows-1252, the five bytes it leaves undefined read as Latin-1."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in raw)
+
+
+def mojibake_kind(line: str, kind: str, rng: random.Random) -> str:
+    """A line garbled one of the ways pages are: ``latin1`` / ``cp1252`` (UTF-8 read as a
+    Western code page), ``gbk`` (UTF-8 read as GBK, undecodable pairs become U+FFFD),
+    ``gbk-lost`` (the same, undecodable bytes dropped), ``gbk-dropped`` (some bytes lost in
+    transit before the GBK reading), ``gbk-as-utf8`` (GBK bytes read as UTF-8: mostly U+FFFD,
+    nothing left to recover) and ``kunkao`` (that text saved as UTF-8 and read as GBK again:
+    锟斤拷)."""
+    raw = line.encode("utf-8")
+    if kind == "latin1":
+        return raw.decode("latin-1")
+    if kind == "cp1252":
+        return _sloppy_cp1252(raw)
+    if kind == "gbk":
+        return raw.decode("gbk", errors="replace")
+    if kind == "gbk-lost":
+        return raw.decode("gbk", errors="ignore")
+    if kind == "gbk-dropped":
+        kept = bytes(b for b in raw if rng.random() >= 0.02)
+        return kept.decode("gbk", errors="replace")
+    lost = line.encode("gb18030").decode("utf-8", errors="replace")
+    if kind == "gbk-as-utf8":
+        return lost
+    return lost.encode("utf-8").decode("gbk", errors="replace")
 
 
 def hard_wrap(line: str, width: int) -> list[str]:
@@ -400,7 +596,7 @@ class PageWriter:
         values = dict(
             title=title, site=r.choice(f.sites), person=people[0], person2=people[1],
             person3=people[2], channel=channels[0], channel2=channels[1], date=self._date(),
-            user=r.choice(USERS), gov=r.choice(GOVS), platform=r.choice(PLATFORMS),
+            user=r.choice(f.users or USERS), gov=r.choice(GOVS), platform=r.choice(PLATFORMS),
             province=r.choice(PROVINCES), tag=tags[0], tag2=tags[1], other=others[0],
             other2=others[1], n=r.randint(30, 9000), m=r.randint(0, 90),
             digits="".join(r.choice("0123456789") for _ in range(10)),
@@ -412,7 +608,22 @@ class PageWriter:
         )
         if "{snippet}" in template:
             values["snippet"] = self._snippet()
+        for name, draw in self._later_slots().items():
+            if "{" + name + "}" in template:  # drawn only where used: A's and B's draws stay
+                values[name] = draw()
         return template.format(**values)
+
+    def _later_slots(self) -> dict[str, Callable[[], str]]:
+        """Placeholders of the families written after A and B."""
+        r, users = self.rng, self.f.users or USERS
+        return {
+            "user2": lambda: r.choice(users), "user3": lambda: r.choice(users),
+            "ago": lambda: r.choice([f"{r.randint(1, 23)}小时前", f"{r.randint(1, 59)}分钟前", "昨天"]),
+            "isodate": lambda: (datetime(2019, 1, 1) + timedelta(
+                minutes=r.randrange(60 * 24 * 365 * 6))).strftime("%Y-%m-%dT%H:%M:%S+08:00"),
+            "dept": lambda: r.choice(DEPTS), "school": lambda: r.choice(SCHOOLS),
+            "year": lambda: str(r.randint(2018, 2025)), "k": lambda: str(r.randint(1, 99)),
+        }
 
     def _expand(self, templates: list[str], title: str = "") -> list[Line]:
         """Template lines as page lines; {teasers}, {spam}, … expand to the family's forms."""
@@ -439,8 +650,18 @@ class PageWriter:
 
     def join(self) -> list[Line]:
         """What stands between two articles of one file besides the next header."""
-        way = self.rng.choices(["source", "none", "credit", "separator", "end"],
-                               weights=[4, 3, 2, 1, 1])[0]
+        if self.f.joins:
+            way = self.rng.choices(list(self.f.joins), weights=list(self.f.joins.values()))[0]
+        else:
+            way = self.rng.choices(["source", "none", "credit", "separator", "end"],
+                                   weights=[4, 3, 2, 1, 1])[0]
+        if way == "disclaimer":
+            return self._expand(["!{disclaimer}"])
+        if way == "teasers":
+            return self._expand(["!{teasers}"])
+        if way == "original-title":  # a repost's closing line naming the story it came from
+            return [Line(self._fill(self.rng.choice(["（原标题：{other}）", "原文标题：《{other}》"])),
+                         "junk")]
         if way == "source":
             return self._expand(["!{source}"])
         if way == "credit":
@@ -465,8 +686,13 @@ class PageWriter:
                 lines += self.join()
             header = r.choice(kind.headers if article.title else kind.untitled_headers)
             lines += self._expand(header, article.title)
-            for paragraph in paragraphs:
-                lines.append(Line(paragraph, "body"))
+            inside_at = -1
+            if kind.inside and self.f.defects and r.random() < self.f.defects.inside_rate:
+                inside_at = r.randrange(1, len(paragraphs)) if len(paragraphs) > 1 else -1
+            for at, paragraph in enumerate(paragraphs):
+                if at == inside_at:
+                    lines += self._expand(r.choice(kind.inside))
+                lines.append(Line("\u3000\u3000" + paragraph if kind.indent else paragraph, "body"))
             if i == len(articles) - 1 or r.random() < 0.3:
                 lines += self._expand(r.choice(kind.tail), article.title)
         if r.random() < 0.2:
@@ -483,9 +709,31 @@ class Plan:
     halfwidth: bool
     mojibake: bool
     encoding: str
+    mojibake_kind: str = ""  # "": A's and B's Latin-1-or-GBK paragraph
+    page_mojibake: bool = False  # every line garbled, not one paragraph
+    pinyin_form: str = "toned"
 
 
-def draw_plan(rng: random.Random) -> Plan:
+PAGE_MOJIBAKE_KINDS = {"latin1", "cp1252", "gbk", "gbk-lost"}
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def draw_plan(rng: random.Random, defects: Defects | None = None) -> Plan:
+    if defects:
+        script = rng.choice(SCRIPTS) if rng.random() < 0.14 else None
+        encoding = _weighted(rng, defects.encodings)
+        if encoding == "big5" and not script:
+            encoding = "utf-8"
+        moji = rng.random() < defects.mojibake_rate
+        kind = _weighted(rng, defects.mojibake_kinds) if moji else ""
+        # A whole page garbled beyond repair holds no article to score: only repairable kinds.
+        whole = moji and kind in PAGE_MOJIBAKE_KINDS and rng.random() < defects.page_mojibake
+        return Plan(script, bool(script) and rng.random() < 0.4 or rng.random() < 0.03,
+                    rng.random() < 0.15, moji, encoding, kind, whole,
+                    _weighted(rng, defects.pinyin_forms))
     script = rng.choice(SCRIPTS) if rng.random() < 0.14 else None
     encoding = rng.choices(["utf-8", "gb18030", "big5", "utf-16"], weights=[90, 5, 3, 2])[0]
     if encoding == "big5" and not script:
@@ -510,13 +758,15 @@ def render(lines: list[Line], plan: Plan, fmt: str, rng: random.Random,
             text = converters[plan.script].convert(text)
         if line.kind == "body":
             if plan.pinyin:
-                text = glue_pinyin(text, rng, 0.06)
+                text = glue_pinyin(text, rng, 0.06, plan.pinyin_form)
             if plan.halfwidth:
                 text = halfwidth(text, rng)
-            if i == moji_at:
+            if i == moji_at and not plan.mojibake_kind:
                 text = mojibake(text, rng)
         elif line.kind == "junk":
             junk.append(text)
+        if plan.mojibake_kind and text and (i == moji_at or plan.page_mojibake):
+            text = mojibake_kind(text, plan.mojibake_kind, rng)
         if fmt == "md":
             if line.kind == "blank":
                 continue
@@ -531,6 +781,8 @@ def render(lines: list[Line], plan: Plan, fmt: str, rng: random.Random,
 def encode(text: str, encoding: str) -> tuple[bytes, str]:
     if encoding == "utf-16":
         return text.encode("utf-16-le"), "utf-16"
+    if encoding == "utf-16-be":  # with its byte order mark, as Windows tools save it
+        return "\ufeff".encode("utf-16-be") + text.encode("utf-16-be"), "utf-16"
     try:
         return text.encode(encoding), encoding
     except UnicodeEncodeError:
@@ -538,14 +790,16 @@ def encode(text: str, encoding: str) -> tuple[bytes, str]:
 
 
 def build_set(family: Family, pools: dict[str, list[Article]], n_files: int, seed: int,
-              spin_pairs: dict[str, str], out: Path) -> None:
-    """Write ``out/raw/`` and ``out/gold.jsonl``: n_files pages of one family."""
+              spin_pairs: dict[str, str], out: Path) -> set[str]:
+    """Write ``out/raw/`` and ``out/gold.jsonl``: n_files pages of one family. Returns the
+    ids of the articles it used, teasers' included."""
     rng = random.Random(f"{seed}-{family.name}")
     converters = {name: opencc.OpenCC(name) for name in SCRIPTS}
     sources = ["xwlb"] * 7 + ["cnews"] * 2 + ["sogou"]
     titles = [a.title for a in pools["xwlb"][-300:]]
     writer = PageWriter(family, rng, pools["xwlb"][-300:], titles)
     pools = {k: list(v[:-300] if k == "xwlb" else v) for k, v in pools.items()}
+    used = {a.gold_id for a in writer.teasers}
     raw = out / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     gold: list[dict] = []
@@ -553,19 +807,26 @@ def build_set(family: Family, pools: dict[str, list[Article]], n_files: int, see
     n_groups = 0
     for number in range(n_files):
         kind = rng.choice(family.kinds)
-        plan = draw_plan(rng)
+        plan = draw_plan(rng, family.defects)
         entries: list[dict] = []
         copy_of = None
         if published and rng.random() < 0.09:
             copy_of = rng.choice(published)
             source = gold[copy_of[0]]["articles"][copy_of[1]]
             article = source["_article"]
+            if (family.defects and len(article.paragraphs) > 2
+                    and rng.random() < family.defects.near_copy):
+                # a re-publisher's copy: one paragraph cut, the rest as it was
+                cut = rng.randrange(len(article.paragraphs))
+                article = Article(article.gold_id, article.title,
+                                  article.paragraphs[:cut] + article.paragraphs[cut + 1:])
             entries.append({"article": article, "spun": False})
         else:
             count = rng.choices([1, 2, 3], weights=[82, 12, 6])[0]
             for _ in range(count):
                 pool = pools[rng.choice(sources)] or pools["xwlb"]
                 article = pool.pop()
+                used.add(article.gold_id)
                 entries.append({"article": article,
                                 "spun": rng.random() < 0.1 and bool(article.title)})
         bodies = []
@@ -602,6 +863,7 @@ def build_set(family: Family, pools: dict[str, list[Article]], n_files: int, see
             for article in entry["articles"]:
                 del article["_article"]
             stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    return used
 
 
 # --- cleaning and scoring --------------------------------------------------------------------
@@ -626,7 +888,8 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=SHARED / "data")
     parser.add_argument("--files", type=int, default=150, help="files a set (default 150)")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--families", nargs="+", choices=sorted(FAMILIES), default=["A", "B"])
+    parser.add_argument("--families", nargs="+", choices=sorted(FAMILIES),
+                        default=sorted(FAMILIES))
     parser.add_argument("--no-dev", action="store_true", help="do not score the development set")
     parser.add_argument("--write", type=Path, help="keep the sets and their outputs here")
     args = parser.parse_args()
@@ -639,14 +902,22 @@ def main() -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as scratch:
         root = args.write or Path(scratch)
-        for offset, name in enumerate(sorted(FAMILIES)):
-            # A and B draw from disjoint slices of each pool, whichever are asked for.
-            share = {k: v[offset::2] for k, v in pools.items()}
-            if name not in args.families:
+        used: set[str] = set()
+        for offset, name in enumerate(("A", "B")):
+            # A and B draw from disjoint slices of each pool; C needs them built to know
+            # which articles they took.
+            if name not in args.families and "C" not in args.families:
                 continue
+            share = {k: v[offset::2] for k, v in pools.items()}
             set_dir = root / f"heldout-{name}"
-            build_set(FAMILIES[name], share, args.files, args.seed, spin_pairs, set_dir)
-            results[name] = clean_and_score(args.eval_dir, set_dir, root / f"out-{name}")
+            used |= build_set(FAMILIES[name], share, args.files, args.seed, spin_pairs, set_dir)
+            if name in args.families:
+                results[name] = clean_and_score(args.eval_dir, set_dir, root / f"out-{name}")
+        if "C" in args.families:
+            share = {k: [a for a in v if a.gold_id not in used] for k, v in pools.items()}
+            set_dir = root / "heldout-C"
+            build_set(FAMILY_C, share, args.files, args.seed, spin_pairs, set_dir)
+            results["C"] = clean_and_score(args.eval_dir, set_dir, root / "out-C")
         if not args.no_dev:
             results["dev"] = clean_and_score(args.eval_dir, args.eval_dir / "dev", root / "out-dev")
     print(f"{'':15s}" + "".join(f"{name:>10s}" for name in results))

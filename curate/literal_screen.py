@@ -31,6 +31,9 @@ _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRST
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _QUANTIFIERS = ("?", "*", "+", "{")
 _ASCII_CAPITALS = regex.compile(r"[A-Z]+")
+_ASCII_LETTER = regex.compile(r"[A-Za-z]")
+# A word group `PatternScreen` tests holds at most this many words.
+SCREEN_MAX_WORDS = 8
 # Combinations of words found and lengths whose answers are remembered (then afresh).
 _REMEMBERED_ANSWERS = 4096
 _PLAIN = regex.compile(r"[^\\^$.|?*+()\[\]{}]+")
@@ -358,6 +361,44 @@ class WordScreen:
                 and ((need.folds and folding) or (found & required) == required)
                 for need, required in zip(self.needs, self._required, strict=True))
         return answer
+
+
+class PatternScreen:
+    """The needs of one pattern, checked with a few substring tests: whether it may match a
+    text. Groups of more than `SCREEN_MAX_WORDS` words are left out (testing them would cost
+    more than the match saved), so a pattern may be tried where it cannot match, never the
+    other way round.
+
+    >>> screen = PatternScreen(r"^(?:https?://|www\\.)\\S+$")
+    >>> screen.may_match("https://www.aicaijing.com.cn/"), screen.may_match("多国反对加征关税")
+    (True, False)
+    """
+
+    __slots__ = ("folds", "groups", "lowers", "max_chars")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        needs = pattern_needs(pattern, flags)
+        usable = [tuple(sorted(group)) for group in needs.words
+                  if len(group) <= SCREEN_MAX_WORDS]
+        self.groups = tuple(sorted(usable, key=len))
+        self.max_chars = needs.max_chars
+        self.folds = needs.folds
+        # The words' ASCII letters are lowered: so must the text's be, when a word has one.
+        self.lowers = any(_ASCII_LETTER.search(word) for group in self.groups for word in group)
+
+    @property
+    def says_something(self) -> bool:
+        return bool(self.groups) or self.max_chars is not None
+
+    def may_match(self, text: str) -> bool:
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return False
+        probe = ascii_lowered(text) if self.lowers else text
+        for group in self.groups:
+            if not any(word in probe for word in group):
+                # A pattern that ignores case may take ß or the Kelvin sign for a letter.
+                return self.folds and _ASCII_FOLDING.search(text) is not None
+        return True
 
 
 def ascii_lowered(text: str) -> str:

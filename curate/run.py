@@ -37,7 +37,7 @@ from typing import Any
 
 from curate.clean.repetition import RESOURCE as LINE_COUNTS
 from curate.clean.repetition import STEP as REPEATED_STEP
-from curate.clean.repetition import append_counts, prepare_counts
+from curate.clean.repetition import append_counts, count_lines, read_counts
 from curate.corpus import (
     INDEX,
     MANIFEST,
@@ -52,6 +52,7 @@ from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_
 from curate.document import Document, Edit, Paragraph
 from curate.executor import Checkpoint, RangeCleaner, executor_for
 from curate.executor.checkpoint import RESUMABLE, remove_checkpoint, run_key
+from curate.executor.ranges import RANGE_DOCUMENTS
 from curate.faults import OutputUnwritable
 from curate.io.readers import (
     InputFile,
@@ -119,20 +120,33 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
         earlier = earlier_runs(outdir / MANIFEST)
         # Read once: both the line counts and the cleaning go through it.
         standard_input = stdin_input(sys.stdin.buffer.read()) if STDIN in inputs else None
-        # Lines recurring across the run are judged with counts taken over all of it first.
-        run_lines = prepare_counts(ctx, outdir, (
-            doc for item in _input_files(inputs, outdir, standard_input)
-            for doc in _read_guarded(item, ReadOptions(source=source, text_field=text_field))
-        )) if REPEATED_STEP in pipeline.names else None
         texts = CorpusTexts(outdir)
         dedup = config.get("dedup", {})
         near, indexed = (open_near_filter(outdir / INDEX, dedup, texts, result.notices)
                          if dedup.get("near", True) else (None, 0))
+        per_document, in_order = _split_at_in_order_steps(pipeline)
+        executor = None
         try:
+            # Open until the last batch is decided: its workers sign the documents they
+            # clean, and keep a batch's worth of ranges in flight while one is decided.
+            executor = executor_for(
+                workers, _range_cleaner(per_document, options, result), engine=engine,
+                address=address, sign=near.documents.params if near is not None else None,
+                in_flight=-(-batch_size // RANGE_DOCUMENTS))
+            # Lines recurring across the run are judged with counts taken over all of it
+            # first, by the executor's workers, and given to them before they clean.
+            run_lines = None
+            if REPEATED_STEP in pipeline.names:
+                run_lines = executor.count(
+                    (item, _file_stats(item).bytes)
+                    for item in _input_files(inputs, outdir, standard_input))
+                line_counts = ctx.resource(LINE_COUNTS, Counter)
+                line_counts.update(read_counts(outdir) + run_lines)
+                executor.share_counts(line_counts)
             # Cleaned ranges are committed as they come back: a killed run resumes from them.
             # [run] says how the run is executed, not what cleaning gives: a killed local run
             # resumes on Ray and the other way round.
-            checkpoint = Checkpoint(outdir, run_key(
+            checkpoint = executor.checkpoint = Checkpoint(outdir, run_key(
                 rules_digest=rules.digest, steps=pipeline.names,
                 config={section: keys for section, keys in config.items() if section != "run"},
                 source=source, text_field=text_field,
@@ -140,13 +154,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                 else None))
             writer = CorpusWriter(outdir, texts, added, rules.digest, run=len(earlier),
                                   settings=config.get("corpus", {}))
-            per_document, in_order = _split_at_in_order_steps(pipeline)
-            executor = None
             try:
-                # Open until the last batch is decided: on Ray its workers find candidates.
-                executor = executor_for(workers, _range_cleaner(per_document, options, result),
-                                        checkpoint=checkpoint, engine=engine, address=address,
-                                        sign=near is not None)
                 cleaned = _cleaned(inputs, outdir, standard_input, in_order, result, executor,
                                    progress)
                 for batch in _batches(cleaned, batch_size):
@@ -175,8 +183,6 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                 if checkpoint.summary():
                     result.notices.append(checkpoint.summary())
             finally:
-                if executor is not None:
-                    executor.close()
                 writer.discard()
         except RESUMABLE:
             raise  # the checkpoint stays for the run started again
@@ -184,6 +190,8 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
             remove_checkpoint(outdir)  # the folder is left as it was
             raise
         finally:
+            if executor is not None:
+                executor.close()
             if near:
                 near.close()
     if on_file is not None:
@@ -202,13 +210,20 @@ def _split_at_in_order_steps(pipeline: Pipeline) -> tuple[Pipeline, Pipeline]:
 
 def _range_cleaner(per_document: Pipeline, options: ReadOptions,
                    result: RunResult) -> Callable[[], RangeCleaner]:
-    """What builds a worker's `RangeCleaner`: the reader, then ``per_document``'s steps."""
+    """What builds a worker's `RangeCleaner`: the reader, then ``per_document``'s steps; for
+    the counting pass a reader of its own, whose messages go nowhere (the cleaning reads
+    the same documents again and says what it has to say then)."""
 
     def make_cleaner() -> RangeCleaner:
-        return RangeCleaner(lambda item: _read_guarded(item, options),
-                            lambda document: _clean_guarded(per_document, document, result),
-                            options.messages,
-                            lambda item: options.skipped_records.pop(item.display, {}))
+        return RangeCleaner(
+            lambda item: _read_guarded(item, options),
+            lambda document: _clean_guarded(per_document, document, result),
+            options.messages,
+            lambda item: options.skipped_records.pop(item.display, {}),
+            count_read=lambda item: _read_guarded(item, ReadOptions(
+                source=options.source, text_field=options.text_field)),
+            count_lines=count_lines,
+            take_counts=per_document.ctx.resource(LINE_COUNTS, Counter).update)
 
     return make_cleaner
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from curate.clean.inline_spam import inline_spam_rules
 from curate.clean.lines import LINE_KINDS
 from curate.literal_screen import _ASCII_FOLDING, WordScreen, pattern_needs
+from curate.rules import RulePattern
 from tests.fixtures import SEEDS
 
 
@@ -34,6 +35,24 @@ def never_skips_a_match(patterns: list[tuple[str, int]], texts: list[str]) -> in
                 assert screen.may_match(text) == (True,), (pattern, text)
     return matches
 
+
+
+def seed_lines() -> list[str]:
+    """The non-empty lines of the seeds, stripped."""
+    return [line.strip() for path in sorted(SEEDS.glob("*.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def real_texts(shared_data) -> list[str]:
+    """The texts of the real CommonCrawl pages and SogouCS stories."""
+    return [json.loads(line)["text"] for name in ("chinesewebtext-cc-raw.jsonl",
+                                                  "sogoucs-smarty.jsonl")
+            for line in (shared_data / name).read_text(encoding="utf-8").splitlines()]
+
+
+def text_lines(texts: list[str]) -> list[str]:
+    """The distinct non-empty lines of ``texts``, stripped and sorted."""
+    return sorted({line.strip() for text in texts for line in text.split("\n") if line.strip()})
 
 def test_a_licence_line_pattern_needs_its_words_and_at_most_165_characters(rules):
     pattern = next(p.regex.pattern for p in rules.patterns("disclaimers.yaml")
@@ -83,16 +102,13 @@ def test_the_folding_characters_are_all_that_case_maps_to_an_ascii_letter():
 
 
 def test_no_rule_pattern_is_skipped_on_a_seed_line_it_matches(rules):
-    lines = [line.strip() for path in sorted(SEEDS.glob("*.txt"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = seed_lines()
     assert never_skips_a_match(rule_patterns(rules), lines) >= 20
 
 
 def test_no_rule_pattern_is_skipped_on_real_pages_it_matches(rules, shared_data):
-    texts = [json.loads(line)["text"] for name in ("chinesewebtext-cc-raw.jsonl",
-                                                    "sogoucs-smarty.jsonl")
-             for line in (shared_data / name).read_text(encoding="utf-8").splitlines()]
-    lines = sorted({line.strip() for text in texts for line in text.split("\n") if line.strip()})
+    texts = real_texts(shared_data)
+    lines = text_lines(texts)
     assert never_skips_a_match(rule_patterns(rules), lines + texts) >= 100
 
 
@@ -105,3 +121,70 @@ def test_no_rule_pattern_is_skipped_on_text_made_of_its_own_pieces(rules, data):
     text = "".join(data.draw(st.lists(st.sampled_from(
         pieces + others + list("官网编辑来源记者网址页更多")), min_size=1, max_size=12)))
     never_skips_a_match([(pattern, flags)], [text, text.upper(), f"【{text}】"])
+
+
+# The patterns rule files hold under a key (compiled by Rules.yaml_pattern), by file.
+KEYED_PATTERNS = {
+    "header.yaml": ("date_line", "url_line", "byline_field", "byline_date", "byline_mark",
+                    "front_matter_line"),
+    "edge_runs.yaml": ("sentence_marks", "text_line", "mark_line"),
+    "spam_header.yaml": ("separators", "soft_separators"),
+}
+
+
+def guarded_patterns(rules) -> list[RulePattern]:
+    """Every rule pattern as the steps run it: a RulePattern, which screens texts first."""
+    keyed = [rules.yaml_pattern(name, key) for name, keys in KEYED_PATTERNS.items()
+             for key in keys]
+    return keyed + [p.regex for name in LINE_KINDS.values() for p in rules.patterns(name)]
+
+
+def never_screens_out_a_match(patterns: list[RulePattern], texts: list[str]) -> int:
+    """How many matches ``texts`` hold; fails where a screened call answers otherwise than
+    the pattern itself (search, match, fullmatch, findall)."""
+    matches = 0
+    for pattern in patterns:
+        for text in texts:
+            found = pattern.compiled.search(text)
+            matches += found is not None
+            assert (pattern.search(text) is None) == (found is None), (pattern, text)
+            assert (pattern.match(text) is None) == (pattern.compiled.match(text) is None)
+            assert (pattern.fullmatch(text) is None) == (
+                pattern.compiled.fullmatch(text) is None), (pattern, text)
+            assert pattern.findall(text) == pattern.compiled.findall(text), (pattern, text)
+    return matches
+
+
+def test_a_header_line_pattern_is_not_run_on_a_line_without_the_marks_it_needs(rules):
+    front_matter = rules.yaml_pattern("header.yaml", "front_matter_line")
+    assert front_matter.screen.may_match("title: 多国反对美国加征钢铝关税")
+    assert front_matter.match("title: 多国反对美国加征钢铝关税")["value"] == "多国反对美国加征钢铝关税"
+    # No ASCII colon: the pattern cannot match, and is not run.
+    assert not front_matter.screen.may_match("多国反对美国加征钢铝关税：欧盟称将采取反制措施")
+    date_line = rules.yaml_pattern("header.yaml", "date_line")
+    assert date_line.match("2023-10-20 05:06") is not None
+    assert not date_line.screen.may_match("英伟达芯片一片难求，国产替代趁势崛起")
+
+
+def test_no_guarded_pattern_screens_out_a_seed_line_it_matches(rules):
+    lines = seed_lines()
+    assert never_screens_out_a_match(guarded_patterns(rules), lines) >= 40
+
+
+def test_no_guarded_pattern_screens_out_real_text_it_matches(rules, shared_data):
+    texts = real_texts(shared_data)
+    lines = text_lines(texts)
+    assert never_screens_out_a_match(guarded_patterns(rules), lines + texts[:50]) >= 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_no_guarded_pattern_screens_out_text_made_of_its_own_pieces(rules, data):
+    pattern = data.draw(st.sampled_from(guarded_patterns(rules)))
+    pieces = [word for group in pattern_needs(pattern.pattern, pattern.compiled.flags).words
+              for word in group]
+    others = ["：", ":", " ", "|", "1", "2024-05-01", "2024年5月1日", "Ｋ", "K", "\u212a", "ſ",
+              "。", "...", "(", "http://", "title"]
+    text = "".join(data.draw(st.lists(st.sampled_from(
+        pieces + others + list("官网编辑来源记者网址页更多")), min_size=1, max_size=12)))
+    never_screens_out_a_match([pattern], [text, text.upper(), f"【{text}】", f"（{text}）"])

@@ -12,6 +12,8 @@ list of other stories' titles with no heading over it (``rules/edge_runs.yaml``)
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 
 from curate.clean.header import HeaderRules
@@ -114,10 +116,10 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
     # The body is sentences: a headline of twenty characters is not, as it has no marks.
     body = [i for i, p in enumerate(paragraphs)
             if classifier.is_body(p.text) and marks.search(p.text)]
-    if not body:
-        return doc
-    # Measured once: every line outside the body is compared with it.
-    pairs = body_pairs(paragraphs[body[0] : body[-1] + 1])
+    if not body or (body[0] == 0 and body[-1] == len(paragraphs) - 1):
+        return doc  # no line outside the body
+    # Measured once, when a line outside the body is first compared with it.
+    pairs = cache(lambda: body_pairs(paragraphs[body[0] : body[-1] + 1]))
 
     def shape_of(index: int) -> str | None:
         text = paragraphs[index].text
@@ -128,7 +130,7 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         if len(text) <= config["label_max_chars"]:
             return "menu"
         if (len(text) <= config["title_max_chars"]
-                and share_of_pairs(text, pairs) < config["unrelated_below"]):
+                and share_of_pairs(text, pairs()) < config["unrelated_below"]):
             return "title"
         return None
 
@@ -155,14 +157,14 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
     cut = {i for i in range(body[0]) if shapes[i] == "mark"}
     for run in runs:
         run_text = "\n".join(paragraphs[i].text for i in run)
-        if share_of_pairs(run_text, pairs) < config["unrelated_below"]:
+        if share_of_pairs(run_text, pairs()) < config["unrelated_below"]:
             cut.update(run)
     # After the body, a row of buttons, counters or label-value pairs on its own is furniture.
     for index in range(body[-1] + 1, len(paragraphs)):
         text = paragraphs[index].text
         if index not in cut and shapes[index] != "mark" and not text_line.search(text) \
                 and not _is_header_line(text, header) and _is_row(text, marks) \
-                and share_of_pairs(text, pairs) < config["unrelated_below"]:
+                and share_of_pairs(text, pairs()) < config["unrelated_below"]:
             shapes[index] = "row"
             cut.add(index)
     # After the body a separator goes when nothing but furniture follows it; between two

@@ -12,7 +12,8 @@ DEFAULT_MIN_CHARS = 10
 @step("drop_empty")
 def drop_empty(doc: Document, ctx: Context) -> Document | None:
     minimum = int(ctx.option("filters", "min_chars", DEFAULT_MIN_CHARS))
-    size = sum(1 for ch in doc.text if not ch.isspace())
+    # str.split() cuts at exactly the characters str.isspace() names.
+    size = sum(map(len, doc.text.split()))
     if size < minimum:
         reject(doc, "drop_empty", "too-short",
                f"{size} characters of text left, fewer than the minimum {minimum}")

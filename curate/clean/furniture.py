@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
+from curate.clean.article_core import Core, article_core, item_rows
 from curate.clean.line_features import (
     BODY_MIN_HAN,
     FEATURES,
@@ -47,6 +48,11 @@ _NEVER = -1.0
 # A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
+# A line that is a label and a name in brackets and nothing else: （撰稿：施韵）, (编辑: 王强).
+_CREDIT = regex.compile(r"\s*[(（]\s*\p{Han}{1,6}\s*[:：]\s*[^()（）。！？]{1,20}[)）]\s*")
+# What parts a page's title from the site's name: 标题_站名, 标题 | 站名, 标题 – 站名.
+_TITLE_PARTS = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)")
+_TITLE_MIN_CHARS = 8
 # An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
 ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
@@ -106,6 +112,8 @@ class FurnitureSettings:
     block_floor_top: float
     block_floor_bottom: float
     max_removed_share: float
+    far_from_core: int
+    block_floor_far_from_core: float
 
     @classmethod
     def from_rules(cls, rules: Rules) -> FurnitureSettings:
@@ -114,11 +122,14 @@ class FurnitureSettings:
             return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
                        float(data["remove_at"]["running_text_at_bottom"]),
                        float(data["block_floor"]["top"]), float(data["block_floor"]["bottom"]),
-                       float(data["max_removed_share"]))
+                       float(data["max_removed_share"]),
+                       int(data["above_core"]["far_from_core"]),
+                       float(data["above_core"]["block_floor"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom, "
-                            "running_text_at_bottom), block_floor (top, bottom) and "
-                            f"max_removed_share ({exc!r})") from None
+                            "running_text_at_bottom), block_floor (top, bottom), "
+                            "max_removed_share and above_core (far_from_core, block_floor) "
+                            f"({exc!r})") from None
 
 
 def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
@@ -155,20 +166,42 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     # line right over the first sentence is the article's own heading.
     heading = (rows[:, INDEX["outside_body"]] > 0) & (rows[:, INDEX["lines_from_body"]] == 1) & (
         rows[:, INDEX["from_top"]] < rows[:, INDEX["from_bottom"]])
+    # Far above the article's core stand menus and other stories' headlines and teasers,
+    # not its heading or lead: a lower score ends no block there, and a line of running
+    # text or the one over the first long line is no reason to stop.
+    core = article_core(texts, rows)
+    far = np.zeros(len(texts), dtype=bool)
+    if core is not None:
+        far[: max(core.start - settings.far_from_core, 0)] = True
+    # Over the article's own title stands nothing of the article either; the title stays.
+    over_title, titled = title_line(doc)
+    if core is not None:
+        far[: min(over_title, core.start)] = True
+    floor_top = np.where(far, settings.block_floor_far_from_core, settings.block_floor_top)
     top = scores - settings.remove_at_top
-    top[running | items | lead_in | heading | (scores < settings.block_floor_top)] = _NEVER
+    top[((running | heading) & ~far) | items | lead_in | (scores < floor_top)] = _NEVER
     # Under the body a date alone closes a notice (2022年12月6日), and a last line ending like
     # a sentence right under the body closes the text (谢谢！).
     date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
                              count=len(texts))
+    # A credit in brackets (（撰稿：施韵）) ends like a sentence but closes no text.
+    credit = np.fromiter((bool(_CREDIT.fullmatch(t)) for t in texts), dtype=bool,
+                         count=len(texts))
     closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
-               & (rows[:, INDEX["from_bottom"]] == 0))
+               & (rows[:, INDEX["from_bottom"]] == 0) & ~credit)
     # Running text under the body goes only in a block the classifier scores as teasers.
     bottom = np.where(running, scores - settings.remove_running_at_bottom,
                       scores - settings.remove_at_bottom)
     bottom[date_alone | closing | items | (scores < settings.block_floor_bottom)] = _NEVER
     cut = np.zeros(len(texts), dtype=bool)
-    cut[: edge_block(top)] = True
+    if titled:
+        # The title is an edge of its own: the article starts there, and what stands
+        # between it and the body (a byline, the title again) is a block from that edge.
+        cut[: edge_block(top[:over_title])] = True
+        start = over_title + 1
+        cut[start: start + edge_block(top[start:])] = True
+    else:
+        cut[: edge_block(top)] = True
     cut[len(texts) - edge_block(bottom[::-1]):] = True
     sizes = rows[:, INDEX["chars"]]
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
@@ -187,9 +220,42 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                        why=_REPEATS[repeats[index]])
         elif cut[index]:
             doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
-                       why=f"classifier {score:.2f}: {evidence(row)}")
+                       why=f"classifier {score:.2f}: {evidence(row)}{_from_core(core, index)}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
     return doc
+
+
+def title_line(doc: Document) -> tuple[int, bool]:
+    """How many of the document's paragraphs stand over its title, and whether the title is
+    still a paragraph (then it is the next one): the line `extract_header` took the title
+    from, or the first paragraph that is the page's title (``metadata.title``, its part
+    before `` _ `` ``|`` `` – `` where the site's name follows, or the first of the lines a
+    title was printed on); ``(0, False)`` when neither is found."""
+    taken = next((edit.line for edit in doc.edits if edit.rule == TITLE_RULE), None)
+    if taken is not None:
+        return sum(1 for paragraph in doc.paragraphs if paragraph.lines[0] < taken), False
+    title = doc.metadata.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return 0, False
+    whole, head = _folded(title), _folded(_TITLE_PARTS.split(title.strip())[0])
+    for index, paragraph in enumerate(doc.paragraphs):
+        text = _folded(paragraph.text)
+        if len(text) >= _TITLE_MIN_CHARS and (text in (whole, head) or whole.startswith(text)):
+            return index, True
+    return 0, False
+
+
+def _folded(text: str) -> str:
+    return "".join(text.split())
+
+
+def _from_core(core: Core | None, index: int) -> str:
+    """Where the line stands from the article's core: ``; 3 lines above the article's core``."""
+    distance = core.distance(index) if core is not None else 0
+    if not distance:
+        return ""
+    side = "above" if index < core.start else "under"
+    return f"; {distance} line{'s' if distance != 1 else ''} {side} the article's core"
 
 
 def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
@@ -197,7 +263,7 @@ def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
     score removes it; under the body only a block of teasers does."""
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
-    return (han >= BODY_MIN_HAN) & (marks >= 2)
+    return (han >= BODY_MIN_HAN) & (marks >= 2) & ~item_rows(texts)
 
 
 def numbered(texts: list[str]) -> np.ndarray:

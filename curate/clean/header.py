@@ -22,12 +22,13 @@ when nothing but spam and separators is left or it is a keyword-stuffed SEO head
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
 from curate.clean import inline_spam
+from curate.clean.lines import REMEMBERED_LINES, han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
 from curate.clean.spam import SpamHeaderRule
 from curate.document import Document, Paragraph
@@ -36,7 +37,6 @@ from curate.rules import Rules
 
 STEP = "extract_header"
 _NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
-_HAN = regex.compile(r"\p{Han}")
 _COMMA = regex.compile(r"[，,]")
 _SENTENCE_END = regex.compile(r"[？！?!]$")
 # A dated row of any wording (网易新闻 2022-08-25 18:09, 郑梅 2024-04-26 14:16 关注,
@@ -60,6 +60,7 @@ _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
 # What joins a title to its site or to the keywords stuffed after it, left over when those go.
 _TITLE_EDGE = " \t\u3000_|｜-–—·•,，、:：【】[]"
 _BRACKETED = regex.compile(r"^[（(【\[]\s*(.+?)\s*[）)】\]]$")
+_OPENING_BRACKETS = "（(【["  # what a bracketed line starts with: others skip _BRACKETED
 _QUOTE_PAIRS = (("「", "」"), ("“", "”"), ("『", "』"))
 # （21世紀經濟報道記者雷晨 北京報道）, (记者吴鹏 李静睿), （本报记者 王芳）: a credit in brackets
 # closing the last paragraph, naming one to three reporters.
@@ -81,6 +82,9 @@ class HeaderRules:
     byline_mark: regex.Pattern
     front_matter_line: regex.Pattern
     front_matter_fields: dict[str, str]
+    # header_line's answers by line: splitting, the header and the edge runs ask of the
+    # same lines (then afresh past REMEMBERED_LINES).
+    _header_lines: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> HeaderRules:
@@ -172,13 +176,19 @@ class HeaderRules:
 
     def header_line(self, text: str) -> bool:
         """A date, byline or dated row: a line of a header under its title."""
-        return bool(self.date(text) or self.byline(text) or self.dated_row(text)
-                    or self.front_matter(text))
+        known = self._header_lines.get(text)
+        if known is None:
+            if len(self._header_lines) >= REMEMBERED_LINES:
+                self._header_lines.clear()
+            known = self._header_lines[text] = bool(
+                self.date(text) or self.byline(text) or self.dated_row(text)
+                or self.front_matter(text))
+        return known
 
     def date(self, text: str) -> str | None:
         """ISO 8601 form of a date line, or None when ``text`` is not one; the line may stand
         in brackets: ``（2024-03-02 10:30 新华网）``."""
-        found = self.date_line.match(_BRACKETED.sub(r"\1", text))
+        found = self.date_line.match(_unbracketed(text))
         if not found:
             return None
         day = f"{int(found['year']):04d}-{int(found['month']):02d}-{int(found['day']):02d}"
@@ -198,7 +208,7 @@ class HeaderRules:
         text = paragraph.text
         if following is None or "。" in text or _NOT_A_TITLE_END.search(text):
             return False
-        han = len(_HAN.findall(text))
+        han = paragraph_han(text)
         if han == 0 or len(text) > self.long_title_max_chars:
             return False
         if self.header_line(following.text):
@@ -240,7 +250,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                 doc.metadata.setdefault(key, found.strip("\"'"))
         elif name == "created":
             doc.created = doc.created or value
-            site = rules.date_line.match(_BRACKETED.sub(r"\1", paragraph.text))["site"]
+            site = rules.date_line.match(_unbracketed(paragraph.text))["site"]
             if site and "site" not in doc.metadata:
                 doc.metadata["site"] = site
         else:
@@ -256,6 +266,11 @@ def extract_header(doc: Document, ctx: Context) -> Document:
     if "author" not in doc.metadata and doc.paragraphs:
         _author_from_credit(doc)
     return doc
+
+
+def _unbracketed(text: str) -> str:
+    """A line without the brackets around it: ``（2024-03-02 10:30 新华网）`` -> inside."""
+    return _BRACKETED.sub(r"\1", text) if text[:1] in _OPENING_BRACKETS else text
 
 
 def _drop_lines_above_header(doc: Document, rules: HeaderRules) -> None:
@@ -309,7 +324,7 @@ def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) ->
         position = change.end
     kept.append(title[position:])
     cleaned = " ".join(part.strip(_TITLE_EDGE) for part in kept if part.strip(_TITLE_EDGE))
-    return cleaned if len(_HAN.findall(cleaned)) >= 2 else None
+    return cleaned if han_count(cleaned) >= 2 else None
 
 
 def _drop_title_spam(doc: Document, ctx: Context) -> None:
@@ -344,7 +359,7 @@ def lead_title(text: str) -> str | None:
     for opening, closing in _QUOTE_PAIRS:
         if sentence.startswith(opening) and closing not in sentence:
             sentence = sentence[1:]
-    return sentence if len(_HAN.findall(sentence)) >= 4 else None
+    return sentence if han_count(sentence) >= 4 else None
 
 
 def _title_from_lead(doc: Document) -> None:

@@ -290,6 +290,8 @@ def _with_link_lists(
     text: str, spans: list[tuple[int, int, str]], spam: InlineSpam
 ) -> list[tuple[int, int, str]]:
     """Replace the spans inside each link-list block by one span over the whole block."""
+    if not spans and spam.link_list.min_spam_share > 0:
+        return spans  # a block needs spam items
     blocks = list(_link_list_blocks(text, spans, spam.link_list))
     if not blocks:
         return spans

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import regex
 
+from curate.clean.lines import han_count
 from curate.document import Document
 from curate.edits import Change, apply_changes
 from curate.pipeline import Context, step
@@ -49,7 +50,6 @@ _CLAUSE = regex.compile(r"[^。！？；!?，,、]+[。！？；!?]?")
 _CLAUSE_EDGE = frozenset("。！？；!?，,、：:（）()“”\"' \t\u3000")
 _TRAILING_JOINERS = "，,、 \t\u3000"
 _COMMAS = frozenset("，,、")
-_HAN = regex.compile(r"\p{Han}")
 _DIGIT = regex.compile(r"\d")
 _QUESTION = ("？", "?")
 _HEADING_CHARS = 40
@@ -128,7 +128,7 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
         # A phrase, not a date or figure: dates and amounts recur in real text; a question
         # that heads a short line of the page too is the query the page was made for.
         if (lines >= settings.min_clause_lines and not _DIGIT.search(clause)
-                and len(_HAN.findall(clause)) >= settings.min_clause_han
+                and han_count(clause) >= settings.min_clause_han
                 and clause.endswith(_QUESTION) and any(t.startswith(clause) for t in short)):
             add(clause, RULE_CLAUSE, f"the same clause stands in {lines} lines of the page")
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
@@ -172,7 +172,7 @@ def find_splices(text: str, keywords: dict[str, tuple[str, str]],
     left = text
     for start, end, _, _ in sorted(spans, reverse=True):
         left = left[:start] + left[end:]
-    if len(_HAN.findall(left)) < settings.min_han_left:
+    if han_count(left) < settings.min_han_left:
         return []
     return [(Change(start, end, "", rule, text[start:end]), why)
             for start, end, rule, why in sorted(spans)]

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -31,10 +32,27 @@ NAVIGATION_FILE = "navigation.txt"
 NAVIGATION_MAX_CHARS = 20
 # Marks a navigation label may carry around it: spaces, arrows, brackets, colons.
 _LABEL_TRIM = regex.compile(r"[\s\p{P}\p{S}]+")
-_HAN = regex.compile(r"\p{Han}")
+_NOT_HAN = regex.compile(r"\P{Han}+")
 # Paragraphs whose answers are remembered; past this many the memory starts afresh. Steps
 # ask about the same paragraph several times, and furniture recurs from page to page.
 REMEMBERED_LINES = 20_000
+
+
+def han_count(text: str) -> int:
+    """How many Han characters (``\\p{Han}``) ``text`` holds: what is left when the rest is
+    deleted (a fifth of the cost of listing them with ``findall``).
+
+    >>> han_count("英伟达H20芯片，国产替代")
+    9
+    """
+    return len(_NOT_HAN.sub("", text))
+
+
+@lru_cache(maxsize=REMEMBERED_LINES)
+def paragraph_han(text: str) -> int:
+    """`han_count` of a paragraph, remembered: splitting, boilerplate and the header ask it
+    of the same paragraphs."""
+    return han_count(text)
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,7 @@ class LineClassifier:
 
     def is_body(self, text: str) -> bool:
         """Article text: a sentence of some length that is no kind of furniture."""
-        return len(_HAN.findall(text)) >= BODY_MIN_HAN and self.match(text) is None
+        return paragraph_han(text) >= BODY_MIN_HAN and self.match(text) is None
 
 
 def _screen(patterns: list[Pattern], where: str) -> RulePattern | None:

@@ -32,6 +32,7 @@ that makes, with the end of the character before, a common character of that rea
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -40,7 +41,9 @@ from curate.edits import Change
 
 RULE_LATIN1 = "mojibake-latin1"
 RULE_GBK = "mojibake-gbk"
+RULE_GBK_BYTES_LOST = "mojibake-gbk-bytes-lost"
 RULE_SPLIT_BY_READING = "mojibake-split-by-reading"
+RULE_LOST = "mojibake-lost"
 
 
 def _cp1252_printables() -> dict[str, int]:
@@ -104,6 +107,7 @@ _GBK_SIGNATURE = _gbk_mojibake_signature()
 # Cheap test: about one character in three of GBK mojibake has the signature; one clean news
 # paragraph in fifty has it too and pays for the full search.
 _GBK_HINT = re.compile(f"[{_GBK_SIGNATURE}]")
+_LEFT_BY_LOSS = re.compile(f"[{_GBK_SIGNATURE}\ufffd]+")
 # GB18030 encodes every character but lone surrogates.
 _GBK_RUN = re.compile("[^\ud800-\udfff]+")
 
@@ -255,15 +259,165 @@ def find_latin1_mojibake(text: str) -> list[Change]:
     return LATIN1.changes(text)
 
 
+# One character as UTF-8 reads its bytes: ASCII, a two-byte or a wider character, or a byte
+# that starts none (a lost or misplaced byte, where a resynchronising decoder moves on).
+_UTF8_UNIT = re.compile(rb"[\x00-\x7f]|" + _UTF8_TWO_BYTES + rb"|" + _UTF8_WIDE + rb"|[\x80-\xff]")
+_LOST_BYTES = b"\xff"  # what U+FFFD stands for: bytes lost before the text reached us
+# What a loss leaves between two characters read again, ASCII aside: the first bytes of the
+# character that lost the rest, the marks of lost bytes, the last bytes of one that lost its
+# first. Clean GBK text next to mojibake is not read so (``今天`` = BD F1 CC EC).
+_LOSS = re.compile(rb"(?:(?:[\xc2-\xf4][\x80-\xbf]{0,2})?\xff{0,2}[\x80-\xbf]{0,3}){1,3}")
+_MIN_REPAIRED_HAN = 2
+_MAX_BRIDGED = 4  # characters up to two losses leave at a stretch's edge
+
+
+def _gbk_reading(text: str) -> tuple[bytes, list[int]]:
+    """The bytes GBK/GB18030 read as ``text`` and where each character's bytes start (one
+    more offset at the end); U+FFFD, and what GB18030 cannot encode, stand for lost bytes."""
+    pieces, starts, at = [], [], 0
+    for char in text:
+        starts.append(at)
+        try:
+            piece = _LOST_BYTES if char == "\ufffd" else char.encode("gb18030")
+        except UnicodeEncodeError:
+            piece = _LOST_BYTES
+        pieces.append(piece)
+        at += len(piece)
+    starts.append(at)
+    return b"".join(pieces), starts
+
+
+def _repaired_unit(unit: bytes) -> str | None:
+    """What one UTF-8 unit reads as, or None for a byte that starts no character or a
+    character Chinese text is not written with."""
+    if len(unit) == 1 and unit[0] >= 0x80:
+        return None
+    char = unit.decode("utf-8")
+    return None if _UNLIKELY_IN_CHINESE.match(char) else char
+
+
+def _resynchronised(data: bytes) -> tuple[str, int]:
+    """``data`` read as UTF-8 by a decoder that skips what starts no character and reads on
+    from the next one; returns the text and how many bytes were skipped.
+
+    >>> _resynchronised("发布的".encode()[1:])
+    ('布的', 2)
+    """
+    text, skipped = [], 0
+    for match in _UTF8_UNIT.finditer(data):
+        char = _repaired_unit(match.group())
+        if char is None:
+            skipped += len(match.group())
+        else:
+            text.append(char)
+    return "".join(text), skipped
+
+
+def _is_loss(data: bytes) -> bool:
+    return _LOSS.fullmatch(data.translate(None, bytes(range(0x80)))) is not None
+
+
+def _is_evidence(char: str) -> bool:
+    """Whether a wide character read again shows a stretch is mojibake: common Chinese.
+    Clean GBK text sometimes reads as a rare one (``但`` after a lost byte: ``㵫``)."""
+    return _is_common_hanzi(char) or _CJK_PUNCTUATION.match(char) is not None
+
+
+def _gbk_spans(text: str, data: bytes, starts: list[int]) -> Iterator[tuple[int, int]]:
+    """Stretches of ``text`` (character offsets) whose GBK bytes read as Chinese in UTF-8:
+    wide characters read one after another, across what a loss leaves between them, and out
+    to the paragraph's edge when only such a loss lies before it."""
+    span: list[int] | None = None  # first byte, end byte, wide characters read
+    for match in _UTF8_UNIT.finditer(data):
+        unit = match.group()
+        if len(unit) < 3 or not _is_evidence(unit.decode("utf-8")):
+            continue
+        if span is not None and _is_loss(data[span[1]:match.start()]):
+            span[1:] = match.end(), span[2] + 1
+            continue
+        if span is not None:
+            yield from _whole_characters(text, data, starts, span)
+        span = [match.start(), match.end(), 1]
+    if span is not None:
+        yield from _whole_characters(text, data, starts, span)
+
+
+def _whole_characters(text: str, data: bytes, starts: list[int],
+                      span: list[int]) -> Iterator[tuple[int, int]]:
+    """The characters that hold a stretch's bytes, out to the paragraph's edges when only a
+    loss lies between."""
+    first_byte, end_byte, wide = span
+    if wide < _MIN_REPAIRED_HAN:
+        return
+    first = bisect_right(starts, first_byte) - 1  # the character holding the first byte
+    end = bisect_left(starts, end_byte)  # the first character after the last byte
+    lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
+    # Out over what a loss left next to the stretch: up to the paragraph's edge, or over
+    # characters holding a mark of lost bytes.
+    reach_first, reach_end = first, end
+    for at in _within_reach(text, range(first - 1, lead - 1, -1), lambda at: text[at]):
+        if _left_by_loss(text, data[starts[at]:first_byte], at, first, at == lead):
+            reach_first = at
+    for at in _within_reach(text, range(end + 1, trail + 1), lambda at: text[at - 1]):
+        if _left_by_loss(text, data[end_byte:starts[at]], end, at, at == trail):
+            reach_end = at
+    yield reach_first, reach_end
+
+
+def _within_reach(text: str, offsets: range, added: Callable[[int], str]) -> Iterator[int]:
+    """The offsets, nearest first, until they take in more than ``_MAX_BRIDGED`` non-ASCII
+    characters (ASCII survives mojibake: it does not count)."""
+    wide = 0
+    for at in offsets:
+        wide += not added(at).isascii()
+        if wide > _MAX_BRIDGED:
+            return
+        yield at
+
+
+def _left_by_loss(text: str, piece: bytes, first: int, end: int, at_edge: bool) -> bool:
+    """Whether ``text[first:end]``, read as ``piece``, is what a loss left next to a stretch:
+    it reads as a loss, and it reaches the paragraph's edge or is made of marks of lost bytes
+    and characters GBK makes of a UTF-8 character's first bytes (clean text next to the
+    stretch, ``口，`` = BF DA A3 AC, can read as a loss too)."""
+    if not _is_loss(piece):
+        return False
+    wide = "".join(char for char in text[first:end] if not char.isascii())
+    return at_edge or _LEFT_BY_LOSS.fullmatch(wide) is not None
+
+
 def find_gbk_mojibake(text: str) -> list[Change]:
-    """Changes repairing UTF-8 that was read as GBK or GB18030.
+    """Changes repairing UTF-8 that was read as GBK or GB18030, where bytes may have been
+    replaced (U+FFFD), dropped or lost before the text reached us: the stretch's bytes are
+    read again as UTF-8 by a decoder that resynchronises at the next character, and what
+    lost a byte is cut (rule ``mojibake-gbk-bytes-lost``), never guessed.
 
     >>> from curate.edits import apply_changes
     >>> text = "今天鍙戝竷鐨勶紝"
     >>> apply_changes(text, find_gbk_mojibake(text))
     '今天发布的，'
+    >>> apply_changes("灏嗚繘鍏ョ湡绌烘湡銆\ufffd", find_gbk_mojibake("灏嗚繘鍏ョ湡绌烘湡銆\ufffd"))
+    '将进入真空期'
+    >>> apply_changes("鎹鏂板崕绀炬姤閬", find_gbk_mojibake("鎹鏂板崕绀炬姤閬"))  # bytes dropped
+    '新华社报'
     """
-    return GBK.changes(text)
+    if not _GBK_HINT.search(text):
+        return []
+    data, starts = _gbk_reading(text)
+    spans: list[list[int]] = []
+    for first, end in _gbk_spans(text, data, starts):
+        if spans and first <= spans[-1][1]:  # what one loss left, reached from both sides
+            spans[-1][1] = max(end, spans[-1][1])
+        else:
+            spans.append([first, end])
+    changes = []
+    for first, end in spans:
+        old = text[first:end]
+        new, skipped = _resynchronised(data[starts[first]:starts[end]])
+        if new and _reads_as_chinese(old, new):
+            rule = RULE_GBK_BYTES_LOST if skipped else RULE_GBK
+            changes.append(Change(first, end, new, rule, old))
+    return changes
 
 
 # A Han character, its own glued reading if any, then the lost lead byte with the ``(`` of the
@@ -351,3 +505,41 @@ def find_mojibake(text: str) -> list[Change]:
         for change in find_split_by_reading(text)
         if all(change.end <= other.start or other.end <= change.start for other in done)
     ]
+
+
+# What is left where bytes were lost before the text reached us: U+FFFD, and 锟斤拷 (U+FFFD
+# saved as UTF-8 and read as GBK), with the ASCII between two of them.
+_LOST_MARK = "(?:\ufffd|锟斤拷|锟)"
+_LOST_RUN = re.compile(f"{_LOST_MARK}(?:[\x20-\x7e]*{_LOST_MARK})*")
+# A paragraph this much lost holds nothing to read: the few characters that survive between
+# the marks (``息``, ``一`` in ``锟斤拷息锟斤拷一锟斤拷``) are not its text.
+MOSTLY_LOST = 0.5
+
+
+def lost_share(text: str) -> float:
+    """Share of the non-space characters of ``text`` that mark lost bytes.
+
+    >>> lost_share("锟斤拷息锟斤拷")
+    0.8571428571428571
+    """
+    core = len(text) - sum(map(str.isspace, text))
+    return sum(len(m.group()) for m in _LOST_RUN.finditer(text)) / core if core else 0.0
+
+
+def find_lost_text(text: str) -> list[Change]:
+    """Changes cutting what no reading can restore: the marks of lost bytes, or the whole
+    paragraph when they are most of it (rule ``mojibake-lost``). Run after the repairs, which
+    leave marks they cannot settle.
+
+    >>> from curate.edits import apply_changes
+    >>> apply_changes("英伟达芯片\ufffd\ufffd难求", find_lost_text("英伟达芯片\ufffd\ufffd难求"))
+    '英伟达芯片难求'
+    >>> find_lost_text("锟斤拷锟斤拷息锟斤拷一锟斤拷") == [
+    ...     Change(0, 14, "", RULE_LOST, "锟斤拷锟斤拷息锟斤拷一锟斤拷")]
+    True
+    """
+    if "\ufffd" not in text and "锟" not in text:
+        return []
+    if lost_share(text) >= MOSTLY_LOST:
+        return [Change(0, len(text), "", RULE_LOST, text)]
+    return [Change(m.start(), m.end(), "", RULE_LOST, m.group()) for m in _LOST_RUN.finditer(text)]

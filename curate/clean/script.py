@@ -43,6 +43,8 @@ _OPENING_MARKS = "“‘「『（《【〈〔〖"
 _CHINESE_LEFT = f"[{_HAN}{_CLOSING_MARKS}]"
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CORNER_TO_CURLY = {"「": "“", "」": "”", "『": "‘", "』": "’"}
+# The half-width marks a clause mark fix makes full-width: a text without them needs none.
+_FULL_WIDTH_CLAUSE = ",:;!?"
 
 # `營收,同比` and `從此,DNA` and `首先, 2011`: after Chinese, unless an English phrase follows
 # after a space (`北京, and`).
@@ -69,6 +71,23 @@ _LINE = regex.compile(".+")
 def _converter(config: str) -> opencc.OpenCC:
     """One OpenCC converter per configuration, built once (loading dictionaries is slow)."""
     return opencc.OpenCC(config)
+
+
+# The text OpenCC converted last, its configuration and the result: a document's text is
+# converted with t2s to count its traditional characters, then with the configuration chosen,
+# which is most often t2s again.
+_LAST_CONVERSION: tuple[str, str, str] = ("", "", "")
+
+
+def _opencc(text: str, config: str) -> str:
+    """``text`` converted by OpenCC with ``config``, the last conversion remembered."""
+    global _LAST_CONVERSION
+    last_text, last_config, converted = _LAST_CONVERSION
+    if config == last_config and text == last_text:
+        return converted
+    converted = _converter(config).convert(text)
+    _LAST_CONVERSION = (text, config, converted)
+    return converted
 
 
 @dataclass(frozen=True)
@@ -109,9 +128,43 @@ def convert_to_simplified(text: str, config: str = "t2s", rules: Rules | None = 
     """
     if config not in SIMPLIFYING_CONFIGS:
         raise ValueError(f"{config!r} is not an OpenCC configuration that writes simplified")
-    converted = _converter(config).convert(text)
+    converted = _opencc(text, config)
+    return converted if rules is None else _with_simplified_forms(text, converted, rules)
+
+
+def convert_paragraphs(texts: list[str], config: str, rules: Rules | None = None) -> list[str]:
+    """`convert_to_simplified` of each of ``texts``, OpenCC run once over them all.
+
+    OpenCC's words hold no line break, so the lines of a text convert as the text does; a
+    text holding a line break or a NUL (where OpenCC's C strings end) is converted alone.
+    Text OpenCC leaves as it is needs no kept form, and only the particle 著 otherwise.
+
+    >>> convert_paragraphs(["英偉達", "", "国产芯片"], "t2s")
+    ['英伟达', '', '国产芯片']
+    """
+    if config not in SIMPLIFYING_CONFIGS:
+        raise ValueError(f"{config!r} is not an OpenCC configuration that writes simplified")
+    present = [text for text in texts if text]
+    if any("\n" in text or "\x00" in text for text in present):
+        return [convert_to_simplified(text, config, rules) for text in texts]
+    joined = "\n".join(present)
+    whole = _opencc(joined, config)
+    if whole == joined and (rules is None or "著" not in joined):
+        return list(texts)
+    parts = whole.split("\n")
+    if len(parts) != len(present):
+        return [convert_to_simplified(text, config, rules) for text in texts]
+    found = iter(parts)
+    converted = [next(found) if text else text for text in texts]
     if rules is None:
         return converted
+    return [_with_simplified_forms(text, new, rules) if text else text
+            for text, new in zip(texts, converted, strict=True)]
+
+
+def _with_simplified_forms(text: str, converted: str, rules: Rules) -> str:
+    """``converted`` (OpenCC's output for ``text``) with the kept forms put back and the
+    particle 著 written 着."""
     forms = load_simplified_forms(rules)
     # t2s keeps the length of a text, so a kept word is put back where the text had it.
     if len(converted) == len(text):
@@ -137,7 +190,7 @@ def count_traditional(text: str) -> int:
     >>> count_traditional("補位英偉達!國產AI芯片")
     5
     """
-    before, after = _code_points(text), _code_points(_converter("t2s").convert(text))
+    before, after = _code_points(text), _code_points(_opencc(text, "t2s"))
     shared = min(len(before), len(after))
     return int(np.count_nonzero(before[:shared] != after[:shared]))
 
@@ -153,7 +206,7 @@ def has_traditional(text: str) -> bool:
     >>> has_traditional("国产AI芯片的破茧之战"), has_traditional("國產AI芯片的破繭之戰")
     (False, True)
     """
-    return _converter("t2s").convert(text) != text
+    return _opencc(text, "t2s") != text
 
 
 @dataclass(frozen=True)
@@ -299,6 +352,8 @@ def find_clause_mark_fixes(text: str) -> list[Change]:
     >>> [c.start for c in find_clause_mark_fixes("潮州的知名企业有:长城集团,开盘12:30,共1,000人")]
     [8, 13, 21]
     """
+    if not any(mark in text for mark in _FULL_WIDTH_CLAUSE):
+        return []
     positions = {
         match.start()
         for pattern in (_AFTER_CHINESE, _BEFORE_CHINESE, _SENTENCE_END)
@@ -336,6 +391,8 @@ def find_parenthesis_fixes(text: str, flattened: bool | None = None) -> list[Cha
     >>> find_parenthesis_fixes("(21世紀經濟報道記者雷晨 北京報道)", flattened=False)
     []
     """
+    if "(" not in text:  # every change is of a parenthesis
+        return []
     if flattened is None:
         flattened = bool(is_punctuation_flattened(text))
     changes = []
@@ -356,6 +413,8 @@ def find_corner_quote_fixes(text: str) -> list[Change]:
     >>> [c.new for c in find_corner_quote_fixes("「我們可能無法全部恢復」")]
     ['“', '”']
     """
+    if not any(quote in text for quote in _CORNER_TO_CURLY):
+        return []
     return [
         Change(i, i + 1, _CORNER_TO_CURLY[ch], "corner-quotes", ch)
         for i, ch in enumerate(text)

@@ -34,7 +34,7 @@ import regex
 
 from curate.clean.header import HeaderRules
 from curate.clean.line_features import BODY_MIN_HAN
-from curate.clean.lines import LineClassifier, line_classifier
+from curate.clean.lines import LineClassifier, han_count, line_classifier, paragraph_han
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 
@@ -131,7 +131,7 @@ class ArticleStructure:
 
     def _body_han(self, index: int) -> int:
         """Han characters of article text: a sentence of some length that is no furniture."""
-        han = len(_HAN.findall(self.paragraphs[index].text))
+        han = paragraph_han(self.paragraphs[index].text)
         return han if han >= BODY_MIN_HAN and self.furniture[index] is None else 0
 
     def is_title_like(self, index: int) -> bool:
@@ -148,7 +148,7 @@ class ArticleStructure:
         front = self.header.front_matter(text)
         if front is not None:  # title: 多国反对美国加征钢铝关税, in a Markdown front matter
             return front[0] == "title"
-        if len(text) > max_chars or len(_HAN.findall(text)) < min_han:
+        if len(text) > max_chars or paragraph_han(text) < min_han:
             return False
         if _SENTENCE_MARK.search(text) or len(_COMMA.findall(text)) > 1:
             return False
@@ -205,6 +205,15 @@ class ArticleStructure:
             position += 1
         return position > index + 1 and any(self.body_han[position:position + 3])
 
+    def ends_text(self, index: int) -> bool:
+        """Whether the line at ``index`` is article text or its last sentence: a short one
+        (吴政隆参加上述活动。) ends an article as well as a long one."""
+        if self.body_han[index]:
+            return True
+        text = self.paragraphs[index].text
+        return (index > 0 and self.body_han[index - 1] > 0 and self.furniture[index] is None
+                and not self.closing[index] and _SENTENCE_END.search(text) is not None)
+
     def text_between(self, start: int, end: int) -> str:
         return "\n".join(p.text for p, han in zip(self.paragraphs[start:end],
                                                    self.body_han[start:end], strict=True) if han)
@@ -246,7 +255,7 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
             boundary = _after_closing(structure, index)
             if boundary is not None:
                 found[index] = boundary
-        elif structure.header_title[index] and structure.body_han[index - 1]:
+        elif structure.header_title[index] and structure.ends_text(index - 1):
             boundary = _subject_change(structure, index)
             if boundary is not None:
                 found[index] = boundary
@@ -307,7 +316,7 @@ def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
 def _unrelated(before: str, after: str, before_min_han: int, below: float) -> float | None:
     """The bigram cosine of two texts when both hold enough Han characters to judge and it is
     under ``below``; None when they cannot be judged or are related."""
-    if len(_HAN.findall(before)) < before_min_han or len(_HAN.findall(after)) < SUBJECT_MIN_HAN:
+    if han_count(before) < before_min_han or han_count(after) < SUBJECT_MIN_HAN:
         return None
     related = bigram_cosine(before, after)
     return related if related < below else None

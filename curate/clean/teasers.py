@@ -24,6 +24,8 @@ STEP = "trim_teasers"
 _ASCII_ELLIPSIS = regex.compile(r"\.{3,}\s*$")
 # Below this share of its character pairs found in the body, a line is about something else.
 UNRELATED_BELOW = 0.35
+# What character pairs are made of: Han, ASCII letters and digits.
+_NOT_PAIRED = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 
 
 @step(STEP)
@@ -63,7 +65,7 @@ def share_of_pairs(text: str, pairs: set[str]) -> float:
 
 
 def _pairs(text: str) -> set[str]:
-    han = regex.sub(r"[^\p{Han}A-Za-z0-9]", "", text)
+    han = _NOT_PAIRED.sub("", text)
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 

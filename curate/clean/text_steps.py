@@ -25,6 +25,14 @@ WHY = {
     "repair_spin": "a synonym-spun word replaced back by the only word it can stand for",
     "restore_spin": "a synonym-spun word restored to the word clean news most likely had there",
 }
+# Where a rule's change needs more said than its step's why.
+WHY_BY_RULE = {
+    mojibake.RULE_GBK_BYTES_LOST: "UTF-8 text that was decoded as GBK after some of its bytes were "
+                                  "lost; re-decoding restores the rest, and the characters that "
+                                  "lost a byte are cut, nothing guessed for them",
+    mojibake.RULE_LOST: "bytes were lost before the text reached us (U+FFFD, 锟斤拷): no reading "
+                        "can restore them",
+}
 METADATA_TEXT_FIELDS = ("title", "site", "author")
 
 
@@ -50,12 +58,18 @@ def _record_changes(doc: Document, name: str, changes: list[Change], line: int |
     for change in changes:
         action = "replace" if change.new else "remove"
         doc.record(name, change.rule, action, change.old, line,
-                   replacement=change.new or None, why=WHY[name])
+                   replacement=change.new or None,
+                   why=WHY_BY_RULE.get(change.rule, WHY[name]))
 
 
 @step("repair_mojibake")
 def repair_mojibake(doc: Document, ctx: Context) -> Document:
-    return apply_in_paragraphs(doc, "repair_mojibake", mojibake.find_mojibake)
+    """Re-read mojibake, then cut what lost its bytes, unless most of the page did: such a
+    page was stored mis-decoded and `drop_articleless_pages` drops it whole, saying so."""
+    doc = apply_in_paragraphs(doc, "repair_mojibake", mojibake.find_mojibake)
+    if mojibake.lost_share(doc.text) < mojibake.MOSTLY_LOST:
+        doc = apply_in_paragraphs(doc, "repair_mojibake", mojibake.find_lost_text)
+    return doc
 
 
 @step("strip_glued_pinyin")
@@ -70,12 +84,14 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     One edit per document names the configuration and counts the characters changed.
     """
     config = script.choose_opencc_config(doc.text, ctx.rules)
-    changed = 0
-    for paragraph in doc.paragraphs:
-        converted = script.convert_to_simplified(paragraph.text, config, ctx.rules)
-        if converted != paragraph.text:
-            changed += _changed_characters(paragraph.text, converted)
-        paragraph.text = converted
+    texts = [paragraph.text for paragraph in doc.paragraphs]
+    converted = script.convert_paragraphs(texts, config, ctx.rules)
+    pairs = [(old, new) for old, new in zip(texts, converted, strict=True) if new != old]
+    if all(len(old) == len(new) for old, new in pairs):  # t2s keeps lengths: count at once
+        pairs = [("".join(old for old, _ in pairs), "".join(new for _, new in pairs))]
+    changed = sum(_changed_characters(old, new) for old, new in pairs)
+    for paragraph, text in zip(doc.paragraphs, converted, strict=True):
+        paragraph.text = text
     for field in METADATA_TEXT_FIELDS:
         value = doc.metadata.get(field)
         if isinstance(value, str):

@@ -22,7 +22,12 @@ def normalized_text(text: str) -> str:
 
 
 def text_fingerprint(text: str) -> str:
-    return hashlib.sha256(normalized_text(text).encode("utf-8")).hexdigest()
+    """sha256 of ``normalized_text(text)``, normalised over code points with NumPy (a tenth of
+    the cost of NFKC over the whole text and a filter)."""
+    from curate.dedup.minhash import normalized_code_points  # which imports this module
+
+    folded = normalized_code_points(text).tobytes().decode("utf-32-le", "surrogatepass")
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 @step(STEP)

@@ -33,8 +33,8 @@ SQLite, WAL, WITHOUT ROWID     35,000       17,000       9,400        320 MB, 83
 SQLite (a WITHOUT ROWID table keyed by (bucket, document), 256 MB page cache, the ids and
 signatures in a second table) slows as its B-tree outgrows the cache, since every insert
 lands on a random page; sorted segments are searched with one vectorised ``np.searchsorted``
-per segment for a whole batch, and written sequentially. The peak RSS of the segments is the
-last merge of the 1M run: its memory-mapped inputs and its output, ~170 MB each.
+per segment for a whole batch, and written sequentially. (The peak RSS was measured when a
+merge held its inputs and output in memory; merges now stream through the files.)
 
 Layout of the folder:
 
@@ -48,12 +48,13 @@ Layout of the folder:
   committed lengths are ignored and overwritten.
 - ``seg-NNNNNN.bin``: immutable sorted arrays, memory-mapped: bucket keys with the document
   keys in each bucket, and 64-bit hashes of the ids with their document keys. Additions go
-  to segments in memory; ``commit`` writes them to files. The newest two segments are
-  merged while the older is not larger than the newer, as in a binary counter, so an index
-  of ``N`` documents committed ``c`` at a time has about ``log2(N / c)`` segments, plus one
-  per ``MAX_MERGED_ENTRIES`` bucket entries, past which merges stop. Files no
-  manifest names (merged away, or written by a commit that never finished) are deleted on
-  opening.
+  to segments in memory; ``commit`` writes them to one file, then merges committed segments
+  on disk (a log-structured merge, streamed through the files a chunk at a time, so memory
+  does not grow with their size) until each is more than ``MERGE_RATIO`` times the size of
+  the next. An index of ``N`` documents committed ``c`` at a time has about
+  ``log(N / c) / log(1 + MERGE_RATIO)`` segments, so a look-up does a binary search in a
+  few arrays whatever the index's size. Files no manifest names (merged away, or written by
+  a commit that never finished) are deleted on opening.
 - ``lock``: held (``flock``) while the index is open, so two writers cannot interleave.
 
 Numbers in the binary files are little-endian.
@@ -69,6 +70,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -103,11 +105,15 @@ _MAX_DOCUMENTS = 2**32 - 1  # document keys are uint32
 # articles (bench/dedup_bench.py), 97% instead of 71% of those at true Jaccard 0.8-0.9 are
 # candidates; verified, recall 0.954 instead of 0.878 at precision 0.964 instead of 0.970.
 RECALL_WEIGHT = 0.9
-# Bucket entries (12 bytes each) a merge may produce. A merge holds its inputs and its output
-# in memory at once, so without a bound the last merges of a large index would take several
-# times its size (bench/memory.py); past it, segments stay apart and a query searches a few
-# more of them. 2**22 entries are ~300,000 documents or passages, a ~50 MB segment.
-MAX_MERGED_ENTRIES = 2**22
+# Committed segments are kept each more than MERGE_RATIO times the size of the one after it:
+# a commit merges its new segment into the newest ones while that fails (a log-structured
+# merge). An index of N documents committed c at a time then has about log(N / c) / log(1 +
+# MERGE_RATIO) segments, 3 on average at a million in commits of 1,000 (1 for the binary
+# counter, 5), and each document is rewritten about 13 times over the index's life.
+MERGE_RATIO = 4
+# Entries read from each input at a time by a merge of committed segments: a merge streams
+# through files and holds ~3 such chunks (12 bytes an entry), whatever the segments' size.
+MERGE_CHUNK = 2**19
 
 
 class IndexParameterError(ValueError):
@@ -261,14 +267,120 @@ class _Segment:
         return cls(buckets, members, hashes, keys, file=path.name)
 
 
-def _merge_newest(segments: list[_Segment], on_merge: Callable[[_Segment], _Segment]) -> None:
-    """Merge the newest two segments while the older is not larger: a binary counter, up to
-    `MAX_MERGED_ENTRIES`, past which segments stay as they are."""
-    while (len(segments) >= 2 and segments[-2].documents <= segments[-1].documents
-           and len(segments[-2].buckets) + len(segments[-1].buckets) <= MAX_MERGED_ENTRIES):
+def _merge_newest(segments: list[_Segment]) -> None:
+    """Merge the newest two segments in memory while the older is not larger: a binary
+    counter, so the uncommitted additions of a run are a few segments however many adds."""
+    while len(segments) >= 2 and segments[-2].documents <= segments[-1].documents:
         newer = segments.pop()
-        older = segments.pop()
-        segments.append(on_merge(older.merged(newer)))
+        segments.append(segments.pop().merged(newer))
+
+
+def _next_merge(sizes: Sequence[int]) -> int | None:
+    """The position of the older of the newest two adjacent segments to merge (the older not
+    more than `MERGE_RATIO` times the newer), or None when every segment is larger than that.
+
+    >>> _next_merge([800, 150, 30, 10])
+    2
+    >>> _next_merge([800, 150, 30]) is None
+    True
+    """
+    for older in range(len(sizes) - 2, -1, -1):
+        if sizes[older] <= MERGE_RATIO * sizes[older + 1]:
+            return older
+    return None
+
+
+class _SegmentFile:
+    """Reads the arrays of a committed segment by position with ``pread``: a merge touches no
+    mapped page, so what it reads leaves memory when it is merged."""
+
+    def __init__(self, path: Path, entries: int, documents: int) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self.entries, self.documents = entries, documents
+        self._offsets = {"buckets": 0, "id_hashes": 8 * entries,
+                         "members": 8 * (entries + documents),
+                         "id_keys": 12 * entries + 8 * documents}
+
+    def read(self, array: str, start: int, stop: int) -> np.ndarray:
+        itemsize = 8 if array in ("buckets", "id_hashes") else 4
+        size = (stop - start) * itemsize
+        data = os.pread(self._fd, size, self._offsets[array] + start * itemsize)
+        if len(data) != size:
+            raise OSError(f"segment file ended early: {len(data)} of {size} bytes read")
+        return np.frombuffer(data, dtype=f"<u{itemsize}")
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _merge_streams(length_a: int, read_a: Callable[[int, int], tuple[np.ndarray, np.ndarray]],
+                   length_b: int, read_b: Callable[[int, int], tuple[np.ndarray, np.ndarray]],
+                   emit: Callable[[np.ndarray, np.ndarray], None]) -> None:
+    """Merge two sorted (keys, values) sequences read a chunk at a time, emitting the output
+    in order (A before B on equal keys) in pieces of at most 2 * `MERGE_CHUNK` entries.
+
+    Each round reads a chunk of each side and emits what is below the smaller of the two
+    chunks' last keys, since every later key of either side is at least that large; a chunk
+    of one key throughout (a bucket larger than a chunk) is emitted as it is, A's first."""
+    at_a = at_b = 0
+    while at_a < length_a or at_b < length_b:
+        keys_a, values_a = read_a(at_a, min(length_a, at_a + MERGE_CHUNK))
+        keys_b, values_b = read_b(at_b, min(length_b, at_b + MERGE_CHUNK))
+        ends_a, ends_b = at_a + len(keys_a) == length_a, at_b + len(keys_b) == length_b
+        if ends_a and ends_b:
+            emit(*_merge_sorted(keys_a, values_a, keys_b, values_b))
+            return
+        pivot = min(keys_a[-1] if not ends_a else keys_b[-1],
+                    keys_b[-1] if not ends_b else keys_a[-1])
+        below_a = int(np.searchsorted(keys_a, pivot, "left"))
+        below_b = int(np.searchsorted(keys_b, pivot, "left"))
+        if below_a or below_b:
+            emit(*_merge_sorted(keys_a[:below_a], values_a[:below_a],
+                                keys_b[:below_b], values_b[:below_b]))
+        elif len(keys_a) and keys_a[0] == pivot:
+            below_a = int(np.searchsorted(keys_a, pivot, "right"))
+            emit(keys_a[:below_a], values_a[:below_a])
+        else:
+            below_b = int(np.searchsorted(keys_b, pivot, "right"))
+            emit(keys_b[:below_b], values_b[:below_b])
+        at_a, at_b = at_a + below_a, at_b + below_b
+
+
+def _merge_files(older: _SegmentFile, newer: _SegmentFile, stream: IO[bytes]) -> None:
+    """Write the segment merging two committed ones (``newer``'s entries after ``older``'s
+    on equal keys), streaming through both files with bounded memory."""
+    entries, documents = older.entries + newer.entries, older.documents + newer.documents
+    fd = stream.fileno()
+    os.ftruncate(fd, 12 * (entries + documents))
+    _merge_arrays(fd, older, newer, ("buckets", "members"), older.entries, newer.entries,
+                  (0, 8 * (entries + documents)))
+    _merge_arrays(fd, older, newer, ("id_hashes", "id_keys"), older.documents,
+                  newer.documents, (8 * entries, 12 * entries + 8 * documents))
+
+
+def _merge_arrays(fd: int, older: _SegmentFile, newer: _SegmentFile, arrays: tuple[str, str],
+                  length_older: int, length_newer: int, at: tuple[int, int]) -> None:
+    """Merge one (keys, values) pair of arrays of two segments into ``fd`` at byte offsets
+    ``at`` (of the keys, of the values)."""
+    keys, values = arrays
+    written = 0
+
+    def emit(key_chunk: np.ndarray, value_chunk: np.ndarray) -> None:
+        nonlocal written
+        _pwrite_all(fd, key_chunk.astype("<u8").tobytes(), at[0] + 8 * written)
+        _pwrite_all(fd, value_chunk.astype("<u4").tobytes(), at[1] + 4 * written)
+        written += len(key_chunk)
+
+    _merge_streams(length_older, lambda a, b: (older.read(keys, a, b), older.read(values, a, b)),
+                   length_newer, lambda a, b: (newer.read(keys, a, b), newer.read(values, a, b)),
+                   emit)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
 
 
 def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
@@ -409,7 +521,7 @@ class DedupIndex:
         self._write(IDS, self._id_bytes, b"".join(encoded))
         self._write(ID_ENDS, self._documents * 8, ends.astype("<i8").tobytes())
         self._pending.append(segment)
-        _merge_newest(self._pending, lambda merged: merged)
+        _merge_newest(self._pending)
         self._documents += len(fresh)
         self._id_bytes = int(ends[-1])
         return len(fresh)
@@ -452,10 +564,12 @@ class DedupIndex:
         for fd in self._files.values():
             os.fsync(fd)
         segments = list(self._segments)
-        for segment in self._pending:
-            segments.append(self._written(segment))
-            _merge_newest(segments, self._written)
-        self._pending = []
+        pending = self._pending
+        while len(pending) >= 2:  # the run's additions become one file
+            newer = pending.pop()
+            pending.append(pending.pop().merged(newer))
+        segments.append(self._written(pending[0]))
+        self._compact(segments)
         _write_json(self.folder / MANIFEST, {
             "format": FORMAT,
             "documents": self._documents,
@@ -464,7 +578,7 @@ class DedupIndex:
             "segments": [{"file": s.file, "entries": len(s.buckets), "documents": s.documents}
                          for s in segments],
         })
-        self._segments = segments
+        self._segments, self._pending = segments, []
         self._committed = (self._documents, self._id_bytes)
         self._remove_orphans({s.file for s in segments})
         self.release_pages()
@@ -525,10 +639,7 @@ class DedupIndex:
         return os.pread(self._files[name], size, offset)
 
     def _write(self, name: str, offset: int, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            written = os.pwrite(self._files[name], view, offset)
-            view, offset = view[written:], offset + written
+        _pwrite_all(self._files[name], data, offset)
 
     def _ids_of(self, keys: Sequence[int]) -> list[str]:
         ids = []
@@ -547,10 +658,29 @@ class DedupIndex:
 
     def _written(self, segment: _Segment) -> _Segment:
         """Write a segment to a new file and return it memory-mapped from there."""
+        return self._new_file(segment.write, len(segment.buckets), segment.documents)
+
+    def _new_file(self, write: Callable[[IO[bytes]], None], entries: int,
+                  documents: int) -> _Segment:
         name = f"seg-{self._next_segment:06d}.bin"
         self._next_segment += 1
-        _replace_atomically(self.folder / name, segment.write)
-        return _Segment.load(self.folder / name, len(segment.buckets), segment.documents)
+        _replace_atomically(self.folder / name, write)
+        return _Segment.load(self.folder / name, entries, documents)
+
+    def _compact(self, segments: list[_Segment]) -> None:
+        """Merge committed segments on disk until each is more than `MERGE_RATIO` times the
+        next (`_next_merge`); the inputs stay until the manifest no longer names them."""
+        while (older := _next_merge([s.documents for s in segments])) is not None:
+            pair = [_SegmentFile(self.folder / s.file, len(s.buckets), s.documents)
+                    for s in segments[older : older + 2]]
+            try:
+                merged = self._new_file(partial(_merge_files, *pair),
+                                        pair[0].entries + pair[1].entries,
+                                        pair[0].documents + pair[1].documents)
+            finally:
+                for file in pair:
+                    file.close()
+            segments[older : older + 2] = [merged]
 
     def _read_manifest(self) -> dict[str, Any]:
         path = self.folder / MANIFEST

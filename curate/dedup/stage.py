@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from curate.clean.unspin import SpinClasses
-from curate.dedup.bands import Clusters
-from curate.dedup.index import IndexParameterError
+from curate.dedup.bands import BandPartition, Clusters, shard_entries
+from curate.dedup.index import IndexParameterError, IndexParams
 from curate.dedup.minhash import MinHasher, shingles_many
 from curate.dedup.near import Item, NearDuplicateFilter
 from curate.document import Document
@@ -101,6 +101,32 @@ class BandStages(Protocol):
     def clusters(self, signatures: np.ndarray) -> Clusters: ...
 
     def forget(self, doc_ids: Iterable[str]) -> None: ...
+
+
+class SignedBatches:
+    """A batch's near-duplicate candidates from the signatures the workers made as they
+    cleaned (`curate.executor.ranges.RangeCleaner.sign_with`), its band buckets resolved
+    into clusters in this process, banded as the index of ``params`` bands them."""
+
+    def __init__(self, params: IndexParams) -> None:
+        self.params = params
+        self.hasher = MinHasher(params.num_perm, params.seed)
+        # Signatures the workers made, by document id, until their batch takes them.
+        self.signed: dict[str, tuple[bytes, np.ndarray]] = {}
+
+    def signatures(self, items: Sequence[Item]) -> np.ndarray:
+        """The items' signatures: the workers', or made here where they have none."""
+        return signatures_of(items, self.signed, self.hasher)
+
+    def clusters(self, signatures: np.ndarray) -> Clusters:
+        """The clusters of the batch's band buckets, its documents named by position."""
+        documents = np.arange(len(signatures), dtype=np.int64)
+        return BandPartition(shard_entries(signatures, documents, self.params, 1)).clusters()
+
+    def forget(self, doc_ids: Iterable[str]) -> None:
+        """Drop the signatures of documents a batch did not look at (rejected before)."""
+        for doc_id in doc_ids:
+            self.signed.pop(doc_id, None)
 
 
 def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStats, Document]],

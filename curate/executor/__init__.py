@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from curate.dedup.index import IndexParams
 from curate.executor.checkpoint import Checkpoint
 from curate.executor.local import (
     InProcessExecutor,
@@ -24,7 +25,7 @@ from curate.executor.local import (
     default_workers,
     local_executor,
 )
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner
+from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner
 from curate.executor.ray import RayExecutor, RayUnavailable
 
 ENGINES = ("local", "ray")
@@ -32,16 +33,20 @@ ENGINES = ("local", "ray")
 
 def executor_for(workers: int | None, make_cleaner: Callable[[], RangeCleaner],
                  checkpoint: Checkpoint | None = None, engine: str = "local",
-                 address: str | None = None, sign: bool = False
-                 ) -> InProcessExecutor | ProcessPoolExecutor | RayExecutor:
+                 address: str | None = None, sign: IndexParams | None = None,
+                 in_flight: int = 0) -> InProcessExecutor | ProcessPoolExecutor | RayExecutor:
     """The executor of ``engine``: locally ``workers`` processes (default: every core), on
-    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``), which also
-    sign the documents and find near-duplicate candidates (its ``bands``) when ``sign``."""
+    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``). Given the
+    parameters of the near-duplicate index (``sign``), workers sign the documents they
+    clean, and the executor's ``bands`` finds each batch's candidates from the signatures.
+    A local pool keeps at least ``in_flight`` ranges given out."""
     if engine == "ray":
         return RayExecutor(make_cleaner, address, workers, checkpoint, sign)
-    return local_executor(workers or default_workers(), make_cleaner, checkpoint)
+    return local_executor(workers or default_workers(), make_cleaner, checkpoint, sign,
+                          in_flight)
 
 
-__all__ = ["ENGINES", "Checkpoint", "CleanedRange", "InProcessExecutor", "ProcessPoolExecutor",
+__all__ = ["ENGINES", "Checkpoint", "CleanedRange", "CountedRange", "InProcessExecutor",
+           "ProcessPoolExecutor",
            "Range", "RangeCleaner", "RayExecutor", "RayUnavailable", "WorkerLost",
            "executor_for"]

@@ -1,34 +1,45 @@
 """Executors on this machine: every range in this process, or in a pool of worker processes.
 
-The pool's workers are forked from the run, so they start with its pipeline and rules
-already loaded; each is given ranges (a file's name and document numbers) and sends back the
-cleaned documents. Up to two ranges a worker are in flight; they are taken back in the order
-they were given out. A file held in memory (an archive's member, standard input) is cleaned
-in the run's own process when its turn comes, so that no text is sent to a worker; so is the
-first range, before the workers are forked, so that they start with every step's rules
-compiled.
+The pool's workers are forked when the run opens it, before the counting pass and before any
+step has compiled its rules (each worker compiles them on first use, at the same time as the
+others); each is given ranges (a file's name and document numbers) and sends back their line
+counts, then the cleaned documents, signed (MinHash) when the run removes near-duplicates. A
+range the counting pass gave a worker is cleaned by the same worker, which still holds what
+it extracted of the range's pages (`curate.io.html.extract_article_once`). Ranges are taken
+back in the order they were given out, with enough in flight (`in_flight`) that the workers
+go on cleaning while the run decides and writes a batch. A file held in memory (an archive's
+member, standard input) is counted and cleaned in the run's own process when its turn comes,
+so that no text is sent to a worker.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import ctypes
 import multiprocessing
 import os
+import queue
 import signal
-from collections import deque
+import threading
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection
 from typing import Any
 
+from curate.dedup.index import IndexParams
+from curate.dedup.minhash import MinHasher
+from curate.dedup.stage import SignedBatches
 from curate.executor import ranges
 from curate.executor.checkpoint import Checkpoint
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner, WorkerLost
+from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner, WorkerLost
 from curate.io.readers import InputFile
 
 # prctl(2) option: the signal a process receives when its parent dies.
 PR_SET_PDEATHSIG = 1
-# Ranges in flight per worker: one being cleaned, one waiting, so no worker idles between two.
+# Ranges in flight per worker at least: one being cleaned, one waiting, so no worker idles
+# between two.
 IN_FLIGHT_PER_WORKER = 2
+# What a worker is asked: count a range's lines, take the run's counts, clean a range.
+_COUNT, _COUNTS, _CLEAN = "count", "counts", "clean"
 
 
 def default_workers() -> int:
@@ -40,13 +51,15 @@ def default_workers() -> int:
 
 
 def local_executor(workers: int, make_cleaner: Callable[[], RangeCleaner],
-                   checkpoint: Checkpoint | None = None
-                   ) -> InProcessExecutor | ProcessPoolExecutor:
-    """The in-process executor for one worker, a pool of ``workers`` processes otherwise;
-    ranges ``checkpoint`` holds are taken from it, the others committed to it."""
+                   checkpoint: Checkpoint | None = None, sign: IndexParams | None = None,
+                   in_flight: int = 0) -> InProcessExecutor | ProcessPoolExecutor:
+    """The in-process executor for one worker, a pool of ``workers`` processes otherwise,
+    whose workers sign what they clean with the index parameters ``sign`` when given, with
+    at least ``in_flight`` ranges given out at a time; ranges ``checkpoint`` holds are taken
+    from it, the others committed to it."""
     if workers <= 1:
         return InProcessExecutor(make_cleaner(), checkpoint)
-    return ProcessPoolExecutor(workers, make_cleaner, checkpoint)
+    return ProcessPoolExecutor(workers, make_cleaner, checkpoint, sign, in_flight)
 
 
 def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
@@ -63,12 +76,13 @@ def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
 
 def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
                    dispatch: Callable[[Range], Any],
-                   collect: Callable[[Range, Any], CleanedRange] | None,
-                   checkpoint: Checkpoint | None) -> Iterator[CleanedRange]:
-    """The cleaned ranges of ``files`` (each with its size in bytes), in input order, with up
-    to ``limit`` in flight: ``dispatch(range)`` cleans it at once (a `CleanedRange`) or hands
-    it out (anything else, which ``collect(range, handle)`` turns into its `CleanedRange`).
-    Ranges ``checkpoint`` holds are taken from it, the others committed to it."""
+                   collect: Callable[[Range, Any], Any] | None,
+                   checkpoint: Checkpoint | None) -> Iterator[Any]:
+    """The cleaned (or counted) ranges of ``files`` (each with its size in bytes), in input
+    order, with up to ``limit`` in flight: ``dispatch(range)`` cleans it at once (a
+    `CleanedRange` or `CountedRange`) or hands it out (anything else, which ``collect(range,
+    handle)`` turns into its `CleanedRange` or `CountedRange`). Ranges ``checkpoint`` holds
+    are taken from it, the others committed to it."""
     window: deque[tuple[int, Range, Any, bool]] = deque()
     files = enumerate(files)
     number, file_work = -1, None
@@ -92,7 +106,8 @@ def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
             return
         of_file, work, pending, resumed = window.popleft()
         # collected even past the end of its file: a worker lost there fails the run too
-        done = pending if isinstance(pending, CleanedRange) else collect(work, pending)
+        done = (pending if isinstance(pending, (CleanedRange, CountedRange))
+                else collect(work, pending))
         if checkpoint and not resumed:
             checkpoint.save(done)
         if of_file in ended:
@@ -100,6 +115,14 @@ def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
         if done.ended:
             ended.add(of_file)
         yield done
+
+
+def count_in_order(ranges_counted: Iterable[CountedRange]) -> Counter:
+    """The line counts of every range, summed."""
+    total: Counter = Counter()
+    for counted in ranges_counted:
+        total.update(counted.counts)
+    return total
 
 
 class InProcessExecutor:
@@ -111,6 +134,13 @@ class InProcessExecutor:
         self.cleaner = cleaner
         self.checkpoint = checkpoint
 
+    def count(self, files: Iterable[tuple[InputFile, int]]) -> Counter:
+        """The line counts of the documents of ``files`` (each with its size in bytes)."""
+        return count_in_order(clean_in_order(files, 1, self.cleaner.count, None, None))
+
+    def share_counts(self, counts: Counter) -> None:
+        """Nothing to send: the steps of this process read the run's counts already."""
+
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
         return clean_in_order(files, 1, self.cleaner, None, self.checkpoint)
@@ -119,71 +149,189 @@ class InProcessExecutor:
         """Nothing to release: kept for the same shape as the pool."""
 
 
-_worker_cleaner: RangeCleaner | None = None
-
-
-def _start_worker(parent: int, make_cleaner: Callable[[], RangeCleaner]) -> None:
-    global _worker_cleaner
-    _die_with_parent(parent)
-    _worker_cleaner = make_cleaner()
-
-
 def _die_with_parent(parent: int) -> None:
     """A worker outliving a killed run would hold the corpus lock it inherited, and the run
     started again could not take it: on Linux the kernel kills the worker with its parent."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+    except (OSError, AttributeError):  # not Linux: workers end when their pipe closes
         return
     if os.getppid() != parent:  # the parent died before the call
         os._exit(1)
 
 
-def _clean_in_worker(work: Range) -> CleanedRange:
-    assert _worker_cleaner is not None, "the worker was started without its cleaner"
-    return _worker_cleaner(work)
+class _Failed:
+    """What a worker sends back instead of a range when cleaning it raised ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
 
 
-class ProcessPoolExecutor:
-    """Ranges cleaned by ``workers`` forked processes and taken back in input order."""
-
-    bands = None  # near-duplicate candidates are found by the run, as it decides them
-
-    def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner],
-                 checkpoint: Checkpoint | None = None) -> None:
-        self.workers = workers
-        self.checkpoint = checkpoint
-        self.local = make_cleaner()  # for files held in memory, and the first range
-        # The first range is cleaned here before any worker is forked: the steps' compiled
-        # rules and models, built on first use, are then inherited by every worker.
-        self.warm = False
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.pool = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker,
-            initargs=(os.getpid(), make_cleaner))
-
-    def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
-        """The cleaned ranges of ``files`` (each with its size in bytes), in input order."""
-        return clean_in_order(files, self.workers * IN_FLIGHT_PER_WORKER, self._dispatch,
-                              self._result, self.checkpoint)
-
-    def _dispatch(self, work: Range) -> CleanedRange | concurrent.futures.Future:
-        if work.item.data is not None or not self.warm:
-            self.warm = True
-            return self.local(work)
-        return self.pool.submit(_clean_in_worker, work)
-
-    def _result(self, work: Range, pending: concurrent.futures.Future) -> CleanedRange:
+def _serve(connection: Connection, inherited: list[Connection], parent: int,
+           make_cleaner: Callable[[], RangeCleaner], sign: IndexParams | None) -> None:
+    """A worker's life: ranges counted and cleaned as the run asks, until it closes the pipe."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
+    for other in inherited:  # the run's ends of the pipes of workers forked before
+        other.close()
+    cleaner = make_cleaner()
+    if sign is not None:
+        cleaner.sign_with(MinHasher(sign.num_perm, sign.seed))
+    while True:
         try:
-            return pending.result()
-        except concurrent.futures.process.BrokenProcessPool:
+            message = connection.recv()
+        except EOFError:
+            return
+        if message is None:  # the run is done with this worker
+            return
+        kind, payload = message
+        if kind == _COUNTS:
+            assert cleaner.take_counts is not None, "counts sent to a cleaner that uses none"
+            cleaner.take_counts(payload)
+            continue
+        try:
+            reply: Any = cleaner.count(payload) if kind == _COUNT else cleaner(payload)
+        except Exception as exc:  # noqa: BLE001 - raised again in the run, which stops
+            reply = _Failed(exc)
+        try:
+            connection.send(reply)
+        except OSError:  # the run closed the pipe: it has stopped
+            return
+        except Exception as exc:  # noqa: BLE001 - what cannot be pickled is not sent
+            connection.send(_Failed(RuntimeError(f"{payload.described()} of "
+                                                 f"{payload.item.display} could not be sent "
+                                                 f"back from the worker: {exc}")))
+
+
+class _Worker:
+    """One forked worker: its pipe, the ranges given to it and not yet taken back, and the
+    thread that receives what it sends as soon as it sends it (so it never waits for the run
+    to read)."""
+
+    def __init__(self, context: Any, make_cleaner: Callable[[], RangeCleaner],
+                 sign: IndexParams | None, earlier: list[_Worker]) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_serve, daemon=True,
+            args=(theirs, [worker.connection for worker in earlier], os.getpid(),
+                  make_cleaner, sign))
+        self.process.start()
+        theirs.close()
+        self.pending = 0
+        self.replies: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.receiver: threading.Thread | None = None
+
+    def listen(self) -> None:
+        """Start receiving (once every worker is forked: a fork copies no thread)."""
+        self.receiver = threading.Thread(target=self._receive, daemon=True)
+        self.receiver.start()
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                self.replies.put(self.connection.recv())
+            except (EOFError, OSError):
+                self.replies.put(None)  # the worker died, or the pool is closing
+                return
+
+    def give(self, kind: str, work: Range) -> _Worker:
+        self.connection.send((kind, work))
+        self.pending += 1
+        return self
+
+    def take(self, work: Range) -> Any:
+        """What the worker made of ``work``, the earliest range given to it not taken back."""
+        reply = self.replies.get()
+        if reply is None:
             raise WorkerLost(
                 f"{work.item.display}: a worker process died (killed or out of memory) before "
                 f"{work.described()} came back cleaned; nothing was written: run again, or with "
-                "--workers 1 to clean in one process") from None
+                "--workers 1 to clean in one process")
+        self.pending -= 1
+        if isinstance(reply, _Failed):
+            raise reply.error
+        return reply
+
+
+class ProcessPoolExecutor:
+    """Ranges counted and cleaned by ``workers`` forked processes and taken back in input
+    order; with ``sign`` (the parameters of the near-duplicate index), the workers sign the
+    documents they clean, and `bands` finds each batch's candidates from those signatures."""
+
+    def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner],
+                 checkpoint: Checkpoint | None = None, sign: IndexParams | None = None,
+                 in_flight: int = 0) -> None:
+        self.checkpoint = checkpoint
+        self.local = make_cleaner()  # for files held in memory
+        self.bands = SignedBatches(sign) if sign is not None else None
+        self.limit = max(in_flight, workers * IN_FLIGHT_PER_WORKER)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.workers: list[_Worker] = []
+        try:
+            for _ in range(workers):
+                self.workers.append(_Worker(context, make_cleaner, sign, self.workers))
+        except BaseException:
+            self.close()
+            raise
+        for worker in self.workers:
+            worker.listen()
+        # Which worker counted a range (by file and first document): it cleans it too.
+        self.counted_by: dict[tuple[str, int], _Worker] = {}
+
+    def count(self, files: Iterable[tuple[InputFile, int]]) -> Counter:
+        """The line counts of the documents of ``files`` (each with its size in bytes),
+        counted by the workers range by range."""
+        return count_in_order(clean_in_order(files, self.limit, self._dispatch_count,
+                                             self._result, None))
+
+    def share_counts(self, counts: Counter) -> None:
+        """Give every worker the counts the cleaning steps judge lines by."""
+        for worker in self.workers:
+            worker.connection.send((_COUNTS, counts))
+
+    def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
+        """The cleaned ranges of ``files`` (each with its size in bytes), in input order;
+        their signatures go to `bands`."""
+        for done in clean_in_order(files, self.limit, self._dispatch, self._result,
+                                   self.checkpoint):
+            if self.bands is not None and done.signatures:
+                self.bands.signed.update(done.signatures)
+            done.signatures = None
+            yield done
+
+    def _dispatch_count(self, work: Range) -> CountedRange | _Worker:
+        if work.item.data is not None:
+            return self.local.count(work)
+        worker = self._least_busy()
+        self.counted_by[(work.item.display, work.start)] = worker
+        return worker.give(_COUNT, work)
+
+    def _dispatch(self, work: Range) -> CleanedRange | _Worker:
+        if work.item.data is not None:
+            return self.local(work)
+        worker = self.counted_by.pop((work.item.display, work.start), None)
+        return (worker or self._least_busy()).give(_CLEAN, work)
+
+    def _least_busy(self) -> _Worker:
+        return min(self.workers, key=lambda worker: worker.pending)
+
+    @staticmethod
+    def _result(work: Range, worker: _Worker) -> Any:
+        return worker.take(work)
 
     def close(self) -> None:
-        """Stops the workers; ranges still in flight are abandoned."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Stops the workers: an idle one ends when its pipe closes, one still cleaning a
+        range (the run failed) is killed."""
+        for worker in self.workers:
+            if worker.pending:
+                worker.process.kill()
+            else:
+                try:
+                    worker.connection.send(None)  # a receiving thread keeps the pipe open
+                except OSError:  # it died already
+                    worker.process.kill()
+        for worker in self.workers:
+            worker.process.join()
+            worker.connection.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from curate.dedup.minhash import MinHasher
+from curate.dedup.stage import sign_outputs
 from curate.document import Document
 from curate.io.readers import InputFile
 
@@ -50,9 +53,19 @@ class CleanedRange:
     ended: bool = False  # the reader yielded its last document within the range
     # WARC records that are not pages or text, by kind: set on the range that ends the file.
     skipped_records: dict[str, int] = field(default_factory=dict)
-    # The MinHash signatures of the outputs kept so far, by document id, when a Ray worker
-    # signed them (`curate.dedup.stage.sign_outputs`); never committed to a checkpoint.
+    # The MinHash signatures of the outputs kept so far, by document id, when the worker
+    # signed them (`RangeCleaner.sign_with`); never committed to a checkpoint.
     signatures: dict[str, Any] | None = None
+
+
+@dataclass
+class CountedRange:
+    """The line counts of one `Range`'s documents (`curate.clean.repetition.count_lines`),
+    for the counting pass that comes before the cleaning."""
+
+    range: Range
+    counts: Counter = field(default_factory=Counter)
+    ended: bool = False  # the reader yielded its last document within the range
 
 
 class RangeCleaner:
@@ -61,18 +74,64 @@ class RangeCleaner:
     ``read(item)`` yields the file's documents from the first, appending what it has to say
     to ``messages``; ``clean(document)`` returns what the pipeline makes of one, appending to
     the same list. The reader of the last file is kept open, so that consecutive ranges of
-    one file cost one reading of it, not one per range."""
+    one file cost one reading of it, not one per range.
+
+    The counting pass (`count`) reads ranges with ``count_read`` (whose messages are not
+    kept: the cleaning reads the same documents again and says it then) and counts their
+    lines with ``count_lines``; `take_counts` gives the cleaning steps the counts of the
+    whole run. After `sign_with`, the outputs of each range are signed (MinHash) where they
+    were cleaned."""
 
     def __init__(self, read: Callable[[InputFile], Iterator[Document]],
                  clean: Callable[[Document], list[Document]], messages: list[str],
-                 skipped_records: Callable[[InputFile], dict[str, int]]) -> None:
+                 skipped_records: Callable[[InputFile], dict[str, int]],
+                 count_read: Callable[[InputFile], Iterator[Document]] | None = None,
+                 count_lines: Callable[[Iterable[Document]], Counter] | None = None,
+                 take_counts: Callable[[Counter], None] | None = None) -> None:
         self.read = read
         self.clean = clean
         self.messages = messages
         self.skipped_records = skipped_records
+        self.count_read = count_read or read
+        self.count_lines = count_lines
+        self.take_counts = take_counts
+        self.hasher: MinHasher | None = None
         self._open: tuple[str, Iterator[Document], int] | None = None
+        self._counting: tuple[str, Iterator[Document], int] | None = None
+
+    def sign_with(self, hasher: MinHasher) -> None:
+        """Sign the documents of every range cleaned from now on with ``hasher``."""
+        self.hasher = hasher
+
+    def count(self, work: Range) -> CountedRange:
+        """The line counts of the range's documents."""
+        assert self.count_lines is not None, "this cleaner was built without a line counter"
+        counted = CountedRange(work)
+        documents, position = _reader_at(self._counting, work, self.count_read)
+
+        def in_range() -> Iterator[Document]:
+            nonlocal position
+            stop = None if work.count is None else work.start + work.count
+            while stop is None or position < stop:
+                document = next(documents, None)
+                if document is None:
+                    counted.ended = True
+                    return
+                position += 1
+                if position > work.start:
+                    yield document
+
+        counted.counts = self.count_lines(in_range())
+        self._counting = None if counted.ended else (work.item.display, documents, position)
+        return counted
 
     def __call__(self, work: Range) -> CleanedRange:
+        done = self._cleaned(work)
+        if self.hasher is not None:
+            done.signatures = sign_outputs(done.outputs, self.hasher)
+        return done
+
+    def _cleaned(self, work: Range) -> CleanedRange:
         done = CleanedRange(work)
         documents, position = self._reader_at(work)
         stop = None if work.count is None else work.start + work.count
@@ -101,10 +160,22 @@ class RangeCleaner:
 
     def _reader_at(self, work: Range) -> tuple[Iterator[Document], int]:
         """The open reader of the file if it has not gone past the range, else a new one."""
-        if self._open is not None:
-            display, documents, position = self._open
-            if display == work.item.display and position <= work.start:
-                return documents, position
-        self._open = None
-        self.skipped_records(work.item)  # a reader left half-way counted some already
-        return self.read(work.item), 0
+        if self._open is None or not _continues(self._open, work):
+            self._open = None
+            self.skipped_records(work.item)  # a reader left half-way counted some already
+        return _reader_at(self._open, work, self.read)
+
+
+def _continues(open_reader: tuple[str, Iterator[Document], int], work: Range) -> bool:
+    display, _, position = open_reader
+    return display == work.item.display and position <= work.start
+
+
+def _reader_at(open_reader: tuple[str, Iterator[Document], int] | None, work: Range,
+               read: Callable[[InputFile], Iterator[Document]]
+               ) -> tuple[Iterator[Document], int]:
+    """``open_reader`` (a file's name, its documents, how many were taken) when it is at or
+    before the range's start in the range's file, else ``read`` of the file from its first."""
+    if open_reader is not None and _continues(open_reader, work):
+        return open_reader[1], open_reader[2]
+    return read(work.item), 0

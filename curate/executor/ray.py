@@ -11,18 +11,19 @@ run: the output is byte for byte the same. A file held in memory (an archive's m
 standard input) is cleaned in the run's own process when its turn comes.
 
 Near-duplicates, when the run removes them: each worker signs the documents of the ranges it
-cleans (MinHash, `curate.dedup.stage.sign_outputs`); for each batch the run cuts the
-signatures into band bucket keys and sends each worker the keys of its partition
-(`curate.dedup.bands`) with the documents' numbers, each worker resolves its buckets into
-clusters, and the clusters are merged pairwise on the workers. The run then takes the
-decisions of a local run (true Jaccard, the keep order) looking only at each document's
-cluster and the corpus's index.
+cleans (MinHash, `curate.executor.ranges.RangeCleaner.sign_with`, as local workers do); for
+each batch the run cuts the signatures into band bucket keys and sends each worker the keys
+of its partition (`curate.dedup.bands`) with the documents' numbers, each worker resolves
+its buckets into clusters, and the clusters are merged pairwise on the workers. The run then
+takes the decisions of a local run (true Jaccard, the keep order) looking only at each
+document's cluster and the corpus's index.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -31,11 +32,10 @@ import numpy as np
 from curate.dedup.bands import BandPartition, Clusters, merge_clusters, shard_entries
 from curate.dedup.index import IndexParams
 from curate.dedup.minhash import MinHasher
-from curate.dedup.near import Item
-from curate.dedup.stage import sign_outputs, signatures_of
+from curate.dedup.stage import SignedBatches
 from curate.executor.checkpoint import Checkpoint
-from curate.executor.local import IN_FLIGHT_PER_WORKER, clean_in_order
-from curate.executor.ranges import CleanedRange, Range, RangeCleaner, WorkerLost
+from curate.executor.local import IN_FLIGHT_PER_WORKER, clean_in_order, count_in_order
+from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner, WorkerLost
 from curate.io.readers import InputFile
 from curate.pipeline import load_steps
 
@@ -48,19 +48,25 @@ class RayUnavailable(ValueError):
 
 class _RangeCleanerActor:
     """A Ray worker: its cleaner built once, then given ranges one after the other, whose
-    documents it signs when ``sign``; and the band buckets of a partition."""
+    documents it signs with the index parameters ``sign``, when given; and the band buckets
+    of a partition."""
 
-    def __init__(self, make_cleaner: Callable[[], RangeCleaner], sign: bool) -> None:
+    def __init__(self, make_cleaner: Callable[[], RangeCleaner],
+                 sign: IndexParams | None) -> None:
         load_steps()  # a Ray worker is a fresh process: register the steps as the run did
         self.cleaner = make_cleaner()
-        params = IndexParams()
-        self.hasher = MinHasher(params.num_perm, params.seed) if sign else None
+        if sign is not None:
+            self.cleaner.sign_with(MinHasher(sign.num_perm, sign.seed))
 
     def clean(self, work: Range) -> CleanedRange:
-        done = self.cleaner(work)
-        if self.hasher is not None:
-            done.signatures = sign_outputs(done.outputs, self.hasher)
-        return done
+        return self.cleaner(work)
+
+    def count(self, work: Range) -> CountedRange:
+        return self.cleaner.count(work)
+
+    def take_counts(self, counts: Counter) -> None:
+        assert self.cleaner.take_counts is not None, "counts sent to a cleaner that uses none"
+        self.cleaner.take_counts(counts)
 
     def clusters(self, keys: np.ndarray, documents: np.ndarray) -> Clusters:
         """The clusters of one partition's band buckets."""
@@ -88,7 +94,7 @@ class RayExecutor:
 
     def __init__(self, make_cleaner: Callable[[], RangeCleaner], address: str | None = None,
                  workers: int | None = None, checkpoint: Checkpoint | None = None,
-                 sign: bool = False) -> None:
+                 sign: IndexParams | None = None) -> None:
         ray = self.ray = _ray()
         self.checkpoint = checkpoint
         self.started = not ray.is_initialized()
@@ -104,7 +110,20 @@ class RayExecutor:
         actor = ray.remote(num_cpus=1)(_RangeCleanerActor)
         shared = ray.put(make_cleaner)
         self.actors = [actor.remote(shared, sign) for _ in range(self.workers)]
-        self.bands = RayBandStages(ray, self.actors) if sign else None
+        self.bands = RayBandStages(ray, self.actors, sign) if sign is not None else None
+
+    def count(self, files: Iterable[tuple[InputFile, int]]) -> Counter:
+        """The line counts of the documents of ``files`` (each with its size in bytes),
+        counted by the actors range by range."""
+        self.busy = [0] * len(self.actors)
+        return count_in_order(clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER,
+                                             self._dispatch_count, self._result, None))
+
+    def share_counts(self, counts: Counter) -> None:
+        """Give every actor the counts the cleaning steps judge lines by (before any range
+        is cleaned: an actor runs what it is given in order)."""
+        shared = self.ray.put(counts)
+        self.ray.get([actor.take_counts.remote(shared) for actor in self.actors])
 
     def clean(self, files: Iterable[tuple[InputFile, int]]) -> Iterator[CleanedRange]:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order;
@@ -124,7 +143,14 @@ class RayExecutor:
         self.busy[chosen] += 1
         return chosen, self.actors[chosen].clean.remote(_absolute(work))
 
-    def _result(self, work: Range, pending: tuple[int, Any]) -> CleanedRange:
+    def _dispatch_count(self, work: Range) -> CountedRange | tuple[int, Any]:
+        if work.item.data is not None:
+            return self.local.count(work)
+        chosen = self.busy.index(min(self.busy))
+        self.busy[chosen] += 1
+        return chosen, self.actors[chosen].count.remote(_absolute(work))
+
+    def _result(self, work: Range, pending: tuple[int, Any]) -> CleanedRange | CountedRange:
         actor, reference = pending
         self.busy[actor] -= 1
         try:
@@ -144,21 +170,14 @@ class RayExecutor:
             self.ray.shutdown()
 
 
-class RayBandStages:
+class RayBandStages(SignedBatches):
     """A batch's near-duplicate candidates found on the Ray workers: one band partition a
     worker (`curate.dedup.bands`), the clusters merged pairwise on them in a tree."""
 
-    def __init__(self, ray: Any, actors: list[Any]) -> None:
+    def __init__(self, ray: Any, actors: list[Any], params: IndexParams) -> None:
+        super().__init__(params)
         self.ray = ray
         self.actors = actors
-        self.params = IndexParams()
-        self.hasher = MinHasher(self.params.num_perm, self.params.seed)
-        # Signatures the workers made, by document id, until their batch takes them.
-        self.signed: dict[str, tuple[bytes, np.ndarray]] = {}
-
-    def signatures(self, items: Sequence[Item]) -> np.ndarray:
-        """The items' signatures: the workers', or made here where they have none."""
-        return signatures_of(items, self.signed, self.hasher)
 
     def clusters(self, signatures: np.ndarray) -> Clusters:
         """The clusters of the batch's band buckets, its documents named by position."""
@@ -170,11 +189,6 @@ class RayBandStages:
             level = [self.actors[i // 2 % len(self.actors)].merged.remote(level[i], level[i + 1])
                      if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
         return self.ray.get(level[0])
-
-    def forget(self, doc_ids: Iterable[str]) -> None:
-        """Drop the signatures of documents a batch did not look at (rejected before)."""
-        for doc_id in doc_ids:
-            self.signed.pop(doc_id, None)
 
 
 def _absolute(work: Range) -> Range:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from curate.clean.article_core import Core, article_core, item_rows
 from curate.clean.furniture import TreeEnsemble
 from curate.clean.line_features import FEATURES, line_features
 from curate.pipeline import DEFAULT_STEPS
@@ -139,3 +140,53 @@ def test_a_headline_scored_under_the_threshold_does_not_end_a_related_list(clean
     (edit,) = [e for e in doc.edits if e.text == question]
     assert edit.rule == "line-classifier"
     assert 0.3 < float(edit.why.split()[1].rstrip(":")) < 0.6
+
+
+def test_article_core_is_the_run_of_prose_with_the_short_line_inside_it():
+    page = ARTICLE + OTHER_POSTS
+    # 附件 stands between paragraphs: the text continues around it, so it is inside.
+    assert article_core(page, line_features(page)) == Core(1, len(ARTICLE) - 1)
+
+
+def test_a_headline_far_above_the_core_scored_under_the_top_floor_does_not_end_the_block(
+        clean):
+    # The blog's other posts over the article, one of them the question written for the test
+    # above, which the classifier scores under the top's block floor of 0.75.
+    question = "谁来为拆房事故中的死者家属讨个说法？"
+    above = [OTHER_POSTS[0], question, *OTHER_POSTS[2:4], "附件"]
+    (doc,) = clean("\n".join(above + ARTICLE), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
+    edits = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert [(e.rule, e.text) for e in edits] == [("line-classifier", text) for text in above]
+    assert 0.5 < float(edits[1].why.split()[1].rstrip(":")) < 0.75
+    assert edits[1].why.endswith("; 5 lines above the article's core")
+
+
+def test_a_bracketed_credit_under_the_body_is_no_closing_sentence(clean):
+    # A credit of the form a TUNE page closes with, written for this test.
+    credit = "（撰稿：王强）"
+    (doc,) = clean("\n".join(ARTICLE + [credit]), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.text == "\n".join(ARTICLE[1:])
+    (edit,) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert (edit.rule, edit.text) == ("line-classifier", credit)
+
+
+# A keyword row of the form tag rows take on real pages, its items the article's words,
+# written for these tests.
+KEYWORD_ROW = "拆房、事故、民工、安全、转包、违规操作、拆房队、建筑单位、外地民工"
+
+
+def test_a_row_of_short_items_is_no_prose_and_a_sentence_naming_many_is():
+    # The second line is a CCTV story's (xwlb-cctv-news.jsonl): a sentence listing names.
+    assert item_rows([KEYWORD_ROW, "孙春兰、胡春华、刘鹤、王勇、肖捷、赵克志参加。",
+                      ARTICLE[1]]).tolist() == [True, False, False]
+
+
+def test_a_keyword_row_under_the_body_goes_as_a_row_not_as_running_text(clean):
+    # Running text under the body goes at 0.7 only (teasers); a row of items is none.
+    page = ARTICLE + [KEYWORD_ROW, OTHER_POSTS[0]]
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
+    edit = next(e for e in doc.edits if e.text == KEYWORD_ROW)
+    assert edit.rule == "line-classifier"
+    assert 0.6 <= float(edit.why.split()[1].rstrip(":")) < 0.7

@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from curate.clean.mojibake import RULE_GBK, RULE_LATIN1, find_mojibake
+from curate.clean.mojibake import (
+    RULE_GBK,
+    RULE_GBK_BYTES_LOST,
+    RULE_LATIN1,
+    RULE_LOST,
+    find_lost_text,
+    find_mojibake,
+)
 from curate.clean.mojibake import RULE_SPLIT_BY_READING as RULE_SPLIT
-from curate.edits import apply_changes
+from curate.edits import Change, apply_changes
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # The evaluation scorer's pattern for mojibake left in the output.
@@ -119,12 +126,29 @@ def test_gbk_mojibake_inside_good_text_is_repaired():
     assert repaired(garbled) == line
 
 
-def test_gbk_mojibake_is_repaired_up_to_a_lost_byte_which_stays():
+@pytest.mark.parametrize("errors", ["replace", "ignore"])
+def test_gbk_mojibake_that_lost_bytes_is_read_again_and_what_lost_a_byte_is_cut(errors: str):
     line = seed_line("000", "国信证券分析道")
     sentence = "中国高端AI芯片将进入真空期。"
-    garbled = line.replace(sentence, sentence.encode("utf-8").decode("gb18030", "replace"))
-    assert garbled.count("\ufffd") == 1
-    assert repaired(garbled) == line.replace("真空期。", "真空期銆\ufffd")
+    # U+FFFD where GBK had no character for a byte ("replace"), or nothing at all ("ignore")
+    garbled = line.replace(sentence, sentence.encode("utf-8").decode("gbk", errors))
+    assert "鍥介珮绔疉I鑺" in garbled
+    (change,) = find_mojibake(garbled)
+    # 中, 芯 and 。 each lost a byte: cut, the rest read again from the next whole character
+    assert (change.rule, change.new) == (RULE_GBK_BYTES_LOST, "国高端AI片将进入真空期")
+    assert repaired(garbled) == line.replace(sentence, "国高端AI片将进入真空期")
+
+
+def test_gbk_mojibake_that_lost_bytes_in_transit_leaves_no_mojibake():
+    line = seed_line("000", "国信证券分析道")
+    data = bytearray(line.encode("utf-8"))
+    del data[200], data[120], data[40]  # three bytes lost before the GBK reading
+    garbled = bytes(data).decode("gbk", "replace")
+    text = apply_changes(repaired(garbled), find_lost_text(repaired(garbled)))
+    assert SCORER_MOJIBAKE.findall(text) == []
+    # the characters that lost a byte are cut, every other one read again
+    assert text == ("上述背景，为国产AI算力片的大涨写下了注脚国信证券分析道：随英伟达H800等系列片"
+                    "限制华出口，中国高端AI片将进入真空期但国产I片蓬勃发展，有望实现国产替代")
 
 
 @pytest.mark.parametrize(
@@ -134,8 +158,39 @@ def test_gbk_mojibake_is_repaired_up_to_a_lost_byte_which_stays():
         seed_line("000", "英伟达芯片一片难求").replace("一片", "\ufffd\ufffd"),
     ],
 )
-def test_unrecoverable_replacement_characters_are_left_alone(line: str):
+def test_marks_of_lost_bytes_are_not_read_again_but_cut(line: str):
     assert find_mojibake(line) == []
+    (change,) = find_lost_text(line)
+    assert (change.rule, change.new) == (RULE_LOST, "")
+    assert apply_changes(line, [change]) == "# 英伟达芯片难求，国产替代趁势崛起"
+
+
+def test_a_paragraph_garbled_beyond_repair_is_cut_whole():
+    # GBK bytes read as UTF-8 (U+FFFD), saved as UTF-8 and read as GBK again (锟斤拷): a few
+    # characters survive between the marks, none of them the text
+    line = seed_line("000", "国信证券分析道")
+    garbled = line.encode("gb18030").decode("utf-8", "replace")
+    garbled = garbled.encode("utf-8").decode("gbk", "replace")
+    assert garbled.startswith("锟斤拷锟斤拷锟斤拷")
+    assert find_lost_text(garbled) == [Change(0, len(garbled), "", RULE_LOST, garbled)]
+
+
+def test_the_step_cuts_a_lost_paragraph_and_says_why(clean):
+    line = seed_line("000", "国信证券分析道")
+    lost = line.encode("gb18030").decode("utf-8", "replace")
+    (doc,) = clean(f"{line}\n\n{lost}\n\n{line}\n\n{line}", ["repair_mojibake"])
+    assert doc.text == "\n".join([line] * 3)
+    (edit,) = doc.edits
+    assert (edit.step, edit.rule, edit.action, edit.text) == (
+        "repair_mojibake", RULE_LOST, "remove", lost)
+    assert edit.why.startswith("bytes were lost before the text reached us")
+
+
+def test_the_step_leaves_a_page_lost_whole_for_the_page_step(clean):
+    line = seed_line("000", "国信证券分析道")
+    lost = line.encode("gb18030").decode("utf-8", "replace")
+    (doc,) = clean(f"{lost}\n\n{lost}", ["repair_mojibake"])
+    assert doc.edits == []
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,21 @@ def test_a_title_line_between_unrelated_articles_splits_them(clean, eval_dir):
     assert split_rules(docs[1]) == ["split-subject-change"]
 
 
+def test_a_title_line_after_a_short_last_sentence_splits_unrelated_articles(clean, eval_dir):
+    first, *others = gold_articles(eval_dir, 40)
+    second = next(a for a in others if 6 <= len(a["title"]) <= 30
+                  and bigram_cosine(first["text"], a["text"]) < 0.03)
+    # An article often ends on a sentence too short to count as text by itself.
+    last = "王毅等参加会见。"
+    text = "\n".join([*first["text"].split("\n"), last, second["title"],
+                     *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-subject-change"]
+    assert docs[0].text.endswith(last)
+    assert docs[1].metadata["title"] == second["title"]
+
+
 def test_a_news_roundup_of_short_items_stays_one_article(clean, eval_dir):
     # dev/raw/0112.txt: 联播快讯, a title line over one paragraph for each item.
     raw = (eval_dir / "dev" / "raw" / "0112.txt").read_text(encoding="utf-8")

@@ -187,18 +187,57 @@ def test_many_small_commits_are_merged_into_few_segments(tmp_path):
         assert index.query_many(signatures) == [[f"doc-{i}"] for i in range(640)]
 
 
-def test_segments_stop_merging_at_the_size_bound_and_every_document_stays_findable(
-        tmp_path, monkeypatch):
-    # 14 bucket entries a document: at most 100 documents in a merged segment.
-    monkeypatch.setattr(index_module, "MAX_MERGED_ENTRIES", 14 * 100)
-    folder = tmp_path / ".index"
-    signatures = index_in_small_commits(folder, seed=5)
+def segment_sizes(folder: Path) -> list[int]:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert all(segment["documents"] <= 100 for segment in manifest["segments"])
-    assert len(manifest["segments"]) >= 640 // 100
+    return [segment["documents"] for segment in manifest["segments"]]
+
+
+def test_each_committed_segment_is_more_than_the_merge_ratio_times_the_next(tmp_path):
+    folder = tmp_path / ".index"
+    index_in_small_commits(folder, seed=5)
+    sizes = segment_sizes(folder)
+    assert sum(sizes) == 640
+    assert all(older > index_module.MERGE_RATIO * newer
+               for older, newer in zip(sizes, sizes[1:], strict=False))
+
+
+def test_an_index_of_many_equal_segments_is_compacted_by_its_next_commit(tmp_path, monkeypatch):
+    # Segments that never merge, as an index made before merges had no size bound left them.
+    monkeypatch.setattr(index_module, "MERGE_RATIO", 0)
+    folder = tmp_path / ".index"
+    signatures = index_in_small_commits(folder, seed=9)
+    assert segment_sizes(folder) == [20] * 32
+    monkeypatch.undo()
+    extra = np.random.default_rng(10).integers(0, 2**32, (1, 128), dtype=np.uint32)
+    with DedupIndex.open(folder) as index:
+        index.add("doc-extra", extra[0])
+    assert len(segment_sizes(folder)) <= 3
+    assert len(list(folder.glob("seg-*.bin"))) == len(segment_sizes(folder))
     with DedupIndex.open(folder) as index:
         assert index.query_many(signatures) == [[f"doc-{i}"] for i in range(640)]
-        assert all(f"doc-{i}" in index for i in range(640))
+        assert all(f"doc-{i}" in index for i in range(640)) and "doc-extra" in index
+
+
+def test_a_merge_streamed_a_few_entries_at_a_time_writes_the_merge_held_in_memory(
+        tmp_path, monkeypatch):
+    # Chunks of 7 entries, and 30 documents of one signature: buckets larger than a chunk.
+    rng = np.random.default_rng(11)
+    signatures = rng.integers(0, 2**32, (200, 128), dtype=np.uint32)
+    signatures[50:80] = signatures[50]
+    ids = [f"doc-{i}" for i in range(200)]
+    monkeypatch.setattr(index_module, "MERGE_CHUNK", 7)
+    with DedupIndex.open(tmp_path / "streamed") as index:
+        index.add_many(ids[:120], signatures[:120])
+        index.commit()
+        index.add_many(ids[120:], signatures[120:])
+        index.commit()  # 120 <= 4 * 80: merged on disk
+    (streamed,) = (tmp_path / "streamed").glob("seg-*.bin")
+    with DedupIndex.open(tmp_path / "in-memory") as index:
+        index.add_many(ids, signatures)
+    (in_memory,) = (tmp_path / "in-memory").glob("seg-*.bin")
+    assert streamed.read_bytes() == in_memory.read_bytes()
+    with DedupIndex.open(tmp_path / "streamed") as index:
+        assert index.query(signatures[60]) == ids[50:80]
 
 
 def resident_file_kilobytes() -> int:

@@ -439,3 +439,42 @@ def test_academic_page_keeps_the_abstract_trafilatura_took_for_the_page_header(s
     lines = extract_article(page).text.splitlines()
     assert lines[0].startswith("摘要: 本文基于网络化购物普及的背景下，叙述了电子商务和物流配送")
     assert lines[1] == "1. 电子商务物流配送概述"
+
+
+CAPTION = "长春冰雪新天地的冰雕夜景（新华社记者 许畅 摄）"
+CAPTIONED_PAGE = NEWS_PAGE.replace(
+    "    <p>　　“今年的冰雕",
+    '    <div class="image-container"><div class="image-wrapper"><img src="/p/1.jpg"></div>'
+    f'<div class="image-caption">{CAPTION}</div></div>\n    <p>　　“今年的冰雕')
+
+
+def test_caption_between_two_paragraphs_trafilatura_dropped_is_kept_in_its_place(monkeypatch):
+    assert extract_article(CAPTIONED_PAGE).text.splitlines()[2:] == [
+        NEWS_PARAGRAPHS[0], CAPTION, *NEWS_PARAGRAPHS[1:]]
+    monkeypatch.setattr(html, "GAP_BLOCKS", 0)
+    assert extract_article(CAPTIONED_PAGE).text.splitlines()[2:] == NEWS_PARAGRAPHS
+
+
+def test_blocks_between_article_lines_are_kept_unless_under_a_heading_or_a_menu():
+    page = ("<html><body><h1>长春冰雪旅游迎来客流高峰</h1><div>2024-01-15 来源：新华网</div>"
+            f"<p>{NEWS_PARAGRAPHS[0]}</p><div>{CAPTION}</div><p>{NEWS_PARAGRAPHS[1]}</p>"
+            f"<div><a href='/a1.htm'>吉林雾凇岛迎来观赏季</a></div><p>{NEWS_PARAGRAPHS[2]}</p>"
+            "</body></html>")
+    blocks = page_blocks(parse_page(page))
+    lines = ["长春冰雪旅游迎来客流高峰", *NEWS_PARAGRAPHS[:3]]
+    assert html.with_gaps(lines, blocks, set(), {}) == [
+        "长春冰雪旅游迎来客流高峰", NEWS_PARAGRAPHS[0], CAPTION, *NEWS_PARAGRAPHS[1:3]]
+    # a line taken out on purpose stays out
+    dropped = {_SPACE.sub("", CAPTION): "a row of a shape repeated 3 times in the text"}
+    assert html.with_gaps(lines, blocks, set(), dropped) == lines
+
+
+def test_thread_whose_extracted_article_is_tabs_and_counts_takes_the_densest_run(shared_data):
+    row = next(json.loads(line) for line in
+               (shared_data / MAGIC_HTML_FILE).read_text(encoding="utf-8").splitlines()
+               if json.loads(line)["id"] == "magic-html-forum-20373e03defc0ad0")
+    article = extract_article(row["meta"]["html"])
+    text = _SPACE.sub("", article.text)
+    gold_lines = _long_lines(row["text"])
+    assert article.extractor == "text-density"
+    assert sum(len(line) for line in gold_lines if line in text) >= 0.9 * sum(map(len, gold_lines))
