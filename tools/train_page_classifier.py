@@ -80,7 +80,7 @@ MADE = {"scrambled-sentences": 60, "scrambled-passages": 60, "scrambled-one-cate
 _SENTENCE_END = "。！？!?"
 BEFORE = DEFAULT_STEPS[: DEFAULT_STEPS.index(STEP)]
 # How much a page of each source counts: the hand-labelled pages are the pages we aim at.
-SOURCE_WEIGHT = {"cc-tune": 8.0, "cwced": 1.0, "magichtml": 1.0, "dev": 0.5, "news": 0.5,
+SOURCE_WEIGHT = {"cc-tune": 8.0, "cwced": 1.0, "magichtml": 1.0, "dev": 2.0, "news": 2.0,
                  "made": 0.5}
 # A stack of furniture needs this many lines to be a page.
 MIN_FURNITURE_LINES = 5
