@@ -14,8 +14,9 @@ shape, teasers cut off, the line classifier's scores summed over the page), trai
        article (…), most of all by han_weighted_score 0.53, longest_prose_run 0,
        teaser_share 0.50
 
-A page holding long prose paragraphs one after another, or only a line or two, is never
-dropped by the classifier.
+A page holding long prose paragraphs one after another that share the words of a subject, or
+only a line or two, is never dropped by the classifier; long paragraphs glued from unrelated
+stories (a scrambled content-farm page) are no such margin.
 The thresholds are in ``rules/articleless_pages.yaml``, the model in
 ``rules/page_classifier.yaml``.
 """
@@ -28,7 +29,13 @@ import numpy as np
 
 from curate.clean.furniture import TreeEnsemble, numbered
 from curate.clean.line_features import BODY_MIN_HAN, INDEX, line_features
-from curate.clean.page_features import PAGE_FEATURES, PAGE_INDEX, described, page_row
+from curate.clean.page_features import (
+    PAGE_FEATURES,
+    PAGE_INDEX,
+    CommonPairs,
+    described,
+    page_row,
+)
 from curate.document import Document
 from curate.pipeline import Context, reject, step
 from curate.rules import RuleError, Rules
@@ -106,10 +113,11 @@ class PageModel:
                 f"weights: {numbers(self.weights)}\nbias: {round(self.bias, 6)!r}\n")
 
 
-def _models(ctx: Context) -> tuple[TreeEnsemble, PageModel, PageSettings]:
+def _models(ctx: Context) -> tuple[TreeEnsemble, PageModel, PageSettings, CommonPairs]:
     return ctx.resource("articleless_model", lambda: (TreeEnsemble.from_rules(ctx.rules),
                                                       PageModel.from_rules(ctx.rules),
-                                                      PageSettings.from_rules(ctx.rules)))
+                                                      PageSettings.from_rules(ctx.rules),
+                                                      CommonPairs.from_rules(ctx.rules)))
 
 
 @step(STEP)
@@ -117,12 +125,13 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     """Drop a page with no article: stored mis-decoded, judged by the page classifier to
     hold none (a listing, a teaser list, a keyword page: from the measurements of the whole
     page, `curate.clean.page_features`), or without running text. A page holding
-    ``protect_run`` long prose paragraphs one after another, or fewer than ``min_lines``
-    lines (a list has rows), is an article whatever the classifier says.
+    ``protect_run`` long prose paragraphs one after another, each sharing words of its
+    subject with the one before (``coherent_long_run``), or fewer than ``min_lines`` lines
+    (a list has rows), is an article whatever the classifier says.
 
     Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
     """
-    lines_model, page_model, settings = _models(ctx)
+    lines_model, page_model, settings, common = _models(ctx)
     texts = [p.text for p in doc.paragraphs]
     if not texts:
         return doc
@@ -133,10 +142,10 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
                f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
         return None
     rows = line_features(texts)
-    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts))
+    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)
     chance = float(page_model.probabilities(page))
     if (chance >= settings.no_article_at and len(texts) >= settings.min_lines
-            and page[PAGE_INDEX["long_paragraph_run"]] < settings.protect_run):
+            and page[PAGE_INDEX["coherent_long_run"]] < settings.protect_run):
         reject(doc, STEP, "no-article-page",
                f"the page classifier gives {chance:.2f} that its {len(texts)} lines hold no "
                f"article (a listing, a teaser list or a page of links), most of all by "
