@@ -1,5 +1,7 @@
 """The line classifier removes furniture at a page's edges, and pages without an article go."""
 
+import json
+
 import pytest
 
 from curate.clean.article_core import Core, article_core, item_rows
@@ -204,3 +206,15 @@ def test_a_keyword_row_under_the_body_goes_as_a_row_not_as_running_text(clean):
     assert doc.text == "\n".join(ARTICLE)
     edit = next(e for e in doc.edits if e.text == KEYWORD_ROW)
     assert edit.rule == "line-classifier"
+
+
+def test_a_sentence_finishing_a_line_left_open_stays_at_the_bottom(shared_data, clean):
+    # A CCTV story (xwlb-cctv-news.jsonl, research use: read at run time) ending in a list of
+    # appointments: its last line finishes the item over it, which ends in a semicolon.
+    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
+        story = next(s for s in map(json.loads, handle) if s["id"] == "xwlb-20231229-04")
+    lines = story["text"].splitlines()
+    assert lines[-2].endswith("；")
+    (doc,) = clean(story["text"], UP_TO_CLASSIFIER, markdown=False)
+    assert doc.paragraphs[-1].text == lines[-1]
+    assert not [e for e in doc.edits if e.step == "drop_furniture_lines"]
