@@ -1,7 +1,7 @@
 """Generate whole evaluation sets the way the development set is made, from articles it does not
 use and under page templates written for this bench, clean them and score them.
 
-    python bench/heldout_sets.py [--files 150] [--seed 11] [--families A B C] [--no-dev]
+    python bench/heldout_sets.py [--files 150] [--seed 11] [--families A B C D] [--no-dev]
                                  [--write DIR] [--eval-dir ../shared/eval]
 
 The articles are clean news read at run time from ``../shared/data`` (CCTV transcripts,
@@ -15,14 +15,15 @@ GB18030 / Big5 / UTF-16 files, synonym-spun articles and re-published near-dupli
 (``dup_group``). Articles in one file are joined by source lines of many wordings, by a
 closing credit, a separator, an end mark, or by nothing but the next article's header.
 
-Three families of templates: *A*, which the cleaning may be developed against, and *B* and
-*C*, written apart and only measured. C, written last, also plants body furniture (image
-credits, original-title lines), indented paragraphs, toneless and full-width glued pinyin,
-every kind of mojibake (Latin-1 and Windows-1252 readings, GBK readings with bytes replaced,
-dropped or lost in transit, GBK read as UTF-8, 锟斤拷) on a paragraph or a whole page,
-UTF-8 with a BOM and big-endian UTF-16 files, and re-published copies with a paragraph cut;
-its articles are none of A's or B's. Each set is written as ``raw/`` + ``gold.jsonl`` in the development
-set's format, cleaned with ``curate run`` and scored with ``../shared/eval/score.py``; the
+Four families of templates: *A*, which the cleaning may be developed against, *B* and *C*,
+written apart, measured while new and tuned on since, and *D*, written last and never tuned
+on. C also plants body furniture (image credits, original-title lines), indented paragraphs,
+toneless and full-width glued pinyin, every kind of mojibake (Latin-1 and Windows-1252
+readings, GBK readings with bytes replaced, dropped or lost in transit, GBK read as UTF-8,
+锟斤拷) on a paragraph or a whole page, UTF-8 with a BOM and big-endian UTF-16 files, and
+re-published copies with a paragraph cut; D plants all of these on twelve page kinds of its
+own. Each family's articles are none of the families' before it. Each set is written as
+``raw/`` + ``gold.jsonl`` in the development set's format, cleaned with ``curate run`` and scored with ``../shared/eval/score.py``; the
 development set is cleaned and scored in the same run for comparison. Deterministic for a
 seed. Prints figures; never fails on them.
 """
@@ -151,6 +152,7 @@ class Family:
     joins: dict[str, int] | None = None
     defects: Defects | None = None
     users: list[str] | None = None  # forum and blog names; None: the shared USERS
+    articles_per_file: dict[int, int] | None = None  # count -> weight; None: 82 / 12 / 6
 
 
 @dataclass
@@ -460,7 +462,167 @@ FAMILY_C.kinds = [
              bottom=[["!## 相关文章", "!- [{other}]({url})", "!- [{other2}]({url})"], []]),
 ]
 
-FAMILIES = {"A": FAMILY_A, "B": FAMILY_B, "C": FAMILY_C}
+# D was written after C was measured, from how Chinese pages look (self-media columns of the
+# big platforms, Q&A answers, diary notes, company press releases, school and government notices
+# with their signature lines, portal reposts under an SEO title, programming blogs, WeChat
+# exports, forum threads, shopping guides with price widgets, novel-site chapters with ads,
+# note-app Markdown exports), without looking at the cleaning's rules. Never tuned on.
+FAMILY_D = Family(
+    name="D",
+    sites=["齐鲁壹点", "上游新闻", "九派新闻", "潮新闻", "看看新闻", "长江日报", "南方plus",
+           "深圳新闻网", "新民晚报", "中工网", "映象网", "荆楚网"],
+    people=["欧阳静", "付国庆", "柳絮", "蔡明轩", "阎晓红", "丁一凡", "葛昕", "孟庆林", "贺兰",
+            "史可"],
+    channels=["社会万象", "财经观察", "科教", "健康养生", "乡村振兴", "体育", "军事", "历史",
+              "职场", "育儿"],
+    date_formats=["%Y年%m月%d日%H:%M", "%Y-%m-%d", "%m月%d日 %H:%M", "%Y.%m.%d %H:%M",
+                  "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S"],
+    spam_words=["新葡京娱乐城", "金沙集团app", "永利皇宫官网", "大发快三", "乐鱼体育", "开云体育",
+                "星空体育平台", "九游会登录", "188金宝博", "华体会hth", "必威betway", "威廉希尔中文"],
+    spam_forms=["{w1}·{w2}·{w3}(官方)网站", "{w1}-{w2}APP下载-{w3}入口", "{w1}，{w2}，{w3}，{w4}_{site}",
+                "{w1}【{w2}】{w3}在线"],
+    breadcrumbs=["所在位置：首页 > {channel}", "首页>{channel}>{channel2}", "{channel} 〉正文",
+                 "主页 › {channel} › 文章详情", "您现在的位置是：网站首页 / {channel}"],
+    navigation=["首页 | 热点 | 本地 | 视频 | 直播 | 专题 | 更多", "下载客户端 登录 | 注册",
+                "字体：A+ A-　打印", "分享：QQ好友 新浪微博 微信朋友圈",
+                "回到首页 | 网站导航 | 帮助中心", "扫码下载APP"],
+    credits=["【编辑：{person}】", "编辑/{person} 校对/{person2}", "本文作者｜{person}",
+             "值班编辑：{person}", "实习生 {person} 记者 {person2}", "美编：{person}　责编：{person2}",
+             "编辑 | {person}  审核 | {person2}  终审 | {person3}"],
+    disclaimers=["（声明：本文仅代表作者观点，不代表本网立场）",
+                 "版权说明：本号原创内容未经许可禁止转载，如需转载请后台留言。",
+                 "本站所载内容均来自网友投稿或网络转载，如侵犯您的权益请来信告知，核实后第一时间删除。",
+                 "投资有风险，入市须谨慎。本文不构成任何投资建议。",
+                 "【免责】以上信息整理自公开资料，仅作参考。"],
+    sources=["来源｜{site}", "本文来自：{site}", "文/图：{site}", "消息来源：{site}", "（转自{site}）",
+             "—— 转载自 {site}", "内容来源：{site}官方微博", "稿源：{site}", "via {site}"],
+    separators=["***", "————————", "＊＊＊", "❖ ❖ ❖", "※※※"],
+    end_marks=["［完］", "（终）", "— 完 —", "THE END", "(全文结束)"],
+    teaser_headings=["相关新闻", "热点新闻", "你可能感兴趣", "更多阅读 >", "猜你想看", "今日热搜",
+                     "本周热门", "编辑推荐"],
+    teaser_items=["• {other}", "{other}（{mmdd}）", "[{channel}] {other}", "{snippet}", "{other} >>",
+                  "{k}、{other}"],
+    joins={"source": 3, "none": 4, "credit": 2, "separator": 2, "end": 1, "disclaimer": 1,
+           "teasers": 1, "original-title": 1, "navigation": 1},
+    defects=Defects(
+        mojibake_rate=0.08,
+        mojibake_kinds={"latin1": 2, "cp1252": 1, "gbk": 2, "gbk-lost": 3, "gbk-dropped": 3,
+                        "gbk-as-utf8": 1, "kunkao": 1},
+        page_mojibake=0.2,
+        encodings={"utf-8": 80, "utf-8-sig": 3, "gb18030": 6, "big5": 4, "utf-16": 4,
+                   "utf-16-be": 3},
+        pinyin_forms={"toned": 2, "toneless": 3, "fullwidth": 1},
+        near_copy=0.5,
+        inside_rate=0.2,
+    ),
+    users=["风吹麦浪", "Tony_王", "二狗子不二", "江南烟雨", "码农小周", "奶茶续命", "lucky星"],
+    articles_per_file={1: 75, 2: 17, 3: 8},
+)
+FAMILY_D.kinds = [
+    PageKind("baijiahao", "txt",
+             headers=[["{title}", "{site}", "{date}", "!关注"], ["{title}", "{person}的观察 {ago}"],
+                      ["{title}", "{site}　{date}　{province}"]],
+             untitled_headers=[["{person}的观察 {ago}"]],
+             top=[["!{navigation}"], []],
+             tail=[["!内容由作者提供，{platform}仅提供信息存储空间服务。"], ["!{credit}"], []],
+             bottom=[["!{teasers}"], ["!打开{platform}，查看更多精彩"],
+                     ["!全部评论 {m}", "!{user}：说得在理", "!{user2}：{k}楼说的有道理"]],
+             inside=[["!（图源：网络，侵删）"]]),
+    PageKind("sohu", "txt",
+             headers=[["{title}", "{date} {site} 发布于：{province}"], ["{title}", "{person} · {date}"]],
+             untitled_headers=[["{date} {site} 发布于：{province}"]],
+             top=[["!{breadcrumb}"], []],
+             tail=[["!返回首页，查看更多"],
+                   ["!平台声明：该文观点仅代表作者本人，{platform}系信息发布平台，仅提供信息存储空间服务。"]],
+             bottom=[["!阅读 ({n})"], ["!{teasers}"]]),
+    PageKind("answer", "txt",
+             headers=[["{title}", "!{n} 个回答", "{user}", "!{channel}领域创作者", "!赞同数 {n}"],
+                      ["{title}", "!{user} · 回答了问题"]],
+             untitled_headers=[["{user}", "!赞同数 {n}"]],
+             top=[["!{navigation}"], []],
+             tail=[["!{ago}编辑 · 著作权归作者所有"], ["!▲ 赞同 {n}　▼　{m} 条评论　分享　喜欢　收起"]],
+             bottom=[["!更多回答", "!{user2}", "!{snippet}"], ["!{teasers}"]]),
+    PageKind("note", "txt",
+             headers=[["{title}", "{user}", "{date}"], ["{title}", "{user}　{date}　{province}"]],
+             untitled_headers=[["{user}", "{date}"]],
+             top=[[]],
+             tail=[["!回应　推荐　喜欢　只看作者"], ["!{m} 人推荐  {n} 人喜欢"]],
+             bottom=[["!> 我来回应"], ["!{user} 的其他日记", "!{other}", "!{other2}"]]),
+    PageKind("press", "txt",
+             headers=[["{title}", "{company} {date} 浏览量：{n}"], ["{title}", "{date}"]],
+             untitled_headers=[["{company} {date}"]],
+             top=[["!首页　关于我们　新闻中心　人才招聘　联系我们"], []],
+             tail=[["!关于{company}",
+                    "!{company}成立于{year}年，是一家集研发、生产、销售于一体的高新技术企业。"],
+                   ["!媒体联系人：{person}　电话：0{area}-{phone}"], []],
+             bottom=[["!{company} 版权所有 备案号：{icp}"], ["!上一篇：{other}", "!下一篇：{other2}"]],
+             indent=True),
+    PageKind("notice", "txt",
+             headers=[["{title}", "[{date}] [{school}] [阅读次数：{n}]"],
+                      ["{title}", "发文单位：{gov}　成文日期：{date}"]],
+             untitled_headers=[["[{date}] [{school}]"]],
+             top=[["!{breadcrumb}"], ["!政府信息公开 | 政务服务 | 互动交流", "!{breadcrumb}"]],
+             tail=[["!{gov}", "!{date}"], ["!附件：", "!{k}.{other}.docx"], []],
+             bottom=[["!打印 | 关闭 | 收藏"],
+                     ["!版权所有 © {gov}　地址：{province}省某市人民路{k}号　邮编：{digits}"]],
+             indent=True),
+    PageKind("repost", "txt",
+             headers=[["!{title}_{channel}_{site}", "{title}", "{site}　{date}", "!A-　A+"],
+                      ["{title}", "发布时间：{date} | 来源：{site} | 作者：{person}"]],
+             untitled_headers=[["发布时间：{date} | 来源：{site}"]],
+             top=[["!{spam}"], ["!{navigation}"], []],
+             tail=[["!{credit}"], ["!原标题：{other}"], ["!{source}"]],
+             bottom=[["!{teasers}"], ["!网友评论", "!{user}: 赞同", "!登录后发表评论"]],
+             inside=[["!【广告】"], ["!相关报道：{other}"]],
+             indent=True),
+    PageKind("devblog", "txt",
+             headers=[["{title}", "!原创", "{user}", "!于 {date} 首次发布", "!{n} 阅读 · {m} 点赞"],
+                      ["{title}", "{user}　{date}", "!标签：{tag}"]],
+             untitled_headers=[["{user}　{date}"]],
+             top=[["!{navigation}"], []],
+             tail=[["!本文作者：{user}，转载请保留作者信息及原文链接。"], ["!{tag} {tag2}", "!收藏 举报"]],
+             bottom=[["!{teasers}"], ["!{user}的博客", "!{n} 篇文章 · {m} 粉丝", "!关注 私信"]]),
+    PageKind("wechat", "txt",
+             headers=[["{title}", "{site}", "{date} {province}"], ["{title}", "原创 {person} {site}"]],
+             untitled_headers=[["{site}", "{date} {province}"]],
+             top=[["!关注“{site}”，获取更多资讯"], ["!星标★公众号，第一时间看推送"], []],
+             tail=[["!来源：{site}（ID：{digits}）"], ["!{credit}"], []],
+             bottom=[["!分享", "!点赞", "!在看"], ["!扫描二维码关注我们", "!微信号：{site}{k}"]],
+             inside=[["!▼"], ["!（点击图片查看大图）"]]),
+    PageKind("thread", "txt",
+             headers=[["{title}", "![复制链接]", "!楼主 {user} | {date}"],
+                      ["{title}", "!{user} 发表于 {ago}"]],
+             untitled_headers=[["!{user} 发表于 {ago}"]],
+             top=[["!{breadcrumb}"], ["!发新帖"]],
+             tail=[["!{m}#", "!{user2}", "!{date}", "!好文，收藏了"], ["!本帖最后编辑于 {date}"]],
+             bottom=[["!高级模式 | B Color Image Link Quote", "!发表回复"], ["!返回版块"]]),
+    PageKind("guide", "txt",
+             headers=[["{title}", "{user} | {date} | {channel}"]],
+             untitled_headers=[["{user} | {date}"]],
+             top=[["!{navigation}"], []],
+             tail=[["!值 {n}　不值 {m}　收藏 {k}"], []],
+             bottom=[["!本文由站内用户发布，不代表本站观点。价格信息以商家页面为准。"], ["!{teasers}"]],
+             inside=[["!¥{n}.00 去购买 >"], ["!券后价 {n} 元 立即领取"]]),
+    PageKind("novel", "txt",
+             headers=[["第{k}章 {title}", "!作者：{user}　更新时间：{date}　本章字数：{n}"]],
+             untitled_headers=[["!更新时间：{date}　本章字数：{n}"]],
+             top=[["!上一章 | 目录 | 下一章"], []],
+             tail=[["!上一章　目录　下一章　加入书签"], []],
+             bottom=[["!推荐阅读：", "!{other}", "!{other2}"], []],
+             inside=[["!天才一秒记住本站地址：www.xs{k}.cc"], ["!(本章未完，请点击下一页继续阅读)"],
+                     ["!手机用户请浏览m.xsw{k}.net阅读，更优质的阅读体验。"]]),
+    PageKind("markdown", "md",
+             headers=[["# {title}", "", "Created: {date}", "Tags: {tag}, {tag2}", "Source: {site}"],
+                      ["---", "layout: post", "title: {title}", "categories: [{channel}]", "---"],
+                      ["{title}", "---", "", "> {date} / {site}"]],
+             untitled_headers=[["> {date} / {site}"]],
+             top=[[]],
+             tail=[["!> 本文转载自 {site}，侵删"], ["!![]({image})"], []],
+             bottom=[["!**延伸阅读**", "!* [{other}]({url})", "!* [{other2}]({url})"],
+                     ["![原文链接]({url})"], []]),
+]
+
+FAMILIES = {"A": FAMILY_A, "B": FAMILY_B, "C": FAMILY_C, "D": FAMILY_D}
 GOVS = ["某市人民政府办公室", "县农业农村局", "市生态环境局", "区教育局", "省商务厅", "市卫生健康委员会"]
 PLATFORMS = ["头条号", "百家号", "企鹅号", "大鱼号", "网易号"]
 PROVINCES = ["北京", "浙江", "广东", "四川", "湖北", "山东"]
@@ -664,6 +826,8 @@ class PageWriter:
                          "junk")]
         if way == "source":
             return self._expand(["!{source}"])
+        if way == "navigation":
+            return self._expand(["!{navigation}"])
         if way == "credit":
             return self._expand(["!{credit}"])
         if way == "separator":
@@ -822,7 +986,8 @@ def build_set(family: Family, pools: dict[str, list[Article]], n_files: int, see
                                   article.paragraphs[:cut] + article.paragraphs[cut + 1:])
             entries.append({"article": article, "spun": False})
         else:
-            count = rng.choices([1, 2, 3], weights=[82, 12, 6])[0]
+            counts = family.articles_per_file or {1: 82, 2: 12, 3: 6}
+            count = rng.choices(list(counts), weights=list(counts.values()))[0]
             for _ in range(count):
                 pool = pools[rng.choice(sources)] or pools["xwlb"]
                 article = pool.pop()
@@ -903,21 +1068,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = args.write or Path(scratch)
         used: set[str] = set()
+        later = {"C", "D"} & set(args.families)
         for offset, name in enumerate(("A", "B")):
-            # A and B draw from disjoint slices of each pool; C needs them built to know
+            # A and B draw from disjoint slices of each pool; C and D need them built to know
             # which articles they took.
-            if name not in args.families and "C" not in args.families:
+            if name not in args.families and not later:
                 continue
             share = {k: v[offset::2] for k, v in pools.items()}
             set_dir = root / f"heldout-{name}"
             used |= build_set(FAMILIES[name], share, args.files, args.seed, spin_pairs, set_dir)
             if name in args.families:
                 results[name] = clean_and_score(args.eval_dir, set_dir, root / f"out-{name}")
-        if "C" in args.families:
+        for name in ("C", "D"):
+            # each later family takes articles none of the families before it used
+            if name not in args.families and not (name == "C" and "D" in args.families):
+                continue
             share = {k: [a for a in v if a.gold_id not in used] for k, v in pools.items()}
-            set_dir = root / "heldout-C"
-            build_set(FAMILY_C, share, args.files, args.seed, spin_pairs, set_dir)
-            results["C"] = clean_and_score(args.eval_dir, set_dir, root / "out-C")
+            set_dir = root / f"heldout-{name}"
+            used |= build_set(FAMILIES[name], share, args.files, args.seed, spin_pairs, set_dir)
+            if name in args.families:
+                results[name] = clean_and_score(args.eval_dir, set_dir, root / f"out-{name}")
         if not args.no_dev:
             results["dev"] = clean_and_score(args.eval_dir, args.eval_dir / "dev", root / "out-dev")
     print(f"{'':15s}" + "".join(f"{name:>10s}" for name in results))

@@ -13,9 +13,8 @@ from click.testing import CliRunner
 
 from curate.cli import main
 from curate.corpus import INDEX
-from curate.executor import ranges
 from tests.fixtures import corpus_records
-from tests.test_workers import SEEDS, corpus_bytes, messages, run_cli, seed_dump
+from tests.test_workers import SEEDS, corpus_bytes, messages, ranged_seed_dump, run_cli
 
 ray = pytest.importorskip("ray")
 
@@ -48,9 +47,7 @@ def test_the_seeds_cleaned_on_ray_are_the_corpus_of_a_local_run(tmp_path, local_
 
 def test_a_dump_in_ranges_of_two_records_on_ray_gives_the_same_corpus_and_messages(
         tmp_path, monkeypatch):
-    dump = seed_dump(tmp_path / "seeds.jsonl")
-    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
-    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 2)
+    dump = ranged_seed_dump(tmp_path, monkeypatch, 2)
     local, on_ray = tmp_path / "local", tmp_path / "ray"
     first = run_cli("run", str(dump), "-o", str(local), "--workers", "2", "-v")
     second = run_cli("run", str(dump), "-o", str(on_ray), "--engine", "ray", "-v")

@@ -45,6 +45,29 @@ def seed_dump(path: Path) -> Path:
     return path
 
 
+def ranged_seed_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, documents: int) -> Path:
+    """`seed_dump`, given to the workers in ranges of ``documents`` records, however small."""
+    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
+    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", documents)
+    return seed_dump(tmp_path / "seeds.jsonl")
+
+
+def kill_in_a_worker_at_record_6(document, parent: int) -> None:
+    """Kill the process holding ``document`` when it is a worker's and the dump's record 6."""
+    if os.getpid() != parent and document.provenance.record == 6:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def assert_lost_worker_named(result, dump: Path, out: Path, came_back: str) -> None:
+    """The run stopped naming the range of the worker that died, and wrote nothing."""
+    assert result.exit_code == WORKER_LOST_EXIT
+    # the range named is the first not taken back: the one that killed it or one before
+    assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
+                     f"of memory\\) before documents [15]-[48] of the file came back {came_back}; "
+                     "nothing was written: run again, or with --workers 1", result.output)
+    assert not (out / "manifest.json").exists()
+
+
 def test_two_workers_write_the_seeds_corpus_byte_for_byte_as_one_process(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     assert run_cli("run", str(SEEDS), "-o", str(one), "--workers", "1").exit_code == 0
@@ -55,9 +78,7 @@ def test_two_workers_write_the_seeds_corpus_byte_for_byte_as_one_process(tmp_pat
 
 def test_a_dump_cleaned_in_ranges_of_two_records_gives_the_same_corpus_messages_and_counts(
         tmp_path, monkeypatch):
-    dump = seed_dump(tmp_path / "seeds.jsonl")
-    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
-    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 2)
+    dump = ranged_seed_dump(tmp_path, monkeypatch, 2)
     one, two = tmp_path / "one", tmp_path / "two"
     first = run_cli("run", str(dump), "-o", str(one), "--workers", "1", "-v")
     second = run_cli("run", str(dump), "-o", str(two), "--workers", "2", "-v")
@@ -86,59 +107,42 @@ def test_the_workers_setting_is_read_from_the_configuration(tmp_path, monkeypatc
 
 def test_a_worker_killed_fails_the_run_naming_the_range_and_writes_nothing(tmp_path,
                                                                          monkeypatch):
-    dump = seed_dump(tmp_path / "seeds.jsonl")
-    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
-    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    dump = ranged_seed_dump(tmp_path, monkeypatch, 4)
     parent = os.getpid()
     original = curate.run._clean_guarded
 
     def dies_on_record_6(pipeline, document, result):
-        if os.getpid() != parent and document.provenance.record == 6:
-            os.kill(os.getpid(), signal.SIGKILL)
+        kill_in_a_worker_at_record_6(document, parent)
         return original(pipeline, document, result)
 
     monkeypatch.setattr(curate.run, "_clean_guarded", dies_on_record_6)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", "2"])
-    assert result.exit_code == WORKER_LOST_EXIT
-    # the range named is the first not taken back: the one that killed it or one before
-    assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
-                     "of memory\\) before documents [15]-[48] of the file came back cleaned; "
-                     "nothing was written: run again, or with --workers 1", result.output)
-    assert not (out / "manifest.json").exists()
+    assert_lost_worker_named(result, dump, out, "cleaned")
 
 
 def test_a_worker_killed_while_counting_lines_says_the_range_did_not_come_back_counted(
         tmp_path, monkeypatch):
-    dump = seed_dump(tmp_path / "seeds.jsonl")
-    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
-    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    dump = ranged_seed_dump(tmp_path, monkeypatch, 4)
     parent = os.getpid()
     original = curate.run.count_lines
 
     def dies_counting_record_6(documents):
         def watched():
             for document in documents:
-                if os.getpid() != parent and document.provenance.record == 6:
-                    os.kill(os.getpid(), signal.SIGKILL)
+                kill_in_a_worker_at_record_6(document, parent)
                 yield document
         return original(watched())
 
     monkeypatch.setattr(curate.run, "count_lines", dies_counting_record_6)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(dump), "-o", str(out), "--workers", "2"])
-    assert result.exit_code == WORKER_LOST_EXIT
-    assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
-                     "of memory\\) before documents [15]-[48] of the file came back counted; "
-                     "nothing was written", result.output)
-    assert not (out / "manifest.json").exists()
+    assert_lost_worker_named(result, dump, out, "counted")
 
 
 def test_ranges_the_workers_commit_to_the_checkpoint_are_taken_back_as_one_process_cleans_them(
         tmp_path, monkeypatch):
-    dump = seed_dump(tmp_path / "seeds.jsonl")
-    monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
-    monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", 4)
+    dump = ranged_seed_dump(tmp_path, monkeypatch, 4)
     reference = tmp_path / "reference"
     run_cli("run", str(dump), "-o", str(reference), "--workers", "1")
     kept = tmp_path / "kept"

@@ -29,6 +29,7 @@ import numpy as np
 
 from curate.clean.furniture import TreeEnsemble, numbered
 from curate.clean.line_features import BODY_MIN_HAN, INDEX, line_features
+from curate.clean.mojibake import lost_share
 from curate.clean.page_features import (
     PAGE_FEATURES,
     PAGE_INDEX,
@@ -136,10 +137,11 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     if not texts:
         return doc
     text = "\n".join(texts)
-    replaced = text.count("\ufffd") / max(len(text), 1)
+    replaced = lost_share(text)
     if replaced >= settings.replacement_share:
         reject(doc, STEP, "mis-decoded-page",
-               f"{replaced:.0%} of its characters are U+FFFD: the page was stored mis-decoded")
+               f"{replaced:.0%} of its characters mark lost bytes (U+FFFD, 锟斤拷): the page "
+               "was stored mis-decoded")
         return None
     rows = line_features(texts)
     page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)

@@ -159,12 +159,22 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
         run_text = "\n".join(paragraphs[i].text for i in run)
         if share_of_pairs(run_text, pairs()) < config["unrelated_below"]:
             cut.update(run)
-    # After the body, a row of buttons, counters or label-value pairs on its own is furniture.
-    for index in range(body[-1] + 1, len(paragraphs)):
+    # After the body, a row of buttons, counters or label-value pairs on its own is furniture;
+    # so is one among the header lines right under the first line (the title's place).
+    def is_row(index: int) -> bool:
         text = paragraphs[index].text
-        if index not in cut and shapes[index] != "mark" and not text_line.search(text) \
-                and not _is_header_line(text, header) and _is_row(text, marks) \
-                and share_of_pairs(text, pairs()) < config["unrelated_below"]:
+        return (index not in cut and shapes[index] != "mark" and not text_line.search(text)
+                and not _is_header_line(text, header) and _is_row(text, marks)
+                and share_of_pairs(text, pairs()) < config["unrelated_below"])
+
+    for index in range(1, body[0]):
+        if is_row(index):
+            shapes[index] = "row"
+            cut.add(index)
+        elif index not in cut and not _is_header_line(paragraphs[index].text, header):
+            break
+    for index in range(body[-1] + 1, len(paragraphs)):
+        if is_row(index):
             shapes[index] = "row"
             cut.add(index)
     # After the body a separator goes when nothing but furniture follows it; between two
@@ -181,7 +191,7 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
             rule, why = "mark-line", "a line of marks only outside the body is a separator"
         elif shapes[index] == "row":
             rule, why = "edge-row", ("a row of short pieces set off by bars, spaces or brackets "
-                                     "after the body is a page's buttons, counters or footer")
+                                     "outside the body is a page's buttons, counters or footer")
         else:
             rule = "menu-run" if shapes[index] == "menu" else "title-run"
             why = "a run of short lines outside the body is a menu or a list of other stories"

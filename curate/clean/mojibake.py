@@ -296,21 +296,33 @@ def _repaired_unit(unit: bytes) -> str | None:
     return None if _UNLIKELY_IN_CHINESE.match(char) else char
 
 
+_SKIPPED = "\x00"  # where the decoder skipped bytes, until the readings beside it are cut
+_TONED = "a-z\u00e0-\u01dc"
+# A glued reading whose character was cut (闻(wén) lost 闻), or that lost a byte itself.
+_ORPHAN_READING = re.compile(
+    f"{_SKIPPED}+[(（][{_TONED}]{{1,7}}[)）]|[(（][{_TONED}]*{_SKIPPED}[{_TONED}{_SKIPPED}]*[)）]"
+)
+
+
 def _resynchronised(data: bytes) -> tuple[str, int]:
     """``data`` read as UTF-8 by a decoder that skips what starts no character and reads on
-    from the next one; returns the text and how many bytes were skipped.
+    from the next one; returns the text and how many bytes were skipped. A glued reading of
+    a character that was skipped, or one that lost a byte, goes with it.
 
     >>> _resynchronised("发布的".encode()[1:])
     ('布的', 2)
+    >>> _resynchronised("新".encode() + "闻".encode()[:2] + "(wén)联播".encode())  # 闻 lost a byte
+    ('新联播', 2)
     """
     text, skipped = [], 0
     for match in _UTF8_UNIT.finditer(data):
         char = _repaired_unit(match.group())
         if char is None:
             skipped += len(match.group())
+            text.append(_SKIPPED)
         else:
             text.append(char)
-    return "".join(text), skipped
+    return _ORPHAN_READING.sub("", "".join(text)).replace(_SKIPPED, ""), skipped
 
 
 def _is_loss(data: bytes) -> bool:
@@ -328,13 +340,19 @@ def _gbk_spans(text: str, data: bytes, starts: list[int]) -> Iterator[tuple[int,
     wide characters read one after another, across what a loss leaves between them, and out
     to the paragraph's edge when only such a loss lies before it."""
     span: list[int] | None = None  # first byte, end byte, wide characters read
+    gap = bytearray()  # bytes since the stretch's last wide character that read as nothing
     for match in _UTF8_UNIT.finditer(data):
         unit = match.group()
         if len(unit) < 3 or not _is_evidence(unit.decode("utf-8")):
+            # ASCII and two-byte characters (the ī of a reading, xī) read as themselves
+            if len(unit) > 2 or _repaired_unit(unit) is None:
+                gap += unit
             continue
-        if span is not None and _is_loss(data[span[1]:match.start()]):
+        if span is not None and _is_loss(bytes(gap)):
             span[1:] = match.end(), span[2] + 1
+            gap.clear()
             continue
+        gap.clear()
         if span is not None:
             yield from _whole_characters(text, data, starts, span)
         span = [match.start(), match.end(), 1]

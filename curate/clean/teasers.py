@@ -5,6 +5,12 @@ Pages list snippets of other stories around an article, cut off mid-sentence:
     现在一场规模广、强度高的劲风气候正在影响我国今明两天…地上站呈...   -> removed
     11月18日，艺人甄子丹在微博晒出一张与李连杰的合影…全部皆是...        -> removed
 
+A link label in brackets after the ellipsis is part of a trailing teaser, whatever it says
+under an article (leading ones, and a page that is nothing but such a snippet, as SogouCS's
+teaser pages are, are only those the teaser rules name):
+
+    国务院常务会议部署稳就业工作，要求各地加大政策支持力度，推动...【详情】        -> removed
+
 Only runs of teaser-shaped paragraphs touching the start or the end are trimmed: a
 paragraph ending in ``……`` inside the body (seed 000's ``股价上涨达10%……``) stays, and so
 does a short last paragraph that ends like a sentence. A trailing line that ends in the
@@ -22,6 +28,10 @@ from curate.pipeline import Context, step
 
 STEP = "trim_teasers"
 _ASCII_ELLIPSIS = regex.compile(r"\.{3,}\s*$")
+# A link label after the ellipsis that cut a snippet listed under an article
+# (``…支持力度...【详情】``, ``…[阅读]``): a few characters in brackets, whatever they say.
+_LABEL_AFTER_ELLIPSIS = regex.compile(
+    r"(?<=\.{3}|…)\s*[\[［【(（<〈《]\s*\p{Han}{1,4}\s*[\]］】)）>〉》]\s*$")
 # Below this share of its character pairs found in the body, a line is about something else.
 UNRELATED_BELOW = 0.35
 # What character pairs are made of: Han, ASCII letters and digits.
@@ -32,17 +42,19 @@ _NOT_PAIRED = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 def trim_teasers(doc: Document, ctx: Context) -> Document:
     classifier = line_classifier(ctx)
 
-    def is_teaser(paragraph: Paragraph, body: list[Paragraph]) -> bool:
-        if classifier.match(paragraph.text, ("teaser",)) is None:
+    def is_teaser(paragraph: Paragraph, body: list[Paragraph], trailing: bool = False) -> bool:
+        labelled = trailing and body  # under an article, not a page that is one snippet
+        text = _LABEL_AFTER_ELLIPSIS.sub("", paragraph.text) if labelled else paragraph.text
+        if classifier.match(text, ("teaser",)) is None:
             return False
-        if _ASCII_ELLIPSIS.search(paragraph.text):
+        if _ASCII_ELLIPSIS.search(text):
             return True
-        return relatedness(paragraph.text, body) < UNRELATED_BELOW
+        return relatedness(text, body) < UNRELATED_BELOW
 
     paragraphs = list(doc.paragraphs)
     while paragraphs and is_teaser(paragraphs[0], paragraphs[1:]):
         _record(doc, paragraphs.pop(0), "leading")
-    while paragraphs and is_teaser(paragraphs[-1], paragraphs[:-1]):
+    while paragraphs and is_teaser(paragraphs[-1], paragraphs[:-1], trailing=True):
         _record(doc, paragraphs.pop(), "trailing")
     doc.paragraphs = paragraphs
     return doc

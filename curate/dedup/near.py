@@ -263,6 +263,16 @@ class NearDuplicateFilter:
         self.passages.close()
 
 
+def _looked_up(index: DedupIndex, signatures: np.ndarray, min_similarity: float
+               ) -> tuple[list[list[int]], list[list[tuple[str, float]]]]:
+    """Per signature of a batch, its band keys (to find the batch's own later additions)
+    and its candidates indexed before the batch, all found in one query."""
+    if not len(signatures):
+        return [], []
+    return (band_keys(signatures, index.params.bands, index.params.rows).tolist(),
+            index.similar_many(signatures, min_similarity))
+
+
 class _BatchCandidates:
     """The candidates of a batch's items, as the index would give them one by one: the
     documents indexed before the batch (one query for every item), then the items of the
@@ -271,8 +281,7 @@ class _BatchCandidates:
     def __init__(self, index: DedupIndex, signatures: np.ndarray, clusters: Clusters | None,
                  min_similarity: float) -> None:
         self.signatures = signatures
-        self.keys = band_keys(signatures, index.params.bands, index.params.rows).tolist()
-        self.earlier = index.similar_many(signatures, min_similarity) if len(signatures) else []
+        self.keys, self.earlier = _looked_up(index, signatures, min_similarity)
         if clusters is None:  # all the items in one cluster
             self.label = dict.fromkeys(range(len(signatures)), 0)
         else:
@@ -320,9 +329,7 @@ class _BatchPassages:
         self.row = {paragraph: n for n, paragraph in enumerate(paragraphs)}
         self._hashes = hashes
         self.signatures = signatures
-        self.keys = (band_keys(signatures, index.params.bands, index.params.rows).tolist()
-                     if paragraphs else [])
-        self.earlier = index.similar_many(signatures, min_similarity) if paragraphs else []
+        self.keys, self.earlier = _looked_up(index, signatures, min_similarity)
         self.added: list[tuple[str, int]] = []  # (passage id, row), in the order added
         self.added_ids: set[str] = set()
         self.buckets = _Buckets()  # positions in ``added``

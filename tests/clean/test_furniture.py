@@ -76,8 +76,19 @@ def test_page_stored_mis_decoded_is_dropped(clean):
                         for line in ARTICLE)
     (doc,) = clean(garbled, UP_TO_CLASSIFIER, markdown=False)
     assert doc.rejected.rule == "mis-decoded-page"
-    assert doc.rejected.why.endswith("of its characters are U+FFFD: the page was stored "
-                                     "mis-decoded")
+    assert doc.rejected.why.endswith("of its characters mark lost bytes (U+FFFD, 锟斤拷): "
+                                     "the page was stored mis-decoded")
+
+
+def test_page_whose_lost_bytes_were_saved_again_is_dropped(clean):
+    # U+FFFD saved as UTF-8 and read back as GBK: each lost character becomes 锟斤拷.
+    garbled = "\n".join(line.encode("gb18030").decode("utf-8", errors="replace")
+                        .encode("utf-8").decode("gbk", errors="replace")
+                        for line in ARTICLE)
+    assert "锟斤拷" in garbled
+    (doc,) = clean(garbled, UP_TO_CLASSIFIER, markdown=False)
+    assert doc.rejected.rule == "mis-decoded-page"
+    assert "mark lost bytes" in doc.rejected.why
 
 
 def test_features_of_a_headline_list_line():

@@ -151,6 +151,17 @@ def test_gbk_mojibake_that_lost_bytes_in_transit_leaves_no_mojibake():
                     "限制华出口，中国高端AI片将进入真空期但国产I片蓬勃发展，有望实现国产替代")
 
 
+def test_a_reading_glued_to_a_character_that_lost_a_byte_is_cut_with_it(clean):
+    line = seed_line("000", "国信证券分析道")
+    glued = line.replace("中国高端AI芯片", "中(zhōng)国高端AI芯(xīn)片(piàn)")
+    garbled = glued.encode("utf-8").decode("gbk", "replace")
+    assert "(x墨n)" in garbled  # the ī of xīn read as GBK
+    (doc,) = clean(garbled, ["repair_mojibake", "strip_glued_pinyin"])
+    # 芯 and 片 lost a byte: they go, and their readings with them
+    assert doc.text == ("上述背景，为国产AI算力片股的大涨写下了注脚。国信证券分析道：随英伟达H800等"
+                        "系列芯片限制华出口，中国高端AI将进入真空期。但国产AI片蓬勃发展，有望实现国产替代")
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -321,6 +321,23 @@ def test_trailing_teaser_ending_in_a_link_is_trimmed(clean, removed_spans):
     assert removed_spans(doc) == [("teaser-trailing", teaser)]
 
 
+@pytest.mark.parametrize("label", ["【详情】", "[阅读]", "（原文）"])
+def test_snippets_cut_off_before_a_link_label_of_any_wording_are_trimmed(clean, removed_spans,
+                                                                         label):
+    snippets = [f"国务院常务会议部署稳就业工作，要求各地加大政策支持力度，推动...{label}",
+                f"国家统计局今天发布数据，前两个月规模以上工业增加值同比增长...{label}"]
+    (doc,) = clean("\n".join([BODY, *snippets]), STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("teaser-trailing", snippets[1]),
+                                  ("teaser-trailing", snippets[0])]
+
+
+def test_bracketed_words_after_a_body_sentence_are_no_teaser(clean):
+    last = "目前，全国秋粮已收获7.37亿亩，进度同比快3个百分点。【新华社】"
+    (doc,) = clean(f"{BODY}\n{last}", STRUCTURE)
+    assert doc.text.endswith(last)
+
+
 @pytest.mark.parametrize("line", [
     "编辑部的同志们说，这条线索的来源是一位读者的来信。",
     "这部作品的版权所有人是出版社，阅读量已超过10万。",
@@ -564,6 +581,20 @@ def test_a_row_of_buttons_counters_or_footer_fields_after_the_body_is_cut(clean,
     (doc,) = clean(f"{BODY}\n{row}", FURNITURE)
     assert doc.text == BODY
     assert removed_spans(doc) == [("edge-row", row)]
+
+
+@pytest.mark.parametrize("row", ["关注问题　写回答", "作者：小马哥　时间：09-02 12:33　浏览：4408　回复：41"])
+def test_a_row_of_buttons_or_counters_under_the_title_is_cut(clean, removed_spans, row):
+    (doc,) = clean(f"半导体板块久违回暖\n{row}\n{BODY}", FURNITURE)
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "半导体板块久违回暖"
+    assert removed_spans(doc) == [("edge-row", row)]
+
+
+def test_a_label_row_under_a_body_line_above_the_text_stays(clean):
+    text = "羽西精华液试用\n产品名称：\n规格及价格：30ml／300　元\n" + BODY
+    (doc,) = clean(text, FURNITURE)
+    assert "规格及价格：30ml／300　元" in doc.text
 
 
 def test_a_row_of_the_bodys_own_words_after_it_stays(clean):
