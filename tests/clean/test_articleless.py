@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from curate.clean.articleless import PageModel
+from curate.clean.articleless import PageModel, PageSettings
 from curate.clean.furniture import TreeEnsemble, numbered
 from curate.clean.line_features import line_features
-from curate.clean.page_features import PAGE_INDEX, page_row
+from curate.clean.page_features import PAGE_INDEX, CommonPairs, page_row
 from curate.pipeline import DEFAULT_STEPS, clean_text
 from curate.rules import RuleError, Rules
 
@@ -126,3 +126,23 @@ def test_clean_news_stories_of_the_shared_set_stay_articles(shared_data, rules):
                for doc in clean_text(text, rules=rules, steps=pipeline_steps, markdown=False)
                if doc.rejected is not None]
     assert dropped == []
+
+
+def test_page_of_prose_sentences_only_is_dropped_only_at_the_higher_chance(shared_data, rules):
+    # A CCTV report of the national day for the disabled (research use: read at run time):
+    # five paragraphs on events in five cities, sharing few words from line to line, each a
+    # finished sentence. The classifier gives it more than no_article_at; the form of an
+    # article keeps it under prose_page_at.
+    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
+        (story,) = [row["text"] for row in map(json.loads, handle)
+                    if row["id"] == "xwlb-20250518-08"]
+    texts = [line for line in story.splitlines() if line.strip()]
+    rows = line_features(texts)
+    page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
+                    numbered(texts), CommonPairs.from_rules(rules))
+    chance = float(PageModel.from_rules(rules).probabilities(page))
+    settings = PageSettings.from_rules(rules)
+    assert settings.no_article_at <= chance < settings.prose_page_at
+    (doc,) = clean_text(story, rules=rules, steps=UP_TO_PAGES, markdown=False)
+    assert doc.rejected is None
+    assert [p.text for p in doc.paragraphs] == texts
