@@ -14,8 +14,9 @@ shape, teasers cut off, the line classifier's scores summed over the page), trai
        article (…), most of all by han_weighted_score 0.53, longest_prose_run 0,
        teaser_share 0.50
 
-A page holding long prose paragraphs one after another, or only a line or two, is never
-dropped by the classifier.
+A page holding long prose paragraphs one after another that share the words of a subject, or
+only a line or two, is never dropped by the classifier; long paragraphs glued from unrelated
+stories (a scrambled content-farm page) are no such margin.
 The thresholds are in ``rules/articleless_pages.yaml``, the model in
 ``rules/page_classifier.yaml``.
 """
@@ -25,11 +26,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import regex
 
 from curate.clean.furniture import TreeEnsemble, numbered
 from curate.clean.line_features import BODY_MIN_HAN, INDEX, line_features
 from curate.clean.mojibake import lost_share
-from curate.clean.page_features import PAGE_FEATURES, PAGE_INDEX, described, page_row
+from curate.clean.page_features import (
+    PAGE_FEATURES,
+    PAGE_INDEX,
+    CommonPairs,
+    described,
+    page_row,
+)
 from curate.document import Document
 from curate.pipeline import Context, reject, step
 from curate.rules import RuleError, Rules
@@ -37,6 +45,9 @@ from curate.rules import RuleError, Rules
 STEP = "drop_articleless_pages"
 SETTINGS_FILE = "articleless_pages.yaml"
 MODEL_FILE = "page_classifier.yaml"
+# A line of prose that is finished: it ends like a sentence, or with a colon opening the
+# next line (…全文如下：).
+_FINISHED = regex.compile(r"[。！？!?…；;：:][”」』’）)\"]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,8 @@ class PageSettings:
     no_article_at: float
     protect_run: int
     min_lines: int
+    prose_page_at: float
+    prose_page_han: int
 
     @classmethod
     def from_rules(cls, rules: Rules) -> PageSettings:
@@ -53,11 +66,12 @@ class PageSettings:
         try:
             return cls(int(data["min_sentence_han"]), float(data["replacement_share"]),
                        float(data["no_article_at"]), int(data["protect_run"]),
-                       int(data["min_lines"]))
+                       int(data["min_lines"]), float(data["prose_page_at"]),
+                       int(data["prose_page_han"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs min_sentence_han, "
-                            "replacement_share, no_article_at, protect_run and min_lines "
-                            f"({exc!r})") from None
+                            "replacement_share, no_article_at, protect_run, min_lines, "
+                            f"prose_page_at and prose_page_han ({exc!r})") from None
 
 
 @dataclass(frozen=True)
@@ -107,10 +121,11 @@ class PageModel:
                 f"weights: {numbers(self.weights)}\nbias: {round(self.bias, 6)!r}\n")
 
 
-def _models(ctx: Context) -> tuple[TreeEnsemble, PageModel, PageSettings]:
+def _models(ctx: Context) -> tuple[TreeEnsemble, PageModel, PageSettings, CommonPairs]:
     return ctx.resource("articleless_model", lambda: (TreeEnsemble.from_rules(ctx.rules),
                                                       PageModel.from_rules(ctx.rules),
-                                                      PageSettings.from_rules(ctx.rules)))
+                                                      PageSettings.from_rules(ctx.rules),
+                                                      CommonPairs.from_rules(ctx.rules)))
 
 
 @step(STEP)
@@ -118,12 +133,19 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     """Drop a page with no article: stored mis-decoded, judged by the page classifier to
     hold none (a listing, a teaser list, a keyword page: from the measurements of the whole
     page, `curate.clean.page_features`), or without running text. A page holding
-    ``protect_run`` long prose paragraphs one after another, or fewer than ``min_lines``
-    lines (a list has rows), is an article whatever the classifier says.
+    ``protect_run`` long prose paragraphs one after another, each sharing words of its
+    subject with the one before (``coherent_long_run``), or fewer than ``min_lines`` lines
+    (a list has rows), is an article whatever the classifier says. A page whose every line
+    is running prose ending like a sentence or with a colon, ``prose_page_han`` Han
+    characters or more, has the form of an article: a listing, a keyword page or a content
+    farm's glue of cut passages has headlines or cut lines among its prose, so such a page
+    is dropped only at the higher ``prose_page_at`` (a report of separate items, a speech of
+    many subjects shares few words from line to line and reads to the classifier like lines
+    glued from unrelated stories).
 
     Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
     """
-    lines_model, page_model, settings = _models(ctx)
+    lines_model, page_model, settings, common = _models(ctx)
     texts = [p.text for p in doc.paragraphs]
     if not texts:
         return doc
@@ -135,16 +157,22 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
                "was stored mis-decoded")
         return None
     rows = line_features(texts)
-    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts))
+    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)
     chance = float(page_model.probabilities(page))
-    if (chance >= settings.no_article_at and len(texts) >= settings.min_lines
-            and page[PAGE_INDEX["long_paragraph_run"]] < settings.protect_run):
+    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
+    prose_page = (page[PAGE_INDEX["prose_line_share"]] == 1.0
+                  and all(_FINISHED.search(text) for text in texts)
+                  and han.sum() >= settings.prose_page_han)
+    needed = settings.prose_page_at if prose_page else settings.no_article_at
+    if (chance >= needed and len(texts) >= settings.min_lines
+            and page[PAGE_INDEX["coherent_long_run"]] < settings.protect_run):
+        held = (f", over the {needed:.2f} a page of prose sentences only needs"
+                if prose_page else "")
         reject(doc, STEP, "no-article-page",
                f"the page classifier gives {chance:.2f} that its {len(texts)} lines hold no "
-               f"article (a listing, a teaser list or a page of links), most of all by "
+               f"article (a listing, a teaser list or a page of links){held}, most of all by "
                f"{', '.join(page_model.evidence(page))}")
         return None
-    han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
     # Running text: sentences, or long lines a dump stored without their punctuation.
     sentences = (marks > 0) | (han >= BODY_MIN_HAN)

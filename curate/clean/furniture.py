@@ -48,6 +48,8 @@ _NEVER = -1.0
 # A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
+# The marks that leave a sentence open for the next line to finish.
+_LEFT_OPEN = ("；", ";", "，", ",", "：", ":", "、")
 # A line that is a label and a name in brackets and nothing else: （撰稿：施韵）, (编辑: 王强).
 _CREDIT = regex.compile(r"\s*[(（]\s*\p{Han}{1,6}\s*[:：]\s*[^()（）。！？]{1,20}[)）]\s*")
 # What parts a page's title from the site's name: 标题_站名, 标题 | 站名, 标题 – 站名.
@@ -189,10 +191,16 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                          count=len(texts))
     closing = ((rows[:, INDEX["ends_sentence"]] > 0) & (rows[:, INDEX["lines_from_body"]] <= 1)
                & (rows[:, INDEX["from_bottom"]] == 0) & ~credit)
+    # A sentence whose line follows one left open by a semicolon, comma or colon finishes
+    # that line's sentence (三、免去…职务； / 任命…为…部长。): it is the text, not a teaser.
+    continues = np.zeros(len(texts), dtype=bool)
+    continues[1:] = [(rows[i, INDEX["ends_sentence"]] > 0)
+                     and texts[i - 1].rstrip().endswith(_LEFT_OPEN) for i in range(1, len(texts))]
     # Running text under the body goes only in a block the classifier scores as teasers.
     bottom = np.where(running, scores - settings.remove_running_at_bottom,
                       scores - settings.remove_at_bottom)
-    bottom[date_alone | closing | items | (scores < settings.block_floor_bottom)] = _NEVER
+    bottom[date_alone | closing | continues | items
+           | (scores < settings.block_floor_bottom)] = _NEVER
     cut = np.zeros(len(texts), dtype=bool)
     if titled:
         # The title is an edge of its own: the article starts there, and what stands

@@ -18,11 +18,14 @@ the rows of `curate.clean.line_features`, which the line step reuses.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import regex
 
 from curate.clean.line_features import BODY_MIN_HAN, INDEX, SHORT_MAX_CHARS
+from curate.rules import Rules
 
 # One column each, in this order; rules/page_classifier.yaml names them.
 PAGE_FEATURES = (
@@ -46,10 +49,16 @@ PAGE_FEATURES = (
     "replacement_share",  # U+FFFD
     "prose_related",  # how many of a prose line's character pairs the other lines share
     "longest_line",  # log2(1 + Han characters of the longest line)
+    "unrelated_joints",  # consecutive prose lines sharing no word of a subject, per prose line
+    "unrelated_sentences",  # sentences sharing no word of a subject with the two before
+    "coherent_run",  # log2(1 + Han characters of the longest run of related prose lines)
+    "coherent_share",  # that run's share of the page's Han characters
+    "coherent_long_run",  # the most long paragraphs one after another, each related to the last
+    "fragment_starts",  # prose lines that begin in the middle of a sentence (2T。…, 5.5之间…)
 )
 PAGE_INDEX = {name: i for i, name in enumerate(PAGE_FEATURES)}
 # Measured as log2(1 + n), so that a page of 500 lines does not weigh 50 times one of 10.
-LOG_FEATURES = frozenset({"lines", "longest_prose_run", "longest_line"})
+LOG_FEATURES = frozenset({"lines", "longest_prose_run", "longest_line", "coherent_run"})
 
 LONG_HAN, LONG_MARKS = 100, 3
 # A teaser cut off where a listing stops quoting its story: ... or a lone … at the end (a
@@ -57,12 +66,46 @@ LONG_HAN, LONG_MARKS = 100, 3
 CUT_OFF = regex.compile(r"(?:\.{3,}|(?<!…)…)\s*$")
 # Rows of one listing share how they end or begin (… 价格面议, …测定仪, 导读:…).
 _PATTERN_SUFFIX, _PATTERN_PREFIX, _PATTERN_MIN_CHARS, _PATTERN_OTHERS = 4, 3, 6, 4
+# Two lines of one article share words of its subject: this many character pairs that are
+# not among the pairs any news story uses (rules/common_bigrams.txt).
+RELATED_PAIRS = 2
+# ... or one pair that stands in this many prose lines of the page: a word of its subject
+# (珠算, 算盘 in a story on the abacus).
+SUBJECT_LINES = 3
+# A sentence is judged against the two before it when it holds this many such pairs.
+_SENTENCE_MIN_PAIRS = 4
+COMMON_PAIRS_FILE = "common_bigrams.txt"
+FUNCTION_PAIRS = 20
+_HAN_RUN = regex.compile(r"\p{Han}{2,}")
+_SENTENCE = regex.compile(r"[^。！？!?；;]+[。！？!?；;]*")
+# A line glued from the middle of a text starts with the tail of a sentence (2T。…), a bare
+# measure (5.5之间…, 124所示…) or a mark that closes a clause.
+_FRAGMENT_START = regex.compile(
+    r"\s*(?:[^\s。！？!?，,]{1,6}[。！？!?]"
+    r"|\d+(?:\.\d+)?(?![.．、)）\d])\p{Han}{0,3}(?:所示|之间|左右|以上|以下)|[，,、；;）)])")
+
+
+@dataclass(frozen=True)
+class CommonPairs:
+    """The character pairs any story uses (``rules/common_bigrams.txt``), and the characters
+    standing in `FUNCTION_PAIRS` of them or more (的, 是, 在, 了): a pair holding one (的条,
+    在使) is no word of a subject either."""
+
+    pairs: frozenset[str] = frozenset()
+    function: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> CommonPairs:
+        listed = frozenset(" ".join(rules.lines(COMMON_PAIRS_FILE)).split())
+        counts = Counter(char for pair in listed for char in set(pair))
+        return cls(listed, frozenset(c for c, n in counts.items() if n >= FUNCTION_PAIRS))
 
 
 def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
-             enumerated: np.ndarray) -> np.ndarray:
+             enumerated: np.ndarray, common: CommonPairs = CommonPairs()) -> np.ndarray:
     """The `PAGE_FEATURES` of one page from its lines, their `line_features` rows, the line
-    classifier's scores and which lines the writer numbered."""
+    classifier's scores, which lines the writer numbered and the character pairs any story
+    uses (`CommonPairs`), which relate no two lines."""
     count = len(texts)
     out = np.zeros(len(PAGE_FEATURES), dtype=np.float64)
     if not count:
@@ -97,7 +140,71 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
     if prose.any():
         out[PAGE_INDEX["prose_related"]] = float(rows[prose, INDEX["related"]].mean())
     out[PAGE_INDEX["longest_line"]] = np.log2(1 + float(han.max()))
+    relatedness = prose_relatedness([t for t, p in zip(texts, prose.tolist(), strict=True) if p],
+                                    np.flatnonzero(prose), han[prose], long[prose], common)
+    for name, value in zip(("unrelated_joints", "unrelated_sentences", "coherent_run",
+                            "coherent_long_run"), relatedness, strict=True):
+        out[PAGE_INDEX[name]] = np.log2(1 + value) if name in LOG_FEATURES else value
+    out[PAGE_INDEX["coherent_share"]] = relatedness[2] / total_han
+    if prose.any():
+        out[PAGE_INDEX["fragment_starts"]] = sum(
+            1 for t, p in zip(texts, prose.tolist(), strict=True)
+            if p and _FRAGMENT_START.match(t)) / float(prose.sum())
     return out
+
+
+def subject_pairs(text: str, common: CommonPairs) -> set[str]:
+    """The Han character pairs of ``text`` that are not among those any story uses.
+
+    >>> sorted(subject_pairs("我们进行了芯片测试", CommonPairs(frozenset({"我们", "进行"}),
+    ...                                                   frozenset("了"))))
+    ['们进', '测试', '片测', '芯片']
+    """
+    found = {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+    return {pair for pair in found - common.pairs
+            if pair[0] not in common.function and pair[1] not in common.function}
+
+
+def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: np.ndarray,
+                      common: CommonPairs) -> tuple[float, float, float, float]:
+    """How the page's prose lines (in order, ``at`` their line numbers) hang together: the
+    joints between consecutive prose lines that share fewer than `RELATED_PAIRS` subject
+    pairs and no word of the page's subject (`SUBJECT_LINES`), per prose line; the share of
+    sentences sharing none with the two before; the Han characters of the longest run of
+    lines one after another on the page, each related to the one before; the most long
+    lines in such a run.
+
+    A page glued from unrelated stories jumps from subject to subject; an article's
+    paragraphs name the same people and things.
+
+    >>> chip = "英伟达芯片一片难求，国产芯片趁势崛起，芯片市场格局正在改写。"
+    >>> ball = "切尔西中场本赛季在租借球队表现出色，多家豪门愿意在夏天出手。"
+    >>> prose_relatedness([chip, chip, ball], np.arange(3), np.array([26, 26, 26]),
+    ...                   np.array([False] * 3), CommonPairs())
+    (0.3333333333333333, 0.5, 52.0, 0.0)
+    """
+    pairs = [subject_pairs(text, common) for text in prose]
+    lines_with = Counter(pair for own in pairs for pair in own)
+    related = [len(shared) >= RELATED_PAIRS or any(lines_with[p] >= SUBJECT_LINES for p in shared)
+               for shared in (a & b for a, b in pairwise(pairs))]
+    unrelated_joints = related.count(False) / len(prose) if prose else 0.0
+    best_run = run = 0.0
+    best_long = long_run = 0
+    for index, count in enumerate(han.tolist()):
+        joined = index > 0 and related[index - 1] and at[index] == at[index - 1] + 1
+        run = run + count if joined else count
+        long_run = (long_run + 1 if joined else 1) if long[index] else 0
+        best_run, best_long = max(best_run, run), max(best_long, long_run)
+    sentences = [subject_pairs(s, common) for text in prose for s in _SENTENCE.findall(text)]
+    judged = unrelated = 0
+    for index in range(1, len(sentences)):
+        if len(sentences[index]) < _SENTENCE_MIN_PAIRS:
+            continue
+        judged += 1
+        unrelated += not sentences[index] & (sentences[index - 1] | (
+            sentences[index - 2] if index >= 2 else set()))
+    return (unrelated_joints, unrelated / judged if judged else 0.0, float(best_run),
+            float(best_long))
 
 
 def described(name: str, value: float) -> str:

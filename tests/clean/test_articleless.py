@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from curate.clean.articleless import PageModel
+from curate.clean.articleless import PageModel, PageSettings
 from curate.clean.furniture import TreeEnsemble, numbered
 from curate.clean.line_features import line_features
-from curate.clean.page_features import PAGE_INDEX, page_row
+from curate.clean.page_features import PAGE_INDEX, CommonPairs, page_row
 from curate.pipeline import DEFAULT_STEPS, clean_text
 from curate.rules import RuleError, Rules
 
@@ -57,10 +57,14 @@ def test_teaser_list_is_dropped_by_the_page_classifier_with_its_evidence(clean):
     assert doc.rejected is not None
     assert (doc.rejected.step, doc.rejected.rule) == ("drop_articleless_pages",
                                                       "no-article-page")
+    # The figures are those of the committed model (rules/page_classifier.yaml): retraining
+    # it moves them, and this line shows the evidence a reader of the edit gets. Retrained
+    # on the line classifier with the core measurements and one CCTV story in 10 weighted
+    # 4.0: 0.97 by teaser_share before, 0.95 by han_weighted_score now.
     assert doc.rejected.why == (
-        "the page classifier gives 0.93 that its 8 lines hold no article (a listing, a "
-        "teaser list or a page of links), most of all by han_weighted_score 0.53, "
-        "longest_prose_run 0, teaser_share 0.50")
+        "the page classifier gives 0.95 that its 8 lines hold no article (a listing, a "
+        "teaser list or a page of links), most of all by han_weighted_score 0.80, "
+        "coherent_share 0.00, teaser_share 0.50")
 
 
 def test_listing_of_rows_alike_is_dropped_by_the_page_classifier_with_its_evidence(clean):
@@ -68,11 +72,13 @@ def test_listing_of_rows_alike_is_dropped_by_the_page_classifier_with_its_eviden
     assert doc.rejected is not None
     assert (doc.rejected.step, doc.rejected.rule) == ("drop_articleless_pages",
                                                       "no-article-page")
-    # The heading went to the title first: 9 lines are left, 7 of them rows alike.
+    # The heading went to the title first: 9 lines are left, 7 of them rows alike. (The
+    # line scores of the core measurements move han_weighted_score from 0.54, and the
+    # retrained page model's chance from 0.96.)
     assert doc.rejected.why == (
         "the page classifier gives 0.97 that its 9 lines hold no article (a listing, a "
-        "teaser list or a page of links), most of all by han_weighted_score 0.54, "
-        "pattern_share 0.78, longest_prose_run 24")
+        "teaser list or a page of links), most of all by han_weighted_score 0.57, "
+        "coherent_share 0.22, pattern_share 0.78")
 
 
 def test_article_over_a_teaser_list_stays(clean):
@@ -110,7 +116,8 @@ def test_page_model_written_wrong_names_its_file_and_the_tool_to_rebuild_it(tmp_
 
 
 def test_clean_news_stories_of_the_shared_set_stay_articles(shared_data, rules):
-    # One CCTV story in 40 trained the classifier: the others are scored here.
+    # One CCTV story in 10 (every tenth from the first) trained the classifier: others are
+    # scored here.
     pipeline_steps = DEFAULT_STEPS[: DEFAULT_STEPS.index("drop_articleless_pages") + 1]
     with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
         stories = [json.loads(line)["text"] for n, line in enumerate(handle)
@@ -119,3 +126,23 @@ def test_clean_news_stories_of_the_shared_set_stay_articles(shared_data, rules):
                for doc in clean_text(text, rules=rules, steps=pipeline_steps, markdown=False)
                if doc.rejected is not None]
     assert dropped == []
+
+
+def test_page_of_prose_sentences_only_is_dropped_only_at_the_higher_chance(shared_data, rules):
+    # A CCTV report of the national day for the disabled (research use: read at run time):
+    # five paragraphs on events in five cities, sharing few words from line to line, each a
+    # finished sentence. The classifier gives it more than no_article_at; the form of an
+    # article keeps it under prose_page_at.
+    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
+        (story,) = [row["text"] for row in map(json.loads, handle)
+                    if row["id"] == "xwlb-20250518-08"]
+    texts = [line for line in story.splitlines() if line.strip()]
+    rows = line_features(texts)
+    page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
+                    numbered(texts), CommonPairs.from_rules(rules))
+    chance = float(PageModel.from_rules(rules).probabilities(page))
+    settings = PageSettings.from_rules(rules)
+    assert settings.no_article_at <= chance < settings.prose_page_at
+    (doc,) = clean_text(story, rules=rules, steps=UP_TO_PAGES, markdown=False)
+    assert doc.rejected is None
+    assert [p.text for p in doc.paragraphs] == texts
