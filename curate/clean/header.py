@@ -151,17 +151,34 @@ class HeaderRules:
 
     def dated_row(self, text: str) -> str | None:
         """ISO 8601 form of the date in a header row of any wording, or None when ``text`` is
-        no such row: a date, and around it only short pieces set off by spaces or bars, none
-        a sentence.
+        no such row or its date has no year (see `is_dated_row`).
 
         >>> rules = HeaderRules.from_rules(Rules())
         >>> rules.dated_row("郑梅 2024-04-26 14:16:00 关注")
         '2024-04-26T14:16:00'
         >>> rules.dated_row("2019-06-03 09:58 | 分类：健康 | 标签：热点 观察")
         '2019-06-03T09:58:00'
-        >>> rules.dated_row("2024年3月2日，国务院常务会议审议通过") is None
+        >>> rules.dated_row("原创09-12 16:52·邓楠说事") is None
         True
         """
+        found = self._row_date(text)
+        return self.date(found.group(0)) if found is not None else None
+
+    def is_dated_row(self, text: str) -> bool:
+        """A date, and around it only short pieces set off by spaces or bars, none a sentence;
+        the date may be a day of the year with its time and no year.
+
+        >>> rules = HeaderRules.from_rules(Rules())
+        >>> rules.is_dated_row("原创09-12 16:52·邓楠说事")
+        True
+        >>> rules.is_dated_row("06-10 17:29 | 公司新闻")
+        True
+        >>> rules.is_dated_row("2024年3月2日，国务院常务会议审议通过")
+        False
+        """
+        return self._row_date(text) is not None
+
+    def _row_date(self, text: str) -> regex.Match | None:
         if len(text) > DATED_ROW_MAX_CHARS or _SENTENCE_MARKS.search(text):
             return None
         found = self.byline_date.search(text)
@@ -172,7 +189,7 @@ class HeaderRules:
         if len(pieces) > DATED_ROW_MAX_PIECES or any(len(piece) > DATED_ROW_PIECE_MAX_CHARS
                                                      for piece in pieces):
             return None
-        return self.date(found.group(0))
+        return found
 
     def header_line(self, text: str) -> bool:
         """A date, byline or dated row: a line of a header under its title."""
@@ -181,7 +198,7 @@ class HeaderRules:
             if len(self._header_lines) >= REMEMBERED_LINES:
                 self._header_lines.clear()
             known = self._header_lines[text] = bool(
-                self.date(text) or self.byline(text) or self.dated_row(text)
+                self.date(text) or self.byline(text) or self.is_dated_row(text)
                 or self.front_matter(text))
         return known
 
@@ -240,7 +257,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                     doc.created = doc.created or found
                 else:
                     doc.metadata.setdefault(key, found)
-        elif name == "dated-row":
+        elif name == "dated-row":  # a date without its year gives no created time
             doc.created = doc.created or value
         elif name == "front-matter":
             key, found = value
@@ -407,9 +424,8 @@ def _header_field(
     front = rules.front_matter(text)
     if front is not None:
         return "front-matter", front
-    row_date = rules.dated_row(text)
-    if row_date is not None:
-        return "dated-row", row_date
+    if rules.is_dated_row(text):
+        return "dated-row", rules.dated_row(text)
     if "title" not in doc.metadata and rules.is_title(paragraph, following):
         return "title", text
     if paragraph.kind == "strong" and len(text) <= SITE_MAX_CHARS and "title" in doc.metadata:

@@ -58,6 +58,10 @@ NEAR_PARAGRAPHS = 5
 NEAR_HAN = 300
 # The closing lines whose wording says the article ends ("this article comes from X").
 CLOSING_RULES = {"source-line", "source-note"}
+# Of two boundaries close together, the one whose evidence says more exactly where the next
+# article starts: a closing line or a known header over a header of unfamiliar wording over a
+# bare title line.
+BOUNDARY_RANK = {"subject-change": 0, "header-block": 1, "closing-line": 2, "next-header": 2}
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
 TITLE_MAX_CHARS = 64
@@ -92,7 +96,10 @@ _END_MARK = regex.compile(
     r"[\s\-—－_=*~·.。]*$"
 )
 
-_CLOSING_SHAPES = (_BRACKETED_ROW, _BRACKETED_NAMES, _ROLE_ROW, _END_MARK)
+# A separator row: three marks or more of one rule kind and nothing else (——————, * * *, ~~~).
+_SEPARATOR = regex.compile(r"^(?:[\-—－_=*~·•#]\s*){3,}$")
+
+_CLOSING_SHAPES = (_BRACKETED_ROW, _BRACKETED_NAMES, _ROLE_ROW, _END_MARK, _SEPARATOR)
 
 
 @dataclass(frozen=True)
@@ -196,7 +203,7 @@ class ArticleStructure:
         """A title-like line followed by metadata lines, then text; or, after text, a date or
         byline line standing alone over text (a header whose title line is missing)."""
         if not self.header_title[index]:
-            return self.body_han[index - 1] > 0 and self.is_dateline(index) and any(
+            return self.after_text(index) and self.is_dateline(index) and any(
                 self.body_han[index + 1:index + 3])
         position = index + 1
         while position < len(self.paragraphs) and position <= index + HEADER_META_LINES:
@@ -204,6 +211,39 @@ class ArticleStructure:
                 break
             position += 1
         return position > index + 1 and any(self.body_han[position:position + 3])
+
+    def after_text(self, index: int, titles: bool = False) -> bool:
+        """Whether an article's text ends just before ``index``: the line before is text, or
+        only furniture and closing lines (举报/反馈, 原文出处：央广网, ——————) stand between;
+        with ``titles``, one short title-like line of unfamiliar wording may stand there too
+        (原文标题：《…》)."""
+        position, title_lines = index - 1, 0
+        while position >= 0 and index - position <= NEAR_PARAGRAPHS:
+            if self.ends_text(position):
+                return True
+            if self.title_like[position] and titles and not title_lines:
+                title_lines += 1
+            elif self.furniture[position] is None and not self.closing[position]:
+                return False
+            position -= 1
+        return False
+
+    def header_block_end(self, index: int) -> int | None:
+        """Where the text starts under a title line and one to `HEADER_META_LINES` short lines
+        that are neither sentences nor text (a user name, ``7680 人赞同了该回答``, ``关注问题
+        写回答``): a header whose wording nothing else knows. None when ``index`` opens no
+        such header."""
+        if not self.header_title[index]:
+            return None
+        position = index + 1
+        while position < len(self.paragraphs) and position <= index + HEADER_META_LINES:
+            if self.body_han[position]:
+                return position if position > index + 1 else None
+            text = self.paragraphs[position].text
+            if not text or len(text) > TITLE_MAX_CHARS or _SENTENCE_END.search(text):
+                return None
+            position += 1
+        return None
 
     def ends_text(self, index: int) -> bool:
         """Whether the line at ``index`` is article text or its last sentence: a short one
@@ -255,17 +295,20 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
             boundary = _after_closing(structure, index)
             if boundary is not None:
                 found[index] = boundary
-        elif structure.header_title[index] and structure.ends_text(index - 1):
-            boundary = _subject_change(structure, index)
-            if boundary is not None:
-                found[index] = boundary
+        elif structure.header_title[index] and structure.ends_text(index - 1) and (
+                boundary := _subject_change(structure, index)) is not None:
+            found[index] = boundary
+        elif structure.after_text(index, titles=True) and (
+                boundary := _header_block(structure, index)) is not None:
+            found[index] = boundary
     merged: list[Boundary] = []
     for boundary in sorted(found.values(), key=lambda boundary: boundary.index):
         if merged and boundary.index - merged[-1].index <= NEAR_PARAGRAPHS and sum(
                 structure.body_han[merged[-1].index:boundary.index]) < NEAR_HAN:
             # A header says exactly where the next article starts; a title-like line of a
-            # subject change just before it (转载自环球网) closes the previous one.
-            if boundary.rule == "next-header" and merged[-1].rule == "subject-change":
+            # subject change just before it (转载自环球网) closes the previous one, and so does
+            # a credit or a teaser that looked like a title over a header block.
+            if BOUNDARY_RANK[boundary.rule] > BOUNDARY_RANK[merged[-1].rule]:
                 merged[-1] = boundary
             continue
         merged.append(boundary)
@@ -313,10 +356,28 @@ def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
                     f"{related:.2f})")
 
 
-def _unrelated(before: str, after: str, before_min_han: int, below: float) -> float | None:
+def _header_block(structure: ArticleStructure, index: int) -> Boundary | None:
+    """A title line over header lines of unfamiliar wording (see
+    `ArticleStructure.header_block_end`) after an article's text, when the text under it
+    shares little with the text before."""
+    start = structure.header_block_end(index)
+    if start is None:
+        return None
+    related = _unrelated(structure.text_between(max(0, index - 8), index),
+                         structure.text_between(start, start + 8),
+                         CLOSING_MIN_HAN, CLOSING_RELATED_BELOW, after_min_han=CLOSING_MIN_HAN)
+    if related is None:
+        return None
+    return Boundary(index, "header-block",
+                    f"a title line over {start - index - 1} short header line(s) opens text "
+                    f"that shares little with the text before (bigram cosine {related:.2f})")
+
+
+def _unrelated(before: str, after: str, before_min_han: int, below: float,
+               after_min_han: int = SUBJECT_MIN_HAN) -> float | None:
     """The bigram cosine of two texts when both hold enough Han characters to judge and it is
     under ``below``; None when they cannot be judged or are related."""
-    if han_count(before) < before_min_han or han_count(after) < SUBJECT_MIN_HAN:
+    if han_count(before) < before_min_han or han_count(after) < after_min_han:
         return None
     related = bigram_cosine(before, after)
     return related if related < below else None

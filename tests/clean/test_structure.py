@@ -583,12 +583,21 @@ def test_a_row_of_buttons_counters_or_footer_fields_after_the_body_is_cut(clean,
     assert removed_spans(doc) == [("edge-row", row)]
 
 
-@pytest.mark.parametrize("row", ["关注问题　写回答", "作者：小马哥　时间：09-02 12:33　浏览：4408　回复：41"])
-def test_a_row_of_buttons_or_counters_under_the_title_is_cut(clean, removed_spans, row):
+def test_a_row_of_buttons_under_the_title_is_cut(clean, removed_spans):
+    (doc,) = clean(f"半导体板块久违回暖\n关注问题　写回答\n{BODY}", FURNITURE)
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "半导体板块久违回暖"
+    assert removed_spans(doc) == [("edge-row", "关注问题　写回答")]
+
+
+def test_a_forum_row_dated_without_the_year_under_the_title_is_header(clean):
+    row = "作者：小马哥　时间：09-02 12:33　浏览：4408　回复：41"
     (doc,) = clean(f"半导体板块久违回暖\n{row}\n{BODY}", FURNITURE)
     assert doc.text == BODY
     assert doc.metadata["title"] == "半导体板块久违回暖"
-    assert removed_spans(doc) == [("edge-row", row)]
+    assert doc.created is None  # a day without its year gives no created time
+    assert [(e.rule, e.action, e.text) for e in doc.edits] == [
+        ("header-title", "metadata", "半导体板块久违回暖"), ("header-dated-row", "metadata", row)]
 
 
 def test_a_label_row_under_a_body_line_above_the_text_stays(clean):
