@@ -28,9 +28,11 @@ from typing import Any
 import regex
 
 from curate.clean import inline_spam
+from curate.clean.line_features import BODY_MIN_HAN
 from curate.clean.lines import REMEMBERED_LINES, han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
 from curate.clean.spam import SpamHeaderRule
+from curate.clean.teasers import body_pairs, share_of_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import Rules
@@ -48,6 +50,18 @@ _ROW_BREAK = regex.compile(r"[\s|丨｜/·•>]+")
 _SENTENCE_MARKS = regex.compile(r"[。，,；;！？!?]")
 # How many lines of furniture may stand above a title and its date row.
 ABOVE_HEADER_MAX_LINES = 3
+# Short lines between the header and the first paragraph of text that share less than
+# UNDER_HEADER_RELATED of their character pairs with the text are the header's furniture,
+# whatever their wording (7680 人赞同了该回答, 科技话题下的优秀答主); a subheading of the
+# article uses its words and stays, and so do a labelled line (央视网消息（新闻联播）：,
+# 规格及价格：30ml／300 元) and a reporter's byline (记者 魏奋), which the text may open with.
+# At most UNDER_HEADER_MAX_LINES of them, none a sentence.
+UNDER_HEADER_MAX_LINES = 3
+UNDER_HEADER_MAX_CHARS = 30
+UNDER_HEADER_RELATED = 0.2
+_LABELLED = regex.compile(r"[:：]")
+# The paragraphs of text a line under the header is compared with.
+UNDER_HEADER_TEXT_PARAGRAPHS = 12
 # A bold line in a Markdown header naming the site is short.
 SITE_MAX_CHARS = 30
 BYLINE_MAX_CHARS = 100
@@ -276,6 +290,8 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                    why=f"the page header's {name} line is metadata, not body text")
         consumed += 1
     doc.paragraphs = paragraphs[consumed:]
+    if consumed:
+        _drop_unrelated_lines_under_header(doc)
     if isinstance(doc.metadata.get("title"), str):
         _drop_title_spam(doc, ctx)
     if "title" not in doc.metadata and doc.paragraphs:
@@ -315,6 +331,32 @@ def _drop_lines_above_header(doc: Document, rules: HeaderRules) -> None:
                                "furniture, not body text")
             doc.paragraphs = paragraphs[start:]
             return
+
+
+def _drop_unrelated_lines_under_header(doc: Document) -> None:
+    """Short lines between the header and the text that share (almost) none of their
+    character pairs with the text::
+
+        中东部降雨持续 各地各部门多举措应对    -> metadata.title
+        7680 人赞同了该回答                     -> removed (header-unrelated-line)
+        央视网消息（新闻联播）：连日来，降雨持续影响我国中东部多地……
+    """
+    paragraphs = doc.paragraphs
+    start = next((i for i, p in enumerate(paragraphs[:UNDER_HEADER_MAX_LINES + 1])
+                  if paragraph_han(p.text) >= BODY_MIN_HAN or _SENTENCE_MARKS.search(p.text)),
+                 None)
+    if not start:
+        return
+    pairs = body_pairs(paragraphs[start:start + UNDER_HEADER_TEXT_PARAGRAPHS])
+    unrelated = [p for p in paragraphs[:start]
+                 if len(p.text) <= UNDER_HEADER_MAX_CHARS and han_count(p.text) >= 2
+                 and not _LABELLED.search(p.text) and not p.text.startswith(tuple(WRITER_LABELS))
+                 and share_of_pairs(p.text, pairs) < UNDER_HEADER_RELATED]
+    for paragraph in unrelated:
+        doc.record(STEP, "header-unrelated-line", "remove", paragraph.text, paragraph.lines[0],
+                   why="a short line between the header and the text that shares none of the "
+                       "text's words is the page's furniture")
+    doc.paragraphs = [p for p in paragraphs if all(p is not u for u in unrelated)]
 
 
 def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) -> str | None:

@@ -307,8 +307,11 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
                 structure.body_han[merged[-1].index:boundary.index]) < NEAR_HAN:
             # A header says exactly where the next article starts; a title-like line of a
             # subject change just before it (转载自环球网) closes the previous one, and so does
-            # a credit or a teaser that looked like a title over a header block.
-            if BOUNDARY_RANK[boundary.rule] > BOUNDARY_RANK[merged[-1].rule]:
+            # a credit or a teaser that looked like a title over a header block; a title over
+            # header lines of its own stays where it is.
+            if BOUNDARY_RANK[boundary.rule] > BOUNDARY_RANK[merged[-1].rule] and not (
+                    boundary.rule == "header-block"
+                    and structure.header_block_end(merged[-1].index) is not None):
                 merged[-1] = boundary
             continue
         merged.append(boundary)

@@ -583,6 +583,18 @@ def test_a_row_of_buttons_counters_or_footer_fields_after_the_body_is_cut(clean,
     assert removed_spans(doc) == [("edge-row", row)]
 
 
+def test_a_row_of_counters_set_off_by_single_spaces_after_the_body_is_cut(clean, removed_spans):
+    (doc,) = clean(f"{BODY}\n阅读量2128 收藏 5 点赞数 70", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("edge-row", "阅读量2128 收藏 5 点赞数 70")]
+
+
+def test_a_headline_joining_two_clauses_with_a_space_after_the_body_is_no_row(clean):
+    line = "半导体板块久违回暖 芯片股集体上涨"
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}"
+
+
 def test_a_row_of_buttons_under_the_title_is_cut(clean, removed_spans):
     (doc,) = clean(f"半导体板块久违回暖\n关注问题　写回答\n{BODY}", FURNITURE)
     assert doc.text == BODY
