@@ -62,6 +62,8 @@ CLOSING_RULES = {"source-line", "source-note"}
 # article starts: a closing line or a known header over a header of unfamiliar wording over a
 # bare title line.
 BOUNDARY_RANK = {"subject-change": 0, "header-block": 1, "closing-line": 2, "next-header": 2}
+# A comment under an article, and its date row, are short.
+COMMENT_MAX_CHARS = 40
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
 TITLE_MAX_CHARS = 64
@@ -140,6 +142,13 @@ class ArticleStructure:
         """Han characters of article text: a sentence of some length that is no furniture."""
         han = paragraph_han(self.paragraphs[index].text)
         return han if han >= BODY_MIN_HAN and self.furniture[index] is None else 0
+
+    def is_furniture(self, index: int) -> bool:
+        """Whether a furniture rule knows the line, a sentence of furniture (特别声明：…。)
+        included."""
+        text = self.paragraphs[index].text
+        return self.furniture[index] is not None or (
+            "。" in text and self.classifier.match(text) is not None)
 
     def is_title_like(self, index: int) -> bool:
         return self.title_like[index]
@@ -422,12 +431,42 @@ def _tail_line(structure: ArticleStructure, index: int, end: int) -> bool:
             and end - index <= NEAR_PARAGRAPHS and structure.body_han[index - 1] > 0)
 
 
+def comment_tail(structure: ArticleStructure) -> int | None:
+    """Where the comments under the last article start: a date row after the end of the text
+    with only short lines under it, none of them text (furniture lines aside)::
+
+        ……吴政隆参加上述活动。
+        沙发 一叶知秋 2021.06.24      <- the comments start here
+        支持一下楼主！
+    """
+    found = None
+    for index in range(len(structure.paragraphs) - 2, 0, -1):
+        if structure.is_furniture(index) and not structure.is_dateline(index):
+            continue
+        if structure.body_han[index] or len(structure.paragraphs[index].text) > COMMENT_MAX_CHARS:
+            break
+        if structure.is_dateline(index) and structure.after_text(index, titles=True):
+            found = index
+    return found
+
+
 @step(STEP)
 def split_articles(doc: Document, ctx: Context) -> Document | list[Document]:
     if len(doc.paragraphs) < 3:
         return doc
     header = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
     structure = ArticleStructure(doc.paragraphs, line_classifier(ctx), header)
+    tail = comment_tail(structure)
+    if tail is not None:
+        # Furniture among the comments (a disclaimer, 返回列表) is left to its own rules.
+        comments = {i for i in range(tail, len(doc.paragraphs)) if not structure.is_furniture(i)}
+        for index in sorted(comments):
+            paragraph = doc.paragraphs[index]
+            doc.record(STEP, "comment-tail", "remove", paragraph.text, paragraph.lines[0],
+                       why="a date row after the end of the text, with only short lines under "
+                           "it, opens the comments under the article")
+        doc.paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in comments]
+        structure = ArticleStructure(doc.paragraphs, line_classifier(ctx), header)
     boundaries = kept_boundaries(structure, find_boundaries(structure))
     if not boundaries:
         return doc

@@ -227,3 +227,18 @@ def test_a_section_title_over_short_lines_on_the_same_subject_splits_nothing(cle
     body = paragraphs("004")[:40]
     lines = [*body[:12], "天数智芯:先软件后硬件", "添补我国高功用GPGPU空白", *body[14:40]]
     assert len(clean("\n".join(lines), STEPS)) == 1
+
+
+def test_a_date_row_after_the_text_over_short_replies_opens_the_comments(clean):
+    body = paragraphs("000")[:12]
+    comments = ["沙发 一叶知秋 2021.06.24", "支持一下楼主！", "26楼 山城小雨 07-19 19:06", "学习了，感谢分享"]
+    (doc,) = clean("\n".join([*body, *comments]), ["split_articles"])
+    assert doc.text == "\n".join(body)
+    assert [(e.rule, e.action, e.text) for e in doc.edits] == [
+        ("comment-tail", "remove", line) for line in comments]
+
+
+def test_a_notice_signed_and_dated_after_its_text_keeps_its_date(clean):
+    lines = [*paragraphs("000")[:12], "某某区教育局", "2024年3月2日"]
+    (doc,) = clean("\n".join(lines), ["split_articles"])
+    assert doc.text == "\n".join(lines)
