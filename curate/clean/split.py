@@ -433,7 +433,8 @@ def _tail_line(structure: ArticleStructure, index: int, end: int) -> bool:
 
 def comment_tail(structure: ArticleStructure) -> int | None:
     """Where the comments under the last article start: a date row after the end of the text
-    with only short lines under it, none of them text (furniture lines aside)::
+    with a reply under it and only short lines after, none of them text (furniture lines
+    aside); a list of dated titles of other posts over a comment form is no comment::
 
         ……吴政隆参加上述活动。
         沙发 一叶知秋 2021.06.24      <- the comments start here
@@ -445,9 +446,17 @@ def comment_tail(structure: ArticleStructure) -> int | None:
             continue
         if structure.body_han[index] or len(structure.paragraphs[index].text) > COMMENT_MAX_CHARS:
             break
-        if structure.is_dateline(index) and structure.after_text(index, titles=True):
+        if (structure.is_dateline(index) and structure.after_text(index, titles=True)
+                and not structure.is_dateline(index - 1) and _is_reply(structure, index + 1)):
             found = index
     return found
+
+
+def _is_reply(structure: ArticleStructure, index: int) -> bool:
+    """A line that may be a reply under a comment's date row: no date row, no furniture, no
+    label waiting for its value (评论内容：)."""
+    return not (structure.is_dateline(index) or structure.is_furniture(index)
+                or _COLON.search(structure.paragraphs[index].text[-1:]))
 
 
 @step(STEP)
