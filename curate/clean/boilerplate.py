@@ -35,6 +35,12 @@ _LABEL_MARKS = regex.compile(r"[\s\p{P}\p{S}]+")
 # wide spaces or brackets.
 _ROW_BREAK = regex.compile(r"\s*[|丨｜]\s*|\s{2,}|\u3000+|(?<=[】\]])\s*(?=[【\[])")
 ROW_PIECE_MAX_CHARS = 16
+# Set off by single spaces, a row's pieces are words: three or more, none longer than this
+# (阅读量2128 收藏 5 点赞数 70; a headline joins two clauses with a space).
+ROW_MIN_WORDS = 3
+ROW_WORD_MAX_CHARS = 8
+# A word of such a row that counts (收藏 5) or labels (分类专栏：); a row of names is a credit.
+_COUNTER_OR_LABEL = regex.compile(r"\d|[:：]$")
 # Roles whose name is the article's writer.
 _WRITER = regex.compile(
     r"(?:作者|撰文|^文)\s*[|丨｜:：/]\s*([^\s|丨｜:：/]+(?:[ \u3000][^\s|丨｜:：/]+)?)"
@@ -215,17 +221,26 @@ def _runs(shapes: list[str | None], min_run: int, offset: int) -> list[range]:
 
 
 def _is_row(text: str, marks: regex.Pattern) -> bool:
-    """Two or more short pieces set off by bars, wide spaces or brackets, none a sentence.
+    """Two or more short pieces set off by bars, wide spaces or brackets, or three or more
+    words set off by single spaces, a count or a label among them, none a sentence.
 
     >>> _is_row("阅读(5754) | 评论(43) | 收藏", regex.compile("[。，]"))
     True
+    >>> _is_row("阅读量2128 收藏 5 点赞数 70", regex.compile("[。，]"))
+    True
     >>> _is_row("朱治国：心中有信仰 肩上有担当", regex.compile("[。，]"))
+    False
+    >>> _is_row("（记者 张三 通讯员 李四）", regex.compile("[。，]"))
     False
     """
     if marks.search(text):
         return False
     pieces = [piece for piece in _ROW_BREAK.split(text.strip()) if piece]
-    return len(pieces) >= 2 and all(len(piece) <= ROW_PIECE_MAX_CHARS for piece in pieces)
+    if len(pieces) >= 2 and all(len(piece) <= ROW_PIECE_MAX_CHARS for piece in pieces):
+        return True
+    words = text.split()
+    return (len(words) >= ROW_MIN_WORDS and all(len(word) <= ROW_WORD_MAX_CHARS for word in words)
+            and any(_COUNTER_OR_LABEL.search(word) for word in words))
 
 
 def _is_header_line(text: str, header: HeaderRules) -> bool:

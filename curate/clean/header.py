@@ -28,9 +28,11 @@ from typing import Any
 import regex
 
 from curate.clean import inline_spam
+from curate.clean.line_features import BODY_MIN_HAN
 from curate.clean.lines import REMEMBERED_LINES, han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
 from curate.clean.spam import SpamHeaderRule
+from curate.clean.teasers import body_pairs, share_of_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import Rules
@@ -48,6 +50,18 @@ _ROW_BREAK = regex.compile(r"[\s|丨｜/·•>]+")
 _SENTENCE_MARKS = regex.compile(r"[。，,；;！？!?]")
 # How many lines of furniture may stand above a title and its date row.
 ABOVE_HEADER_MAX_LINES = 3
+# Short lines between the header and the first paragraph of text that share less than
+# UNDER_HEADER_RELATED of their character pairs with the text are the header's furniture,
+# whatever their wording (7680 人赞同了该回答, 科技话题下的优秀答主); a subheading of the
+# article uses its words and stays, and so do a labelled line (央视网消息（新闻联播）：,
+# 规格及价格：30ml／300 元) and a reporter's byline (记者 魏奋), which the text may open with.
+# At most UNDER_HEADER_MAX_LINES of them, none a sentence.
+UNDER_HEADER_MAX_LINES = 3
+UNDER_HEADER_MAX_CHARS = 30
+UNDER_HEADER_RELATED = 0.2
+_LABELLED = regex.compile(r"[:：]")
+# The paragraphs of text a line under the header is compared with.
+UNDER_HEADER_TEXT_PARAGRAPHS = 12
 # A bold line in a Markdown header naming the site is short.
 SITE_MAX_CHARS = 30
 BYLINE_MAX_CHARS = 100
@@ -151,17 +165,34 @@ class HeaderRules:
 
     def dated_row(self, text: str) -> str | None:
         """ISO 8601 form of the date in a header row of any wording, or None when ``text`` is
-        no such row: a date, and around it only short pieces set off by spaces or bars, none
-        a sentence.
+        no such row or its date has no year (see `is_dated_row`).
 
         >>> rules = HeaderRules.from_rules(Rules())
         >>> rules.dated_row("郑梅 2024-04-26 14:16:00 关注")
         '2024-04-26T14:16:00'
         >>> rules.dated_row("2019-06-03 09:58 | 分类：健康 | 标签：热点 观察")
         '2019-06-03T09:58:00'
-        >>> rules.dated_row("2024年3月2日，国务院常务会议审议通过") is None
+        >>> rules.dated_row("原创09-12 16:52·邓楠说事") is None
         True
         """
+        found = self._row_date(text)
+        return self.date(found.group(0)) if found is not None else None
+
+    def is_dated_row(self, text: str) -> bool:
+        """A date, and around it only short pieces set off by spaces or bars, none a sentence;
+        the date may be a day of the year with its time and no year.
+
+        >>> rules = HeaderRules.from_rules(Rules())
+        >>> rules.is_dated_row("原创09-12 16:52·邓楠说事")
+        True
+        >>> rules.is_dated_row("06-10 17:29 | 公司新闻")
+        True
+        >>> rules.is_dated_row("2024年3月2日，国务院常务会议审议通过")
+        False
+        """
+        return self._row_date(text) is not None
+
+    def _row_date(self, text: str) -> regex.Match | None:
         if len(text) > DATED_ROW_MAX_CHARS or _SENTENCE_MARKS.search(text):
             return None
         found = self.byline_date.search(text)
@@ -172,7 +203,7 @@ class HeaderRules:
         if len(pieces) > DATED_ROW_MAX_PIECES or any(len(piece) > DATED_ROW_PIECE_MAX_CHARS
                                                      for piece in pieces):
             return None
-        return self.date(found.group(0))
+        return found
 
     def header_line(self, text: str) -> bool:
         """A date, byline or dated row: a line of a header under its title."""
@@ -181,7 +212,7 @@ class HeaderRules:
             if len(self._header_lines) >= REMEMBERED_LINES:
                 self._header_lines.clear()
             known = self._header_lines[text] = bool(
-                self.date(text) or self.byline(text) or self.dated_row(text)
+                self.date(text) or self.byline(text) or self.is_dated_row(text)
                 or self.front_matter(text))
         return known
 
@@ -240,7 +271,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                     doc.created = doc.created or found
                 else:
                     doc.metadata.setdefault(key, found)
-        elif name == "dated-row":
+        elif name == "dated-row":  # a date without its year gives no created time
             doc.created = doc.created or value
         elif name == "front-matter":
             key, found = value
@@ -259,6 +290,8 @@ def extract_header(doc: Document, ctx: Context) -> Document:
                    why=f"the page header's {name} line is metadata, not body text")
         consumed += 1
     doc.paragraphs = paragraphs[consumed:]
+    if consumed:
+        _drop_unrelated_lines_under_header(doc)
     if isinstance(doc.metadata.get("title"), str):
         _drop_title_spam(doc, ctx)
     if "title" not in doc.metadata and doc.paragraphs:
@@ -298,6 +331,32 @@ def _drop_lines_above_header(doc: Document, rules: HeaderRules) -> None:
                                "furniture, not body text")
             doc.paragraphs = paragraphs[start:]
             return
+
+
+def _drop_unrelated_lines_under_header(doc: Document) -> None:
+    """Short lines between the header and the text that share (almost) none of their
+    character pairs with the text::
+
+        中东部降雨持续 各地各部门多举措应对    -> metadata.title
+        7680 人赞同了该回答                     -> removed (header-unrelated-line)
+        央视网消息（新闻联播）：连日来，降雨持续影响我国中东部多地……
+    """
+    paragraphs = doc.paragraphs
+    start = next((i for i, p in enumerate(paragraphs[:UNDER_HEADER_MAX_LINES + 1])
+                  if paragraph_han(p.text) >= BODY_MIN_HAN or _SENTENCE_MARKS.search(p.text)),
+                 None)
+    if not start:
+        return
+    pairs = body_pairs(paragraphs[start:start + UNDER_HEADER_TEXT_PARAGRAPHS])
+    unrelated = [p for p in paragraphs[:start]
+                 if len(p.text) <= UNDER_HEADER_MAX_CHARS and han_count(p.text) >= 2
+                 and not _LABELLED.search(p.text) and not p.text.startswith(tuple(WRITER_LABELS))
+                 and share_of_pairs(p.text, pairs) < UNDER_HEADER_RELATED]
+    for paragraph in unrelated:
+        doc.record(STEP, "header-unrelated-line", "remove", paragraph.text, paragraph.lines[0],
+                   why="a short line between the header and the text that shares none of the "
+                       "text's words is the page's furniture")
+    doc.paragraphs = [p for p in paragraphs if all(p is not u for u in unrelated)]
 
 
 def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) -> str | None:
@@ -407,9 +466,8 @@ def _header_field(
     front = rules.front_matter(text)
     if front is not None:
         return "front-matter", front
-    row_date = rules.dated_row(text)
-    if row_date is not None:
-        return "dated-row", row_date
+    if rules.is_dated_row(text):
+        return "dated-row", rules.dated_row(text)
     if "title" not in doc.metadata and rules.is_title(paragraph, following):
         return "title", text
     if paragraph.kind == "strong" and len(text) <= SITE_MAX_CHARS and "title" in doc.metadata:

@@ -58,6 +58,12 @@ NEAR_PARAGRAPHS = 5
 NEAR_HAN = 300
 # The closing lines whose wording says the article ends ("this article comes from X").
 CLOSING_RULES = {"source-line", "source-note"}
+# Of two boundaries close together, the one whose evidence says more exactly where the next
+# article starts: a closing line or a known header over a header of unfamiliar wording over a
+# bare title line.
+BOUNDARY_RANK = {"subject-change": 0, "header-block": 1, "closing-line": 2, "next-header": 2}
+# A comment under an article, and its date row, are short.
+COMMENT_MAX_CHARS = 40
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
 TITLE_MAX_CHARS = 64
@@ -92,7 +98,10 @@ _END_MARK = regex.compile(
     r"[\s\-—－_=*~·.。]*$"
 )
 
-_CLOSING_SHAPES = (_BRACKETED_ROW, _BRACKETED_NAMES, _ROLE_ROW, _END_MARK)
+# A separator row: three marks or more of one rule kind and nothing else (——————, * * *, ~~~).
+_SEPARATOR = regex.compile(r"^(?:[\-—－_=*~·•#]\s*){3,}$")
+
+_CLOSING_SHAPES = (_BRACKETED_ROW, _BRACKETED_NAMES, _ROLE_ROW, _END_MARK, _SEPARATOR)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,13 @@ class ArticleStructure:
         """Han characters of article text: a sentence of some length that is no furniture."""
         han = paragraph_han(self.paragraphs[index].text)
         return han if han >= BODY_MIN_HAN and self.furniture[index] is None else 0
+
+    def is_furniture(self, index: int) -> bool:
+        """Whether a furniture rule knows the line, a sentence of furniture (特别声明：…。)
+        included."""
+        text = self.paragraphs[index].text
+        return self.furniture[index] is not None or (
+            "。" in text and self.classifier.match(text) is not None)
 
     def is_title_like(self, index: int) -> bool:
         return self.title_like[index]
@@ -196,7 +212,7 @@ class ArticleStructure:
         """A title-like line followed by metadata lines, then text; or, after text, a date or
         byline line standing alone over text (a header whose title line is missing)."""
         if not self.header_title[index]:
-            return self.body_han[index - 1] > 0 and self.is_dateline(index) and any(
+            return self.after_text(index) and self.is_dateline(index) and any(
                 self.body_han[index + 1:index + 3])
         position = index + 1
         while position < len(self.paragraphs) and position <= index + HEADER_META_LINES:
@@ -204,6 +220,39 @@ class ArticleStructure:
                 break
             position += 1
         return position > index + 1 and any(self.body_han[position:position + 3])
+
+    def after_text(self, index: int, titles: bool = False) -> bool:
+        """Whether an article's text ends just before ``index``: the line before is text, or
+        only furniture and closing lines (举报/反馈, 原文出处：央广网, ——————) stand between;
+        with ``titles``, one short title-like line of unfamiliar wording may stand there too
+        (原文标题：《…》)."""
+        position, title_lines = index - 1, 0
+        while position >= 0 and index - position <= NEAR_PARAGRAPHS:
+            if self.ends_text(position):
+                return True
+            if self.title_like[position] and titles and not title_lines:
+                title_lines += 1
+            elif self.furniture[position] is None and not self.closing[position]:
+                return False
+            position -= 1
+        return False
+
+    def header_block_end(self, index: int) -> int | None:
+        """Where the text starts under a title line and one to `HEADER_META_LINES` short lines
+        that are neither sentences nor text (a user name, ``7680 人赞同了该回答``, ``关注问题
+        写回答``): a header whose wording nothing else knows. None when ``index`` opens no
+        such header."""
+        if not self.header_title[index]:
+            return None
+        position = index + 1
+        while position < len(self.paragraphs) and position <= index + HEADER_META_LINES:
+            if self.body_han[position]:
+                return position if position > index + 1 else None
+            text = self.paragraphs[position].text
+            if not text or len(text) > TITLE_MAX_CHARS or _SENTENCE_END.search(text):
+                return None
+            position += 1
+        return None
 
     def ends_text(self, index: int) -> bool:
         """Whether the line at ``index`` is article text or its last sentence: a short one
@@ -255,17 +304,23 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
             boundary = _after_closing(structure, index)
             if boundary is not None:
                 found[index] = boundary
-        elif structure.header_title[index] and structure.ends_text(index - 1):
-            boundary = _subject_change(structure, index)
-            if boundary is not None:
-                found[index] = boundary
+        elif structure.header_title[index] and structure.ends_text(index - 1) and (
+                boundary := _subject_change(structure, index)) is not None:
+            found[index] = boundary
+        elif structure.after_text(index, titles=True) and (
+                boundary := _header_block(structure, index)) is not None:
+            found[index] = boundary
     merged: list[Boundary] = []
     for boundary in sorted(found.values(), key=lambda boundary: boundary.index):
         if merged and boundary.index - merged[-1].index <= NEAR_PARAGRAPHS and sum(
                 structure.body_han[merged[-1].index:boundary.index]) < NEAR_HAN:
             # A header says exactly where the next article starts; a title-like line of a
-            # subject change just before it (转载自环球网) closes the previous one.
-            if boundary.rule == "next-header" and merged[-1].rule == "subject-change":
+            # subject change just before it (转载自环球网) closes the previous one, and so does
+            # a credit or a teaser that looked like a title over a header block; a title over
+            # header lines of its own stays where it is.
+            if BOUNDARY_RANK[boundary.rule] > BOUNDARY_RANK[merged[-1].rule] and not (
+                    boundary.rule == "header-block"
+                    and structure.header_block_end(merged[-1].index) is not None):
                 merged[-1] = boundary
             continue
         merged.append(boundary)
@@ -313,10 +368,28 @@ def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
                     f"{related:.2f})")
 
 
-def _unrelated(before: str, after: str, before_min_han: int, below: float) -> float | None:
+def _header_block(structure: ArticleStructure, index: int) -> Boundary | None:
+    """A title line over header lines of unfamiliar wording (see
+    `ArticleStructure.header_block_end`) after an article's text, when the text under it
+    shares little with the text before."""
+    start = structure.header_block_end(index)
+    if start is None:
+        return None
+    related = _unrelated(structure.text_between(max(0, index - 8), index),
+                         structure.text_between(start, start + 8),
+                         CLOSING_MIN_HAN, CLOSING_RELATED_BELOW, after_min_han=CLOSING_MIN_HAN)
+    if related is None:
+        return None
+    return Boundary(index, "header-block",
+                    f"a title line over {start - index - 1} short header line(s) opens text "
+                    f"that shares little with the text before (bigram cosine {related:.2f})")
+
+
+def _unrelated(before: str, after: str, before_min_han: int, below: float,
+               after_min_han: int = SUBJECT_MIN_HAN) -> float | None:
     """The bigram cosine of two texts when both hold enough Han characters to judge and it is
     under ``below``; None when they cannot be judged or are related."""
-    if han_count(before) < before_min_han or han_count(after) < SUBJECT_MIN_HAN:
+    if han_count(before) < before_min_han or han_count(after) < after_min_han:
         return None
     related = bigram_cosine(before, after)
     return related if related < below else None
@@ -358,12 +431,51 @@ def _tail_line(structure: ArticleStructure, index: int, end: int) -> bool:
             and end - index <= NEAR_PARAGRAPHS and structure.body_han[index - 1] > 0)
 
 
+def comment_tail(structure: ArticleStructure) -> int | None:
+    """Where the comments under the last article start: a date row after the end of the text
+    with a reply under it and only short lines after, none of them text (furniture lines
+    aside); a list of dated titles of other posts over a comment form is no comment::
+
+        ……吴政隆参加上述活动。
+        沙发 一叶知秋 2021.06.24      <- the comments start here
+        支持一下楼主！
+    """
+    found = None
+    for index in range(len(structure.paragraphs) - 2, 0, -1):
+        if structure.is_furniture(index) and not structure.is_dateline(index):
+            continue
+        if structure.body_han[index] or len(structure.paragraphs[index].text) > COMMENT_MAX_CHARS:
+            break
+        if (structure.is_dateline(index) and structure.after_text(index, titles=True)
+                and not structure.is_dateline(index - 1) and _is_reply(structure, index + 1)):
+            found = index
+    return found
+
+
+def _is_reply(structure: ArticleStructure, index: int) -> bool:
+    """A line that may be a reply under a comment's date row: no date row, no furniture, no
+    label waiting for its value (评论内容：)."""
+    return not (structure.is_dateline(index) or structure.is_furniture(index)
+                or _COLON.search(structure.paragraphs[index].text[-1:]))
+
+
 @step(STEP)
 def split_articles(doc: Document, ctx: Context) -> Document | list[Document]:
     if len(doc.paragraphs) < 3:
         return doc
     header = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
     structure = ArticleStructure(doc.paragraphs, line_classifier(ctx), header)
+    tail = comment_tail(structure)
+    if tail is not None:
+        # Furniture among the comments (a disclaimer, 返回列表) is left to its own rules.
+        comments = {i for i in range(tail, len(doc.paragraphs)) if not structure.is_furniture(i)}
+        for index in sorted(comments):
+            paragraph = doc.paragraphs[index]
+            doc.record(STEP, "comment-tail", "remove", paragraph.text, paragraph.lines[0],
+                       why="a date row after the end of the text, with only short lines under "
+                           "it, opens the comments under the article")
+        doc.paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in comments]
+        structure = ArticleStructure(doc.paragraphs, line_classifier(ctx), header)
     boundaries = kept_boundaries(structure, find_boundaries(structure))
     if not boundaries:
         return doc

@@ -99,6 +99,9 @@ def test_an_honest_title_with_its_site_is_kept_as_it_is():
     ("董温淑 2023年10月20日 05:06 关注", "2023-10-20T05:06:00"),
     ("2023-10-20 05:06 | 分类：科技 | 标签：芯片 半导体", "2023-10-20T05:06:00"),
     ("原创 董温淑 市界 2023/10/20", "2023-10-20"),
+    # a day of this year, or a time ago, gives no created time
+    ("原创10-20 05:06·市界", None),
+    ("9小时前 · 来自湖北", None),
 ])
 def test_a_date_row_of_any_wording_under_a_title_is_header(clean, row, created):
     (doc,) = clean(f"英伟达芯片一片难求，国产替代趁势崛起\n{row}\n{BODY}", ["extract_header"])
@@ -140,3 +143,22 @@ def test_a_markdown_front_matter_gives_title_date_and_site(clean):
     assert (doc.metadata["title"], doc.metadata["site"], doc.created) == (
         "英伟达芯片一片难求", "市界", "2023-10-20T05:06:00")
     assert [e.rule for e in doc.edits] == ["header-front-matter"] * 4
+
+
+def test_short_lines_under_the_header_that_share_no_words_with_the_text_are_furniture(clean):
+    text = f"英伟达芯片一片难求\n7680 人赞同了该回答\n科技话题下的优秀答主\n{BODY}"
+    (doc,) = clean(text, ["extract_header"])
+    assert doc.text == BODY
+    assert [(e.rule, e.action, e.text) for e in doc.edits] == [
+        ("header-title", "metadata", "英伟达芯片一片难求"),
+        ("header-unrelated-line", "remove", "7680 人赞同了该回答"),
+        ("header-unrelated-line", "remove", "科技话题下的优秀答主")]
+
+
+@pytest.mark.parametrize("line", ["国产替代的风潮悄然吹起", "记者　董温淑", "规格及价格：30ml／300　元",
+                                  "央视网消息（新闻联播）："])
+def test_a_subheading_a_byline_or_a_label_under_the_header_stays(clean, line):
+    # A subheading uses the text's words; a byline or a labelled line may open a text.
+    (doc,) = clean(f"英伟达芯片一片难求\n{line}\n{BODY}", ["extract_header"])
+    assert doc.text == f"{line}\n{BODY}"
+    assert doc.metadata["title"] == "英伟达芯片一片难求"

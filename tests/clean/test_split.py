@@ -80,6 +80,11 @@ def gold_articles(eval_dir, count: int) -> list[dict]:
     return found[:count]
 
 
+def lines_of(text: str) -> str:
+    """A gold text as the cleaned document holds it: without its blank lines."""
+    return "\n".join(line for line in text.split("\n") if line.strip())
+
+
 def test_a_title_line_between_unrelated_articles_splits_them(clean, eval_dir):
     first, *others = gold_articles(eval_dir, 40)
     # The first article of the set and the first of the others on another subject entirely.
@@ -158,3 +163,82 @@ def test_a_short_line_between_an_article_and_the_next_header_closes_the_first(cl
     assert docs[0].text.endswith(first[-1])
     assert ("closing-line", "转载自市界") in [(e.rule, e.text) for e in docs[0].edits
                                               if e.action == "remove"]
+
+
+def test_a_title_over_a_row_dated_without_the_year_starts_a_new_article(clean):
+    # Portals and apps date a story of this year by its day and time alone.
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = ["英伟达芯片一片难求", "原创10-20 05:06·市界", *first,
+             "国产GPU的差距到底有多大", "06-02 10:30 | 公司新闻", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert [d.metadata["title"] for d in docs] == ["英伟达芯片一片难求", "国产GPU的差距到底有多大"]
+    assert [d.created for d in docs] == [None, None]
+    assert split_rules(docs[1]) == ["split-next-header"]
+    assert [d.text for d in docs] == ["\n".join(first), "\n".join(second)]
+    assert [(e.rule, e.text) for e in docs[1].edits if e.step == "extract_header"] == [
+        ("header-title", "国产GPU的差距到底有多大"), ("header-dated-row", "06-02 10:30 | 公司新闻")]
+
+
+def test_a_date_row_after_the_lines_closing_an_article_starts_the_next(clean):
+    # A title-less article dated under the first one's report button and source line.
+    first, second = paragraphs("000")[:12], paragraphs("002")[5:15]
+    lines = [*first, "举报/反馈", "原文出处：市界", "中国青年网号 | 06-02 10:30", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-next-header"]
+    assert docs[0].text == "\n".join(first)
+    assert docs[1].text == "\n".join(second)
+
+
+def test_a_separator_row_between_unrelated_articles_splits_them(clean, eval_dir):
+    first, *others = gold_articles(eval_dir, 40)
+    second = next(a for a in others if bigram_cosine(first["text"], a["text"]) < 0.03)
+    text = "\n".join([*first["text"].split("\n"), "——————", *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert [d.text for d in docs] == [lines_of(first["text"]), lines_of(second["text"])]
+    assert split_rules(docs[1]) == ["split-closing-line"]
+    assert ("closing-line", "remove", "——————") in [(e.rule, e.action, e.text)
+                                                    for e in docs[0].edits]
+
+
+def test_a_title_over_header_lines_of_unfamiliar_wording_opens_an_unrelated_article(
+        clean, eval_dir):
+    # A Q&A page: each answer under its question, the answerer and a row of buttons. The
+    # first answer is too short for a title line alone to mark a change of subject.
+    first, *others = gold_articles(eval_dir, 40)
+    second = next(a for a in others if 6 <= len(a["title"]) <= 30
+                  and bigram_cosine(first["text"], a["text"]) < 0.03)
+    answer: list[str] = []
+    for line in lines_of(first["text"]).split("\n"):
+        if sum(map(len, answer)) < 200:
+            answer.append(line)
+    text = "\n".join([*answer, second["title"], "关注问题　写回答", "程序猿阿飞",
+                      *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-header-block"]
+    assert docs[0].text == "\n".join(answer)
+    assert docs[1].metadata["title"] == second["title"]
+    assert docs[1].text == lines_of(second["text"])
+
+
+def test_a_section_title_over_short_lines_on_the_same_subject_splits_nothing(clean):
+    # The section titles of seed 004's first article stand over their text: one subject.
+    body = paragraphs("004")[:40]
+    lines = [*body[:12], "天数智芯:先软件后硬件", "添补我国高功用GPGPU空白", *body[14:40]]
+    assert len(clean("\n".join(lines), STEPS)) == 1
+
+
+def test_a_date_row_after_the_text_over_short_replies_opens_the_comments(clean):
+    body = paragraphs("000")[:12]
+    comments = ["沙发 一叶知秋 2021.06.24", "支持一下楼主！", "26楼 山城小雨 07-19 19:06", "学习了，感谢分享"]
+    (doc,) = clean("\n".join([*body, *comments]), ["split_articles"])
+    assert doc.text == "\n".join(body)
+    assert [(e.rule, e.action, e.text) for e in doc.edits] == [
+        ("comment-tail", "remove", line) for line in comments]
+
+
+def test_a_notice_signed_and_dated_after_its_text_keeps_its_date(clean):
+    lines = [*paragraphs("000")[:12], "某某区教育局", "2024年3月2日"]
+    (doc,) = clean("\n".join(lines), ["split_articles"])
+    assert doc.text == "\n".join(lines)

@@ -583,12 +583,33 @@ def test_a_row_of_buttons_counters_or_footer_fields_after_the_body_is_cut(clean,
     assert removed_spans(doc) == [("edge-row", row)]
 
 
-@pytest.mark.parametrize("row", ["关注问题　写回答", "作者：小马哥　时间：09-02 12:33　浏览：4408　回复：41"])
-def test_a_row_of_buttons_or_counters_under_the_title_is_cut(clean, removed_spans, row):
+def test_a_row_of_counters_set_off_by_single_spaces_after_the_body_is_cut(clean, removed_spans):
+    (doc,) = clean(f"{BODY}\n阅读量2128 收藏 5 点赞数 70", FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("edge-row", "阅读量2128 收藏 5 点赞数 70")]
+
+
+def test_a_headline_joining_two_clauses_with_a_space_after_the_body_is_no_row(clean):
+    line = "半导体板块久违回暖 芯片股集体上涨"
+    (doc,) = clean(f"{BODY}\n{line}", FURNITURE)
+    assert doc.text == f"{BODY}\n{line}"
+
+
+def test_a_row_of_buttons_under_the_title_is_cut(clean, removed_spans):
+    (doc,) = clean(f"半导体板块久违回暖\n关注问题　写回答\n{BODY}", FURNITURE)
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "半导体板块久违回暖"
+    assert removed_spans(doc) == [("edge-row", "关注问题　写回答")]
+
+
+def test_a_forum_row_dated_without_the_year_under_the_title_is_header(clean):
+    row = "作者：小马哥　时间：09-02 12:33　浏览：4408　回复：41"
     (doc,) = clean(f"半导体板块久违回暖\n{row}\n{BODY}", FURNITURE)
     assert doc.text == BODY
     assert doc.metadata["title"] == "半导体板块久违回暖"
-    assert removed_spans(doc) == [("edge-row", row)]
+    assert doc.created is None  # a day without its year gives no created time
+    assert [(e.rule, e.action, e.text) for e in doc.edits] == [
+        ("header-title", "metadata", "半导体板块久违回暖"), ("header-dated-row", "metadata", row)]
 
 
 def test_a_label_row_under_a_body_line_above_the_text_stays(clean):
