@@ -101,6 +101,9 @@ class RangeCleaner:
         self.hasher: MinHasher | None = None
         self._open: tuple[str, Iterator[Document], int] | None = None
         self._counting: tuple[str, Iterator[Document], int] | None = None
+        # The documents each file yields, once a reader of it got to its end: a range that
+        # starts past them is empty without reading the file again to find so.
+        self._lengths: dict[str, int] = {}
 
     def sign_with(self, hasher: MinHasher) -> None:
         """Sign the documents of every range cleaned from now on with ``hasher``."""
@@ -110,6 +113,9 @@ class RangeCleaner:
         """The line counts of the range's documents."""
         assert self.count_lines is not None, "this cleaner was built without a line counter"
         counted = CountedRange(work)
+        if self._past_end(work):
+            counted.ended = True
+            return counted
         documents, position = _reader_at(self._counting, work, self.count_read)
 
         def in_range() -> Iterator[Document]:
@@ -126,7 +132,15 @@ class RangeCleaner:
 
         counted.counts = self.count_lines(in_range())
         self._counting = None if counted.ended else (work.item.display, documents, position)
+        if counted.ended:
+            self._lengths[work.item.display] = position
         return counted
+
+    def _past_end(self, work: Range) -> bool:
+        """Whether the range starts past the last document of its file (the ranges given out
+        ahead of the reader that finds the end)."""
+        length = self._lengths.get(work.item.display)
+        return length is not None and work.start > length
 
     def __call__(self, work: Range) -> CleanedRange:
         done = self._cleaned(work)
@@ -136,6 +150,9 @@ class RangeCleaner:
 
     def _cleaned(self, work: Range) -> CleanedRange:
         done = CleanedRange(work)
+        if self._past_end(work):
+            done.ended = True
+            return done
         documents, position = self._reader_at(work)
         stop = None if work.count is None else work.start + work.count
         while stop is None or position < stop:
@@ -157,6 +174,7 @@ class RangeCleaner:
         if done.ended:
             done.skipped_records = self.skipped_records(work.item)
             self._open = None
+            self._lengths[work.item.display] = position
         else:
             self._open = (work.item.display, documents, position)
         return done
