@@ -32,6 +32,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,10 @@ from curate.corpus import (
     finish_interrupted_run,
     upgrade_layout,
 )
-from curate.dedup.stage import drop_near_duplicates, forget_shingles, open_near_filter
+from curate.dedup.exact import MADE as FINGERPRINTS_MADE
+from curate.dedup.exact import STEP as EXACT_STEP
+from curate.dedup.exact import text_fingerprint
+from curate.dedup.stage import Signing, drop_near_duplicates, forget_shingles, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.executor import Checkpoint, RangeCleaner, executor_for
 from curate.executor.checkpoint import RESUMABLE, run_key
@@ -78,7 +82,7 @@ from curate.rules import RuleError, Rules, RuleTimeout
 STEP_FAILED = "step-failed"
 # Steps that decide against the documents before (exact duplicates seen so far): run by the
 # run itself in input order, after the steps its executor ran.
-IN_ORDER_STEPS = ("drop_exact_duplicates",)
+IN_ORDER_STEPS = (EXACT_STEP,)
 # Documents cleaned, deduplicated and written together. Memory grows with it: a document of
 # ~2,000 characters with its edits, and the shingles of it and of its passages, take ~30 KB
 # until its batch is written (bench/memory.py), 60 MB for a batch.
@@ -130,8 +134,10 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
             # Open until the last batch is decided: its workers sign the documents they
             # clean, and keep a batch's worth of ranges in flight while one is decided.
             executor = executor_for(
-                workers, _range_cleaner(per_document, options, result), engine=engine,
-                address=address, sign=near.documents.params if near is not None else None,
+                workers, _range_cleaner(per_document, options, result,
+                                        EXACT_STEP in in_order.names),
+                engine=engine, address=address,
+                sign=Signing.of(near) if near is not None else None,
                 in_flight=-(-batch_size // RANGE_DOCUMENTS))
             # Lines recurring across the run are judged with counts taken over all of it
             # first, by the executor's workers, and given to them before they clean.
@@ -211,11 +217,13 @@ def _split_at_in_order_steps(pipeline: Pipeline) -> tuple[Pipeline, Pipeline]:
     return Pipeline(pipeline.ctx, names[:cut]), Pipeline(pipeline.ctx, names[cut:])
 
 
-def _range_cleaner(per_document: Pipeline, options: ReadOptions,
-                   result: RunResult) -> Callable[[], RangeCleaner]:
-    """What builds a worker's `RangeCleaner`: the reader, then ``per_document``'s steps; for
-    the counting pass a reader of its own, whose messages go nowhere (the cleaning reads
-    the same documents again and says what it has to say then)."""
+def _range_cleaner(per_document: Pipeline, options: ReadOptions, result: RunResult,
+                   fingerprints: bool) -> Callable[[], RangeCleaner]:
+    """What builds a worker's `RangeCleaner`: the reader, then ``per_document``'s steps, and
+    with ``fingerprints`` the exact-duplicate fingerprint of each output's text (for the
+    run's `drop_exact_duplicates` to take); for the counting pass a reader of its own,
+    whose messages go nowhere (the cleaning reads the same documents again and says what
+    it has to say then)."""
 
     def make_cleaner() -> RangeCleaner:
         return RangeCleaner(
@@ -226,7 +234,8 @@ def _range_cleaner(per_document: Pipeline, options: ReadOptions,
             count_read=lambda item: _read_guarded(item, ReadOptions(
                 source=options.source, text_field=options.text_field)),
             count_lines=count_lines,
-            take_counts=per_document.ctx.resource(LINE_COUNTS, Counter).update)
+            take_counts=per_document.ctx.resource(LINE_COUNTS, Counter).update,
+            fingerprint=text_fingerprint if fingerprints else None)
 
     return make_cleaner
 
@@ -247,7 +256,11 @@ def _cleaned(inputs: list[str], outdir: Path, standard_input: InputFile | None,
         stats.read += done.read
         stats.sha256 = stats.sha256 or done.sha256
         result.messages.extend(done.messages)
-        for cleaned in done.outputs:
+        made = in_order.ctx.resource(FINGERPRINTS_MADE, dict)
+        for cleaned, fingerprint in zip(done.outputs, done.fingerprints or repeat(None),
+                                        strict=False):
+            if fingerprint is not None:
+                made[cleaned.text] = fingerprint
             for output in _clean_guarded(in_order, cleaned, result):
                 stats.parts += 1
                 yield stats, output

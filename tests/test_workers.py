@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 import curate.run
+from curate.clean.repetition import count_lines
 from curate.cli import WORKER_LOST_EXIT, main
-from curate.executor import Checkpoint, CleanedRange, Range, ranges
-from curate.io.readers import InputFile
+from curate.executor import Checkpoint, CleanedRange, Range, RangeCleaner, ranges
+from curate.io.readers import InputFile, ReadOptions, read_documents
 from tests.fixtures import corpus_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -180,3 +181,24 @@ def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(eval
     run_cli("run", str(raw), "-o", str(one), "--workers", "1")
     run_cli("run", str(raw), "-o", str(two), "--workers", "2")
     assert corpus_bytes(two) == corpus_bytes(one)
+
+
+def test_ranges_past_the_end_of_a_file_are_empty_without_reading_it_again(tmp_path):
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    item = InputFile(dump, str(dump))
+    options = ReadOptions(source="seeds", text_field="text")
+    opened = []
+
+    def read(file: InputFile):
+        opened.append(file.display)
+        return read_documents(file, options)
+
+    cleaner = RangeCleaner(read, lambda document: [document], options.messages,
+                           lambda file: {}, count_lines=count_lines)
+    # One worker's share of ranges of 4 documents, given out ahead of the end (17 documents)
+    counted = [cleaner.count(Range(item, start, 4)) for start in (0, 8, 16, 24, 32)]
+    cleaned = [cleaner(Range(item, start, 4)) for start in (0, 8, 16, 24, 32)]
+    assert opened == [str(dump), str(dump)]  # once to count, once to clean
+    assert [done.ended for done in counted] == [False, False, True, True, True]
+    assert [(done.read, done.ended) for done in cleaned] == [
+        (4, False), (4, False), (1, True), (0, True), (0, True)]

@@ -13,6 +13,9 @@ from curate.document import Document
 from curate.pipeline import Context, reject, step
 
 STEP = "drop_exact_duplicates"
+# The resource holding fingerprints made already (by the worker that cleaned a document), by
+# the text they were made of: the step takes one instead of fingerprinting the text again.
+MADE = "exact_fingerprints_made"
 
 
 def normalized_text(text: str) -> str:
@@ -33,7 +36,8 @@ def text_fingerprint(text: str) -> str:
 @step(STEP)
 def drop_exact_duplicates(doc: Document, ctx: Context) -> Document | None:
     seen: dict[str, str] = ctx.resource("exact_fingerprints", dict)
-    fingerprint = text_fingerprint(doc.text)
+    text = doc.text
+    fingerprint = ctx.resource(MADE, dict).pop(text, None) or text_fingerprint(text)
     first = seen.get(fingerprint)
     if first is None:
         seen[fingerprint] = doc.id

@@ -508,8 +508,10 @@ class DedupIndex:
     def add_many(self, doc_ids: Sequence[str], signatures: np.ndarray) -> int:
         """Index the documents whose ids are not indexed yet; returns how many were added."""
         signatures = self._checked(signatures, len(doc_ids))
+        hashes = id_hashes(doc_ids)
         fresh: dict[str, int] = {}
-        for i, (doc_id, key) in enumerate(zip(doc_ids, self._keys_of(doc_ids), strict=True)):
+        for i, (doc_id, key) in enumerate(zip(doc_ids, self._keys_of(doc_ids, hashes),
+                                              strict=True)):
             if key is None:
                 fresh.setdefault(doc_id, i)
         if not fresh:
@@ -520,7 +522,8 @@ class DedupIndex:
         encoded = [doc_id.encode("utf-8") for doc_id in fresh]
         ends = self._id_bytes + np.cumsum([len(e) for e in encoded], dtype=np.int64)
         segment = _Segment.build(self._documents, band_keys(rows, self.params.bands,
-                                                            self.params.rows), id_hashes(fresh))
+                                                            self.params.rows),
+                                 hashes[list(fresh.values())])
         self._write(SIGNATURES, self._documents * self._row_bytes, rows.astype("<u4").tobytes())
         self._write(IDS, self._id_bytes, b"".join(encoded))
         self._write(ID_ENDS, self._documents * 8, ends.astype("<i8").tobytes())
@@ -626,9 +629,11 @@ class DedupIndex:
             candidates[row].append(key)
         return candidates
 
-    def _keys_of(self, doc_ids: Sequence[str]) -> list[int | None]:
-        """The document key of each id, or None when it is not indexed."""
-        hashes = id_hashes(doc_ids)
+    def _keys_of(self, doc_ids: Sequence[str],
+                 hashes: np.ndarray | None = None) -> list[int | None]:
+        """The document key of each id (whose `id_hashes` are ``hashes`` when given), or None
+        when it is not indexed."""
+        hashes = id_hashes(doc_ids) if hashes is None else hashes
         order = np.argsort(hashes)
         keys: list[int | None] = [None] * len(doc_ids)
         for segment in self._segments + self._pending:

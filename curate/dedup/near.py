@@ -95,10 +95,14 @@ class NearDuplicateFilter:
         self.kept_text = kept_text or stored_text
         self._shingles: dict[str, np.ndarray] = {}
         self._spun_kept: dict[str, np.ndarray] = {}
+        # The passages indexed in this batch, by id: shingled only if one is a candidate.
+        self._passage_paragraphs: dict[str, str] = {}
 
     def decide(self, items: Sequence[Item], signatures: np.ndarray | None = None,
                clusters: Clusters | None = None,
-               keeps: Callable[[Item, list[int]], bool] | None = None) -> list[Verdict]:
+               keeps: Callable[[Item, list[int]], bool] | None = None,
+               passage_signatures: Sequence[np.ndarray | None] | None = None
+               ) -> list[Verdict]:
         """One verdict per item, in the items' order; kept documents are indexed.
 
         ``signatures``, when given, are the items' own, signed elsewhere (by Ray workers).
@@ -109,7 +113,9 @@ class NearDuplicateFilter:
         The candidates, their order and so the verdicts are those of looking up the index
         item by item as it grows. ``keeps`` says whether a document survives the cutting of
         its repeated passages (numbers of its paragraphs): one that does not is a reject, and
-        neither the index nor a later item's candidates ever hold it."""
+        neither the index nor a later item's candidates ever hold it. ``passage_signatures``,
+        when given, are per item the signatures of its `long_paragraphs` signed elsewhere
+        (None for an item whose passages are signed here)."""
         verdicts = [Verdict() for _ in items]
         if clusters is None:  # every item a candidate of the later ones: one cluster
             hashes: list[np.ndarray | None] = list(shingles_many([item.text for item in items]))
@@ -123,14 +129,9 @@ class NearDuplicateFilter:
         # The documents kept reach the index at the end of the batch, in the order kept.
         indexed = self.documents.contains_many([item.id for item in items])
         kept: dict[str, int] = {}
-        # The long paragraphs of the whole batch, shingled and signed together; a document's
-        # passages are looked up only once it is kept.
-        long = list(dict.fromkeys(paragraph for item in items for paragraph in item.paragraphs
-                                  if self._is_passage(paragraph)))
-        long_hashes = shingles_many(long)
-        passages = _BatchPassages(self.passages, long, long_hashes,
-                                  self.hasher.signatures(long_hashes),
-                                  self.threshold - ESTIMATE_MARGIN)
+        # The long paragraphs of the whole batch, those not signed elsewhere shingled and
+        # signed together; a document's passages are looked up only once it is kept.
+        passages = self._batch_passages(items, passage_signatures)
         for index in sorted(range(len(items)), key=lambda i: keep_order(items[i])):
             item, verdict = items[index], verdicts[index]
             if indexed[index] or item.id in kept:
@@ -180,6 +181,25 @@ class NearDuplicateFilter:
     def _is_passage(self, paragraph: str) -> bool:
         return len("".join(paragraph.split())) >= self.passage_min_chars
 
+    def _batch_passages(self, items: Sequence[Item],
+                        given: Sequence[np.ndarray | None] | None) -> _BatchPassages:
+        """The batch's long paragraphs with their signatures: the ones ``given`` (per item,
+        its `long_paragraphs`' signatures), the others made here."""
+        signed: dict[str, np.ndarray] = {}
+        per_item = [long_paragraphs(item.text, self.passage_min_chars) for item in items]
+        for paragraphs, signatures in zip(per_item, given or [None] * len(items), strict=True):
+            if signatures is not None and len(signatures) == len(paragraphs):
+                signed.update(zip(paragraphs, signatures, strict=True))
+        long = list(dict.fromkeys(paragraph for paragraphs in per_item
+                                  for paragraph in paragraphs))
+        unsigned = [paragraph for paragraph in long if paragraph not in signed]
+        hashes = dict(zip(unsigned, shingles_many(unsigned), strict=True))
+        signed.update(zip(unsigned, self.hasher.signatures(list(hashes.values())), strict=True))
+        signatures = (np.array([signed[paragraph] for paragraph in long], dtype=np.uint32)
+                      if long else np.empty((0, self.hasher.num_perm), dtype=np.uint32))
+        return _BatchPassages(self.passages, long, hashes, signatures,
+                              self.threshold - ESTIMATE_MARGIN)
+
     def _dedup_passages(self, item: Item, passages: _BatchPassages
                         ) -> list[tuple[int, str, float]]:
         """Passages of ``item`` that repeat a passage of another document, and the others
@@ -194,11 +214,12 @@ class NearDuplicateFilter:
             paragraph for paragraph in paragraphs if self._is_passage(paragraph)))
         if not distinct:
             return []
-        matches = {paragraph: self._checked_match(passages.candidates(paragraph),
-                                                  passages.hashes(paragraph),
-                                                  self._passage_text, self.threshold,
-                                                  exclude_prefix=item.id)
-                   for paragraph in distinct}
+        matches = {}
+        for paragraph in distinct:
+            candidates = passages.candidates(paragraph)
+            matches[paragraph] = self._checked_match(
+                candidates, passages.hashes(paragraph), self._passage_text, self.threshold,
+                exclude_prefix=item.id) if candidates else None
         removed: list[tuple[int, str, float]] = []
         indexed: set[str] = set()
         fresh: list[tuple[str, str]] = []
@@ -215,7 +236,7 @@ class NearDuplicateFilter:
             # Numbered as in the text that is kept, once the repeated passages are cut.
             passage_id = f"{item.id}{PASSAGE_SEPARATOR}{number - len(removed)}"
             fresh.append((passage_id, paragraph))
-            self._shingles[passage_id] = passages.hashes(paragraph)
+            self._passage_paragraphs[passage_id] = paragraph
         passages.add(fresh)
         return removed
 
@@ -234,10 +255,13 @@ class NearDuplicateFilter:
             checked += 1
             other = self._shingles.get(candidate)
             if other is None:
-                text = text_of(candidate)
+                paragraph = self._passage_paragraphs.get(candidate)
+                text = text_of(candidate) if paragraph is None else paragraph
                 if text is None:
                     continue
                 other = shingles(text)
+                if paragraph is not None:  # a candidate again, maybe, in this batch
+                    self._shingles[candidate] = other
             similarity = jaccard(hashes, other)
             if similarity >= threshold and (best is None or similarity > best[1]):
                 best = (candidate, round(similarity, 4))
@@ -253,6 +277,14 @@ class NearDuplicateFilter:
             return None
         paragraphs = text.split("\n")
         return paragraphs[int(number)] if int(number) < len(paragraphs) else None
+
+    def forget(self) -> None:
+        """Drop the shingles and texts kept of what this run indexed, which would otherwise
+        grow with the run (~8 KB a document); the texts are read back through
+        ``stored_text``."""
+        self._shingles.clear()
+        self._spun_kept.clear()
+        self._passage_paragraphs.clear()
 
     def commit(self) -> None:
         self.documents.commit()
@@ -271,6 +303,13 @@ def _looked_up(index: DedupIndex, signatures: np.ndarray, min_similarity: float
         return [], []
     return (band_keys(signatures, index.params.bands, index.params.rows).tolist(),
             index.similar_many(signatures, min_similarity))
+
+
+def long_paragraphs(text: str, minimum: int) -> list[str]:
+    """The distinct paragraphs of ``text`` of at least ``minimum`` characters that are not
+    whitespace (its passages), in order."""
+    return list(dict.fromkeys(paragraph for paragraph in text.split("\n")
+                              if len("".join(paragraph.split())) >= minimum))
 
 
 class _BatchCandidates:
@@ -322,12 +361,13 @@ class _BatchPassages:
     in the order added. The additions reach the index in one call, at the end of the batch
     (`add_to_index`)."""
 
-    def __init__(self, index: DedupIndex, paragraphs: list[str], hashes: list[np.ndarray],
-                 signatures: np.ndarray, min_similarity: float) -> None:
+    def __init__(self, index: DedupIndex, paragraphs: list[str],
+                 hashes: dict[str, np.ndarray], signatures: np.ndarray,
+                 min_similarity: float) -> None:
         self.index = index
         self.min_similarity = min_similarity
         self.row = {paragraph: n for n, paragraph in enumerate(paragraphs)}
-        self._hashes = hashes
+        self._hashes = hashes  # shingles of some paragraphs; the others made when asked
         self.signatures = signatures
         self.keys, self.earlier = _looked_up(index, signatures, min_similarity)
         self.added: list[tuple[str, int]] = []  # (passage id, row), in the order added
@@ -335,7 +375,10 @@ class _BatchPassages:
         self.buckets = _Buckets()  # positions in ``added``
 
     def hashes(self, paragraph: str) -> np.ndarray:
-        return self._hashes[self.row[paragraph]]
+        found = self._hashes.get(paragraph)
+        if found is None:
+            found = self._hashes[paragraph] = shingles(paragraph)
+        return found
 
     def candidates(self, paragraph: str) -> list[tuple[str, float]]:
         """``(id, estimated Jaccard)`` of the paragraph's candidates, most similar first; of

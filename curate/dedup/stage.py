@@ -10,6 +10,7 @@ import hashlib
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,7 +20,7 @@ from curate.clean.unspin import SpinClasses
 from curate.dedup.bands import BandPartition, Clusters, shard_entries
 from curate.dedup.index import IndexParameterError, IndexParams
 from curate.dedup.minhash import MinHasher, shingles_many
-from curate.dedup.near import Item, NearDuplicateFilter
+from curate.dedup.near import Item, NearDuplicateFilter, long_paragraphs
 from curate.document import Document
 from curate.faults import CorpusDamaged
 from curate.pipeline import Context, reject
@@ -87,8 +88,7 @@ def _opened_filter(index: Path, settings: dict[str, Any],
 def forget_shingles(near: NearDuplicateFilter) -> None:
     """Drop the shingles the filter keeps of what it indexed, which would otherwise grow
     with the run (~8 KB a document); it reads the texts back through `CorpusTexts`."""
-    near._shingles.clear()
-    near._spun_kept.clear()
+    near.forget()
 
 
 class BandStages(Protocol):
@@ -96,11 +96,40 @@ class BandStages(Protocol):
     (`curate.executor.ray.RayBandStages`): signatures made where the documents were cleaned,
     band buckets and their clusters resolved by partition."""
 
-    def signatures(self, items: Sequence[Item]) -> np.ndarray: ...
+    def signatures(self, items: Sequence[Item]
+                   ) -> tuple[np.ndarray, list[np.ndarray | None]]: ...
 
     def clusters(self, signatures: np.ndarray) -> Clusters: ...
 
     def forget(self, doc_ids: Iterable[str]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What a worker needs to sign the documents it cleans for the near-duplicate stage: the
+    index's parameters, and the length from which a paragraph is a passage."""
+
+    params: IndexParams
+    passage_min_chars: int
+
+    @classmethod
+    def of(cls, near: NearDuplicateFilter) -> Signing:
+        return cls(near.documents.params, near.passage_min_chars)
+
+    def hasher(self) -> MinHasher:
+        return MinHasher(self.params.num_perm, self.params.seed)
+
+
+@dataclass
+class SignedOutputs:
+    """The signatures of a range's documents kept so far and of their passages, made where
+    they were cleaned (`sign_outputs`), as a few arrays sent back in one piece."""
+
+    ids: list[str]
+    digests: bytes  # `text_digest` of each document's text, 16 bytes apiece
+    documents: np.ndarray  # a signature a document
+    passage_counts: np.ndarray  # each document's passages (`long_paragraphs`)
+    passages: np.ndarray  # the signatures of those passages, document after document
 
 
 class SignedBatches:
@@ -111,11 +140,22 @@ class SignedBatches:
     def __init__(self, params: IndexParams) -> None:
         self.params = params
         self.hasher = MinHasher(params.num_perm, params.seed)
-        # Signatures the workers made, by document id, until their batch takes them.
-        self.signed: dict[str, tuple[bytes, np.ndarray]] = {}
+        # What the workers signed, by document id, until its batch takes it: the digest of
+        # the text signed, its signature, and the signatures of its passages.
+        self.signed: dict[str, tuple[bytes, np.ndarray, np.ndarray]] = {}
 
-    def signatures(self, items: Sequence[Item]) -> np.ndarray:
-        """The items' signatures: the workers', or made here where they have none."""
+    def take(self, signed: SignedOutputs) -> None:
+        """Keep a range's signatures until their batch is decided."""
+        ends = np.cumsum(signed.passage_counts).tolist()
+        for n, (doc_id, end) in enumerate(zip(signed.ids, ends, strict=True)):
+            start = end - int(signed.passage_counts[n])
+            self.signed[doc_id] = (signed.digests[16 * n:16 * n + 16], signed.documents[n],
+                                   signed.passages[start:end])
+
+    def signatures(self, items: Sequence[Item]
+                   ) -> tuple[np.ndarray, list[np.ndarray | None]]:
+        """The items' signatures, the workers' or made here where they have none, and per
+        item the signatures of its passages the workers made (`signatures_of`)."""
         return signatures_of(items, self.signed, self.hasher)
 
     def clusters(self, signatures: np.ndarray) -> Clusters:
@@ -144,8 +184,8 @@ def drop_near_duplicates(near: NearDuplicateFilter, outputs: list[tuple[FileStat
     if stages is None or not items:
         verdicts = near.decide(items, keeps=keeps)
     else:
-        signatures = stages.signatures(items)
-        verdicts = near.decide(items, signatures, stages.clusters(signatures), keeps)
+        signatures, passages = stages.signatures(items)
+        verdicts = near.decide(items, signatures, stages.clusters(signatures), keeps, passages)
     if stages is not None:
         stages.forget(doc.id for _, doc in outputs)
     skipped = set()
@@ -171,34 +211,39 @@ def text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def sign_outputs(documents: Sequence[Document],
-                 hasher: MinHasher) -> dict[str, tuple[bytes, np.ndarray]]:
-    """The signature of each document not rejected, by id, with the digest of the text it
-    signs: made where the documents were cleaned, so the run's own process does not shingle
-    them again."""
+def sign_outputs(documents: Sequence[Document], hasher: MinHasher,
+                 passage_min_chars: int) -> SignedOutputs:
+    """The signatures of the documents not rejected and of their passages (paragraphs of at
+    least ``passage_min_chars`` characters), with the digest of each text signed: made where
+    the documents were cleaned, so the run's own process neither shingles nor signs them."""
     kept = [doc for doc in documents if doc.rejected is None]
     texts = [doc.text for doc in kept]
-    signatures = hasher.signatures(shingles_many(texts))
-    return {doc.id: (text_digest(text), signature)
-            for doc, text, signature in zip(kept, texts, signatures, strict=True)}
+    passages = [long_paragraphs(text, passage_min_chars) for text in texts]
+    signatures = hasher.signatures(shingles_many(texts + [p for ps in passages for p in ps]))
+    return SignedOutputs([doc.id for doc in kept], b"".join(map(text_digest, texts)),
+                         signatures[:len(texts)],
+                         np.array([len(ps) for ps in passages], dtype=np.int64),
+                         signatures[len(texts):])
 
 
-def signatures_of(items: Sequence[Item], signed: dict[str, tuple[bytes, np.ndarray]],
-                  hasher: MinHasher) -> np.ndarray:
+def signatures_of(items: Sequence[Item], signed: dict[str, tuple[bytes, np.ndarray, np.ndarray]],
+                  hasher: MinHasher) -> tuple[np.ndarray, list[np.ndarray | None]]:
     """The items' signatures, taken from ``signed`` (which loses them) where they sign the
     item's text as it is now, made here for the others (a range resumed from a checkpoint,
-    a file held in memory, a text a later step changed)."""
+    a file held in memory, a text a later step changed); and per item the signatures of its
+    passages ``signed`` held (None where it held none usable)."""
     found = [signed.pop(item.id, None) for item in items]
     usable = [entry is not None and entry[0] == text_digest(item.text)
               for item, entry in zip(items, found, strict=True)]
     missing = [n for n, ok in enumerate(usable) if not ok]
     out = np.empty((len(items), hasher.num_perm), dtype=np.uint32)
+    passages: list[np.ndarray | None] = [None] * len(items)
     for n, (ok, entry) in enumerate(zip(usable, found, strict=True)):
         if ok:
-            out[n] = entry[1]
+            out[n], passages[n] = entry[1], entry[2]
     if missing:
         out[missing] = hasher.signatures(shingles_many([items[n].text for n in missing]))
-    return out
+    return out, passages
 
 
 def spun_item(doc: Document, seen: int, ctx: Context) -> Item:

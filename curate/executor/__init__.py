@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from curate.dedup.index import IndexParams
+from curate.dedup.stage import Signing
 from curate.executor.checkpoint import Checkpoint
 from curate.executor.local import (
     InProcessExecutor,
@@ -33,12 +33,12 @@ ENGINES = ("local", "ray")
 
 def executor_for(workers: int | None, make_cleaner: Callable[[], RangeCleaner],
                  checkpoint: Checkpoint | None = None, engine: str = "local",
-                 address: str | None = None, sign: IndexParams | None = None,
+                 address: str | None = None, sign: Signing | None = None,
                  in_flight: int = 0) -> InProcessExecutor | ProcessPoolExecutor | RayExecutor:
     """The executor of ``engine``: locally ``workers`` processes (default: every core), on
-    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``). Given the
-    parameters of the near-duplicate index (``sign``), workers sign the documents they
-    clean, and the executor's ``bands`` finds each batch's candidates from the signatures.
+    Ray ``workers`` actors (default: one per CPU of the cluster at ``address``). Given how to
+    sign for the near-duplicate index (``sign``), workers sign the documents they clean and
+    their passages, and the executor's ``bands`` finds each batch's candidates from them.
     A local pool keeps at least ``in_flight`` ranges given out."""
     if engine == "ray":
         return RayExecutor(make_cleaner, address, workers, checkpoint, sign)

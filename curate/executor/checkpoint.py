@@ -173,9 +173,10 @@ def encoded_record(done: CleanedRange) -> bytes | None:
     """What `Checkpoint.save` writes of ``done``: made by the worker that cleaned the range,
     so the run's own process only writes it; None when a value JSON cannot hold is in it."""
     # The range is given again on load: an archive member's bytes are not stored twice;
-    # signatures are made again where a resumed range needs them.
+    # signatures and fingerprints are made again where a resumed range needs them.
     try:
-        payload = json.dumps(_encoded(replace(done, range=None, signatures=None, record=None)),
+        payload = json.dumps(_encoded(replace(done, range=None, signatures=None,
+                                              fingerprints=None, record=None)),
                              ensure_ascii=False).encode()
     except TypeError:
         return None

@@ -26,9 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-from curate.dedup.index import IndexParams
-from curate.dedup.minhash import MinHasher
-from curate.dedup.stage import SignedBatches
+from curate.dedup.stage import SignedBatches, Signing
 from curate.executor import ranges
 from curate.executor.checkpoint import Checkpoint, encoded_record
 from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner, WorkerLost
@@ -53,10 +51,10 @@ def default_workers() -> int:
 
 
 def local_executor(workers: int, make_cleaner: Callable[[], RangeCleaner],
-                   checkpoint: Checkpoint | None = None, sign: IndexParams | None = None,
+                   checkpoint: Checkpoint | None = None, sign: Signing | None = None,
                    in_flight: int = 0) -> InProcessExecutor | ProcessPoolExecutor:
     """The in-process executor for one worker, a pool of ``workers`` processes otherwise,
-    whose workers sign what they clean with the index parameters ``sign`` when given, with
+    whose workers sign what they clean as ``sign`` says when given, with
     at least ``in_flight`` ranges given out at a time; ranges ``checkpoint`` holds are taken
     from it, the others committed to it."""
     if workers <= 1:
@@ -171,7 +169,7 @@ class _Failed:
 
 
 def _serve(connection: Connection, inherited: list[Connection], parent: int,
-           make_cleaner: Callable[[], RangeCleaner], sign: IndexParams | None) -> None:
+           make_cleaner: Callable[[], RangeCleaner], sign: Signing | None) -> None:
     """A worker's life: ranges counted and cleaned as the run asks, until it closes the pipe."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run stops its workers itself
@@ -179,7 +177,7 @@ def _serve(connection: Connection, inherited: list[Connection], parent: int,
         other.close()
     cleaner = make_cleaner()
     if sign is not None:
-        cleaner.sign_with(MinHasher(sign.num_perm, sign.seed))
+        cleaner.sign_with(sign)
     while True:
         try:
             message = connection.recv()
@@ -214,7 +212,7 @@ class _Worker:
     to read)."""
 
     def __init__(self, context: Any, make_cleaner: Callable[[], RangeCleaner],
-                 sign: IndexParams | None, earlier: list[_Worker]) -> None:
+                 sign: Signing | None, earlier: list[_Worker]) -> None:
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
             target=_serve, daemon=True,
@@ -270,11 +268,11 @@ class ProcessPoolExecutor:
     documents they clean, and `bands` finds each batch's candidates from those signatures."""
 
     def __init__(self, workers: int, make_cleaner: Callable[[], RangeCleaner],
-                 checkpoint: Checkpoint | None = None, sign: IndexParams | None = None,
+                 checkpoint: Checkpoint | None = None, sign: Signing | None = None,
                  in_flight: int = 0) -> None:
         self.checkpoint = checkpoint
         self.local = make_cleaner()  # for files held in memory
-        self.bands = SignedBatches(sign) if sign is not None else None
+        self.bands = SignedBatches(sign.params) if sign is not None else None
         self.limit = max(in_flight, workers * IN_FLIGHT_PER_WORKER)
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -306,8 +304,8 @@ class ProcessPoolExecutor:
         their signatures go to `bands`."""
         for done in clean_in_order(files, self.limit, self._dispatch, self._result,
                                    self.checkpoint):
-            if self.bands is not None and done.signatures:
-                self.bands.signed.update(done.signatures)
+            if self.bands is not None and done.signatures is not None:
+                self.bands.take(done.signatures)
             done.signatures = None
             yield done
 

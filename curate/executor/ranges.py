@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from curate.dedup.minhash import MinHasher
-from curate.dedup.stage import sign_outputs
+from curate.dedup.stage import SignedOutputs, Signing, sign_outputs
 from curate.document import Document
 from curate.io.readers import InputFile
 
@@ -53,9 +52,12 @@ class CleanedRange:
     ended: bool = False  # the reader yielded its last document within the range
     # WARC records that are not pages or text, by kind: set on the range that ends the file.
     skipped_records: dict[str, int] = field(default_factory=dict)
-    # The MinHash signatures of the outputs kept so far, by document id, when the worker
-    # signed them (`RangeCleaner.sign_with`); never committed to a checkpoint.
-    signatures: dict[str, Any] | None = None
+    # The MinHash signatures of the outputs kept so far and of their passages, when the
+    # worker signed them (`RangeCleaner.sign_with`); never committed to a checkpoint.
+    signatures: SignedOutputs | None = None
+    # Per output, its text's exact-duplicate fingerprint (None for a reject), when the
+    # worker made them (`RangeCleaner` given ``fingerprint``); never committed either.
+    fingerprints: list[str | None] | None = None
     # What the checkpoint commits of the range, encoded by the worker that cleaned it
     # (`curate.executor.checkpoint.encoded_record`); never committed itself.
     record: bytes | None = None
@@ -82,15 +84,17 @@ class RangeCleaner:
     The counting pass (`count`) reads ranges with ``count_read`` (whose messages are not
     kept: the cleaning reads the same documents again and says it then) and counts their
     lines with ``count_lines``; `take_counts` gives the cleaning steps the counts of the
-    whole run. After `sign_with`, the outputs of each range are signed (MinHash) where they
-    were cleaned."""
+    whole run. After `sign_with`, the outputs of each range and their passages are signed
+    (MinHash) where they were cleaned; given ``fingerprint``, their texts' exact-duplicate
+    fingerprints are made there too."""
 
     def __init__(self, read: Callable[[InputFile], Iterator[Document]],
                  clean: Callable[[Document], list[Document]], messages: list[str],
                  skipped_records: Callable[[InputFile], dict[str, int]],
                  count_read: Callable[[InputFile], Iterator[Document]] | None = None,
                  count_lines: Callable[[Iterable[Document]], Counter] | None = None,
-                 take_counts: Callable[[Counter], None] | None = None) -> None:
+                 take_counts: Callable[[Counter], None] | None = None,
+                 fingerprint: Callable[[str], str] | None = None) -> None:
         self.read = read
         self.clean = clean
         self.messages = messages
@@ -98,18 +102,26 @@ class RangeCleaner:
         self.count_read = count_read or read
         self.count_lines = count_lines
         self.take_counts = take_counts
-        self.hasher: MinHasher | None = None
+        self.fingerprint = fingerprint
+        self.signing: tuple[MinHasher, int] | None = None
         self._open: tuple[str, Iterator[Document], int] | None = None
         self._counting: tuple[str, Iterator[Document], int] | None = None
+        # The documents each file yields, once a reader of it got to its end: a range that
+        # starts past them is empty without reading the file again to find so.
+        self._lengths: dict[str, int] = {}
 
-    def sign_with(self, hasher: MinHasher) -> None:
-        """Sign the documents of every range cleaned from now on with ``hasher``."""
-        self.hasher = hasher
+    def sign_with(self, signing: Signing) -> None:
+        """Sign the documents of every range cleaned from now on, and their passages, as
+        ``signing`` says."""
+        self.signing = (signing.hasher(), signing.passage_min_chars)
 
     def count(self, work: Range) -> CountedRange:
         """The line counts of the range's documents."""
         assert self.count_lines is not None, "this cleaner was built without a line counter"
         counted = CountedRange(work)
+        if self._past_end(work):
+            counted.ended = True
+            return counted
         documents, position = _reader_at(self._counting, work, self.count_read)
 
         def in_range() -> Iterator[Document]:
@@ -126,16 +138,30 @@ class RangeCleaner:
 
         counted.counts = self.count_lines(in_range())
         self._counting = None if counted.ended else (work.item.display, documents, position)
+        if counted.ended:
+            self._lengths[work.item.display] = position
         return counted
+
+    def _past_end(self, work: Range) -> bool:
+        """Whether the range starts past the last document of its file (the ranges given out
+        ahead of the reader that finds the end)."""
+        length = self._lengths.get(work.item.display)
+        return length is not None and work.start > length
 
     def __call__(self, work: Range) -> CleanedRange:
         done = self._cleaned(work)
-        if self.hasher is not None:
-            done.signatures = sign_outputs(done.outputs, self.hasher)
+        if self.signing is not None:
+            done.signatures = sign_outputs(done.outputs, *self.signing)
+        if self.fingerprint is not None:
+            done.fingerprints = [None if output.rejected else self.fingerprint(output.text)
+                                 for output in done.outputs]
         return done
 
     def _cleaned(self, work: Range) -> CleanedRange:
         done = CleanedRange(work)
+        if self._past_end(work):
+            done.ended = True
+            return done
         documents, position = self._reader_at(work)
         stop = None if work.count is None else work.start + work.count
         while stop is None or position < stop:
@@ -157,6 +183,7 @@ class RangeCleaner:
         if done.ended:
             done.skipped_records = self.skipped_records(work.item)
             self._open = None
+            self._lengths[work.item.display] = position
         else:
             self._open = (work.item.display, documents, position)
         return done

@@ -31,8 +31,7 @@ import numpy as np
 
 from curate.dedup.bands import BandPartition, Clusters, merge_clusters, shard_entries
 from curate.dedup.index import IndexParams
-from curate.dedup.minhash import MinHasher
-from curate.dedup.stage import SignedBatches
+from curate.dedup.stage import SignedBatches, Signing
 from curate.executor.checkpoint import Checkpoint
 from curate.executor.local import IN_FLIGHT_PER_WORKER, clean_in_order, count_in_order
 from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner, WorkerLost
@@ -48,15 +47,14 @@ class RayUnavailable(ValueError):
 
 class _RangeCleanerActor:
     """A Ray worker: its cleaner built once, then given ranges one after the other, whose
-    documents it signs with the index parameters ``sign``, when given; and the band buckets
-    of a partition."""
+    documents it signs as ``sign`` says, when given; and the band buckets of a partition."""
 
     def __init__(self, make_cleaner: Callable[[], RangeCleaner],
-                 sign: IndexParams | None) -> None:
+                 sign: Signing | None) -> None:
         load_steps()  # a Ray worker is a fresh process: register the steps as the run did
         self.cleaner = make_cleaner()
         if sign is not None:
-            self.cleaner.sign_with(MinHasher(sign.num_perm, sign.seed))
+            self.cleaner.sign_with(sign)
 
     def clean(self, work: Range) -> CleanedRange:
         return self.cleaner(work)
@@ -94,7 +92,7 @@ class RayExecutor:
 
     def __init__(self, make_cleaner: Callable[[], RangeCleaner], address: str | None = None,
                  workers: int | None = None, checkpoint: Checkpoint | None = None,
-                 sign: IndexParams | None = None) -> None:
+                 sign: Signing | None = None) -> None:
         ray = self.ray = _ray()
         self.checkpoint = checkpoint
         self.started = not ray.is_initialized()
@@ -110,7 +108,7 @@ class RayExecutor:
         actor = ray.remote(num_cpus=1)(_RangeCleanerActor)
         shared = ray.put(make_cleaner)
         self.actors = [actor.remote(shared, sign) for _ in range(self.workers)]
-        self.bands = RayBandStages(ray, self.actors, sign) if sign is not None else None
+        self.bands = RayBandStages(ray, self.actors, sign.params) if sign is not None else None
 
     def count(self, files: Iterable[tuple[InputFile, int]]) -> Counter:
         """The line counts of the documents of ``files`` (each with its size in bytes),
@@ -131,8 +129,8 @@ class RayExecutor:
         self.busy = [0] * len(self.actors)
         for done in clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER,
                                    self._dispatch, self._result, self.checkpoint):
-            if self.bands is not None and done.signatures:
-                self.bands.signed.update(done.signatures)
+            if self.bands is not None and done.signatures is not None:
+                self.bands.take(done.signatures)
             done.signatures = None
             yield done
 

@@ -9,7 +9,7 @@ import numpy as np
 from curate.dedup.bands import BandPartition, merge_clusters, shard_entries
 from curate.dedup.index import IndexParams
 from curate.dedup.minhash import MinHasher, shingles
-from curate.dedup.near import Item, NearDuplicateFilter
+from curate.dedup.near import PASSAGE_SEPARATOR, Item, NearDuplicateFilter, long_paragraphs
 from tests.fixtures import SEEDS
 
 
@@ -41,7 +41,7 @@ def batch() -> list[Item]:
 def filter_with_seed_0(folder: Path) -> NearDuplicateFilter:
     near = NearDuplicateFilter(folder, stored_text={"seed-0": seed_texts()[0]}.get)
     near.decide([Item("seed-0", seed_texts()[0], "2023-10-20", 0)])
-    near._shingles.clear()  # as after a batch: the corpus's texts are read back
+    near.forget()  # as after a batch: the corpus's texts are read back
     return near
 
 
@@ -84,3 +84,23 @@ def test_an_item_with_no_candidate_is_kept_without_its_text_shingled_again(tmp_p
     assert [v.duplicate_of for v in verdicts] == [None] * len(texts)
     assert len(near.documents) == len(texts)
     assert not near._shingles.keys() & {item.id for item in items}
+
+
+def test_passages_signed_where_the_documents_were_cleaned_give_the_same_verdicts(tmp_path):
+    items = batch()
+    expected = filter_with_seed_0(tmp_path / "here").decide(items)
+    params = IndexParams()
+    hasher = MinHasher(params.num_perm, params.seed)
+    signatures = hasher.signatures([shingles(item.text) for item in items])
+    near = filter_with_seed_0(tmp_path / "signed")
+    # as the workers sign them: each document's distinct long paragraphs, in order
+    passages = [hasher.signatures([shingles(paragraph) for paragraph
+                                   in long_paragraphs(item.text, near.passage_min_chars)])
+                for item in items]
+    verdicts = near.decide(items, signatures, band_clusters(signatures, partitions=2),
+                           passage_signatures=passages)
+    assert verdicts == expected
+    assert verdicts[-1].removed_passages == [(0, "seed-0#7", 1.0), (1, "seed-0#9", 1.0)]
+    # the passages indexed in the batch were no one's candidates: none of them shingled
+    assert near._passage_paragraphs
+    assert not [key for key in near._shingles if PASSAGE_SEPARATOR in key]
