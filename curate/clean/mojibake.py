@@ -526,9 +526,11 @@ def find_mojibake(text: str) -> list[Change]:
 
 
 # What is left where bytes were lost before the text reached us: U+FFFD, and 锟斤拷 (U+FFFD
-# saved as UTF-8 and read as GBK), with the ASCII between two of them.
-_LOST_MARK = "(?:\ufffd|锟斤拷|锟)"
-_LOST_RUN = re.compile(f"{_LOST_MARK}(?:[\x20-\x7e]*{_LOST_MARK})*")
+# saved as UTF-8 and read as GBK), with the ASCII between two of them. An odd number of
+# U+FFFD leaves a 锟 of its own beside them; a 锟 with no mark beside it is the character of
+# a name (记者 李锟) and stays.
+_LOST_MARK = "(?:\ufffd|锟斤拷)"
+_LOST_RUN = re.compile(f"锟?{_LOST_MARK}(?:[\x20-\x7e]*(?:{_LOST_MARK}|锟))*")
 # A paragraph this much lost holds nothing to read: the few characters that survive between
 # the marks (``息``, ``一`` in ``锟斤拷息锟斤拷一锟斤拷``) are not its text.
 MOSTLY_LOST = 0.5

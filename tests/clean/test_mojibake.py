@@ -176,6 +176,14 @@ def test_marks_of_lost_bytes_are_not_read_again_but_cut(line: str):
     assert apply_changes(line, [change]) == "# 英伟达芯片难求，国产替代趁势崛起"
 
 
+def test_an_odd_lost_character_beside_the_marks_goes_with_them_and_a_name_keeps_its_kun():
+    # one U+FFFD more than a pair leaves a 锟 of its own after 锟斤拷
+    line = seed_line("000", "英伟达芯片一片难求").replace("一片", "锟斤拷锟")
+    assert apply_changes(line, find_lost_text(line)) == "# 英伟达芯片难求，国产替代趁势崛起"
+    # 锟 is also a character of names: with no mark beside it, it is text
+    assert find_lost_text("发布会昨日在北京举行。（记者 李锟）") == []
+
+
 def test_a_paragraph_garbled_beyond_repair_is_cut_whole():
     # GBK bytes read as UTF-8 (U+FFFD), saved as UTF-8 and read as GBK again (锟斤拷): a few
     # characters survive between the marks, none of them the text
