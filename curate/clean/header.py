@@ -295,7 +295,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
     if isinstance(doc.metadata.get("title"), str):
         _drop_title_spam(doc, ctx)
     if "title" not in doc.metadata and doc.paragraphs:
-        _title_from_lead(doc)
+        _title_from_lead(doc, ctx)
     if "author" not in doc.metadata and doc.paragraphs:
         _author_from_credit(doc)
     return doc
@@ -421,14 +421,22 @@ def lead_title(text: str) -> str | None:
     return sentence if han_count(sentence) >= 4 else None
 
 
-def _title_from_lead(doc: Document) -> None:
+def _title_from_lead(doc: Document, ctx: Context) -> None:
+    """The lead's first clause as the title, without the spam phrases a title may not hold
+    (a lead that is a gambling brand gives no title)."""
     lead = doc.paragraphs[0]
-    title = lead_title(lead.text)
-    if title is not None:
-        doc.metadata["title"] = title
-        doc.record(STEP, "header-title-from-lead", "flag", title, lead.lines[0],
-                   why="the article has no title line; the first clause of its lead stands "
-                       "for it (the text stays)")
+    clause = lead_title(lead.text)
+    if clause is None:
+        return
+    spam_header = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    title = title_without_spam(clause, ctx.rules, spam_header)
+    if title is None:
+        return
+    doc.metadata["title"] = title
+    cut = "" if title == clause else ", without the spam phrases spliced into it"
+    doc.record(STEP, "header-title-from-lead", "flag", title, lead.lines[0],
+               why=f"the article has no title line; the first clause of its lead stands "
+                   f"for it{cut} (the text stays)")
 
 
 def closing_credit_author(text: str) -> str | None:

@@ -88,6 +88,12 @@ def test_a_title_that_is_only_spam_goes_and_the_lead_stands_for_it(title: str):
     assert [e.rule for e in doc.edits] == ["title-spam", "header-title-from-lead"]
 
 
+def test_a_lead_that_is_a_gambling_brand_gives_no_title(clean):
+    (doc,) = clean(f"爱游戏体育官方。{BODY}", ["extract_header"])
+    assert "title" not in doc.metadata
+    assert doc.edits == []
+
+
 def test_an_honest_title_with_its_site_is_kept_as_it_is():
     doc = header_of("破七千指日可待 单反套机爆新低_数码_科技时代_新浪网", BODY)
     assert doc.metadata["title"] == "破七千指日可待 单反套机爆新低_数码_科技时代_新浪网"
