@@ -191,3 +191,15 @@ def test_title_question_glued_before_a_comma_is_cut_whatever_stands_before_it():
     (edit,) = [e for e in doc.edits if e.step == STEP]
     assert (edit.rule, edit.text, edit.why) == (
         "keyword-splice:title", "怎样才能让孩子主动读书？", f"the page's title: {title}")
+
+
+def test_a_title_taken_from_the_lead_is_no_keyword_of_the_page(clean):
+    # The text's own first clause stands for a missing title; that it recurs is the text's
+    # matter (a refrain), not a page stuffing its title.
+    lines = ["今年的新茶已经上市。各地茶农忙着采摘，茶厂日夜加工。",
+             "今年的新茶已经上市。价格比去年略高，品质也更好。",
+             "今年的新茶已经上市。销量比去年好，网上订单翻了一番。"]
+    doc = clean("\n".join(lines), ["extract_header", STEP])[0]
+    assert doc.metadata["title"] == "今年的新茶已经上市"
+    assert [p.text for p in doc.paragraphs] == lines
+    assert [e.rule for e in doc.edits] == ["header-title-from-lead"]
