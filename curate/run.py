@@ -52,7 +52,7 @@ from curate.corpus import (
 from curate.dedup.exact import MADE as FINGERPRINTS_MADE
 from curate.dedup.exact import STEP as EXACT_STEP
 from curate.dedup.exact import text_fingerprint
-from curate.dedup.stage import Signing, drop_near_duplicates, forget_shingles, open_near_filter
+from curate.dedup.stage import Signing, drop_near_duplicates, open_near_filter
 from curate.document import Document, Edit, Paragraph
 from curate.executor import Checkpoint, RangeCleaner, executor_for
 from curate.executor.checkpoint import RESUMABLE, run_key
@@ -168,7 +168,7 @@ def _run(inputs: list[str], outdir: Path, *, rules: Rules, config: dict[str, Any
                                if near else set())
                     writer.write(batch, skipped, result)
                     if near:
-                        forget_shingles(near)
+                        near.forget()
                         # Inert until their documents are written (see the module
                         # docstring); committed now, they leave memory.
                         near.passages.commit()

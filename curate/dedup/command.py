@@ -26,7 +26,6 @@ import click
 
 from curate.dedup.index import IndexLockedError, IndexParameterError
 from curate.dedup.near import Item, NearDuplicateFilter, StoredTexts, Verdict, keep_order
-from curate.dedup.stage import forget_shingles
 from curate.io.text_field import TextFieldError, TextFieldProbe
 from curate.io.writers import atomic_open, json_line
 from curate.progress import Progress, progress_for
@@ -154,7 +153,7 @@ class Decisions:
                 if verdict.removed_passages:
                     self.verdicts[where.seen] = verdict
             # Their shingles would grow with the input: candidates among them are read back.
-            forget_shingles(near)
+            near.forget()
             if progress is not None:
                 progress.advance(len(batch), sum(p.length for p in batch),
                                  progress.total_bytes or 0, file_done=False)

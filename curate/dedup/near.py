@@ -178,9 +178,6 @@ class NearDuplicateFilter:
             self._spun_kept[item.id] = hashes
         return best
 
-    def _is_passage(self, paragraph: str) -> bool:
-        return len("".join(paragraph.split())) >= self.passage_min_chars
-
     def _batch_passages(self, items: Sequence[Item],
                         given: Sequence[np.ndarray | None] | None) -> _BatchPassages:
         """The batch's long paragraphs with their signatures: the ones ``given`` (per item,
@@ -210,8 +207,7 @@ class NearDuplicateFilter:
         # Each distinct long paragraph (shingled and signed in ``passages``) looked up at
         # once: the document's own passages are never its candidates, so indexing them as
         # they come changes no look-up of the others.
-        distinct = list(dict.fromkeys(
-            paragraph for paragraph in paragraphs if self._is_passage(paragraph)))
+        distinct = long_paragraphs(item.text, self.passage_min_chars)
         if not distinct:
             return []
         matches = {}

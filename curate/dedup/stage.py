@@ -62,7 +62,7 @@ def open_near_filter(index: Path, settings: dict[str, Any], texts: CorpusTexts,
         missing = [doc_id for doc_id in texts.ids() if doc_id not in near.documents]
         near.decide([Item(doc_id, texts(doc_id) or "", None, n)
                      for n, doc_id in enumerate(missing)])
-        forget_shingles(near)
+        near.forget()
     return near, indexed
 
 
@@ -83,12 +83,6 @@ def _opened_filter(index: Path, settings: dict[str, Any],
             raise
         raise CorpusDamaged(f"{index}: the near-duplicate index cannot be read ({exc}); delete "
                             "that folder and run again: it is rebuilt from the corpus") from None
-
-
-def forget_shingles(near: NearDuplicateFilter) -> None:
-    """Drop the shingles the filter keeps of what it indexed, which would otherwise grow
-    with the run (~8 KB a document); it reads the texts back through `CorpusTexts`."""
-    near.forget()
 
 
 class BandStages(Protocol):
