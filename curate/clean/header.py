@@ -31,13 +31,15 @@ from curate.clean import inline_spam
 from curate.clean.line_features import BODY_MIN_HAN
 from curate.clean.lines import REMEMBERED_LINES, han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
-from curate.clean.spam import SpamHeaderRule
+from curate.clean.spam import SpamHeaderRule, spam_header_rule
 from curate.clean.teasers import body_pairs, share_of_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import Rules
 
 STEP = "extract_header"
+# The rule of a title taken from the lead's first clause, for a page with no title line.
+RULE_TITLE_FROM_LEAD = "header-title-from-lead"
 _NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
 _COMMA = regex.compile(r"[，,]")
 _SENTENCE_END = regex.compile(r"[？！?!]$")
@@ -175,7 +177,7 @@ class HeaderRules:
         >>> rules.dated_row("原创09-12 16:52·邓楠说事") is None
         True
         """
-        found = self._row_date(text)
+        found = self.row_date(text)
         return self.date(found.group(0)) if found is not None else None
 
     def is_dated_row(self, text: str) -> bool:
@@ -190,9 +192,11 @@ class HeaderRules:
         >>> rules.is_dated_row("2024年3月2日，国务院常务会议审议通过")
         False
         """
-        return self._row_date(text) is not None
+        return self.row_date(text) is not None
 
-    def _row_date(self, text: str) -> regex.Match | None:
+    def row_date(self, text: str) -> regex.Match | None:
+        """The date of a header row (see `is_dated_row`), found where it stands; None when
+        ``text`` is no such row."""
         if len(text) > DATED_ROW_MAX_CHARS or _SENTENCE_MARKS.search(text):
             return None
         found = self.byline_date.search(text)
@@ -388,7 +392,7 @@ def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) ->
 
 def _drop_title_spam(doc: Document, ctx: Context) -> None:
     title = doc.metadata["title"]
-    spam_header = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    spam_header = spam_header_rule(ctx)
     cleaned = title_without_spam(title, ctx.rules, spam_header)
     if cleaned == title:
         return
@@ -428,13 +432,13 @@ def _title_from_lead(doc: Document, ctx: Context) -> None:
     clause = lead_title(lead.text)
     if clause is None:
         return
-    spam_header = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    spam_header = spam_header_rule(ctx)
     title = title_without_spam(clause, ctx.rules, spam_header)
     if title is None:
         return
     doc.metadata["title"] = title
     cut = "" if title == clause else ", without the spam phrases spliced into it"
-    doc.record(STEP, "header-title-from-lead", "flag", title, lead.lines[0],
+    doc.record(STEP, RULE_TITLE_FROM_LEAD, "flag", title, lead.lines[0],
                why=f"the article has no title line; the first clause of its lead stands "
                    f"for it{cut} (the text stays)")
 
@@ -474,8 +478,9 @@ def _header_field(
     front = rules.front_matter(text)
     if front is not None:
         return "front-matter", front
-    if rules.is_dated_row(text):
-        return "dated-row", rules.dated_row(text)
+    row_date = rules.row_date(text)
+    if row_date is not None:
+        return "dated-row", rules.date(row_date.group(0))
     if "title" not in doc.metadata and rules.is_title(paragraph, following):
         return "title", text
     if paragraph.kind == "strong" and len(text) <= SITE_MAX_CHARS and "title" in doc.metadata:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import regex
 
+from curate.clean.header import RULE_TITLE_FROM_LEAD
 from curate.clean.lines import han_count
 from curate.document import Document
 from curate.edits import Change, apply_changes
@@ -41,8 +42,6 @@ SETTINGS_FILE = "keyword_spam.yaml"
 RULE_TITLE, RULE_LIST, RULE_CLAUSE = ("keyword-splice:title", "keyword-splice:list-item",
                                       "keyword-splice:repeated-clause")
 RULE_STUFFED_TITLE = "keyword-splice:stuffed-title"
-# The rule the header step records when the lead's first clause stands for a missing title.
-LEAD_TITLE_RULE = "header-title-from-lead"
 # Parts of a page title: 带你了解红外测温门厂家_某某电子, 文章 – 网站名.
 _TITLE_PARTS = regex.compile(r"\s*[_|｜–—]\s*|\s+-\s+")
 # Items of a list row: separated by spaces, bars or commas; a leading label ends in a colon.
@@ -115,7 +114,7 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
     title = doc.metadata.get("title")
     # A title the header step took from the lead is the text's own first clause, not what
     # the page claims to be about: its words are no keywords.
-    from_lead = any(edit.rule == LEAD_TITLE_RULE and edit.text == title for edit in doc.edits)
+    from_lead = any(edit.rule == RULE_TITLE_FROM_LEAD and edit.text == title for edit in doc.edits)
     if isinstance(title, str) and not from_lead:
         for part in _TITLE_PARTS.split(title):
             lines = sum(1 for p in doc.paragraphs if _stands_as_clause(part.strip(), p.text))

@@ -116,9 +116,14 @@ def _most_shared_word(segments: list[str]) -> tuple[str, int]:
     return counts.most_common(1)[0] if counts else ("", 0)
 
 
+def spam_header_rule(ctx: Context) -> SpamHeaderRule:
+    """The run's `SpamHeaderRule`, built once from its rules."""
+    return ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+
+
 @step(STEP)
 def drop_spam_header(doc: Document, ctx: Context) -> Document:
-    rule = ctx.resource("spam_header", lambda: SpamHeaderRule.from_rules(ctx.rules))
+    rule = spam_header_rule(ctx)
     kept = []
     for index, paragraph in enumerate(doc.paragraphs):
         if index < rule.window and rule.matches(paragraph.text, opening=index == 0):
