@@ -168,27 +168,38 @@ def is_traditional_document(texts: list[str], config: str, rules: Rules) -> bool
     converted = _opencc(joined, config)
     if converted == joined:
         return False
-    changed = _traditional_only(joined, converted, load_simplified_forms(rules))
+    changed = _traditional_only(joined, converted, load_simplified_forms(rules),
+                                _changed_positions(joined, converted))
     return changed > 0 and changed >= (load_script_markers(rules).min_traditional_share
                                        * count_scripts(joined).han)
 
 
-def _traditional_only(text: str, converted: str, forms: SimplifiedForms) -> int:
-    """How many characters OpenCC changes in ``text`` that are no character of the standard
-    and not one it writes outside the basic block (鮀 -> 𬶍, 噁 -> 𫫇)."""
+def _changed_positions(text: str, converted: str) -> list[int] | None:
+    """Where ``converted`` has another character than ``text``; None when OpenCC changed
+    the length (it kept the length of every text measured)."""
     before, after = _code_points(text), _code_points(converted)
     if len(before) != len(after):
+        return None
+    return np.flatnonzero(before != after).tolist()
+
+
+def _traditional_only(text: str, converted: str, forms: SimplifiedForms,
+                      changed: list[int] | None) -> int:
+    """How many characters OpenCC changes in ``text`` (at ``changed``, `_changed_positions`)
+    that are no character of the standard and not one it writes outside the basic block
+    (鮀 -> 𬶍, 噁 -> 𫫇)."""
+    if changed is None:
         return len(text)
-    return sum(1 for position in np.flatnonzero(before != after).tolist()
+    return sum(1 for position in changed
                if not simplified_may_write(text[position], converted[position], forms))
 
 
 def kept_as_written(text: str, converted: str, rules: Rules) -> list[int]:
     """Positions of ``text``, a paragraph of a simplified document, where OpenCC's change
-    (``converted``) is not made. None when the paragraph holds a character no simplified
-    text writes: it is traditional text, converted whole. Otherwise every change but the
-    characters of the standard that t2s folds on their own (於, 乾, 昇) where the folded
-    form makes a word with a neighbour (位於 -> 位于; 王丙乾, 乾安县, 王於昌 stay).
+    (``converted``) is not made. No position when the paragraph holds a character no
+    simplified text writes: it is traditional text, converted whole. Otherwise every change
+    but the characters of the standard that t2s folds on their own (於, 乾, 昇) where the
+    folded form makes a word with a neighbour (位於 -> 位于; 王丙乾, 乾安县, 王於昌 stay).
 
     >>> text = "王丙乾出席，会场位於北京，一批覆盖全省"
     >>> converted = convert_to_simplified(text)
@@ -197,12 +208,9 @@ def kept_as_written(text: str, converted: str, rules: Rules) -> list[int]:
     >>> [text[i] for i in kept_as_written(text, converted, Rules())]
     ['乾', '覆']
     """
-    before, after = _code_points(text), _code_points(converted)
-    if len(before) != len(after):
-        return []
+    changed = _changed_positions(text, converted)
     forms = load_simplified_forms(rules)
-    changed = np.flatnonzero(before != after).tolist()
-    if not all(simplified_may_write(text[i], converted[i], forms) for i in changed):
+    if changed is None or _traditional_only(text, converted, forms, changed):
         return []
     return [i for i in changed if not (text[i] in forms.folded_alone and (
         (i > 0 and converted[i - 1:i + 1] in forms.words) or converted[i:i + 2] in forms.words))]

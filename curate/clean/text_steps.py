@@ -78,6 +78,10 @@ def strip_glued_pinyin(doc: Document, ctx: Context) -> Document:
     return apply_in_paragraphs(doc, "strip_glued_pinyin", pinyin.find_glued_pinyin)
 
 
+# How many of a document's conversions (國→国 ×3) its edit names, the commonest first.
+SHOWN_CONVERSIONS = 8
+
+
 @step("convert_to_simplified")
 def convert_to_simplified(doc: Document, ctx: Context) -> Document:
     """OpenCC over body and metadata, with the configuration the text's variant calls for.
@@ -110,10 +114,6 @@ def convert_to_simplified(doc: Document, ctx: Context) -> Document:
                    why=f"traditional characters are converted to simplified with OpenCC: "
                        f"{shown}{more}")
     return doc
-
-
-# How many of a document's conversions (國→国 ×3) its edit names, the commonest first.
-SHOWN_CONVERSIONS = 8
 
 
 def _changed_characters(before: str, after: str) -> Counter:
