@@ -23,12 +23,13 @@ from collections import Counter, defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 
+from template_probe import CLEAN_NEWS  # the clean news the furniture probe reads
+
 from curate.pipeline import DEFAULT_STEPS, clean_text
 from curate.rules import Rules
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "data"
-SOURCES = ["xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl"]
 # Deduplication judges one story against the others, not the story itself.
 STEPS = [step for step in DEFAULT_STEPS
          if step not in ("drop_exact_duplicates", "drop_repeated_lines")]
@@ -69,7 +70,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     with Pool(args.processes) as pool:
-        for source in SOURCES:
+        for source in CLEAN_NEWS:
             path = args.data / source
             if not path.is_file():
                 print(f"{source}: missing")
