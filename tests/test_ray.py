@@ -37,14 +37,6 @@ def local_seeds(tmp_path_factory) -> dict[str, bytes]:
     return corpus_bytes(local)
 
 
-def test_the_seeds_cleaned_on_ray_are_the_corpus_of_a_local_run(tmp_path, local_seeds):
-    on_ray = tmp_path / "ray"
-    result = run_cli("run", str(SEEDS), "-o", str(on_ray), "--engine", "ray")
-    assert result.exit_code == 0, result.output
-    assert corpus_bytes(on_ray) == local_seeds
-    assert not (on_ray / ".checkpoint").exists()
-
-
 def test_a_dump_in_ranges_of_two_records_on_ray_gives_the_same_corpus_and_messages(
         tmp_path, monkeypatch):
     dump = ranged_seed_dump(tmp_path, monkeypatch, 2)
@@ -57,7 +49,8 @@ def test_a_dump_in_ranges_of_two_records_on_ray_gives_the_same_corpus_and_messag
     assert corpus_bytes(on_ray) == corpus_bytes(local)
 
 
-def test_the_engine_is_read_from_the_configuration(tmp_path, local_seeds):
+def test_the_seeds_cleaned_on_ray_as_the_configuration_says_are_the_corpus_of_a_local_run(
+        tmp_path, local_seeds):
     config = tmp_path / "curate.toml"
     config.write_text('[run]\nengine = "ray"\n', encoding="utf-8")
     on_ray = tmp_path / "ray"
@@ -66,6 +59,7 @@ def test_the_engine_is_read_from_the_configuration(tmp_path, local_seeds):
     made, expected = corpus_bytes(on_ray), dict(local_seeds)
     assert made.pop("manifest.json") != expected.pop("manifest.json")  # it records the setting
     assert made == expected
+    assert not (on_ray / ".checkpoint").exists()
     manifest = json.loads((on_ray / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["configuration"]["settings"]["run"] == {"engine": "ray"}
 
@@ -105,15 +99,12 @@ def republished_seeds(folder: Path) -> Path:
     return folder
 
 
-def test_the_development_set_cleaned_on_ray_is_the_corpus_of_a_local_run(eval_dir, tmp_path):
-    raw = eval_dir / "dev" / "raw"
-    if not raw.is_dir():
-        pytest.skip("no development set")
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
-    run_cli("run", str(raw), "-o", str(local), "--workers", "2")
-    run_cli("run", str(raw), "-o", str(on_ray), "--engine", "ray")
-    assert corpus_bytes(on_ray) == corpus_bytes(local)
-    assert index_bytes(on_ray) == index_bytes(local)
+def test_the_development_set_cleaned_on_ray_is_the_corpus_of_a_local_run(dev_corpus,
+                                                                         tmp_path):
+    on_ray = tmp_path / "ray"
+    run_cli("run", str(dev_corpus.raw), "-o", str(on_ray), "--engine", "ray")
+    assert corpus_bytes(on_ray) == corpus_bytes(dev_corpus.out)
+    assert index_bytes(on_ray) == index_bytes(dev_corpus.out)
     # its duplicate groups are found by the band stages: copies within the set are dropped
     assert len(near_duplicates(on_ray)) >= 5
 

@@ -49,7 +49,6 @@ from tests.fixtures import corpus_bytes, corpus_records
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SHARED = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared"))
-DEV_RAW = SHARED / "eval" / "dev" / "raw"
 EPOCH = "1767225600"
 # What a run leaves in a corpus folder.
 CORPUS_LISTING = sorted([DOCUMENTS, REJECTS, MANIFEST, CARD, LOOKUP, ".index"])
@@ -117,14 +116,12 @@ def test_seeds_every_document_is_kept_rejected_or_already_in_corpus(tmp_path):
     assert assert_accounts_for_every_document(out) == manifest  # nothing new: left as it was
 
 
-@pytest.mark.skipif(not DEV_RAW.is_dir(), reason="the dev set (shared/eval/dev) is not beside "
-                                                 "the repository")
-def test_dev_set_every_document_is_kept_rejected_or_already_in_corpus(tmp_path):
-    out = tmp_path / "dev"
-    result = run_cli("run", str(DEV_RAW), "-o", str(out), "--quiet")
-    assert result.exit_code in (0, 1), result.output
+def test_dev_set_every_document_is_kept_rejected_or_already_in_corpus(dev_corpus):
+    out = dev_corpus.out
+    assert dev_corpus.result.exit_code in (0, 1), dev_corpus.result.output
     manifest = assert_accounts_for_every_document(out)
-    assert manifest["counts"]["files"] == len([p for p in DEV_RAW.rglob("*") if p.is_file()])
+    assert manifest["counts"]["files"] == len([p for p in dev_corpus.raw.rglob("*")
+                                                if p.is_file()])
     rejected = [r for r in read_jsonl(out / REJECTS) if r["kind"] == "document"]
     assert manifest["counts"]["rejected"] == len(rejected)
 

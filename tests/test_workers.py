@@ -172,15 +172,11 @@ def test_a_run_failing_while_counting_lines_leaves_a_killed_runs_checkpoint(tmp_
     assert Checkpoint(out, "a-killed-run").load(left.range) == left
 
 
-def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(eval_dir,
+def test_two_workers_write_the_development_set_byte_for_byte_as_one_process(dev_corpus,
                                                                            tmp_path):
-    raw = eval_dir / "dev" / "raw"
-    if not raw.is_dir():
-        pytest.skip("no development set")
-    one, two = tmp_path / "one", tmp_path / "two"
-    run_cli("run", str(raw), "-o", str(one), "--workers", "1")
-    run_cli("run", str(raw), "-o", str(two), "--workers", "2")
-    assert corpus_bytes(two) == corpus_bytes(one)
+    two = tmp_path / "two"
+    run_cli("run", str(dev_corpus.raw), "-o", str(two), "--workers", "2")
+    assert corpus_bytes(two) == corpus_bytes(dev_corpus.out)
 
 
 def test_ranges_past_the_end_of_a_file_are_empty_without_reading_it_again(tmp_path):
