@@ -193,7 +193,7 @@ def _regular(path: Path) -> bool:
 def _encoded(value: Any) -> Any:
     """``value`` as JSON in which every object says what it was: ``{"r": name, "f": fields}``
     a record, ``{"t": items}`` a tuple, ``{"d": items}`` a dictionary."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if type(value) in _PLAIN or value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
         return [_encoded(item) for item in value]
@@ -205,9 +205,18 @@ def _encoded(value: Any) -> Any:
         return {"d": {key: _encoded(item) for key, item in value.items()}}
     name = type(value).__name__
     if _RECORDS.get(name) is type(value):
-        return {"r": name, "f": {field.name: _encoded(getattr(value, field.name))
-                                 for field in dataclasses.fields(value)}}
+        return {"r": name, "f": {field: _encoded(getattr(value, field))
+                                 for field in _field_names(type(value))}}
     raise TypeError(f"cannot store a {name}")
+
+
+_PLAIN = frozenset((str, int, float, bool))  # the types JSON holds as they are, looked up at once
+
+
+@cache
+def _field_names(record: type) -> tuple[str, ...]:
+    """The fields of a record type, in order (``dataclasses.fields`` costs a loop a call)."""
+    return tuple(field.name for field in dataclasses.fields(record))
 
 
 def _decoded(value: Any) -> Any:
