@@ -16,12 +16,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from curate.document import Edit, Paragraph
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 STEP = "parse_markup"
 
@@ -87,6 +89,8 @@ def parse_plain(text: str) -> Parsed:
 
 def parse_markdown(text: str) -> Parsed:
     """Paragraphs of a Markdown text, with removed images and captions recorded as edits."""
+    from markdown_it import MarkdownIt  # a twentieth of a CPU-second: only for Markdown
+
     parser = MarkdownIt("commonmark", {"html": False})
     tokens = parser.parse(text)
     paragraphs: list[Paragraph] = []
