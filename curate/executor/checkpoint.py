@@ -23,6 +23,7 @@ again.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -174,12 +175,19 @@ def encoded_record(done: CleanedRange) -> bytes | None:
     so the run's own process only writes it; None when a value JSON cannot hold is in it."""
     # The range is given again on load: an archive member's bytes are not stored twice;
     # signatures and fingerprints are made again where a resumed range needs them.
+    # The encoding is a tree of new containers, freed as a whole once dumped: the cyclic
+    # collector it would set off (scanning every document the batch holds) has nothing to find.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         payload = json.dumps(_encoded(replace(done, range=None, signatures=None,
                                               fingerprints=None, record=None)),
                              ensure_ascii=False).encode()
     except TypeError:
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return _HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 
