@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import ahocorasick
 import regex
@@ -80,6 +81,16 @@ class _Node:
 
 def pattern_needs(pattern: str, flags: int = 0) -> PatternNeeds:
     """The words and length a text needs for ``pattern`` to match (see the module)."""
+    return _needs(pattern, int(flags & _FLAGS_READ))
+
+
+# The flags that change what a pattern needs. A rule pattern is read for its own screen and
+# again for the screen of its kind's patterns: the answer is worked out once.
+_FLAGS_READ = regex.VERBOSE | regex.MULTILINE | regex.IGNORECASE
+
+
+@cache
+def _needs(pattern: str, flags: int) -> PatternNeeds:
     if flags & (regex.VERBOSE | regex.MULTILINE):
         return PatternNeeds((), None)
     reader = _Reader(pattern)

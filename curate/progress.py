@@ -18,17 +18,10 @@ import os
 import sys
 import time
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Progress as Bar
+if TYPE_CHECKING:
+    from rich.progress import Progress as Bar
 
 # At most one line this often when standard error is not a terminal (with --verbose).
 LINE_SECONDS = 5.0
@@ -69,6 +62,17 @@ class Progress:
         self.bar: Bar | None = None
         self._start_counts()
         if bar:
+            # rich costs a twentieth of a CPU-second to import: only a bar on a terminal needs it
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as Bar
+
             self.bar = Bar(TextColumn("{task.description}"),
                            TextColumn("{task.fields[documents]:,} documents"), BarColumn(),
                            DownloadColumn(), TextColumn("{task.fields[rate]:,.0f} documents/s"),

@@ -41,7 +41,7 @@ from curate.corpus import CorpusBusyError, CorpusLock
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import MAX_LINE_CHARS
 from curate.pipeline import STEPS, load_steps
-from curate.rules import RuleError, Rules
+from curate.rules import RuleError, Rules, RuleTimeout
 from curate.run import run
 from curate.storage import CARD, DOCUMENTS, LOOKUP, MANIFEST, REJECTS
 from tests.fixtures import corpus_bytes, corpus_records
@@ -518,10 +518,28 @@ def test_a_match_slowed_past_the_limit_by_a_busy_machine_is_tried_again_not_reje
     # a sound pattern's scan runs past it; tried again with a second's room, it finds its text.
     monkeypatch.setattr(curate.rules, "MATCH_TIMEOUT", 1e-7)
     monkeypatch.setattr(curate.rules, "RETRY_FACTOR", 1e7)
-    pattern = curate.rules.compile_pattern("本文来源", "rules/credits.yaml:1: pattern 'source'")
+    # (a repetition: a pattern without one runs with no limit, see the next test)
+    pattern = curate.rules.compile_pattern("本文来源：?", "rules/credits.yaml:1: pattern 'source'")
     text = "正文" * 1_000_000 + "本文来源：新华社"
     assert pattern.search(text).start() == 2_000_000
     assert [m.start() for m in pattern.finditer(text)] == [2_000_000]
+
+
+def test_a_pattern_without_repetition_runs_without_the_limit_and_finds_what_it_did(
+        monkeypatch):
+    # No timed match can finish within this limit: only the patterns that cannot backtrack
+    # still answer, and they answer as before.
+    monkeypatch.setattr(curate.rules, "MATCH_TIMEOUT", 1e-9)
+    monkeypatch.setattr(curate.rules, "RETRY_FACTOR", 1)
+    marks = Rules().yaml_pattern("edge_runs.yaml", "sentence_marks")
+    assert marks.linear
+    text = "正文" * 1_000_000 + "本文来源：新华社。"
+    assert marks.search(text).start() == 2_000_008
+    assert [m.group() for m in marks.finditer("一，二。三")] == ["，", "。"]
+    overlapping = curate.rules.compile_pattern("(a|aa)+$", "rules/credits.yaml:1: pattern 'x'")
+    assert not overlapping.linear
+    with pytest.raises(RuleTimeout):
+        overlapping.search("a" * 40 + "b")
 
 
 def test_nothing_in_curate_unpickles_or_loads_yaml_unsafely():

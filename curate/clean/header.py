@@ -142,8 +142,10 @@ class HeaderRules:
         if len(text) > BYLINE_MAX_CHARS:
             return None
         fields = list(self.byline_field.finditer(text))
+        if not fields:  # most lines: no date search then
+            return None
         dates = list(self.byline_date.finditer(text))
-        if len(fields) + len(dates) < 2 or not fields:
+        if len(fields) + len(dates) < 2:
             return None
         # What no field, date or mark covers (a labelled date is both) must be separators only.
         covered = [False] * len(text)

@@ -15,10 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from langdetect import DetectorFactory, LangDetectException, detect_langs
-
-# langdetect samples at random; a fixed seed makes it answer the same every run.
-DetectorFactory.seed = 0
 
 # Han, kana and Hangul together must be at least this share of the letters for the script to
 # decide. Chinese articles about English (word lists, Latin-heavy tech pages) go down to 0.21
@@ -142,6 +138,11 @@ def guess_with_langdetect(text: str) -> LanguageGuess:
     >>> guess_with_langdetect("Nvidia said it would resume sales of its H20 chip to China.")
     LanguageGuess(lang='en', method='langdetect', confidence=1.0)
     """
+    # Imported when a text first needs it: the script decides most texts.
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    # langdetect samples at random; a fixed seed makes it answer the same every run.
+    DetectorFactory.seed = 0
     try:
         best = detect_langs(text[:LANGDETECT_PREFIX])[0]
     except LangDetectException:

@@ -35,6 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from curate.clean.pinyin import HAN, is_reading_of
 from curate.edits import Change
@@ -125,6 +126,7 @@ def _common_share(text: str) -> float:
     return sum(_is_common_hanzi(char) for char in hanzi) / len(hanzi)
 
 
+@cache  # asked of the same few thousand characters over and over
 def _is_common_hanzi(char: str) -> bool:
     """Whether ``char`` is among the 3,755 most frequent simplified (GB2312 level 1) or the
     5,401 most frequent traditional (Big5 level 1) characters."""
@@ -404,6 +406,35 @@ def _left_by_loss(text: str, piece: bytes, first: int, end: int, at_edge: bool) 
     return at_edge or _LEFT_BY_LOSS.fullmatch(wide) is not None
 
 
+# Where a three-byte UTF-8 character starts in a text's GBK bytes, overlapping ones included.
+_THREE_BYTES_AT = re.compile(
+    rb"(?=(\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]))"
+)
+
+
+def _may_read_as_chinese(text: str) -> bool:
+    """Whether the GBK bytes of ``text`` hold, anywhere, the ``_MIN_REPAIRED_HAN`` common
+    characters read as UTF-8 that a stretch needs: a cheap screen for the clean paragraphs
+    the hint lets through (``鍙`` is a rare character, not mojibake, in most of them).
+
+    >>> _may_read_as_chinese("鍙戝竷鐨勶紝"), _may_read_as_chinese("苏州市第一中学")
+    (True, False)
+    """
+    if "\ufffd" in text:  # lost bytes read as one byte each: the full search decides
+        return True
+    try:
+        data = text.encode("gb18030")
+    except UnicodeEncodeError:  # a lone surrogate, likewise
+        return True
+    found = 0
+    for match in _THREE_BYTES_AT.finditer(data):
+        if _is_evidence(match.group(1).decode("utf-8")):
+            found += 1
+            if found >= _MIN_REPAIRED_HAN:
+                return True
+    return False
+
+
 def find_gbk_mojibake(text: str) -> list[Change]:
     """Changes repairing UTF-8 that was read as GBK or GB18030, where bytes may have been
     replaced (U+FFFD), dropped or lost before the text reached us: the stretch's bytes are
@@ -419,8 +450,13 @@ def find_gbk_mojibake(text: str) -> list[Change]:
     >>> apply_changes("鎹鏂板崕绀炬姤閬", find_gbk_mojibake("鎹鏂板崕绀炬姤閬"))  # bytes dropped
     '新华社报'
     """
-    if not _GBK_HINT.search(text):
+    if not _GBK_HINT.search(text) or not _may_read_as_chinese(text):
         return []
+    return _gbk_repairs(text)
+
+
+def _gbk_repairs(text: str) -> list[Change]:
+    """The changes of `find_gbk_mojibake`, without its screens."""
     data, starts = _gbk_reading(text)
     spans: list[list[int]] = []
     for first, end in _gbk_spans(text, data, starts):
@@ -542,6 +578,8 @@ def lost_share(text: str) -> float:
     >>> lost_share("锟斤拷息锟斤拷")
     0.8571428571428571
     """
+    if "\ufffd" not in text and "锟" not in text:
+        return 0.0
     core = len(text) - sum(map(str.isspace, text))
     return sum(len(m.group()) for m in _LOST_RUN.finditer(text)) / core if core else 0.0
 

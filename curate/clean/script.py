@@ -119,8 +119,11 @@ def load_simplified_forms(rules: Rules) -> SimplifiedForms:
             raise RuleError(f"rules/{SIMPLIFIED_KEPT_FILE}: {word!r} changes length under t2s "
                             f"({folded!r}); write the word as it is kept, in simplified")
     standard = frozenset("".join(rules.lines(STANDARD_CHARACTERS_FILE)))
-    t2s = _converter("t2s")
-    folded_alone = frozenset(ch for ch in standard if t2s.convert(ch) != ch)
+    # One call for all of them: no OpenCC phrase spans a line break, so each character
+    # between two converts as it does alone.
+    alone = sorted(standard)
+    converted = _converter("t2s").convert("\n".join(alone)).split("\n")
+    folded_alone = frozenset(ch for ch, new in zip(alone, converted, strict=True) if new != ch)
     words = frozenset(rules.lines(SIMPLIFIED_WORDS_FILE))
     sides = {row["side"]: row["characters"] for row in rules.table(ZHE_PARTICLE_FILE)}
     before, after = sides.get("before", ""), sides.get("after", "")

@@ -23,6 +23,7 @@ again.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -174,12 +175,19 @@ def encoded_record(done: CleanedRange) -> bytes | None:
     so the run's own process only writes it; None when a value JSON cannot hold is in it."""
     # The range is given again on load: an archive member's bytes are not stored twice;
     # signatures and fingerprints are made again where a resumed range needs them.
+    # The encoding is a tree of new containers, freed as a whole once dumped: the cyclic
+    # collector it would set off (scanning every document the batch holds) has nothing to find.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         payload = json.dumps(_encoded(replace(done, range=None, signatures=None,
                                               fingerprints=None, record=None)),
                              ensure_ascii=False).encode()
     except TypeError:
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return _HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 
@@ -193,7 +201,7 @@ def _regular(path: Path) -> bool:
 def _encoded(value: Any) -> Any:
     """``value`` as JSON in which every object says what it was: ``{"r": name, "f": fields}``
     a record, ``{"t": items}`` a tuple, ``{"d": items}`` a dictionary."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if type(value) in _PLAIN or value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
         return [_encoded(item) for item in value]
@@ -205,9 +213,18 @@ def _encoded(value: Any) -> Any:
         return {"d": {key: _encoded(item) for key, item in value.items()}}
     name = type(value).__name__
     if _RECORDS.get(name) is type(value):
-        return {"r": name, "f": {field.name: _encoded(getattr(value, field.name))
-                                 for field in dataclasses.fields(value)}}
+        return {"r": name, "f": {field: _encoded(getattr(value, field))
+                                 for field in _field_names(type(value))}}
     raise TypeError(f"cannot store a {name}")
+
+
+_PLAIN = frozenset((str, int, float, bool))  # the types JSON holds as they are, looked up at once
+
+
+@cache
+def _field_names(record: type) -> tuple[str, ...]:
+    """The fields of a record type, in order (``dataclasses.fields`` costs a loop a call)."""
+    return tuple(field.name for field in dataclasses.fields(record))
 
 
 def _decoded(value: Any) -> Any:

@@ -19,9 +19,6 @@ import io
 from collections import Counter
 from collections.abc import Iterator
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from curate.document import Document, Provenance
 from curate.io.decode import DecodeError, decode_bytes
 from curate.io.readers import (
@@ -47,6 +44,10 @@ def is_warc(name: str) -> bool:
 def read_warc(item: InputFile, options: ReadOptions) -> Iterator[Document]:
     """The documents of a WARC or WET file; what is skipped is counted in
     ``options.skipped_records`` under the file's name."""
+    # warcio imports fsspec: a tenth of a CPU-second, paid only by a run that reads a WARC file
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     _, sha256 = item.sha256()
     skipped: Counter[str] = Counter()
     number = 0
@@ -121,6 +122,8 @@ def _record_document(item: InputFile, sha256: str, number: int, record, kind: st
 def record_text(raw: bytes, number: int) -> str:
     """The text the reader makes of record ``number`` of a WARC file's bytes: a page's
     extracted main text, or a conversion's text (for `curate explain`)."""
+    from warcio.archiveiterator import ArchiveIterator
+
     from curate.io.html import extract_article
 
     for position, record in enumerate(ArchiveIterator(io.BytesIO(raw)), start=1):

@@ -320,3 +320,22 @@ def test_a_split_character_before_ascii_is_restored_alone():
 ])
 def test_a_question_mark_before_latin_letters_is_left_alone(line: str):
     assert find_mojibake(line) == []
+
+
+def test_the_gbk_screen_passes_every_paragraph_the_full_search_repairs(shared_data, eval_dir):
+    """The screen (two common characters read again, anywhere in the paragraph's GBK bytes)
+    skips only paragraphs the full search leaves alone: clean news, the seeds, the development
+    set, and GBK mojibake made of the news, whole and with bytes lost."""
+    from curate.clean.mojibake import _gbk_repairs, _may_read_as_chinese, find_gbk_mojibake
+
+    news = [json.loads(line)["text"] for line in
+            (shared_data / "thucnews-cnews-1000.jsonl").read_text(encoding="utf-8").splitlines()]
+    raw = [path.read_text(encoding="utf-8", errors="replace")
+           for folder in (SEEDS, eval_dir / "dev" / "raw") for path in sorted(folder.iterdir())]
+    garbled = [text[:300].encode("utf-8").decode("gb18030", errors="replace") for text in news]
+    garbled += [text[:300].encode("utf-8")[1:-7].decode("gbk", errors="ignore") for text in news]
+    paragraphs = [line for text in news + raw + garbled for line in text.splitlines() if line]
+    screened = [line for line in paragraphs if not _may_read_as_chinese(line)]
+    assert len(screened) > len(paragraphs) / 2
+    assert [line for line in screened if _gbk_repairs(line)] == []
+    assert sum(bool(find_gbk_mojibake(line)) for line in garbled) > 1500
