@@ -62,11 +62,14 @@ class PatternNeeds:
     """``words``: groups of words (ASCII letters lowered), a word of each of which is in any
     text the pattern matches in (none: nothing known); ``max_chars``: the longest text the
     pattern matches whole (anchored at both ends), or None; ``folds``: whether some of it
-    matches without regard to case."""
+    matches without regard to case; ``linear``: whether the pattern holds no repetition
+    (``?``, ``*``, ``+``, ``{…}``) and no backreference, so that each attempt follows each
+    path through it once and a search takes time linear in the text (False when not read)."""
 
     words: tuple[frozenset[str], ...]
     max_chars: int | None
     folds: bool = False
+    linear: bool = False
 
 
 @dataclass
@@ -80,7 +83,14 @@ class _Node:
 
 
 def pattern_needs(pattern: str, flags: int = 0) -> PatternNeeds:
-    """The words and length a text needs for ``pattern`` to match (see the module)."""
+    r"""The words and length a text needs for ``pattern`` to match (see the module), and
+    whether it cannot backtrack.
+
+    >>> pattern_needs("[。！？!?；;，,]").linear, pattern_needs(r"(?:本文|文章)来源\s").linear
+    (True, True)
+    >>> [pattern_needs(p).linear for p in ("^(a|aa)+$", "本文来源：?", r"(a)\1")]
+    [False, False, False]
+    """
     return _needs(pattern, int(flags & _FLAGS_READ))
 
 
@@ -108,7 +118,8 @@ def _needs(pattern: str, flags: int) -> PatternNeeds:
                       if not any(_has_case_beyond_ascii(word) for word in group))
     whole = node.starts_anchored and node.ends_anchored and node.max_chars is not None
     # ``$`` also matches before a line break that ends the text.
-    return PatternNeeds(words, node.max_chars + 1 if whole else None, folds)
+    return PatternNeeds(words, node.max_chars + 1 if whole else None, folds,
+                        linear=not reader.repeats)
 
 
 def _has_case_beyond_ascii(word: str) -> bool:
@@ -120,6 +131,7 @@ class _Reader:
         self.pattern = pattern
         self.at = 0
         self.folds = False
+        self.repeats = False  # a quantifier was read
 
     def peek(self) -> str:
         return self.pattern[self.at] if self.at < len(self.pattern) else ""
@@ -169,6 +181,7 @@ class _Reader:
             high = int(found[3]) if found[3] else (None if found[2] else low)
         else:
             return 1, 1
+        self.repeats = True
         if self.peek() in ("?", "+"):  # lazy or possessive: the same texts
             self.at += 1
         if self.peek() in _QUANTIFIERS:

@@ -32,7 +32,7 @@ from typing import Any
 import regex
 import yaml
 
-from curate.literal_screen import PatternScreen
+from curate.literal_screen import PatternScreen, pattern_needs
 
 # Where the rules are: installed as the package data of curate.rule_files (a wheel), or
 # rules/ at the top of a checkout (an editable install, or running from the repository).
@@ -79,60 +79,10 @@ class RuleTimeout(RuntimeError):
     """A rule pattern ran past `MATCH_TIMEOUT` on one text; the message names the rule."""
 
 
-# Group openings that hold no repetition of their own (a look-around, a plain group).
-_PLAIN_GROUPS = ("(?:", "(?=", "(?!", "(?<=", "(?<!")
-# Escapes that stand for one character, a class of characters or a position.
-_ONE_CHARACTER_ESCAPES = frozenset("dDsSwWbBAZntrfv")
-
-
-def cannot_backtrack(pattern: str) -> bool:
-    r"""Whether ``pattern`` holds no repetition (``*``, ``+``, ``?`` or ``{`` after an item)
-    and no backreference: each attempt then follows each path through the pattern once, so a
-    search takes time linear in the text and needs no timeout (which costs two reads of the
-    clock a call, 18,000 calls on a 6 MB dump). Syntax it does not follow counts as
-    repetition.
-
-    >>> cannot_backtrack("[。！？!?；;，,]"), cannot_backtrack(r"(?:本文|文章)来源\s")
-    (True, True)
-    >>> cannot_backtrack("^(a|aa)+$"), cannot_backtrack(r"\p{Han}"), cannot_backtrack(r"(a)\1")
-    (False, False, False)
-    """
-    at, in_class = 0, False
-    while at < len(pattern):
-        char = pattern[at]
-        if char == "\\":
-            escaped = pattern[at + 1:at + 2]
-            if escaped.isalnum() and escaped not in _ONE_CHARACTER_ESCAPES:
-                return False  # a backreference, or an escape with braces such as \p{Han}
-            at += 2
-            continue
-        if in_class:
-            if char == "[":
-                return False  # a nested set or a POSIX class
-            in_class = char != "]"
-            at += 1
-            continue
-        if char == "[":
-            in_class = True
-            at += 1
-            at += pattern[at:at + 1] == "^"
-            at += pattern[at:at + 1] == "]"  # a closing bracket first is a character
-            continue
-        if char == "(" and pattern[at + 1:at + 2] == "?":
-            opening = next((group for group in _PLAIN_GROUPS if pattern.startswith(group, at)),
-                           None)
-            if opening is None:
-                return False  # named groups, flags, conditionals: not read here
-            at += len(opening)
-            continue
-        if char in "*+?{":
-            return False
-        at += 1
-    return not in_class
-
-
 class RulePattern:
-    """A compiled rule pattern whose every match runs with a timeout.
+    """A compiled rule pattern whose every match runs with a timeout, unless the pattern
+    cannot backtrack (``PatternNeeds.linear``: no repetition, no backreference), for the
+    timeout reads the clock twice a call, 18,000 calls on a 6 MB dump.
 
     It offers the matching methods of ``regex.Pattern`` (``search``, ``match``,
     ``fullmatch``, ``finditer``, ``findall``, ``split``, ``sub``, ``subn``) with the same
@@ -148,11 +98,11 @@ class RulePattern:
     def __init__(self, compiled: regex.Pattern, where: str) -> None:
         self.compiled = compiled
         self.where = where
-        self.linear = not compiled.flags & regex.VERBOSE and cannot_backtrack(compiled.pattern)
         # The words and length a text needs (curate.literal_screen): a text without them is
         # not matched at all, which saves the timeout's cost of a few microseconds a call.
         screen = PatternScreen(compiled.pattern, compiled.flags)
         self.screen = screen if screen.says_something else None
+        self.linear = pattern_needs(compiled.pattern, compiled.flags).linear
 
     def _cannot_match(self, string: str, args: tuple, kwargs: dict) -> bool:
         """Whether the screen says the pattern cannot match ``string`` (searched whole)."""
