@@ -8,7 +8,8 @@
 
 Runs ``curate run`` in a fresh process under GNU time (``/usr/bin/time -v``; on Debian or
 Ubuntu ``apt-get install -y time`` if it is missing) and prints the dump's size, the
-documents, the elapsed time and the peak resident set size. Prints figures; asserts nothing.
+documents, the elapsed time, the CPU-seconds of the run and its workers, and the peak
+resident set size (of the largest one process: the run's own, or a worker's). Prints figures; asserts nothing.
 
 The dump is generated: articles of 6-14 paragraphs of 60-300 characters (~2,200 characters
 on average, the size of the seeds), drawn character by character from the seeds' Han
@@ -168,6 +169,11 @@ def measure(dump: Path, out: Path, batch: int | None) -> dict[str, str]:
     return figures
 
 
+def cpu_seconds(figures: dict[str, str]) -> float:
+    """User and system CPU-seconds of the run and of the workers it waited for."""
+    return sum(float(figures.get(f"{kind} time (seconds)", "0")) for kind in ("User", "System"))
+
+
 def peak_megabytes(figures: dict[str, str]) -> float:
     return int(figures.get("Maximum resident set size (kbytes)", "0")) / 1024
 
@@ -207,6 +213,7 @@ def main() -> None:
         counts = manifest["counts"]
         print(f"curate run: exit {figures['exit code']}, "
               f"{figures.get('Elapsed (wall clock) time (h:mm:ss or m:ss)', '?')} elapsed, "
+              f"{cpu_seconds(figures):,.0f} CPU-s (the run and its workers), "
               f"{counts['documents']:,} documents: {counts['kept']:,} kept, "
               f"{counts['rejected']:,} rejected")
         print(f"peak RSS: {peak:,.0f} MB for {size / 1e6:,.0f} MB of input; a run of one "

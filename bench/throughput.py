@@ -22,8 +22,9 @@ with its near and exact copies), and HTML pages, the pages of
   CPU-seconds as a ratio (the cost of the hand-over) and the cores it kept busy on average
   (CPU-seconds over wall-clock: below 2 when other load leaves no second core free); and
   the CPU-seconds of the run's own process (reading the workers' ranges, deciding
-  duplicates, writing), alone and as a share of ``--workers 1``'s: the serial part, which
-  moves less than wall-clock with the other load of the machine.
+  duplicates, writing), alone and as a share of ``--workers 1``'s, and of its main thread
+  (the process less the thread compressing the shards): the serial part, which moves less
+  than wall-clock with the other load of the machine.
 
 The corpus of both runs must be byte-identical (it says so). Prints figures; never fails on
 timing. On a shared machine wall-clock ratios move with the other load: quote CPU-seconds.
@@ -69,29 +70,31 @@ def io_floor(records: list[bytes], folder: Path) -> float:
     return own_cpu() - start
 
 
-# ``curate run`` in a process that writes its own CPU-seconds (not its workers') at the end.
-_OWN_CPU = """import atexit, resource, sys
+# ``curate run`` in a process that writes its own CPU-seconds (not its workers') at the end,
+# and those of its main thread alone (not the thread compressing the shards).
+_OWN_CPU = """import atexit, resource, sys, time
 from curate.cli import main
 path = sys.argv.pop(1)
 def own():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open(path, "w") as stream:
-        stream.write(str(usage.ru_utime + usage.ru_stime))
+        stream.write(f"{usage.ru_utime + usage.ru_stime} {time.thread_time()}")
 atexit.register(own)
 sys.argv[0] = "curate"
 main()
 """
 
 
-def curate_run(inputs: Path, out: Path, workers: int) -> tuple[float, float, float]:
-    """CPU-seconds, wall-clock seconds and the CPU-seconds of the run's own process (its
-    workers' left out) of one ``curate run``."""
+def curate_run(inputs: Path, out: Path, workers: int) -> tuple[float, float, float, float]:
+    """CPU-seconds, wall-clock seconds, and the CPU-seconds of the run's own process (its
+    workers' left out) and of its main thread, of one ``curate run``."""
     cpu, wall = children_cpu(), time.monotonic()
     own = out.with_name(out.name + ".cpu")
     subprocess.run([sys.executable, "-c", _OWN_CPU, str(own), "run", str(inputs), "-o",
                     str(out), "--workers", str(workers), "-q"], check=False,
                    env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
-    return children_cpu() - cpu, time.monotonic() - wall, float(own.read_text())
+    process, main_thread = map(float, own.read_text().split())
+    return children_cpu() - cpu, time.monotonic() - wall, process, main_thread
 
 
 def same_corpus(one: Path, two: Path) -> bool:
@@ -104,9 +107,9 @@ def same_corpus(one: Path, two: Path) -> bool:
 def measure(label: str, inputs: Path, first: Path, records: list[bytes], documents: int,
             folder: Path) -> None:
     floor = io_floor(records, folder)
-    start_up, _, _ = curate_run(first, folder / f"{label}-first", 1)
-    cpu1, wall1, _ = curate_run(inputs, folder / f"{label}-1", 1)
-    cpu2, wall2, own2 = curate_run(inputs, folder / f"{label}-2", 2)
+    start_up, _, _, _ = curate_run(first, folder / f"{label}-first", 1)
+    cpu1, wall1, _, _ = curate_run(inputs, folder / f"{label}-1", 1)
+    cpu2, wall2, own2, main2 = curate_run(inputs, folder / f"{label}-2", 2)
     identical = same_corpus(folder / f"{label}-1", folder / f"{label}-2")
     net = max(cpu1 - start_up, 1e-9) / max(documents - 1, 1)
     print(f"{label}: {documents:,} documents")
@@ -119,8 +122,8 @@ def measure(label: str, inputs: Path, first: Path, records: list[bytes], documen
     print(f"  curate run --workers 2: {wall2:.1f} s wall, {wall1 / wall2:.2f}x --workers 1; "
           f"{cpu2:.1f} CPU-s ({cpu2 / cpu1:.2f}x), {cpu2 / wall2:.2f} cores busy on average; "
           f"corpus {'byte-identical' if identical else 'DIFFERENT'} to --workers 1")
-    print(f"    the run's own process: {own2:.1f} CPU-s, {own2 / cpu1:.1%} of --workers 1's; "
-          f"its workers {cpu2 - own2:.1f} CPU-s")
+    print(f"    the run's own process: {own2:.1f} CPU-s, {own2 / cpu1:.1%} of --workers 1's "
+          f"(its main thread {main2:.1f}); its workers {cpu2 - own2:.1f} CPU-s")
 
 
 def html_pages(folder: Path, limit: int) -> tuple[Path, list[bytes]] | None:

@@ -61,10 +61,12 @@ from curate.faults import OutputUnwritable
 from curate.io.readers import (
     InputFile,
     ReadOptions,
+    SpanReading,
     iter_input_files,
     read_documents,
     rejected_input,
 )
+from curate.io.spans import Span
 from curate.io.stdin import STDIN, stdin_input
 from curate.io.text_field import TextFieldError
 from curate.manifest import (
@@ -227,12 +229,12 @@ def _range_cleaner(per_document: Pipeline, options: ReadOptions, result: RunResu
 
     def make_cleaner() -> RangeCleaner:
         return RangeCleaner(
-            lambda item: _read_guarded(item, options),
+            lambda item, *span: _read_guarded(item, options, *span),
             lambda document: _clean_guarded(per_document, document, result),
             options.messages,
             lambda item: options.skipped_records.pop(item.display, {}),
-            count_read=lambda item: _read_guarded(item, ReadOptions(
-                source=options.source, text_field=options.text_field)),
+            count_read=lambda item, *span: _read_guarded(item, ReadOptions(
+                source=options.source, text_field=options.text_field), *span),
             count_lines=count_lines,
             take_counts=per_document.ctx.resource(LINE_COUNTS, Counter).update,
             fingerprint=text_fingerprint if fingerprints else None)
@@ -281,9 +283,11 @@ def _input_files(inputs: list[str], outdir: Path,
             yield from iter_input_files([given], skip=[outdir])
 
 
-def _read_guarded(item: InputFile, options: ReadOptions) -> Iterator[Document]:
-    """The documents of one file; a failure of the reader itself ends the file with a reject."""
-    documents = read_documents(item, options)
+def _read_guarded(item: InputFile, options: ReadOptions, span: Span | None = None,
+                  report: SpanReading | None = None) -> Iterator[Document]:
+    """The documents of one file (or of one ``span`` of it, `read_documents`); a failure of
+    the reader itself ends the file (the span) with a reject."""
+    documents = read_documents(item, options, span, report)
     while True:
         try:
             document = next(documents)

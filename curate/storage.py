@@ -47,6 +47,7 @@ import os
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -76,8 +77,12 @@ SHARD_BYTES = 256 * 2**20
 MEMBER_BYTES = 256 * 2**10
 # Fixed, so that the same records compress to the same bytes on every run.
 GZIP_LEVEL = 6
-# A member's records are numbered in the low bits of a location, its offset in the high ones.
+# A member's records are numbered in the low bits of a location, its offset in the high ones
+# (in the lookup; while the run writes, the member's number in its shard).
 _LINE_BITS = 20
+_LINE_MASK = (1 << _LINE_BITS) - 1
+# Members compressed and not yet written, at most: 2 MB of JSONL held for the thread.
+_MEMBERS_IN_FLIGHT = 8
 
 DATASET_CARD = """---
 configs:
@@ -156,6 +161,17 @@ def _compress(data: bytes) -> bytes:
     return header + body + trailer
 
 
+def _append_member(shard: _OpenShard, data: bytes) -> int:
+    """Compress ``data`` as the shard's next member and write it; its offset in the shard.
+    Run by the shard writer's one thread, so members are written in the order given."""
+    compressed = _compress(data)
+    offset = shard.size
+    shard.stream.write(compressed)
+    shard.digest.update(compressed)
+    shard.size += len(compressed)
+    return offset
+
+
 def _member_lines(stream: IO[bytes], offset: int) -> list[bytes]:
     """The JSONL lines of the gzip member that starts at ``offset``."""
     stream.seek(offset)
@@ -208,15 +224,19 @@ class _OpenShard:
     records: int = 0
     text_bytes: int = 0
     keys: list[int] = field(default_factory=list)
-    values: list[int] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)  # locations, by member number
+    # Each member handed to the compressing thread: its offset in the shard, once written.
+    members: list[Future[int]] = field(default_factory=list)
 
 
 class ShardWriter:
     """Appends records of one kind as new shards ``first``, ``first + 1``, ...: records go to
-    a gzip member in memory, written out at `MEMBER_BYTES`; a shard closes at its bounds.
+    a gzip member in memory, compressed and written out at `MEMBER_BYTES` by a thread of its
+    own (zlib lets go of the interpreter lock, so the run goes on making the next records
+    meanwhile); a shard closes at its bounds.
 
-    `write` returns where the record is, so this run can read it back (`read`) before it
-    is published."""
+    `write` returns where the record is (its shard, member and line), so this run can read
+    it back (`read`) before it is published; the lookup holds its member's byte offset."""
 
     def __init__(self, folder: Path, kind: str, first: int, run: int | None,
                  shard_records: int = SHARD_RECORDS, shard_bytes: int = SHARD_BYTES) -> None:
@@ -231,13 +251,15 @@ class ShardWriter:
         self._member: list[bytes] = []
         self._member_bytes = 0
         self._temporaries: dict[int, Path] = {}
+        self._offsets: dict[int, list[int]] = {}  # of each closed shard's members
+        self._compressing: ThreadPoolExecutor | None = None
 
     def write(self, key: str | None, line: str) -> tuple[int, int]:
         """Append one JSONL line; ``key`` (an id, or an id and rule) is what the lookup
         finds it by. Returns the shard number and the location in it."""
         shard = self._open or self._start()
         data = line.encode("utf-8")
-        location = (shard.size << _LINE_BITS) | len(self._member)
+        location = (len(shard.members) << _LINE_BITS) | len(self._member)
         self._member.append(data)
         self._member_bytes += len(data)
         shard.records += 1
@@ -254,20 +276,30 @@ class ShardWriter:
 
     def read(self, number: int, location: int) -> bytes:
         """A line this writer wrote, from memory or from its temporary file."""
-        offset, line = location >> _LINE_BITS, location & ((1 << _LINE_BITS) - 1)
-        if self._open is not None and number == self._open.number and offset == self._open.size:
-            return self._member[line]
-        if self._open is not None and number == self._open.number:
-            self._open.stream.flush()
+        member, line = location >> _LINE_BITS, location & _LINE_MASK
+        shard = self._open
+        if shard is not None and number == shard.number:
+            if member == len(shard.members):
+                return self._member[line]
+            offset = self._wait(shard)[member]
+            shard.stream.flush()
+        else:
+            offset = self._offsets[number][member]
         with self._temporaries[number].open("rb") as stream:
             return _member_lines(stream, offset)[line]
 
     def finish(self) -> list[StagedShard]:
         """Close the last shard; every shard written, durable in its temporary files."""
         self._close()
+        if self._compressing is not None:
+            self._compressing.shutdown()
+            self._compressing = None
         return self.finished
 
     def discard(self) -> None:
+        if self._compressing is not None:
+            self._compressing.shutdown(cancel_futures=True)
+            self._compressing = None
         if self._open is not None:
             self._open.stream.close()
             self._open.temporary.unlink(missing_ok=True)
@@ -285,26 +317,38 @@ class ShardWriter:
         return self._open
 
     def _flush_member(self) -> None:
-        if self._member and self._open is not None:
-            data = _compress(b"".join(self._member))
-            self._open.stream.write(data)
-            self._open.digest.update(data)
-            self._open.size += len(data)
+        shard = self._open
+        if self._member and shard is not None:
+            if self._compressing is None:
+                self._compressing = ThreadPoolExecutor(1, thread_name_prefix="shard-gzip")
+            if len(shard.members) >= _MEMBERS_IN_FLIGHT:  # memory stays bounded
+                shard.members[-_MEMBERS_IN_FLIGHT].result()
+            shard.members.append(self._compressing.submit(_append_member, shard,
+                                                          b"".join(self._member)))
         self._member, self._member_bytes = [], 0
+
+    @staticmethod
+    def _wait(shard: _OpenShard) -> list[int]:
+        """The offsets of the shard's members, every one written."""
+        return [member.result() for member in shard.members]
 
     def _close(self) -> None:
         shard = self._open
         if shard is None:
             return
         self._flush_member()
+        offsets = self._offsets[shard.number] = self._wait(shard)
+        # In the lookup, each location's member number becomes the member's byte offset.
+        located = np.array(shard.values, dtype=np.uint64)
+        starts = np.array(offsets or [0], dtype=np.uint64)[located >> np.uint64(_LINE_BITS)]
+        values = (starts << np.uint64(_LINE_BITS)) | (located & np.uint64(_LINE_MASK))
         shard.stream.flush()
         os.fsync(shard.stream.fileno())
         shard.stream.close()
         name = shard_name(self.kind, shard.number)
         handle, lookup = temporary_beside(self.folder / lookup_name(name))
         with os.fdopen(handle, "wb") as stream:
-            _write_lookup(stream, np.array(shard.keys, dtype=np.uint64),
-                          np.array(shard.values, dtype=np.uint64))
+            _write_lookup(stream, np.array(shard.keys, dtype=np.uint64), values)
             stream.flush()
             os.fsync(stream.fileno())
         self.finished.append(StagedShard(Shard(name, shard.digest.hexdigest(), shard.records,

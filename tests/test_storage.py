@@ -130,3 +130,43 @@ def test_a_why_repeated_by_the_same_rule_is_written_once_and_all_is_read_back_wh
     assert whole_edits(json.loads(json.dumps(written))) == [
         {**edit.to_json(), **({"why": None} if edit.why is None and n == 3 else {})}
         for n, edit in enumerate(edits)]
+
+
+def test_members_compressed_by_the_writers_thread_are_read_back_and_found_by_their_offsets(
+        tmp_path, monkeypatch):
+    import numpy as np
+
+    from curate import storage
+
+    monkeypatch.setattr(storage, "MEMBER_BYTES", 2048)  # a member every few seed lines
+    lines = [json.dumps({"id": f"seed-{n}", "text": line}, ensure_ascii=False) + "\n"
+             for n, line in enumerate(line for seed in sorted(SEEDS.glob("*.txt"))
+                                      for line in seed.read_text(encoding="utf-8").splitlines()
+                                      if line.strip())]
+    writer = storage.ShardWriter(tmp_path, DOCUMENTS, 0, 0, shard_records=len(lines) // 2 + 1)
+    where = [writer.write(f"seed-{n}", line) for n, line in enumerate(lines)]
+    # read back while the second shard is open: members written by the thread and in memory
+    records = [json.loads(line) for line in lines]
+    assert [json.loads(writer.read(*at)) for at in where] == records
+    staged = writer.finish()
+    assert [json.loads(writer.read(*at)) for at in where] == records
+    assert len(staged) == 2
+    for shard, part in zip(staged, (lines[:len(lines) // 2 + 1], lines[len(lines) // 2 + 1:]),
+                           strict=True):
+        data = shard.temporary.read_bytes()
+        assert gzip.decompress(data).decode() == "".join(part)
+        members, member, size = [], [], 0  # the members the writer cut, compressed here
+        for line in part:
+            member.append(line.encode())
+            size += len(line.encode())
+            if size >= storage.MEMBER_BYTES:
+                members.append(member)
+                member, size = [], 0
+        members += [member] if member else []
+        assert data == b"".join(storage._compress(b"".join(m)) for m in members)
+        values = np.fromfile(shard.lookup_temporary, dtype="<u8")[shard.shard.records:]
+        starts = {int(value) >> storage._LINE_BITS for value in values}
+        with shard.temporary.open("rb") as stream:
+            assert sorted(len(storage._member_lines(stream, start)) for start in starts) == \
+                sorted(len(m) for m in members)
+    writer.discard()

@@ -47,10 +47,14 @@ def seed_dump(path: Path) -> Path:
 
 
 def ranged_seed_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, documents: int) -> Path:
-    """`seed_dump`, given to the workers in ranges of ``documents`` records, however small."""
+    """`seed_dump`, given to the workers in ranges of about ``documents`` records (spans of
+    as many lines of average length), however small."""
+    dump = seed_dump(tmp_path / "seeds.jsonl")
+    lines = dump.read_bytes().count(b"\n")
     monkeypatch.setattr(ranges, "WHOLE_FILE_BYTES", 0)
     monkeypatch.setattr(ranges, "RANGE_DOCUMENTS", documents)
-    return seed_dump(tmp_path / "seeds.jsonl")
+    monkeypatch.setattr(ranges, "RANGE_BYTES", dump.stat().st_size * documents // lines)
+    return dump
 
 
 def kill_in_a_worker_at_record_6(document, parent: int) -> None:
@@ -64,7 +68,7 @@ def assert_lost_worker_named(result, dump: Path, out: Path, came_back: str) -> N
     assert result.exit_code == WORKER_LOST_EXIT
     # the range named is the first not taken back: the one that killed it or one before
     assert re.search(f"error: {re.escape(str(dump))}: a worker process died \\(killed or out "
-                     f"of memory\\) before documents [15]-[48] of the file came back {came_back}; "
+                     f"of memory\\) before lines \\d+-\\d+ of the file came back {came_back}; "
                      "nothing was written: run again, or with --workers 1", result.output)
     assert not (out / "manifest.json").exists()
 

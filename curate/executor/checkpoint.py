@@ -37,7 +37,7 @@ from typing import Any
 
 from curate.document import Document, Edit, Paragraph, Provenance
 from curate.executor.ranges import CleanedRange, Range, WorkerLost
-from curate.io.readers import InputFile
+from curate.io.readers import InputFile, SpanReading
 from curate.rules import files_digest
 
 CHECKPOINT = ".checkpoint"
@@ -48,7 +48,7 @@ _HEADER = FORMAT.encode() + b"\n"
 _SUFFIX = ".range"
 # What a range file may rebuild, by name.
 _RECORDS = {kind.__name__: kind for kind in (CleanedRange, Document, Paragraph, Edit,
-                                             Provenance)}
+                                             Provenance, SpanReading)}
 # Failures after which the run is started again as it was: the checkpoint is kept for it.
 RESUMABLE = (WorkerLost, KeyboardInterrupt)
 

@@ -15,6 +15,7 @@ so that no text is sent to a worker.
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import multiprocessing
 import os
@@ -23,6 +24,7 @@ import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -30,7 +32,8 @@ from curate.dedup.stage import SignedBatches, Signing
 from curate.executor import ranges
 from curate.executor.checkpoint import Checkpoint, encoded_record
 from curate.executor.ranges import CleanedRange, CountedRange, Range, RangeCleaner, WorkerLost
-from curate.io.readers import InputFile
+from curate.io.readers import FileReading, InputFile, seekable_jsonl
+from curate.io.spans import record_spans
 
 # prctl(2) option: the signal a process receives when its parent dies.
 PR_SET_PDEATHSIG = 1
@@ -63,10 +66,16 @@ def local_executor(workers: int, make_cleaner: Callable[[], RangeCleaner],
 
 
 def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
-    """A small file as one range; a large one as ranges of `RANGE_DOCUMENTS` documents,
-    without end: the caller stops taking them when a range comes back `CleanedRange.ended`."""
+    """A small file as one range; a large JSONL dump as spans of `RANGE_BYTES` bytes
+    (`curate.io.spans`), each read from its own first byte; another large file (a gzipped
+    dump) as ranges of `RANGE_DOCUMENTS` documents, without end: the caller stops taking
+    them when a range comes back `CleanedRange.ended`."""
     if size < ranges.WHOLE_FILE_BYTES:
         yield Range(item)
+        return
+    if seekable_jsonl(item):
+        for span in record_spans(item.path, size, ranges.RANGE_BYTES):
+            yield Range(item, span.lines_before, span.lines, span)
         return
     start = 0
     while True:
@@ -77,16 +86,19 @@ def file_ranges(item: InputFile, size: int) -> Iterator[Range]:
 def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
                    dispatch: Callable[[Range], Any],
                    collect: Callable[[Range, Any], Any] | None,
-                   checkpoint: Checkpoint | None) -> Iterator[Any]:
+                   checkpoint: Checkpoint | None,
+                   again: Callable[[Range], Any] | None = None) -> Iterator[Any]:
     """The cleaned (or counted) ranges of ``files`` (each with its size in bytes), in input
     order, with up to ``limit`` in flight: ``dispatch(range)`` cleans it at once (a
     `CleanedRange` or `CountedRange`) or hands it out (anything else, which ``collect(range,
-    handle)`` turns into its `CleanedRange` or `CountedRange`). Ranges ``checkpoint`` holds
-    are taken from it, the others committed to it."""
+    handle)`` turns into its `CleanedRange` or `CountedRange`); ``again(range)`` cleans a
+    span again in this process (default: ``dispatch``, which then cleans at once). Ranges
+    ``checkpoint`` holds are taken from it, the others committed to it."""
     window: deque[tuple[int, Range, Any, bool]] = deque()
     files = enumerate(files)
     number, file_work = -1, None
     ended: set[int] = set()  # files whose last range came back: later ranges are empty
+    readings: dict[int, FileReading] = {}  # what the spans of each file read add up to
     while True:
         while len(window) < limit:
             if file_work is None:
@@ -106,8 +118,10 @@ def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
             return
         of_file, work, pending, resumed = window.popleft()
         # collected even past the end of its file: a worker lost there fails the run too
-        done = (pending if isinstance(pending, (CleanedRange, CountedRange))
-                else collect(work, pending))
+        done = _taken(pending, work, collect)
+        if work.span is not None:
+            reading = readings.setdefault(of_file, FileReading(work.item.display))
+            readings[of_file], done = _followed(reading, work, done, again or dispatch)
         if checkpoint and not resumed:
             checkpoint.save(done)
         if of_file in ended:
@@ -115,6 +129,32 @@ def clean_in_order(files: Iterable[tuple[InputFile, int]], limit: int,
         if done.ended:
             ended.add(of_file)
         yield done
+
+
+def _taken(pending: Any, work: Range, collect: Callable[[Range, Any], Any] | None) -> Any:
+    """The `CleanedRange` or `CountedRange` of ``work``, cleaned at once or handed out."""
+    if isinstance(pending, (CleanedRange, CountedRange)):
+        return pending
+    assert collect is not None, "a range was handed out with no way to take it back"
+    return collect(work, pending)
+
+
+def _followed(reading: FileReading, work: Range, done: Any,
+              again: Callable[[Range], Any]) -> tuple[FileReading, Any]:
+    """The file's reading past the span ``work`` and what the span gives: ``done`` when the
+    spans before change nothing its reader read alone (no reject of the span a repeat of
+    theirs, no repeats to summarise at the file's end), else the span read again by
+    ``again`` in this process, knowing them (rare: a file with more than
+    `MAX_REPEATED_REJECTS` rejects of one problem)."""
+    assert work.span is not None and done.reading is not None
+    before = copy.deepcopy(reading)
+    if reading.follow(done.reading, work.span.last) or work.span.before is not None:
+        return reading, done
+    knowing = replace(work, span=replace(work.span, before=before.state()))
+    done = again(knowing)
+    done.range = work
+    before.follow(done.reading, work.span.last)
+    return before, done
 
 
 def count_in_order(ranges_counted: Iterable[CountedRange]) -> Counter:
@@ -292,7 +332,7 @@ class ProcessPoolExecutor:
         """The line counts of the documents of ``files`` (each with its size in bytes),
         counted by the workers range by range."""
         return count_in_order(clean_in_order(files, self.limit, self._dispatch_count,
-                                             self._result, None))
+                                             self._result, None, self.local.count))
 
     def share_counts(self, counts: Counter) -> None:
         """Give every worker the counts the cleaning steps judge lines by."""
@@ -303,7 +343,7 @@ class ProcessPoolExecutor:
         """The cleaned ranges of ``files`` (each with its size in bytes), in input order;
         their signatures go to `bands`."""
         for done in clean_in_order(files, self.limit, self._dispatch, self._result,
-                                   self.checkpoint):
+                                   self.checkpoint, self.local):
             if self.bands is not None and done.signatures is not None:
                 self.bands.take(done.signatures)
             done.signatures = None

@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from curate.dedup.minhash import MinHasher
 from curate.dedup.stage import SignedOutputs, Signing, sign_outputs
 from curate.document import Document
-from curate.io.readers import InputFile
+from curate.io.readers import InputFile, SpanReading
+from curate.io.spans import Span
 
 # Documents of a large file cleaned as one range: enough to keep workers busy between
 # hand-overs, few enough that a range's documents and edits stay a few MB.
 RANGE_DOCUMENTS = 200
 # A file smaller than this is one range, read and cleaned whole by one worker.
 WHOLE_FILE_BYTES = 1 << 20
+# Bytes of a JSONL dump read as one range (`curate.io.spans`), up to the end of a line: ~200
+# articles of ~2,000 characters.
+RANGE_BYTES = 1 << 20
 
 
 class WorkerLost(RuntimeError):
@@ -25,17 +29,21 @@ class WorkerLost(RuntimeError):
 @dataclass(frozen=True)
 class Range:
     """Documents ``start`` to ``start + count`` (all of them when ``count`` is None) of the
-    documents the reader yields from ``item``."""
+    documents the reader yields from ``item``; with a ``span`` (a JSONL dump read from a
+    line on), lines ``start + 1`` to ``start + count``, the bytes of the span."""
 
     item: InputFile
     start: int = 0
     count: int | None = None
+    span: Span | None = None
 
     def described(self) -> str:
-        """``the file``, or ``documents 201-400 of the file``, for messages."""
+        """``the file``, ``documents 201-400 of the file`` or ``lines 1-180 of the file``,
+        for messages."""
         if self.count is None:
             return "the file"
-        return f"documents {self.start + 1}-{self.start + self.count} of the file"
+        what = "documents" if self.span is None else "lines"
+        return f"{what} {self.start + 1}-{self.start + self.count} of the file"
 
 
 @dataclass
@@ -61,6 +69,8 @@ class CleanedRange:
     # What the checkpoint commits of the range, encoded by the worker that cleaned it
     # (`curate.executor.checkpoint.encoded_record`); never committed itself.
     record: bytes | None = None
+    # What the reader of a span saw that the file's other spans depend on.
+    reading: SpanReading | None = None
 
 
 @dataclass
@@ -71,6 +81,7 @@ class CountedRange:
     range: Range
     counts: Counter = field(default_factory=Counter)
     ended: bool = False  # the reader yielded its last document within the range
+    reading: SpanReading | None = None  # as `CleanedRange.reading`
 
 
 class RangeCleaner:
@@ -79,7 +90,8 @@ class RangeCleaner:
     ``read(item)`` yields the file's documents from the first, appending what it has to say
     to ``messages``; ``clean(document)`` returns what the pipeline makes of one, appending to
     the same list. The reader of the last file is kept open, so that consecutive ranges of
-    one file cost one reading of it, not one per range.
+    one file cost one reading of it, not one per range. A range with a span is read on its
+    own, from its first byte: ``read(item, span, reading)`` yields the span's documents.
 
     The counting pass (`count`) reads ranges with ``count_read`` (whose messages are not
     kept: the cleaning reads the same documents again and says it then) and counts their
@@ -119,6 +131,12 @@ class RangeCleaner:
         """The line counts of the range's documents."""
         assert self.count_lines is not None, "this cleaner was built without a line counter"
         counted = CountedRange(work)
+        if work.span is not None:
+            counted.reading = SpanReading()
+            counted.counts = self.count_lines(
+                self.count_read(work.item, work.span, counted.reading))
+            counted.ended = work.span.last
+            return counted
         if self._past_end(work):
             counted.ended = True
             return counted
@@ -159,6 +177,19 @@ class RangeCleaner:
 
     def _cleaned(self, work: Range) -> CleanedRange:
         done = CleanedRange(work)
+        if work.span is not None:
+            done.reading = SpanReading()
+            documents = self.read(work.item, work.span, done.reading)
+            while True:
+                mark = len(self.messages)
+                document = next(documents, None)
+                if document is None:
+                    break
+                self._take(done, document, mark)
+            done.ended = work.span.last
+            if done.ended:
+                done.skipped_records = self.skipped_records(work.item)
+            return done
         if self._past_end(work):
             done.ended = True
             return done
@@ -174,12 +205,7 @@ class RangeCleaner:
             if position <= work.start:  # another range's document
                 del self.messages[mark:]
                 continue
-            done.read += 1
-            done.sha256 = done.sha256 or document.provenance.sha256 or None
-            done.text_bytes += sum(len(p.text.encode()) for p in document.paragraphs)
-            done.outputs.extend(self.clean(document))
-            done.messages.extend(self.messages[mark:])
-            del self.messages[mark:]
+            self._take(done, document, mark)
         if done.ended:
             done.skipped_records = self.skipped_records(work.item)
             self._open = None
@@ -187,6 +213,16 @@ class RangeCleaner:
         else:
             self._open = (work.item.display, documents, position)
         return done
+
+    def _take(self, done: CleanedRange, document: Document, mark: int) -> None:
+        """Clean ``document`` into ``done``, with what the reader and the steps said of it
+        (the messages past ``mark``)."""
+        done.read += 1
+        done.sha256 = done.sha256 or document.provenance.sha256 or None
+        done.text_bytes += sum(len(p.text.encode()) for p in document.paragraphs)
+        done.outputs.extend(self.clean(document))
+        done.messages.extend(self.messages[mark:])
+        del self.messages[mark:]
 
     def _reader_at(self, work: Range) -> tuple[Iterator[Document], int]:
         """The open reader of the file if it has not gone past the range, else a new one."""

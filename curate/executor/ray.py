@@ -115,7 +115,8 @@ class RayExecutor:
         counted by the actors range by range."""
         self.busy = [0] * len(self.actors)
         return count_in_order(clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER,
-                                             self._dispatch_count, self._result, None))
+                                             self._dispatch_count, self._result, None,
+                                             self.local.count))
 
     def share_counts(self, counts: Counter) -> None:
         """Give every actor the counts the cleaning steps judge lines by (before any range
@@ -128,7 +129,8 @@ class RayExecutor:
         their signatures go to `bands`."""
         self.busy = [0] * len(self.actors)
         for done in clean_in_order(files, len(self.actors) * IN_FLIGHT_PER_WORKER,
-                                   self._dispatch, self._result, self.checkpoint):
+                                   self._dispatch, self._result, self.checkpoint,
+                                   self.local):
             if self.bands is not None and done.signatures is not None:
                 self.bands.take(done.signatures)
             done.signatures = None

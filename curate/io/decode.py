@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # GBK and GB2312 are subsets of GB18030, so detecting GB18030 covers all three.
@@ -324,8 +325,12 @@ class LineDecoder:
     curate.io.decode.DecodeError: holds NUL bytes, which text never does: binary data
     """
 
-    def __init__(self, sample: bytes = b"") -> None:
+    def __init__(self, sample: bytes = b"",
+                 earlier: Callable[[], bytes | None] | None = None) -> None:
         self._sample = sample
+        # The first such line before the lines this decoder is given, when it reads a
+        # file from the middle (`curate.io.spans`).
+        self._earlier = earlier
         self._legacy: list[str] | None = None
 
     def decode(self, line: bytes) -> tuple[str, str]:
@@ -347,6 +352,8 @@ class LineDecoder:
             # Ranked on the lines that are legacy text: undecodable ones would spoil it.
             foreign = b"\n".join(piece for piece in _LINE_BREAK_BYTES.split(self._sample)
                                   if not _is_utf8(piece) and _is_legacy(piece))
+            if not foreign and self._earlier is not None:
+                foreign = self._earlier() or b""
             ranked = ranked_legacy_encodings(foreign or line)
             self._legacy = ranked + [name for name in LEGACY_ENCODINGS if name not in ranked]
         for encoding in self._legacy:

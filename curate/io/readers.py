@@ -66,7 +66,8 @@ from curate.io.limits import (
     json_depth,
     problem_kind,
 )
-from curate.io.text_field import TextFieldProbe
+from curate.io.spans import Span
+from curate.io.text_field import TEXT_FIELD_PROBE, TextFieldProbe
 from curate.markup import parse_plain, parse_text
 
 STEP = "read"
@@ -225,8 +226,30 @@ def _opened(item: InputFile) -> Iterator[InputFile]:
         yield InputFile(item.path, display, member.data, member.problem)
 
 
-def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
-    """The documents in one input file; unreadable input yields a rejected document."""
+def seekable_jsonl(item: InputFile) -> bool:
+    """Whether ``item`` is a JSONL file on disk whose records can be read from any line on
+    (`curate.io.spans`): not compressed (a gzip stream is read from its start), not UTF-16
+    (whose line breaks are not ``\\n`` bytes), not an archive's member (held in memory)."""
+    name = item.name.lower()
+    if (item.data is not None or item.problem is not None or name.endswith(".gz")
+            or Path(name).suffix not in JSONL_SUFFIXES or _not_a_file(item.path) is not None):
+        return False
+    from curate.io.warc import is_warc  # imports this module
+
+    if is_warc(name):
+        return False
+    try:
+        with item.path.open("rb") as stream:
+            return not _utf16(_cut_sample(stream.read(SAMPLE_BYTES)))
+    except OSError:
+        return False  # the reader rejects it
+
+
+def read_documents(item: InputFile, options: ReadOptions, span: Span | None = None,
+                   report: SpanReading | None = None) -> Iterator[Document]:
+    """The documents in one input file; unreadable input yields a rejected document. Given a
+    ``span`` of a JSONL file (`seekable_jsonl`), only the records of its lines, and what the
+    file's other spans need of them in ``report``."""
     problem = item.problem or (_not_a_file(item.path) if item.data is None else None)
     if problem is not None:
         yield rejected_input(item, problem, options)
@@ -240,7 +263,7 @@ def read_documents(item: InputFile, options: ReadOptions) -> Iterator[Document]:
         yield from read_warc(item, options)
         return
     if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(item, compressed, options)
+        yield from _read_jsonl(item, compressed, options, span, report)
         return
     try:
         with _content(item, compressed) as (content, source):
@@ -377,8 +400,12 @@ def _too_long(item: InputFile, provenance: Provenance, overlong: tuple[int, int]
     return _rejected(provenance, options, item, where, problem, text, "overlong-line")
 
 
-def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iterator[Document]:
+def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions,
+                span: Span | None = None,
+                report: SpanReading | None = None) -> Iterator[Document]:
     """One document per JSON line, streamed; a bad line is rejected with its line number.
+    Given a ``span``, the records of its lines alone, numbered as in the whole file; what
+    the file's other spans depend on is noted in ``report`` (`FileReading`).
 
     The file is read twice: once for its sha256, which every record's id is made of, then
     line by line, so a dump of any size takes the memory of one record. Both readings stop
@@ -386,22 +413,27 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
     its hash says. Repeats of one problem are summarised (`_Repeats`).
     """
     try:
-        size = _size_at_start(item)
+        size = _size_at_start(item) if span is None else span.size
         sha256, sample = _hash_and_sample(item, compressed, size)
     except OSError as exc:
         yield rejected_input(item, f"cannot read the file: {exc.strerror or exc}", options)
         return
-    if sample.startswith(_UTF16_BOMS) or sample.count(0) > len(sample) // 8:
+    if _utf16(sample):
         yield from _read_utf16_jsonl(item, sha256, compressed, size, options)
         return
-    decoder = LineDecoder(sample)
+    decoder = LineDecoder(sample, None if span is None else
+                          lambda: _first_foreign_line(item, compressed, span.offset))
     bom = sample.startswith(codecs.BOM_UTF8)
-    probe = TextFieldProbe(item.display, options.text_field)
-    repeats = _Repeats()
-    number = inflated = 0
+    probe: TextFieldProbe | SpanReading = (TextFieldProbe(item.display, options.text_field)
+                                           if report is None else report)
+    if report is not None:
+        report.text_field = options.text_field
+    repeats = _Repeats(span.before if span is not None else None, report)
+    number = first = span.lines_before if span is not None else 0
+    inflated = 0
     try:
-        with _content(item, compressed, size) as (stream, source):
-            for number, line, length in _numbered_lines(stream):
+        with _content(item, compressed, size, span) as (stream, source):
+            for number, line, length in _numbered_lines(stream, first):
                 inflated += length
                 if compressed and inflated_too_much(source.count, inflated):
                     yield _unreadable(item, sha256, f"after line {number}: "
@@ -439,23 +471,32 @@ def _read_jsonl(item: InputFile, compressed: bool, options: ReadOptions) -> Iter
         else:
             yield _unreadable(item, sha256, f"{what} after line {number}: {exc}; the records "
                                             "before it are read, the rest is lost", options)
-        yield from repeats.summaries(item, sha256, options)
+        if span is None or span.last:
+            yield from repeats.summaries(item, sha256, options)
         return
+    if span is not None and not span.last:
+        return  # the summaries and the probe's verdict come with the file's last span
     yield from repeats.summaries(item, sha256, options)
     if number == 0:
         yield _unreadable(item, sha256, "empty file: there is nothing to read", options,
                           rule="empty-input")
-    probe.finish()
+    if isinstance(probe, TextFieldProbe):
+        probe.finish()
 
 
 class _Repeats:
     """The rejects of one file by problem: the first `MAX_REPEATED_REJECTS` of each are
     stored one by one, the rest counted and stored as one summary reject at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, state: tuple[Counter, dict] | None = None,
+                 report: SpanReading | None = None) -> None:
         self.seen: Counter[tuple[str, str]] = Counter()
         # kind -> [records beyond the first ones, first line, last line, reason]
         self.beyond: dict[tuple[str, str], list] = {}
+        if state is not None:  # what the spans before left (`FileReading.state`)
+            self.seen.update(state[0])
+            self.beyond = {kind: list(tally) for kind, tally in state[1].items()}
+        self.report = report
 
     def admit(self, document: Document, options: ReadOptions) -> bool:
         """Whether ``document`` is yielded; a repeat is counted and its message withdrawn
@@ -463,15 +504,23 @@ class _Repeats:
         reason = document.rejected
         if reason is None:
             return True
-        kind = problem_kind(reason.rule, reason.why or "")
+        line = document.provenance.record or 0
+        admitted = self.count(reason.rule, reason.why or "", line)
+        if self.report is not None:
+            self.report.rejects.append((reason.rule, reason.why or "", line, admitted))
+        if not admitted:
+            options.messages.pop()
+        return admitted
+
+    def count(self, rule: str, why: str, line: int) -> bool:
+        """Count one reject of the file; whether it is one of the first of its problem."""
+        kind = problem_kind(rule, why)
         if kind not in self.seen and len(self.seen) >= _MAX_PROBLEM_KINDS:
-            kind = (reason.rule, "")
+            kind = (rule, "")
         self.seen[kind] += 1
         if self.seen[kind] <= MAX_REPEATED_REJECTS:
             return True
-        options.messages.pop()
-        line = document.provenance.record or 0
-        tally = self.beyond.setdefault(kind, [0, line, line, reason.why])
+        tally = self.beyond.setdefault(kind, [0, line, line, why])
         tally[0] += 1
         tally[2] = line
         return False
@@ -482,6 +531,62 @@ class _Repeats:
             problem = (f"{count:,} more records (lines {first} to {last}) rejected as the "
                        f"{MAX_REPEATED_REJECTS} before them were, such as: {why}")
             yield _rejected(provenance, options, item, first, problem, "", rule)
+
+
+@dataclass
+class SpanReading:
+    """What reading one span of a JSONL file saw that its other spans depend on: the rejects
+    (rule, reason, line, and whether the span's reader stored it or took it for a repeat),
+    and the records without the text field before the first with it (line and fields, as
+    many as `TextFieldProbe` looks at)."""
+
+    text_field: str = "text"
+    rejects: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    missing: list[tuple[int, list[str]]] = field(default_factory=list)
+    found: bool = False
+
+    def saw(self, record: dict[str, Any], line: int | None) -> None:
+        """Note a record, as `TextFieldProbe.saw` judges it, without judging."""
+        if self.found or len(self.missing) >= TEXT_FIELD_PROBE:
+            return
+        if self.text_field in record:
+            self.found = True
+        else:
+            self.missing.append((line or 0, list(map(str, record))))
+
+
+class FileReading:
+    """What the spans of one JSONL file read so far add up to, followed in file order by the
+    run: the repeats of each problem (`_Repeats`) and the text-field probe."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.repeats = _Repeats()
+        self.probe: TextFieldProbe | None = None
+
+    def state(self) -> tuple[Counter, dict]:
+        """What a span's reader starts from to read as a reading from the start would."""
+        return (Counter(self.repeats.seen),
+                {kind: list(tally) for kind, tally in self.repeats.beyond.items()})
+
+    def follow(self, report: SpanReading, last: bool) -> bool:
+        """Take in the next span's reading; whether its reader, knowing nothing of the spans
+        before, yielded what a reading from the start yields: the same rejects stored, and
+        at the file's end no repeats to summarise. A text field missing from the file's
+        first records raises `TextFieldError` as the reader would."""
+        if self.probe is None:
+            self.probe = TextFieldProbe(self.display, report.text_field)
+        for line, fields in report.missing:
+            self.probe.saw(dict.fromkeys(fields), line)
+        if report.found:
+            self.probe.saw({report.text_field: None}, None)
+        agrees = True
+        for rule, why, line, stored in report.rejects:
+            agrees = (self.repeats.count(rule, why, line) == stored) and agrees
+        if last:
+            self.probe.finish()
+            agrees = agrees and not self.repeats.beyond
+        return agrees
 
 
 def _read_utf16_jsonl(item: InputFile, sha256: str, compressed: bool, size: int,
@@ -536,19 +641,52 @@ def _hash_and_sample(item: InputFile, compressed: bool, size: int) -> tuple[str,
                 sample += inflate.decompress(inflate.unconsumed_tail + chunk, room)
             except zlib.error:
                 sampling = False
-    if len(sample) == SAMPLE_BYTES and b"\n" in sample:
-        sample = sample[: sample.rindex(b"\n") + 1]
+    sample = _cut_sample(sample)
     if known is None and key is not None:
         known = _DIGESTS[key] = source.hasher.hexdigest()
     return known or source.hasher.hexdigest(), sample
 
 
+def _cut_sample(head: bytes) -> bytes:
+    """The sample of a dump whose content begins with ``head``: cut at a line end when it
+    fills `SAMPLE_BYTES`."""
+    if len(head) == SAMPLE_BYTES and b"\n" in head:
+        return head[: head.rindex(b"\n") + 1]
+    return head
+
+
+def _utf16(sample: bytes) -> bool:
+    """Whether a dump whose sample is ``sample`` is UTF-16 (a BOM, or NUL bytes throughout)."""
+    return sample.startswith(_UTF16_BOMS) or sample.count(0) > len(sample) // 8
+
+
+def _first_foreign_line(item: InputFile, compressed: bool, before: int) -> bytes | None:
+    """The first line of the file before byte ``before`` that is not UTF-8 and that the reader
+    decodes (no NUL byte, not blank): the line a reading from the start ranks the legacy
+    encodings on when its sample holds none."""
+    with _content(item, compressed, before) as (stream, _):
+        for number, line, _ in _numbered_lines(stream):
+            if number == 1 and line is not None and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8):]
+            if line is None or not line.strip() or b"\x00" in line:
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return line
+    return None
+
+
 @contextmanager
-def _content(item: InputFile, compressed: bool,
-             size: int | None = None) -> Iterator[tuple[IO[bytes], Prefix]]:
-    """The input's content up to ``size`` bytes (default: what it holds now), decompressed
-    when ``compressed``, and the raw stream under it, which counts and hashes what is read."""
+def _content(item: InputFile, compressed: bool, size: int | None = None,
+             span: Span | None = None) -> Iterator[tuple[IO[bytes], Prefix]]:
+    """The input's content up to ``size`` bytes (default: what it holds now), or the bytes of
+    ``span`` alone, decompressed when ``compressed``, and the raw stream under it, which
+    counts and hashes what is read."""
     with item.open_raw() as raw:
+        if span is not None:
+            raw.seek(span.offset)
+            size = span.end - span.offset
         source = Prefix(raw, _size_at_start(item) if size is None else size)
         buffered = io.BufferedReader(source, _CHUNK_BYTES)
         if not compressed:
@@ -558,14 +696,15 @@ def _content(item: InputFile, compressed: bool,
             yield content, source
 
 
-def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
+def _numbered_lines(stream: IO[bytes],
+                    number: int = 0) -> Iterator[tuple[int, bytes | None, int]]:
     r"""``(number, line, bytes read)``, numbered as `decode_bytes` counts lines: ``
 ``,
     ``
 `` and ``
 `` end a line. A line longer than `MAX_RECORD_BYTES` is read past a
-    megabyte at a time and comes as ``None``."""
-    number = 0
+    megabyte at a time and comes as ``None``. Numbers follow ``number``, the lines before the
+    stream's first."""
     while raw := stream.readline(MAX_RECORD_BYTES + 1):
         length = len(raw)
         if length > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
@@ -584,8 +723,8 @@ def _numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]
             length = 0
 
 
-def _jsonl_document(item: InputFile, provenance: Provenance, line: str,
-                    options: ReadOptions, probe: TextFieldProbe | None = None) -> Document:
+def _jsonl_document(item: InputFile, provenance: Provenance, line: str, options: ReadOptions,
+                    probe: TextFieldProbe | SpanReading | None = None) -> Document:
     """The document of one JSONL record, or the record rejected with the reason."""
     number = provenance.record
     try:
