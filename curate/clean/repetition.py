@@ -16,8 +16,9 @@ and its script, so ``7423 人赞同了该回答`` and ``4861 人贊同了該回�
 A sentence is news's own unless it reads as a notice: news repeats its stock sentences
 (王毅参加会见。 closes 25 of 150 consecutive CCTV stories), where a site's notice opens with
 its label (``【特别说明】…``, ``声明：…``) or runs to three clauses (本站部分图文来自网络，若有
-不妥请告知，我们将及时处理。). A line left open for the next to finish (央视网消息（新闻联播）：
-opens many CCTV stories) is part of that next line, not a line of its own.
+不妥请告知，我们将及时处理。). A line left open for the next to finish goes with that one:
+a notice's heading (反侵权公告：) with the notice, while 央视网消息（新闻联播）：, which opens
+many CCTV stories, stays with the story it opens.
 
 A document whose text would be mostly such lines is a copy of another, not a template page:
 its lines stay, for deduplication to judge.
@@ -45,8 +46,8 @@ SETTINGS_FILE = "repetition.yaml"
 COUNTS_FILE = LINE_COUNTS
 # The context resource the run fills with the counts; without it the step does nothing.
 RESOURCE = "line_counts"
-# Lines with fewer characters besides their digits ("更多", "1", "2023年10月18日") recur
-# everywhere for no reason worth a count.
+# Shorter lines ("更多", "1") recur everywhere for no reason worth a count; a line with
+# fewer characters besides its digits is counted as written (2023年10月18日 is not 2021年3月9日).
 MIN_KEY_CHARS = 6
 SENTENCE_ENDS = frozenset("。！？!?…")
 # The marks that leave a line open for the next one to finish.
@@ -69,20 +70,23 @@ REMEMBERED_KEYS = 65_536
 
 @lru_cache(maxsize=REMEMBERED_KEYS)
 def line_key(text: str) -> str | None:
-    """A line's key, up to width, case, spaces, digits and script; None for a line too
-    short to count besides its digits.
+    """A line's key, up to width, case, spaces, digits and script; a line that is mostly
+    its digits (a date, a time) is keyed with them as written; None for a line too short
+    to count.
 
     >>> line_key("版权所有 © 2021 某某网") == line_key("版权所有©2022某某网")
     True
     >>> line_key("7423 人赞同了该回答") == line_key("4861 人贊同了該回答")
     True
-    >>> line_key("2023年10月18日") is None
-    True
+    >>> line_key("2005-03-18 01:58:01") == line_key("2023-10-18 09:30:00")
+    False
     """
-    folded = "".join(unicodedata.normalize("NFKC", text).lower().split())
-    folded, digit_runs = _DIGITS.subn("0", folded)
-    if len(folded) - digit_runs < MIN_KEY_CHARS:
+    written = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    if len(written) < MIN_KEY_CHARS:
         return None
+    folded, digit_runs = _DIGITS.subn("0", written)
+    if len(folded) - digit_runs < MIN_KEY_CHARS:
+        folded = written
     folded = convert_to_simplified(folded)
     return KEY_FORM + hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
@@ -144,6 +148,11 @@ def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
         return doc
     repeated = [n >= minimum and is_template_shaped(p.text)
                 for p, n in zip(doc.paragraphs, found, strict=True)]
+    # A line left open goes with the line it opens: a notice's heading (反侵权公告：) with
+    # the notice, not a show's opening (央视网消息（新闻联播）：) with the story it opens.
+    for index in range(len(repeated) - 1, -1, -1):
+        if found[index] >= minimum and _left_open(doc.paragraphs[index].text):
+            repeated[index] = index + 1 == len(repeated) or repeated[index + 1]
     kept = []
     for paragraph, seen, is_repeated in zip(doc.paragraphs, found, repeated, strict=True):
         if not is_repeated:
@@ -155,9 +164,14 @@ def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
     return doc
 
 
+def _left_open(text: str) -> bool:
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] in LEFT_OPEN
+
+
 def is_template_shaped(text: str) -> bool:
-    """Whether a recurring line may be template by its shape: not a stock sentence of news
-    nor a line left open for the next to finish.
+    """Whether a recurring line may be template by its own shape: not a stock sentence of
+    news nor a line left open for the next to finish (judged with that one).
 
     >>> is_template_shaped("扫一扫在手机打开当前页"), is_template_shaped("王毅参加会见。")
     (True, False)
@@ -167,7 +181,7 @@ def is_template_shaped(text: str) -> bool:
     False
     """
     stripped = text.rstrip()
-    if not stripped or stripped[-1] in LEFT_OPEN:
+    if not stripped or _left_open(stripped):
         return False
     if stripped[-1] not in SENTENCE_ENDS:
         return True

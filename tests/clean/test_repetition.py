@@ -142,3 +142,14 @@ def test_counts_kept_under_an_earlier_key_are_read_and_counting_starts_again(tmp
     (new,) = [doc for doc in documents if "second" in doc["provenance"]["file"]]
     assert repeated_edits(new)[0]["why"] == "repeated in 6 documents of this dump and the corpus"
     assert read_counts(out)["9f3a61c2d48e0b75"] == 12
+
+
+def test_rows_left_open_go_with_the_notice_they_open(tmp_path):
+    # A forum's rules under every thread (CWCED gold set, a 乐趣园 page, MIT): each item is
+    # left open by its ；, and the next one recurs too.
+    rules = "1. 任何言论纯属作者个人观点，与乐趣园无关；\n2. 禁止发表反动、色情和其他违反国家法律、法规的言论、信息；"
+    bodies = seed_paragraphs()[:5]
+    documents = run_dump(write_dump(tmp_path / "dump", bodies, rules), tmp_path / "out")
+    assert sorted(doc["text"] for doc in documents) == sorted(bodies)
+    assert all([e["text"] for e in repeated_edits(doc)] == rules.split("\n")
+               for doc in documents)
