@@ -156,8 +156,11 @@ def clean_text(
     config: dict[str, Any] | None = None,
     markdown: bool | None = None,
     file: str = "<text>",
+    context: Context | None = None,
 ) -> list[Document]:
     """Run one text through the pipeline: the documents that come out, kept or rejected.
+    ``context``, when given, is used instead of one made of ``rules`` and ``config``: it
+    keeps what steps build across texts, such as the line counts of the dump they come from.
 
     >>> [doc.text for doc in clean_text("熱門資訊> 正文\\n新的客户需求和我們現有的庫存。")]
     ['新的客户需求和我们现有的库存。']
@@ -166,5 +169,5 @@ def clean_text(
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     document = Document(parsed.paragraphs, Provenance(file, sha256, "utf-8"), "text",
                         edits=list(parsed.edits))
-    pipeline = Pipeline(Context(rules or Rules(), config or {}), steps)
+    pipeline = Pipeline(context or Context(rules or Rules(), config or {}), steps)
     return list(pipeline.run([document]))

