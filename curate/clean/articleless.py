@@ -14,8 +14,9 @@ shape, teasers cut off, the line classifier's scores summed over the page), trai
        article (…), most of all by han_weighted_score 0.53, longest_prose_run 0,
        teaser_share 0.50
 
-A page holding long prose paragraphs one after another that share the words of a subject, or
-only a line or two, is never dropped by the classifier; long paragraphs glued from unrelated
+A page holding long prose paragraphs one after another that share the words of a subject,
+only a line or two, or one line holding most of its text (a list of names in one line under
+its heading), is never dropped by the classifier; long paragraphs glued from unrelated
 stories (a scrambled content-farm page) are no such margin.
 The thresholds are in ``rules/articleless_pages.yaml``, the model in
 ``rules/page_classifier.yaml``.
