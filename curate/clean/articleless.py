@@ -14,8 +14,9 @@ shape, teasers cut off, the line classifier's scores summed over the page), trai
        article (…), most of all by han_weighted_score 0.53, longest_prose_run 0,
        teaser_share 0.50
 
-A page holding long prose paragraphs one after another that share the words of a subject, or
-only a line or two, is never dropped by the classifier; long paragraphs glued from unrelated
+A page holding long prose paragraphs one after another that share the words of a subject,
+only a line or two, or one line holding most of its text (a list of names in one line under
+its heading), is never dropped by the classifier; long paragraphs glued from unrelated
 stories (a scrambled content-farm page) are no such margin.
 The thresholds are in ``rules/articleless_pages.yaml``, the model in
 ``rules/page_classifier.yaml``.
@@ -57,6 +58,7 @@ class PageSettings:
     no_article_at: float
     protect_run: int
     min_lines: int
+    one_line_share: float
     prose_page_at: float
     prose_page_han: int
 
@@ -66,12 +68,13 @@ class PageSettings:
         try:
             return cls(int(data["min_sentence_han"]), float(data["replacement_share"]),
                        float(data["no_article_at"]), int(data["protect_run"]),
-                       int(data["min_lines"]), float(data["prose_page_at"]),
+                       int(data["min_lines"]), float(data["one_line_share"]),
+                       float(data["prose_page_at"]),
                        int(data["prose_page_han"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs min_sentence_han, "
                             "replacement_share, no_article_at, protect_run, min_lines, "
-                            f"prose_page_at and prose_page_han ({exc!r})") from None
+                            f"one_line_share, prose_page_at and prose_page_han ({exc!r})") from None
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,10 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     hold none (a listing, a teaser list, a keyword page: from the measurements of the whole
     page, `curate.clean.page_features`), or without running text. A page holding
     ``protect_run`` long prose paragraphs one after another, each sharing words of its
-    subject with the one before (``coherent_long_run``), or fewer than ``min_lines`` lines
-    (a list has rows), is an article whatever the classifier says. A page whose every line
+    subject with the one before (``coherent_long_run``), fewer than ``min_lines`` lines, or
+    one line holding ``one_line_share`` of its Han characters (a list has rows; a list of
+    names in one line under a heading is a story), is an article whatever the classifier
+    says. A page whose every line
     is running prose ending like a sentence or with a colon, ``prose_page_han`` Han
     characters or more, has the form of an article: a listing, a keyword page or a content
     farm's glue of cut passages has headlines or cut lines among its prose, so such a page
@@ -165,6 +170,7 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
                   and han.sum() >= settings.prose_page_han)
     needed = settings.prose_page_at if prose_page else settings.no_article_at
     if (chance >= needed and len(texts) >= settings.min_lines
+            and page[PAGE_INDEX["longest_line_share"]] < settings.one_line_share
             and page[PAGE_INDEX["coherent_long_run"]] < settings.protect_run):
         held = (f", over the {needed:.2f} a page of prose sentences only needs"
                 if prose_page else "")

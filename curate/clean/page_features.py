@@ -49,6 +49,7 @@ PAGE_FEATURES = (
     "replacement_share",  # U+FFFD
     "prose_related",  # how many of a prose line's character pairs the other lines share
     "longest_line",  # log2(1 + Han characters of the longest line)
+    "longest_line_share",  # the share of the page's Han characters in its longest line
     "unrelated_joints",  # consecutive prose lines sharing no word of a subject, per prose line
     "unrelated_sentences",  # sentences sharing no word of a subject with the two before
     "coherent_run",  # log2(1 + Han characters of the longest run of related prose lines)
@@ -140,6 +141,7 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
     if prose.any():
         out[PAGE_INDEX["prose_related"]] = float(rows[prose, INDEX["related"]].mean())
     out[PAGE_INDEX["longest_line"]] = np.log2(1 + float(han.max()))
+    out[PAGE_INDEX["longest_line_share"]] = float(han.max()) / total_han
     relatedness = prose_relatedness([t for t, p in zip(texts, prose.tolist(), strict=True) if p],
                                     np.flatnonzero(prose), han[prose], long[prose], common)
     for name, value in zip(("unrelated_joints", "unrelated_sentences", "coherent_run",

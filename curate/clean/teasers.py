@@ -15,14 +15,19 @@ Only runs of teaser-shaped paragraphs touching the start or the end are trimmed:
 paragraph ending in ``……`` inside the body (seed 000's ``股价上涨达10%……``) stays, and so
 does a short last paragraph that ends like a sentence. A trailing line that ends in the
 Chinese ellipsis is only cut when it shares little with the body, since a real last
-paragraph may trail off the same way.
+paragraph may trail off the same way. A last line cut off with ``...`` right under a
+paragraph of prose whose subject words it shares is that text cut short by its page (a
+poem page's commentary stopping at ``…也并没有深写。行文...``), not another story's
+snippet, which hangs under its own headline or shares nothing with the paragraph above.
 """
 
 from __future__ import annotations
 
 import regex
 
+from curate.clean.line_features import BODY_MIN_HAN
 from curate.clean.lines import line_classifier
+from curate.clean.page_features import RELATED_PAIRS, CommonPairs, subject_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 
@@ -36,11 +41,15 @@ _LABEL_AFTER_ELLIPSIS = regex.compile(
 UNRELATED_BELOW = 0.35
 # What character pairs are made of: Han, ASCII letters and digits.
 _NOT_PAIRED = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
+# A paragraph of prose ends like a sentence.
+_SENTENCE_END = regex.compile(r"[。！？!?][”」』’）)\"]*\s*$")
+_HAN = regex.compile(r"\p{Han}")
 
 
 @step(STEP)
 def trim_teasers(doc: Document, ctx: Context) -> Document:
     classifier = line_classifier(ctx)
+    common = ctx.resource("common_pairs", lambda: CommonPairs.from_rules(ctx.rules))
 
     def is_teaser(paragraph: Paragraph, body: list[Paragraph], trailing: bool = False) -> bool:
         labelled = trailing and body  # under an article, not a page that is one snippet
@@ -48,7 +57,7 @@ def trim_teasers(doc: Document, ctx: Context) -> Document:
         if classifier.match(text, ("teaser",)) is None:
             return False
         if _ASCII_ELLIPSIS.search(text):
-            return True
+            return not (trailing and body and continues_prose(text, body[-1].text, common))
         return relatedness(text, body) < UNRELATED_BELOW
 
     paragraphs = list(doc.paragraphs)
@@ -58,6 +67,20 @@ def trim_teasers(doc: Document, ctx: Context) -> Document:
         _record(doc, paragraphs.pop(), "trailing")
     doc.paragraphs = paragraphs
     return doc
+
+
+def continues_prose(text: str, above: str, common: CommonPairs) -> bool:
+    """Whether a line cut off under ``above`` goes on with its text: ``above`` is a paragraph
+    of prose (`BODY_MIN_HAN` Han characters, a sentence end) sharing `RELATED_PAIRS` words
+    of a subject with it (character pairs no news story has to use).
+
+    >>> above = "它共有七句话，前四句大量的重复用字，也并不合乎诗歌的习惯，抒发了最真挚的情感。"
+    >>> continues_prose("四句话形式上两两相同，但情感上却是层层深入的，行文...", above,
+    ...                 CommonPairs())
+    True
+    """
+    return (bool(_SENTENCE_END.search(above)) and len(_HAN.findall(above)) >= BODY_MIN_HAN
+            and len(subject_pairs(text, common) & subject_pairs(above, common)) >= RELATED_PAIRS)
 
 
 def relatedness(text: str, body: list[Paragraph]) -> float:

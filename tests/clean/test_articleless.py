@@ -60,11 +60,12 @@ def test_teaser_list_is_dropped_by_the_page_classifier_with_its_evidence(clean):
     # The figures are those of the committed model (rules/page_classifier.yaml): retraining
     # it moves them, and this line shows the evidence a reader of the edit gets. Retrained
     # on the line classifier with the core measurements and one CCTV story in 10 weighted
-    # 4.0: 0.97 by teaser_share before, 0.95 by han_weighted_score now.
+    # 4.0: 0.97 by teaser_share before, 0.95 by han_weighted_score; with the hard clean
+    # news stories among its articles, 0.96.
     assert doc.rejected.why == (
-        "the page classifier gives 0.95 that its 8 lines hold no article (a listing, a "
+        "the page classifier gives 0.96 that its 8 lines hold no article (a listing, a "
         "teaser list or a page of links), most of all by han_weighted_score 0.80, "
-        "coherent_share 0.00, teaser_share 0.50")
+        "mean_score 0.78, teaser_share 0.50")
 
 
 def test_listing_of_rows_alike_is_dropped_by_the_page_classifier_with_its_evidence(clean):
@@ -74,11 +75,11 @@ def test_listing_of_rows_alike_is_dropped_by_the_page_classifier_with_its_eviden
                                                       "no-article-page")
     # The heading went to the title first: 9 lines are left, 7 of them rows alike. (The
     # line scores of the core measurements move han_weighted_score from 0.54, and the
-    # retrained page model's chance from 0.96.)
+    # retrained page model's chance from 0.96, then 0.97.)
     assert doc.rejected.why == (
-        "the page classifier gives 0.97 that its 9 lines hold no article (a listing, a "
-        "teaser list or a page of links), most of all by han_weighted_score 0.57, "
-        "coherent_share 0.22, pattern_share 0.78")
+        "the page classifier gives 0.99 that its 9 lines hold no article (a listing, a "
+        "teaser list or a page of links), most of all by pattern_share 0.78, "
+        "mean_score 0.69, han_weighted_score 0.57")
 
 
 def test_article_over_a_teaser_list_stays(clean):
@@ -86,10 +87,17 @@ def test_article_over_a_teaser_list_stays(clean):
     assert doc.rejected is None
 
 
-def test_writers_own_ellipsis_is_no_teaser(clean):
+def test_writers_own_ellipsis_is_no_teaser(clean, rules):
+    # The teaser list with each cut written …… as a writer ends a sentence: no line counts as
+    # cut off, and if the page goes (headlines between lines that trail off, mostly short),
+    # it is on the other measurements.
     lines = [line.replace("......", "……") for line in TEASERS]
+    rows = line_features(lines)
+    features = page_row(lines, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
+                        numbered(lines))
+    assert features[PAGE_INDEX["teaser_share"]] == 0.0
     docs = clean("\n".join(lines), UP_TO_PAGES, markdown=False)
-    assert all(doc.rejected is None for doc in docs)
+    assert all("teaser_share" not in doc.rejected.why for doc in docs if doc.rejected)
 
 
 def test_long_prose_paragraphs_in_a_row_keep_a_page_the_classifier_would_drop(clean, rules):
@@ -131,8 +139,9 @@ def test_clean_news_stories_of_the_shared_set_stay_articles(shared_data, rules):
 def test_page_of_prose_sentences_only_is_dropped_only_at_the_higher_chance(shared_data, rules):
     # A CCTV report of the national day for the disabled (research use: read at run time):
     # five paragraphs on events in five cities, sharing few words from line to line, each a
-    # finished sentence. The classifier gives it more than no_article_at; the form of an
-    # article keeps it under prose_page_at.
+    # finished sentence. The classifier gave it more than no_article_at (0.66) before the
+    # hard clean news stories joined its articles (it is one of them: 0.57 now); the form of
+    # an article keeps it under prose_page_at either way.
     with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
         (story,) = [row["text"] for row in map(json.loads, handle)
                     if row["id"] == "xwlb-20250518-08"]
@@ -142,7 +151,27 @@ def test_page_of_prose_sentences_only_is_dropped_only_at_the_higher_chance(share
                     numbered(texts), CommonPairs.from_rules(rules))
     chance = float(PageModel.from_rules(rules).probabilities(page))
     settings = PageSettings.from_rules(rules)
-    assert settings.no_article_at <= chance < settings.prose_page_at
+    assert chance < settings.prose_page_at
     (doc,) = clean_text(story, rules=rules, steps=UP_TO_PAGES, markdown=False)
     assert doc.rejected is None
     assert [p.text for p in doc.paragraphs] == texts
+
+
+def test_list_of_names_in_one_line_under_its_heading_is_a_story(shared_data, rules):
+    # The CCTV story of the 171 alternate members of the Central Committee (research use:
+    # read at run time): a dateline, the heading, the count and the order over one line of
+    # names. The line classifier takes the four short lines for furniture, and the page
+    # classifier may give it no_article_at; a list in one line holding most of the page
+    # is no listing of rows.
+    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
+        (story,) = [row["text"] for row in map(json.loads, handle)
+                    if row["id"] == "xwlb-20221022-02"]
+    texts = [line for line in story.splitlines() if line.strip()]
+    rows = line_features(texts)
+    page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
+                    numbered(texts), CommonPairs.from_rules(rules))
+    assert len(texts) == 5
+    assert page[PAGE_INDEX["longest_line_share"]] >= PageSettings.from_rules(rules).one_line_share
+    (doc,) = clean_text(story, rules=rules, steps=UP_TO_PAGES, markdown=False)
+    assert doc.rejected is None
+    assert doc.paragraphs[-1].text.startswith("丁向群（女）")

@@ -1,5 +1,7 @@
 """Page furniture leaves the body: spam headers, breadcrumbs, headers, credits, teasers."""
 
+import json
+
 import pytest
 
 from tests.fixtures import seed_text
@@ -319,6 +321,29 @@ def test_trailing_teaser_ending_in_a_link_is_trimmed(clean, removed_spans):
     (doc,) = clean(f"{BODY}\n{teaser}", STRUCTURE)
     assert doc.text == BODY
     assert removed_spans(doc) == [("teaser-trailing", teaser)]
+
+
+def test_last_paragraph_cut_short_under_prose_of_its_subject_is_no_teaser(clean, removed_spans,
+                                                                           shared_data):
+    # A poem page's commentary (magic-html gold, read at run time) stops at "行文...": the
+    # page cut its own text. It shares the subject's words (四句, 句话, 意像, 情感) with the
+    # paragraph above it; a snippet of another story shares none, or hangs under its headline.
+    with (shared_data / "web-extraction-gold-magichtml.jsonl").open(encoding="utf-8") as handle:
+        (gold,) = [row["text"] for row in map(json.loads, handle)
+                   if row["id"] == "magic-html-article-9f4c1adb9f61d954"]
+    above, last = gold.splitlines()[-2:]
+    assert last.endswith("行文...")
+    (doc,) = clean(f"{above}\n{last}", STRUCTURE, markdown=False)
+    assert [p.text for p in doc.paragraphs] == [above, last]
+    assert removed_spans(doc) == []
+
+
+def test_snippet_cut_off_under_a_body_paragraph_of_another_subject_is_trimmed(clean,
+                                                                              removed_spans):
+    snippet = "国家统计局今天发布数据，前两个月规模以上工业增加值同比增长，消费市场稳中有升..."
+    (doc,) = clean(f"{BODY}\n{snippet}", STRUCTURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("teaser-trailing", snippet)]
 
 
 @pytest.mark.parametrize("label", ["【详情】", "[阅读]", "（原文）"])
