@@ -142,13 +142,7 @@ def test_page_of_prose_sentences_only_is_dropped_only_at_the_higher_chance(share
     # finished sentence. The classifier gave it more than no_article_at (0.66) before the
     # hard clean news stories joined its articles (it is one of them: 0.57 now); the form of
     # an article keeps it under prose_page_at either way.
-    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
-        (story,) = [row["text"] for row in map(json.loads, handle)
-                    if row["id"] == "xwlb-20250518-08"]
-    texts = [line for line in story.splitlines() if line.strip()]
-    rows = line_features(texts)
-    page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
-                    numbered(texts), CommonPairs.from_rules(rules))
+    story, texts, page = _cctv_page(shared_data, rules, "xwlb-20250518-08")
     chance = float(PageModel.from_rules(rules).probabilities(page))
     settings = PageSettings.from_rules(rules)
     assert chance < settings.prose_page_at
@@ -163,15 +157,20 @@ def test_list_of_names_in_one_line_under_its_heading_is_a_story(shared_data, rul
     # names. The line classifier takes the four short lines for furniture, and the page
     # classifier may give it no_article_at; a list in one line holding most of the page
     # is no listing of rows.
-    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
-        (story,) = [row["text"] for row in map(json.loads, handle)
-                    if row["id"] == "xwlb-20221022-02"]
-    texts = [line for line in story.splitlines() if line.strip()]
-    rows = line_features(texts)
-    page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
-                    numbered(texts), CommonPairs.from_rules(rules))
+    story, texts, page = _cctv_page(shared_data, rules, "xwlb-20221022-02")
     assert len(texts) == 5
     assert page[PAGE_INDEX["longest_line_share"]] >= PageSettings.from_rules(rules).one_line_share
     (doc,) = clean_text(story, rules=rules, steps=UP_TO_PAGES, markdown=False)
     assert doc.rejected is None
     assert doc.paragraphs[-1].text.startswith("丁向群（女）")
+
+
+def _cctv_page(shared_data, rules, story_id):
+    """A CCTV story by id, its non-blank lines and the page classifier's row of them."""
+    with (shared_data / "xwlb-cctv-news.jsonl").open(encoding="utf-8") as handle:
+        (story,) = [row["text"] for row in map(json.loads, handle) if row["id"] == story_id]
+    texts = [line for line in story.splitlines() if line.strip()]
+    rows = line_features(texts)
+    page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
+                    numbered(texts), CommonPairs.from_rules(rules))
+    return story, texts, page
