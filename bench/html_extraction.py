@@ -12,9 +12,15 @@ Reads two sets of real Chinese pages with a gold main text from the shared data 
 For each set it prints, side by side in one run,
 
     (a) trafilatura with its default settings: ``trafilatura.extract(html)``
+    (a+) the same text under the title trafilatura's metadata finds (``extract_metadata``)
     (b) curate's extraction alone: ``extract_article(html).text``
-    (c) curate's path as ``curate run`` takes it: ``extract_article`` then ``clean_text``, the
-        kept documents joined
+    (c) curate's path as ``curate run`` takes it: ``extract_article`` then ``clean_text``, each
+        kept record as it is written, its ``metadata.title`` line over its text
+    (c-) the same, the records' ``text`` fields alone
+
+The gold main text opens with the page's title; curate moves a title out of the text into
+``metadata.title`` (the record holds it, the text no longer does), so (c) scores what a
+record holds and (c-) what its text field holds; (a+) gives trafilatura its title the same way.
 
 *gold lines recovered*: the characters of the gold lines found whole in the output, over all
 gold characters; *output precision*: the characters of the output lines found whole in the
@@ -156,9 +162,9 @@ def rewrite(text: str, rules: Rules) -> str:
     return "\n".join(doc.text for doc in docs)
 
 
-def curate_path(html: str, rules: Rules) -> tuple[str, str | None, str | None]:
-    """(c): ``extract_article`` and the whole cleaning pipeline: the kept documents' text,
-    the author and the date.
+def curate_path(html: str, rules: Rules, titles: bool = True) -> tuple[str, str | None, str | None]:
+    """(c): ``extract_article`` and the whole cleaning pipeline: the kept documents' title
+    lines and text (text alone without ``titles``), the author and the date.
 
     As in ``curate run``, the page's author comes first; a credit line the pipeline removes
     from the text names the author when the page did not.
@@ -169,7 +175,9 @@ def curate_path(html: str, rules: Rules) -> tuple[str, str | None, str | None]:
     author = article.metadata.get("author") or next(
         (doc.metadata["author"] for doc in kept if doc.metadata.get("author")), None
     )
-    return "\n".join(doc.text for doc in kept), author, article.created
+    parts = ([doc.metadata["title"], doc.text] if titles and doc.metadata.get("title")
+             else [doc.text] for doc in kept)
+    return "\n".join(part for record in parts for part in record), author, article.created
 
 
 def date_matches(found: str | None, gold: str) -> bool:
@@ -234,6 +242,11 @@ def methods(rules: Rules) -> list[tuple[str, str, Extractor, bool]]:
     def default(page: Page) -> tuple[str, None, None]:
         return trafilatura.extract(page.page) or "", None, None
 
+    def titled(page: Page) -> tuple[str, None, None]:
+        found = trafilatura.extract_metadata(page.page)
+        title = [found.title] if found is not None and found.title else []
+        return "\n".join([*title, trafilatura.extract(page.page) or ""]), None, None
+
     def extraction_only(page: Page) -> tuple[str, str | None, str | None]:
         article = extract_article(page.page)
         return article.text, article.metadata.get("author"), article.created
@@ -241,10 +254,15 @@ def methods(rules: Rules) -> list[tuple[str, str, Extractor, bool]]:
     def full_path(page: Page) -> tuple[str, str | None, str | None]:
         return curate_path(page.page, rules)
 
+    def text_fields(page: Page) -> tuple[str, str | None, str | None]:
+        return curate_path(page.page, rules, titles=False)
+
     return [
         ("a", "(a) trafilatura, default settings", default, False),
+        ("a+", "(a+) trafilatura, its title over its text", titled, False),
         ("b", "(b) curate: extract_article alone", extraction_only, False),
         ("c", "(c) curate: extract_article + clean_text", full_path, True),
+        ("c-", "(c-) the same, text fields alone", text_fields, True),
     ]
 
 
@@ -299,7 +317,7 @@ def main() -> int:
                 for short, label, extract, rewritten in methods(rules)]
         print_rows(name, pages, rows)
         if any(page.gold_date for page in pages):
-            print_metadata("(c) metadata", rows[-1][2], pages)
+            print_metadata("(c) metadata", next(scores for short, _, scores in rows if short == "c"), pages)
         if "--pages" in sys.argv:
             print_pages(pages, rows)
     return 0
