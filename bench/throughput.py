@@ -104,8 +104,24 @@ def same_corpus(one: Path, two: Path) -> bool:
                                for name in files)
 
 
+def extraction_floor(pages: Path) -> float:
+    """CPU-seconds of trafilatura alone on the pages, with the settings curate asks it for
+    first (one reading of each page; curate reads some twice): what an HTML page costs before
+    any step of curate's runs."""
+    import trafilatura
+
+    from curate.io.html import TRAFILATURA_SETTINGS
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(pages.iterdir())]
+    trafilatura.bare_extraction(texts[0], **TRAFILATURA_SETTINGS)  # its imports, outside the timing
+    start = own_cpu()
+    for text in texts:
+        trafilatura.bare_extraction(text, **TRAFILATURA_SETTINGS)
+    return own_cpu() - start
+
+
 def measure(label: str, inputs: Path, first: Path, records: list[bytes], documents: int,
-            folder: Path) -> None:
+            folder: Path, extraction: float | None = None) -> None:
     floor = io_floor(records, folder)
     start_up, _, _, _ = curate_run(first, folder / f"{label}-first", 1)
     cpu1, wall1, _, _ = curate_run(inputs, folder / f"{label}-1", 1)
@@ -115,6 +131,9 @@ def measure(label: str, inputs: Path, first: Path, records: list[bytes], documen
     print(f"{label}: {documents:,} documents")
     print(f"  I/O floor (read, json.loads, json.dumps, write): "
           f"{documents / max(floor, 1e-9):,.0f} documents per CPU-second")
+    if extraction is not None:
+        print(f"  trafilatura alone (bare_extraction, curate's settings, in this process): "
+              f"{documents / max(extraction, 1e-9):,.1f} pages per CPU-second")
     print(f"  start-up (curate run on the first document alone): {start_up:.2f} CPU-s")
     print(f"  curate run --workers 1: {cpu1:.1f} CPU-s, {documents / cpu1:,.1f} documents per "
           f"CPU-second ({wall1:.1f} s wall); net of start-up {1 / net:,.1f} documents per "
@@ -167,7 +186,8 @@ def main() -> None:
             print("HTML pages: skipped, ../shared/data is not beside the repository")
         else:
             pages, records = found
-            measure("HTML pages", pages, min(pages.iterdir()), records, len(records), folder)
+            measure("HTML pages", pages, min(pages.iterdir()), records, len(records), folder,
+                    extraction_floor(pages))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
