@@ -15,6 +15,8 @@ character in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 # One column each, in this order; rules/line_classifier.yaml names them.
@@ -81,6 +83,31 @@ _SUMMARY_MIN_PAIRS = 20
 _SUMMARY_SHARE = 0.9
 
 
+class CodePointTable:
+    """Whether code points have a property a `str` method or pattern tells of one character,
+    asked once for each character a run meets (0 not yet asked, 1 yes, 2 no).
+
+    >>> CodePointTable(str.isdigit)(np.array([0x31, 0xFF11, 0x4E00], dtype=np.uint32)).tolist()
+    [True, True, False]
+    """
+
+    def __init__(self, has: Callable[[str], object]) -> None:
+        self._has = has
+        self._table = np.zeros(0x110000, dtype=np.uint8)
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        found = self._table[points]
+        if not found.all():
+            for point in np.unique(points[found == 0]).tolist():
+                self._table[point] = 1 if self._has(chr(point)) else 2
+            found = self._table[points]
+        return found == 1
+
+
+_DIGIT_CHARS = CodePointTable(str.isdigit)
+_DATE_MARK_CHARS = CodePointTable(_DATE_MARKS.__contains__)
+
+
 # The last page's lines and their rows: drop_articleless_pages and drop_furniture_lines run
 # one after the other on the same lines of a page, which are featured once.
 _LAST: tuple[tuple[str, ...], np.ndarray] | None = None
@@ -121,6 +148,10 @@ def _featured(texts: list[str]) -> np.ndarray:
     def per_line(mask: np.ndarray) -> np.ndarray:
         return np.bincount(line_of[mask], minlength=count).astype(np.float64)
 
+    # Marks of a date or time next to a digit: 2021年10月, 08:30, 2021-10-20 (a line's
+    # first character follows the line break, which is no digit).
+    after_digit = np.concatenate([[False], _DIGIT_CHARS(points[:-1])])
+    date_marks = _DATE_MARK_CHARS(points) & after_digit
     size = np.maximum(lengths, 1).astype(np.float64)
     han_count = per_line(han)
     rows[:, INDEX["chars"]] = lengths
@@ -130,6 +161,7 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["mark_share"]] = per_line(mark) / size
     rows[:, INDEX["space_share"]] = per_line(space) / size
     rows[:, INDEX["replacement_share"]] = per_line(replacement) / size
+    rows[:, INDEX["date_marks"]] = per_line(date_marks)
     for i, text in enumerate(texts):
         stripped = text.rstrip()
         rows[i, INDEX["sentence_marks"]] = sum(text.count(m) for m in _SENTENCE_MARKS)
@@ -143,7 +175,6 @@ def _featured(texts: list[str]) -> np.ndarray:
         rows[i, INDEX["link_marks"]] = sum(text.count(m) for m in _LINK_MARKS)
         lead = text.lstrip()
         rows[i, INDEX["opens_bracket"]] = bool(lead) and lead[0] in _BRACKETS
-        rows[i, INDEX["date_marks"]] = _date_marks(text)
     order = np.arange(count, dtype=np.float64)
     rows[:, INDEX["from_top"]] = order
     rows[:, INDEX["from_bottom"]] = count - 1 - order
@@ -159,7 +190,8 @@ def _featured(texts: list[str]) -> np.ndarray:
         rows[:, INDEX["lines_from_body"]] = count
     short = (lengths <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
     rows[:, INDEX["short_run"]] = _run_lengths(short)
-    rows[:, INDEX["related"]] = _related(points, han | digit | latin, line_of, body, count)
+    pairs = line_pairs(points, han | digit | latin, line_of)
+    rows[:, INDEX["related"]] = _related(pairs, body, count)
     below = np.cumsum(body[::-1])[::-1]
     rows[:, INDEX["body_above"]] = np.cumsum(body) - body
     rows[:, INDEX["body_below"]] = below - body
@@ -170,12 +202,11 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["previous_related"]] = np.concatenate([[0.0], related[:-1]])
     rows[:, INDEX["next_related"]] = np.concatenate([related[1:], [0.0]])
     rows[:, INDEX["repeated_on_page"]] = _repeated_on_page(texts)
-    _core_columns(texts, rows, points, han | digit | latin, line_of)
+    _core_columns(texts, rows, pairs)
     return rows
 
 
-def _core_columns(texts: list[str], rows: np.ndarray, points: np.ndarray, word: np.ndarray,
-                  line_of: np.ndarray) -> None:
+def _core_columns(texts: list[str], rows: np.ndarray, pairs: np.ndarray) -> None:
     """Where each line stands from the article's core (`curate.clean.article_core`, which
     weighs the columns filled above) and how much it shares with the core's text; a page
     without prose has no core: every line is then as far from it as the page is long."""
@@ -193,7 +224,7 @@ def _core_columns(texts: list[str], rows: np.ndarray, points: np.ndarray, word: 
         rows[:, INDEX["under_core"]] = np.maximum(order - core.end, 0)
         inside[core.start: core.end + 1] = True
     rows[:, INDEX["same_shape_run"]] = _shape_runs(rows)
-    rows[:, INDEX["core_related"]] = _related(points, word, line_of, inside, count)
+    rows[:, INDEX["core_related"]] = _related(pairs, inside, count)
 
 
 def _shape_runs(rows: np.ndarray) -> np.ndarray:
@@ -291,15 +322,6 @@ def _repeated_on_page(texts: list[str]) -> np.ndarray:
     return flags
 
 
-def _date_marks(text: str) -> float:
-    """Marks of a date or time next to a digit: 2021年10月, 08:30, 2021-10-20."""
-    found = 0
-    for index, char in enumerate(text):
-        if char in _DATE_MARKS and index and text[index - 1].isdigit():
-            found += 1
-    return float(found)
-
-
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of True it is in (0 where False)."""
     runs = np.zeros(len(flags), dtype=np.float64)
@@ -312,21 +334,38 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     return runs
 
 
-def _related(points: np.ndarray, word: np.ndarray, line_of: np.ndarray, body: np.ndarray,
-             count: int) -> np.ndarray:
-    """Share of each line's character pairs found in the body's *other* lines."""
+def line_pairs(points: np.ndarray, word: np.ndarray, line_of: np.ndarray) -> np.ndarray:
+    """Each (line, pair of neighbouring word characters) of a page once, sorted, as
+    ``line << 42 | first << 21 | second``: a pair repeated inside a line counts once for it."""
     pair = word[:-1] & word[1:] & (line_of[:-1] == line_of[1:])
-    keys = (points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64))[pair]
-    lines = line_of[:-1][pair]
+    keys = points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64)
+    return sorted_unique(line_of[:-1][pair].astype(np.int64) << 42 | keys[pair])
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by a sort (its hash table costs more on a page's pairs)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def counted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)`` by a sort."""
+    values = np.sort(values)
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+def _related(combined: np.ndarray, body: np.ndarray, count: int) -> np.ndarray:
+    """Share of each line's character pairs (`line_pairs`) found in the body's *other* lines."""
     related = np.zeros(count, dtype=np.float64)
-    if not len(keys):
+    if not len(combined):
         return related
-    # Each (line, pair) once: a pair repeated inside a line counts once for it.
-    combined = np.unique(lines.astype(np.int64) << 42 | keys)
     own_lines = combined >> 42
     own_keys = combined & ((1 << 42) - 1)
     in_body = body[own_lines]
-    body_keys, body_counts = np.unique(own_keys[in_body], return_counts=True)
+    body_keys, body_counts = counted_unique(own_keys[in_body])
     if not len(body_keys):
         return related
     where = np.minimum(np.searchsorted(body_keys, own_keys), len(body_keys) - 1)

@@ -19,12 +19,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
 
 import numpy as np
 import regex
 
-from curate.clean.line_features import BODY_MIN_HAN, INDEX, SHORT_MAX_CHARS
+from curate.clean.line_features import (
+    BODY_MIN_HAN,
+    INDEX,
+    SHORT_MAX_CHARS,
+    CodePointTable,
+    counted_unique,
+    sorted_unique,
+)
 from curate.rules import Rules
 
 # One column each, in this order; rules/page_classifier.yaml names them.
@@ -185,11 +192,9 @@ def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: n
     ...                   np.array([False] * 3), CommonPairs())
     (0.3333333333333333, 0.5, 52.0, 0.0)
     """
-    pairs = [subject_pairs(text, common) for text in prose]
-    lines_with = Counter(pair for own in pairs for pair in own)
-    related = [len(shared) >= RELATED_PAIRS or any(lines_with[p] >= SUBJECT_LINES for p in shared)
-               for shared in (a & b for a, b in pairwise(pairs))]
-    unrelated_joints = related.count(False) / len(prose) if prose else 0.0
+    pairs = _SubjectPairs(prose, common)
+    related = pairs.related_joints()
+    unrelated_joints = (len(related) - sum(related)) / len(prose) if prose else 0.0
     best_run = run = 0.0
     best_long = long_run = 0
     for index, count in enumerate(han.tolist()):
@@ -197,16 +202,98 @@ def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: n
         run = run + count if joined else count
         long_run = (long_run + 1 if joined else 1) if long[index] else 0
         best_run, best_long = max(best_run, run), max(best_long, long_run)
-    sentences = [subject_pairs(s, common) for text in prose for s in _SENTENCE.findall(text)]
-    judged = unrelated = 0
-    for index in range(1, len(sentences)):
-        if len(sentences[index]) < _SENTENCE_MIN_PAIRS:
-            continue
-        judged += 1
-        unrelated += not sentences[index] & (sentences[index - 1] | (
-            sentences[index - 2] if index >= 2 else set()))
+    judged, unrelated = pairs.unrelated_sentences()
     return (unrelated_joints, unrelated / judged if judged else 0.0, float(best_run),
             float(best_long))
+
+
+class _SubjectPairs:
+    """The `subject_pairs` of each prose line and of each of its sentences, found for the
+    whole page at once over its code points: each (line, pair) and (sentence, pair) once,
+    as sorted integers ``unit << 42 | first << 21 | second``, which is what the sets of
+    `subject_pairs` hold (a Han run never crosses a sentence mark or a line)."""
+
+    def __init__(self, prose: list[str], common: CommonPairs) -> None:
+        lengths = np.fromiter((len(t) for t in prose), dtype=np.int64, count=len(prose))
+        points = np.frombuffer("\n".join(prose).encode("utf-32-le"), dtype=np.uint32)
+        line_of = np.repeat(np.arange(len(prose)), lengths + 1)[: len(points)]
+        line_start = np.zeros(len(points), dtype=bool)
+        line_start[(np.cumsum(lengths + 1) - lengths - 1)[lengths > 0]] = True
+        known = _CommonKeys.of(common)
+        han = known.subject_chars(points)
+        first, second = points[:-1].astype(np.int64), points[1:].astype(np.int64)
+        keys = first << 21 | second
+        pair = han[:-1] & han[1:]
+        pair[pair] = ~_contains(known.pairs, keys[pair])
+        # A sentence begins at a character that is no sentence mark after a mark or at
+        # the start of its line (the matches of _SENTENCE).
+        mark = _SENTENCE_MARK_CHARS(points)
+        separator = np.zeros(len(points), dtype=bool)
+        separator[np.cumsum(lengths + 1)[:-1] - 1] = True
+        after_mark = np.concatenate([[False], mark[:-1]])
+        begins = ~mark & ~separator & (line_start | after_mark)
+        sentence_of = np.cumsum(begins) - 1
+        self.lines = len(prose)
+        self.sentences = int(begins.sum())
+        self.by_line = sorted_unique(line_of[:-1][pair].astype(np.int64) << 42 | keys[pair])
+        self.by_sentence = sorted_unique(sentence_of[:-1][pair].astype(np.int64) << 42 | keys[pair])
+
+    def related_joints(self) -> list[bool]:
+        """For each two consecutive prose lines, whether they share `RELATED_PAIRS`
+        subject pairs or one that stands in `SUBJECT_LINES` prose lines."""
+        if self.lines < 2:
+            return []
+        own = self.by_line & _KEY_MASK
+        pair_keys, lines_with = counted_unique(own)
+        shared = _contains(self.by_line, self.by_line + (1 << 42))
+        line = (self.by_line >> 42)[shared]
+        subject = lines_with[np.searchsorted(pair_keys, own[shared])] >= SUBJECT_LINES
+        joints = self.lines - 1
+        counts = np.bincount(line, minlength=joints)[:joints]
+        subjects = np.bincount(line[subject], minlength=joints)[:joints]
+        return ((counts >= RELATED_PAIRS) | (subjects > 0)).tolist()
+
+    def unrelated_sentences(self) -> tuple[int, int]:
+        """How many sentences after the first hold `_SENTENCE_MIN_PAIRS` subject pairs, and
+        how many of those share none with the two sentences before."""
+        if self.sentences < 2:
+            return 0, 0
+        sentence = self.by_sentence >> 42
+        sizes = np.bincount(sentence, minlength=self.sentences)
+        shared = (_contains(self.by_sentence, self.by_sentence - (1 << 42))
+                  | _contains(self.by_sentence, self.by_sentence - (2 << 42)))
+        hits = np.bincount(sentence[shared], minlength=self.sentences)
+        judged = sizes[1:] >= _SENTENCE_MIN_PAIRS
+        return int(judged.sum()), int((judged & (hits[1:] == 0)).sum())
+
+
+_KEY_MASK = (1 << 42) - 1
+_SENTENCE_MARK_CHARS = CodePointTable(frozenset("。！？!?；;").__contains__)
+_HAN_CHAR = regex.compile(r"\p{Han}")
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` stand in ``sorted_keys``."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[where] == keys
+
+
+@dataclass(frozen=True)
+class _CommonKeys:
+    """`CommonPairs` as sorted integers ``first << 21 | second``, and which code points may
+    stand in a subject pair: Han characters other than the function ones."""
+
+    pairs: np.ndarray
+    subject_chars: CodePointTable
+
+    @staticmethod
+    @lru_cache(maxsize=4)
+    def of(common: CommonPairs) -> _CommonKeys:
+        pairs = sorted(ord(p[0]) << 21 | ord(p[1]) for p in common.pairs if len(p) == 2)
+        return _CommonKeys(np.array(pairs, dtype=np.int64), CodePointTable(
+            lambda char: char not in common.function and _HAN_CHAR.match(char)))
 
 
 def described(name: str, value: float) -> str:
