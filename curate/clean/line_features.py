@@ -16,6 +16,7 @@ character in Python.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -190,7 +191,7 @@ def _featured(texts: list[str]) -> np.ndarray:
         rows[:, INDEX["lines_from_body"]] = count
     short = (lengths <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
     rows[:, INDEX["short_run"]] = _run_lengths(short)
-    pairs = line_pairs(points, han | digit | latin, line_of)
+    pairs = LinePairs.of(points, han | digit | latin, line_of, count)
     rows[:, INDEX["related"]] = _related(pairs, body, count)
     below = np.cumsum(body[::-1])[::-1]
     rows[:, INDEX["body_above"]] = np.cumsum(body) - body
@@ -206,7 +207,7 @@ def _featured(texts: list[str]) -> np.ndarray:
     return rows
 
 
-def _core_columns(texts: list[str], rows: np.ndarray, pairs: np.ndarray) -> None:
+def _core_columns(texts: list[str], rows: np.ndarray, pairs: LinePairs) -> None:
     """Where each line stands from the article's core (`curate.clean.article_core`, which
     weighs the columns filled above) and how much it shares with the core's text; a page
     without prose has no core: every line is then as far from it as the page is long."""
@@ -334,12 +335,29 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     return runs
 
 
-def line_pairs(points: np.ndarray, word: np.ndarray, line_of: np.ndarray) -> np.ndarray:
-    """Each (line, pair of neighbouring word characters) of a page once, sorted, as
-    ``line << 42 | first << 21 | second``: a pair repeated inside a line counts once for it."""
-    pair = word[:-1] & word[1:] & (line_of[:-1] == line_of[1:])
-    keys = points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64)
-    return sorted_unique(line_of[:-1][pair].astype(np.int64) << 42 | keys[pair])
+@dataclass(frozen=True)
+class LinePairs:
+    """Each (line, pair of neighbouring word characters) of a page once (a pair repeated
+    inside a line counts once for it), ordered by pair: ``line`` of each, ``group`` the
+    number of its pair among the page's distinct pairs, ``totals`` the pairs of each line."""
+
+    line: np.ndarray
+    group: np.ndarray
+    groups: int
+    totals: np.ndarray
+
+    @classmethod
+    def of(cls, points: np.ndarray, word: np.ndarray, line_of: np.ndarray,
+           count: int) -> LinePairs:
+        pair = word[:-1] & word[1:] & (line_of[:-1] == line_of[1:])
+        keys = points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64)
+        combined = sorted_unique(keys[pair] << 21 | line_of[:-1][pair].astype(np.int64))
+        line = combined & ((1 << 21) - 1)
+        pair_of = combined >> 21
+        starts = np.concatenate(([True], pair_of[1:] != pair_of[:-1])) if len(combined) else pair_of
+        group = np.cumsum(starts) - 1
+        return cls(line, group, int(starts.sum()),
+                   np.bincount(line, minlength=count).astype(np.float64))
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -348,30 +366,12 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
-def counted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_counts=True)`` by a sort."""
-    values = np.sort(values)
-    if not len(values):
-        return values, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    return values[starts], np.diff(np.append(starts, len(values)))
-
-
-def _related(combined: np.ndarray, body: np.ndarray, count: int) -> np.ndarray:
-    """Share of each line's character pairs (`line_pairs`) found in the body's *other* lines."""
+def _related(pairs: LinePairs, body: np.ndarray, count: int) -> np.ndarray:
+    """Share of each line's character pairs found in the body's *other* lines."""
     related = np.zeros(count, dtype=np.float64)
-    if not len(combined):
-        return related
-    own_lines = combined >> 42
-    own_keys = combined & ((1 << 42) - 1)
-    in_body = body[own_lines]
-    body_keys, body_counts = counted_unique(own_keys[in_body])
-    if not len(body_keys):
-        return related
-    where = np.minimum(np.searchsorted(body_keys, own_keys), len(body_keys) - 1)
-    found = body_keys[where] == own_keys
-    elsewhere = np.where(found, body_counts[where], 0) - in_body
-    hits = np.bincount(own_lines[elsewhere > 0], minlength=count).astype(np.float64)
-    totals = np.bincount(own_lines, minlength=count).astype(np.float64)
-    np.divide(hits, totals, out=related, where=totals > 0)
+    in_body = body[pairs.line].astype(np.int64)
+    in_body_lines = np.bincount(pairs.group, weights=in_body, minlength=pairs.groups)
+    elsewhere = in_body_lines[pairs.group] - in_body
+    hits = np.bincount(pairs.line[elsewhere > 0], minlength=count).astype(np.float64)
+    np.divide(hits, pairs.totals, out=related, where=pairs.totals > 0)
     return related

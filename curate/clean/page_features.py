@@ -29,7 +29,6 @@ from curate.clean.line_features import (
     INDEX,
     SHORT_MAX_CHARS,
     CodePointTable,
-    counted_unique,
     sorted_unique,
 )
 from curate.rules import Rules
@@ -210,8 +209,9 @@ def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: n
 class _SubjectPairs:
     """The `subject_pairs` of each prose line and of each of its sentences, found for the
     whole page at once over its code points: each (line, pair) and (sentence, pair) once,
-    as sorted integers ``unit << 42 | first << 21 | second``, which is what the sets of
-    `subject_pairs` hold (a Han run never crosses a sentence mark or a line)."""
+    as sorted integers ``(first << 21 | second) << 21 | unit``, which is what the sets of
+    `subject_pairs` hold (a Han run never crosses a sentence mark or a line). Ordered by
+    pair, the units holding a pair stand one after another in order."""
 
     def __init__(self, prose: list[str], common: CommonPairs) -> None:
         lengths = np.fromiter((len(t) for t in prose), dtype=np.int64, count=len(prose))
@@ -235,22 +235,24 @@ class _SubjectPairs:
         sentence_of = np.cumsum(begins) - 1
         self.lines = len(prose)
         self.sentences = int(begins.sum())
-        self.by_line = sorted_unique(line_of[:-1][pair].astype(np.int64) << 42 | keys[pair])
-        self.by_sentence = sorted_unique(sentence_of[:-1][pair].astype(np.int64) << 42 | keys[pair])
+        self.by_line = sorted_unique(keys[pair] << 21 | line_of[:-1][pair])
+        self.by_sentence = sorted_unique(keys[pair] << 21 | sentence_of[:-1][pair])
 
     def related_joints(self) -> list[bool]:
         """For each two consecutive prose lines, whether they share `RELATED_PAIRS`
         subject pairs or one that stands in `SUBJECT_LINES` prose lines."""
-        if self.lines < 2:
-            return []
-        own = self.by_line & _KEY_MASK
-        pair_keys, lines_with = counted_unique(own)
-        shared = _contains(self.by_line, self.by_line + (1 << 42))
-        line = (self.by_line >> 42)[shared]
-        subject = lines_with[np.searchsorted(pair_keys, own[shared])] >= SUBJECT_LINES
         joints = self.lines - 1
-        counts = np.bincount(line, minlength=joints)[:joints]
-        subjects = np.bincount(line[subject], minlength=joints)[:joints]
+        if joints < 1 or not len(self.by_line):
+            return [False] * max(joints, 0)
+        pair, line = self.by_line >> 21, self.by_line & _UNIT_MASK
+        same = pair[1:] == pair[:-1]
+        group = np.cumsum(np.concatenate(([True], ~same))) - 1
+        lines_with = np.bincount(group)
+        shared = same & (line[1:] == line[:-1] + 1)
+        above = line[:-1][shared]
+        subject = lines_with[group[1:][shared]] >= SUBJECT_LINES
+        counts = np.bincount(above, minlength=joints)
+        subjects = np.bincount(above[subject], minlength=joints)
         return ((counts >= RELATED_PAIRS) | (subjects > 0)).tolist()
 
     def unrelated_sentences(self) -> tuple[int, int]:
@@ -258,16 +260,16 @@ class _SubjectPairs:
         how many of those share none with the two sentences before."""
         if self.sentences < 2:
             return 0, 0
-        sentence = self.by_sentence >> 42
+        pair, sentence = self.by_sentence >> 21, self.by_sentence & _UNIT_MASK
         sizes = np.bincount(sentence, minlength=self.sentences)
-        shared = (_contains(self.by_sentence, self.by_sentence - (1 << 42))
-                  | _contains(self.by_sentence, self.by_sentence - (2 << 42)))
-        hits = np.bincount(sentence[shared], minlength=self.sentences)
+        # The sentence before in the same pair's order holds it too: one of the two before?
+        shared = (pair[1:] == pair[:-1]) & (sentence[1:] - sentence[:-1] <= 2)
+        hits = np.bincount(sentence[1:][shared], minlength=self.sentences)
         judged = sizes[1:] >= _SENTENCE_MIN_PAIRS
         return int(judged.sum()), int((judged & (hits[1:] == 0)).sum())
 
 
-_KEY_MASK = (1 << 42) - 1
+_UNIT_MASK = (1 << 21) - 1
 _SENTENCE_MARK_CHARS = CodePointTable(frozenset("。！？!?；;").__contains__)
 _HAN_CHAR = regex.compile(r"\p{Han}")
 
