@@ -75,6 +75,7 @@ _SENTENCE_MARKS = "。！？；!?"
 _SENTENCE_ENDS = frozenset("。！？!?…；;”」』）)\"")
 _COMMAS = "，、,"
 _LINK_MARKS = ("|", "｜", ">", "»", "·", "http", "www.", ".com", ".cn", "›")
+_LINK_WORDS = tuple(mark for mark in _LINK_MARKS if len(mark) > 1)
 _BRACKETS = frozenset("【[《(（〔")
 _SEPARATORS = frozenset(" \u3000/|｜_")
 _DATE_MARKS = frozenset("年月日时分秒:-/")
@@ -107,6 +108,9 @@ class CodePointTable:
 
 _DIGIT_CHARS = CodePointTable(str.isdigit)
 _DATE_MARK_CHARS = CodePointTable(_DATE_MARKS.__contains__)
+_SENTENCE_MARK_CHARS = CodePointTable(frozenset(_SENTENCE_MARKS).__contains__)
+_COMMA_CHARS = CodePointTable(frozenset(_COMMAS).__contains__)
+_LINK_MARK_CHARS = CodePointTable(frozenset(m for m in _LINK_MARKS if len(m) == 1).__contains__)
 
 
 # The last page's lines and their rows: drop_articleless_pages and drop_furniture_lines run
@@ -163,19 +167,17 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["space_share"]] = per_line(space) / size
     rows[:, INDEX["replacement_share"]] = per_line(replacement) / size
     rows[:, INDEX["date_marks"]] = per_line(date_marks)
-    for i, text in enumerate(texts):
-        stripped = text.rstrip()
-        rows[i, INDEX["sentence_marks"]] = sum(text.count(m) for m in _SENTENCE_MARKS)
-        rows[i, INDEX["commas"]] = sum(text.count(m) for m in _COMMAS)
-        rows[i, INDEX["ends_sentence"]] = bool(stripped) and stripped[-1] in _SENTENCE_ENDS
-        colon = max(text.find("："), text.find(":"))
-        first_colon = min(c for c in (text.find("："), text.find(":"), len(text)) if c >= 0)
-        rows[i, INDEX["label_value"]] = colon >= 0 and 0 < first_colon <= 8
-        rows[i, INDEX["items"]] = len(text.replace("/", " ").replace("|", " ")
-                                      .replace("｜", " ").replace("\u3000", " ").split())
-        rows[i, INDEX["link_marks"]] = sum(text.count(m) for m in _LINK_MARKS)
-        lead = text.lstrip()
-        rows[i, INDEX["opens_bracket"]] = bool(lead) and lead[0] in _BRACKETS
+    rows[:, INDEX["sentence_marks"]] = per_line(_SENTENCE_MARK_CHARS(points))
+    rows[:, INDEX["commas"]] = per_line(_COMMA_CHARS(points))
+    rows[:, INDEX["link_marks"]] = per_line(_LINK_MARK_CHARS(points)) + [
+        sum(text.count(m) for m in _LINK_WORDS) for text in texts]
+    rows[:, INDEX["ends_sentence"]] = [bool(s) and s[-1] in _SENTENCE_ENDS
+                                       for s in (text.rstrip() for text in texts)]
+    rows[:, INDEX["label_value"]] = [_label_value(text) for text in texts]
+    rows[:, INDEX["items"]] = [len(text.replace("/", " ").replace("|", " ").replace("｜", " ")
+                                   .replace("\u3000", " ").split()) for text in texts]
+    rows[:, INDEX["opens_bracket"]] = [bool(lead) and lead[0] in _BRACKETS
+                                       for lead in (text.lstrip() for text in texts)]
     order = np.arange(count, dtype=np.float64)
     rows[:, INDEX["from_top"]] = order
     rows[:, INDEX["from_bottom"]] = count - 1 - order
@@ -205,6 +207,13 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["repeated_on_page"]] = _repeated_on_page(texts)
     _core_columns(texts, rows, pairs)
     return rows
+
+
+def _label_value(text: str) -> bool:
+    """A short label, then ：or : (来源：新华网)."""
+    colon = max(text.find("："), text.find(":"))
+    first_colon = min(c for c in (text.find("："), text.find(":"), len(text)) if c >= 0)
+    return colon >= 0 and 0 < first_colon <= 8
 
 
 def _core_columns(texts: list[str], rows: np.ndarray, pairs: LinePairs) -> None:

@@ -227,7 +227,7 @@ class _SubjectPairs:
         pair[pair] = ~_contains(known.pairs, keys[pair])
         # A sentence begins at a character that is no sentence mark after a mark or at
         # the start of its line (the matches of _SENTENCE).
-        mark = _SENTENCE_MARK_CHARS(points)
+        mark = _SENTENCE_SPLIT_CHARS(points)
         separator = np.zeros(len(points), dtype=bool)
         separator[np.cumsum(lengths + 1)[:-1] - 1] = True
         after_mark = np.concatenate([[False], mark[:-1]])
@@ -270,7 +270,8 @@ class _SubjectPairs:
 
 
 _UNIT_MASK = (1 << 21) - 1
-_SENTENCE_MARK_CHARS = CodePointTable(frozenset("。！？!?；;").__contains__)
+# The marks that end a sentence of _SENTENCE.
+_SENTENCE_SPLIT_CHARS = CodePointTable(frozenset("。！？!?；;").__contains__)
 _HAN_CHAR = regex.compile(r"\p{Han}")
 
 
