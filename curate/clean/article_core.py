@@ -74,10 +74,11 @@ def item_rows(texts: list[str]) -> np.ndarray:
     """
     flags = np.zeros(len(texts), dtype=bool)
     for index, text in enumerate(texts):
+        if any(mark in text for mark in "。！？!?"):  # most lines: no need to split them
+            continue
         pieces = [piece for piece in _ITEM_SEPARATORS.split(text) if piece]
         if (len(pieces) >= ROW_MIN_ITEMS
-                and sum(map(len, pieces)) <= ROW_MAX_ITEM_CHARS * len(pieces)
-                and not any(mark in text for mark in "。！？!?")):
+                and sum(map(len, pieces)) <= ROW_MAX_ITEM_CHARS * len(pieces)):
             flags[index] = True
     return flags
 

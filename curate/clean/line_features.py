@@ -15,6 +15,9 @@ character in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 # One column each, in this order; rules/line_classifier.yaml names them.
@@ -72,6 +75,7 @@ _SENTENCE_MARKS = "。！？；!?"
 _SENTENCE_ENDS = frozenset("。！？!?…；;”」』）)\"")
 _COMMAS = "，、,"
 _LINK_MARKS = ("|", "｜", ">", "»", "·", "http", "www.", ".com", ".cn", "›")
+_LINK_WORDS = tuple(mark for mark in _LINK_MARKS if len(mark) > 1)
 _BRACKETS = frozenset("【[《(（〔")
 _SEPARATORS = frozenset(" \u3000/|｜_")
 _DATE_MARKS = frozenset("年月日时分秒:-/")
@@ -79,6 +83,34 @@ _CODEPOINT_BYTES = "utf-32-le"
 # A summary the body repeats: this many character pairs, this share of them in one later line.
 _SUMMARY_MIN_PAIRS = 20
 _SUMMARY_SHARE = 0.9
+
+
+class CodePointTable:
+    """Whether code points have a property a `str` method or pattern tells of one character,
+    asked once for each character a run meets (0 not yet asked, 1 yes, 2 no).
+
+    >>> CodePointTable(str.isdigit)(np.array([0x31, 0xFF11, 0x4E00], dtype=np.uint32)).tolist()
+    [True, True, False]
+    """
+
+    def __init__(self, has: Callable[[str], object]) -> None:
+        self._has = has
+        self._table = np.zeros(0x110000, dtype=np.uint8)
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        found = self._table[points]
+        if not found.all():
+            for point in np.unique(points[found == 0]).tolist():
+                self._table[point] = 1 if self._has(chr(point)) else 2
+            found = self._table[points]
+        return found == 1
+
+
+_DIGIT_CHARS = CodePointTable(str.isdigit)
+_DATE_MARK_CHARS = CodePointTable(_DATE_MARKS.__contains__)
+_SENTENCE_MARK_CHARS = CodePointTable(frozenset(_SENTENCE_MARKS).__contains__)
+_COMMA_CHARS = CodePointTable(frozenset(_COMMAS).__contains__)
+_LINK_MARK_CHARS = CodePointTable(frozenset(m for m in _LINK_MARKS if len(m) == 1).__contains__)
 
 
 # The last page's lines and their rows: drop_articleless_pages and drop_furniture_lines run
@@ -121,6 +153,10 @@ def _featured(texts: list[str]) -> np.ndarray:
     def per_line(mask: np.ndarray) -> np.ndarray:
         return np.bincount(line_of[mask], minlength=count).astype(np.float64)
 
+    # Marks of a date or time next to a digit: 2021年10月, 08:30, 2021-10-20 (a line's
+    # first character follows the line break, which is no digit).
+    after_digit = np.concatenate([[False], _DIGIT_CHARS(points[:-1])])
+    date_marks = _DATE_MARK_CHARS(points) & after_digit
     size = np.maximum(lengths, 1).astype(np.float64)
     han_count = per_line(han)
     rows[:, INDEX["chars"]] = lengths
@@ -130,20 +166,18 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["mark_share"]] = per_line(mark) / size
     rows[:, INDEX["space_share"]] = per_line(space) / size
     rows[:, INDEX["replacement_share"]] = per_line(replacement) / size
-    for i, text in enumerate(texts):
-        stripped = text.rstrip()
-        rows[i, INDEX["sentence_marks"]] = sum(text.count(m) for m in _SENTENCE_MARKS)
-        rows[i, INDEX["commas"]] = sum(text.count(m) for m in _COMMAS)
-        rows[i, INDEX["ends_sentence"]] = bool(stripped) and stripped[-1] in _SENTENCE_ENDS
-        colon = max(text.find("："), text.find(":"))
-        first_colon = min(c for c in (text.find("："), text.find(":"), len(text)) if c >= 0)
-        rows[i, INDEX["label_value"]] = colon >= 0 and 0 < first_colon <= 8
-        rows[i, INDEX["items"]] = len(text.replace("/", " ").replace("|", " ")
-                                      .replace("｜", " ").replace("\u3000", " ").split())
-        rows[i, INDEX["link_marks"]] = sum(text.count(m) for m in _LINK_MARKS)
-        lead = text.lstrip()
-        rows[i, INDEX["opens_bracket"]] = bool(lead) and lead[0] in _BRACKETS
-        rows[i, INDEX["date_marks"]] = _date_marks(text)
+    rows[:, INDEX["date_marks"]] = per_line(date_marks)
+    rows[:, INDEX["sentence_marks"]] = per_line(_SENTENCE_MARK_CHARS(points))
+    rows[:, INDEX["commas"]] = per_line(_COMMA_CHARS(points))
+    rows[:, INDEX["link_marks"]] = per_line(_LINK_MARK_CHARS(points)) + [
+        sum(text.count(m) for m in _LINK_WORDS) for text in texts]
+    rows[:, INDEX["ends_sentence"]] = [bool(s) and s[-1] in _SENTENCE_ENDS
+                                       for s in (text.rstrip() for text in texts)]
+    rows[:, INDEX["label_value"]] = [_label_value(text) for text in texts]
+    rows[:, INDEX["items"]] = [len(text.replace("/", " ").replace("|", " ").replace("｜", " ")
+                                   .replace("\u3000", " ").split()) for text in texts]
+    rows[:, INDEX["opens_bracket"]] = [bool(lead) and lead[0] in _BRACKETS
+                                       for lead in (text.lstrip() for text in texts)]
     order = np.arange(count, dtype=np.float64)
     rows[:, INDEX["from_top"]] = order
     rows[:, INDEX["from_bottom"]] = count - 1 - order
@@ -159,7 +193,8 @@ def _featured(texts: list[str]) -> np.ndarray:
         rows[:, INDEX["lines_from_body"]] = count
     short = (lengths <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
     rows[:, INDEX["short_run"]] = _run_lengths(short)
-    rows[:, INDEX["related"]] = _related(points, han | digit | latin, line_of, body, count)
+    pairs = LinePairs.of(points, han | digit | latin, line_of, count)
+    rows[:, INDEX["related"]] = _related(pairs, body, count)
     below = np.cumsum(body[::-1])[::-1]
     rows[:, INDEX["body_above"]] = np.cumsum(body) - body
     rows[:, INDEX["body_below"]] = below - body
@@ -170,12 +205,18 @@ def _featured(texts: list[str]) -> np.ndarray:
     rows[:, INDEX["previous_related"]] = np.concatenate([[0.0], related[:-1]])
     rows[:, INDEX["next_related"]] = np.concatenate([related[1:], [0.0]])
     rows[:, INDEX["repeated_on_page"]] = _repeated_on_page(texts)
-    _core_columns(texts, rows, points, han | digit | latin, line_of)
+    _core_columns(texts, rows, pairs)
     return rows
 
 
-def _core_columns(texts: list[str], rows: np.ndarray, points: np.ndarray, word: np.ndarray,
-                  line_of: np.ndarray) -> None:
+def _label_value(text: str) -> bool:
+    """A short label, then ：or : (来源：新华网)."""
+    colon = max(text.find("："), text.find(":"))
+    first_colon = min(c for c in (text.find("："), text.find(":"), len(text)) if c >= 0)
+    return colon >= 0 and 0 < first_colon <= 8
+
+
+def _core_columns(texts: list[str], rows: np.ndarray, pairs: LinePairs) -> None:
     """Where each line stands from the article's core (`curate.clean.article_core`, which
     weighs the columns filled above) and how much it shares with the core's text; a page
     without prose has no core: every line is then as far from it as the page is long."""
@@ -193,7 +234,7 @@ def _core_columns(texts: list[str], rows: np.ndarray, points: np.ndarray, word: 
         rows[:, INDEX["under_core"]] = np.maximum(order - core.end, 0)
         inside[core.start: core.end + 1] = True
     rows[:, INDEX["same_shape_run"]] = _shape_runs(rows)
-    rows[:, INDEX["core_related"]] = _related(points, word, line_of, inside, count)
+    rows[:, INDEX["core_related"]] = _related(pairs, inside, count)
 
 
 def _shape_runs(rows: np.ndarray) -> np.ndarray:
@@ -291,15 +332,6 @@ def _repeated_on_page(texts: list[str]) -> np.ndarray:
     return flags
 
 
-def _date_marks(text: str) -> float:
-    """Marks of a date or time next to a digit: 2021年10月, 08:30, 2021-10-20."""
-    found = 0
-    for index, char in enumerate(text):
-        if char in _DATE_MARKS and index and text[index - 1].isdigit():
-            found += 1
-    return float(found)
-
-
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of True it is in (0 where False)."""
     runs = np.zeros(len(flags), dtype=np.float64)
@@ -312,27 +344,43 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     return runs
 
 
-def _related(points: np.ndarray, word: np.ndarray, line_of: np.ndarray, body: np.ndarray,
-             count: int) -> np.ndarray:
+@dataclass(frozen=True)
+class LinePairs:
+    """Each (line, pair of neighbouring word characters) of a page once (a pair repeated
+    inside a line counts once for it), ordered by pair: ``line`` of each, ``group`` the
+    number of its pair among the page's distinct pairs, ``totals`` the pairs of each line."""
+
+    line: np.ndarray
+    group: np.ndarray
+    groups: int
+    totals: np.ndarray
+
+    @classmethod
+    def of(cls, points: np.ndarray, word: np.ndarray, line_of: np.ndarray,
+           count: int) -> LinePairs:
+        pair = word[:-1] & word[1:] & (line_of[:-1] == line_of[1:])
+        keys = points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64)
+        combined = sorted_unique(keys[pair] << 21 | line_of[:-1][pair].astype(np.int64))
+        line = combined & ((1 << 21) - 1)
+        pair_of = combined >> 21
+        starts = np.concatenate(([True], pair_of[1:] != pair_of[:-1])) if len(combined) else pair_of
+        group = np.cumsum(starts) - 1
+        return cls(line, group, int(starts.sum()),
+                   np.bincount(line, minlength=count).astype(np.float64))
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by a sort (its hash table costs more on a page's pairs)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _related(pairs: LinePairs, body: np.ndarray, count: int) -> np.ndarray:
     """Share of each line's character pairs found in the body's *other* lines."""
-    pair = word[:-1] & word[1:] & (line_of[:-1] == line_of[1:])
-    keys = (points[:-1].astype(np.int64) << 21 | points[1:].astype(np.int64))[pair]
-    lines = line_of[:-1][pair]
     related = np.zeros(count, dtype=np.float64)
-    if not len(keys):
-        return related
-    # Each (line, pair) once: a pair repeated inside a line counts once for it.
-    combined = np.unique(lines.astype(np.int64) << 42 | keys)
-    own_lines = combined >> 42
-    own_keys = combined & ((1 << 42) - 1)
-    in_body = body[own_lines]
-    body_keys, body_counts = np.unique(own_keys[in_body], return_counts=True)
-    if not len(body_keys):
-        return related
-    where = np.minimum(np.searchsorted(body_keys, own_keys), len(body_keys) - 1)
-    found = body_keys[where] == own_keys
-    elsewhere = np.where(found, body_counts[where], 0) - in_body
-    hits = np.bincount(own_lines[elsewhere > 0], minlength=count).astype(np.float64)
-    totals = np.bincount(own_lines, minlength=count).astype(np.float64)
-    np.divide(hits, totals, out=related, where=totals > 0)
+    in_body = body[pairs.line].astype(np.int64)
+    in_body_lines = np.bincount(pairs.group, weights=in_body, minlength=pairs.groups)
+    elsewhere = in_body_lines[pairs.group] - in_body
+    hits = np.bincount(pairs.line[elsewhere > 0], minlength=count).astype(np.float64)
+    np.divide(hits, pairs.totals, out=related, where=pairs.totals > 0)
     return related

@@ -19,12 +19,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
 
 import numpy as np
 import regex
 
-from curate.clean.line_features import BODY_MIN_HAN, INDEX, SHORT_MAX_CHARS
+from curate.clean.line_features import (
+    BODY_MIN_HAN,
+    INDEX,
+    SHORT_MAX_CHARS,
+    CodePointTable,
+    sorted_unique,
+)
 from curate.rules import Rules
 
 # One column each, in this order; rules/page_classifier.yaml names them.
@@ -185,11 +191,9 @@ def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: n
     ...                   np.array([False] * 3), CommonPairs())
     (0.3333333333333333, 0.5, 52.0, 0.0)
     """
-    pairs = [subject_pairs(text, common) for text in prose]
-    lines_with = Counter(pair for own in pairs for pair in own)
-    related = [len(shared) >= RELATED_PAIRS or any(lines_with[p] >= SUBJECT_LINES for p in shared)
-               for shared in (a & b for a, b in pairwise(pairs))]
-    unrelated_joints = related.count(False) / len(prose) if prose else 0.0
+    pairs = _SubjectPairs(prose, common)
+    related = pairs.related_joints()
+    unrelated_joints = (len(related) - sum(related)) / len(prose) if prose else 0.0
     best_run = run = 0.0
     best_long = long_run = 0
     for index, count in enumerate(han.tolist()):
@@ -197,16 +201,102 @@ def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: n
         run = run + count if joined else count
         long_run = (long_run + 1 if joined else 1) if long[index] else 0
         best_run, best_long = max(best_run, run), max(best_long, long_run)
-    sentences = [subject_pairs(s, common) for text in prose for s in _SENTENCE.findall(text)]
-    judged = unrelated = 0
-    for index in range(1, len(sentences)):
-        if len(sentences[index]) < _SENTENCE_MIN_PAIRS:
-            continue
-        judged += 1
-        unrelated += not sentences[index] & (sentences[index - 1] | (
-            sentences[index - 2] if index >= 2 else set()))
+    judged, unrelated = pairs.unrelated_sentences()
     return (unrelated_joints, unrelated / judged if judged else 0.0, float(best_run),
             float(best_long))
+
+
+class _SubjectPairs:
+    """The `subject_pairs` of each prose line and of each of its sentences, found for the
+    whole page at once over its code points: each (line, pair) and (sentence, pair) once,
+    as sorted integers ``(first << 21 | second) << 21 | unit``, which is what the sets of
+    `subject_pairs` hold (a Han run never crosses a sentence mark or a line). Ordered by
+    pair, the units holding a pair stand one after another in order."""
+
+    def __init__(self, prose: list[str], common: CommonPairs) -> None:
+        lengths = np.fromiter((len(t) for t in prose), dtype=np.int64, count=len(prose))
+        points = np.frombuffer("\n".join(prose).encode("utf-32-le"), dtype=np.uint32)
+        line_of = np.repeat(np.arange(len(prose)), lengths + 1)[: len(points)]
+        line_start = np.zeros(len(points), dtype=bool)
+        line_start[(np.cumsum(lengths + 1) - lengths - 1)[lengths > 0]] = True
+        known = _CommonKeys.of(common)
+        han = known.subject_chars(points)
+        first, second = points[:-1].astype(np.int64), points[1:].astype(np.int64)
+        keys = first << 21 | second
+        pair = han[:-1] & han[1:]
+        pair[pair] = ~_contains(known.pairs, keys[pair])
+        # A sentence begins at a character that is no sentence mark after a mark or at
+        # the start of its line (the matches of _SENTENCE).
+        mark = _SENTENCE_SPLIT_CHARS(points)
+        separator = np.zeros(len(points), dtype=bool)
+        separator[np.cumsum(lengths + 1)[:-1] - 1] = True
+        after_mark = np.concatenate([[False], mark[:-1]])
+        begins = ~mark & ~separator & (line_start | after_mark)
+        sentence_of = np.cumsum(begins) - 1
+        self.lines = len(prose)
+        self.sentences = int(begins.sum())
+        self.by_line = sorted_unique(keys[pair] << 21 | line_of[:-1][pair])
+        self.by_sentence = sorted_unique(keys[pair] << 21 | sentence_of[:-1][pair])
+
+    def related_joints(self) -> list[bool]:
+        """For each two consecutive prose lines, whether they share `RELATED_PAIRS`
+        subject pairs or one that stands in `SUBJECT_LINES` prose lines."""
+        joints = self.lines - 1
+        if joints < 1 or not len(self.by_line):
+            return [False] * max(joints, 0)
+        pair, line = self.by_line >> 21, self.by_line & _UNIT_MASK
+        same = pair[1:] == pair[:-1]
+        group = np.cumsum(np.concatenate(([True], ~same))) - 1
+        lines_with = np.bincount(group)
+        shared = same & (line[1:] == line[:-1] + 1)
+        above = line[:-1][shared]
+        subject = lines_with[group[1:][shared]] >= SUBJECT_LINES
+        counts = np.bincount(above, minlength=joints)
+        subjects = np.bincount(above[subject], minlength=joints)
+        return ((counts >= RELATED_PAIRS) | (subjects > 0)).tolist()
+
+    def unrelated_sentences(self) -> tuple[int, int]:
+        """How many sentences after the first hold `_SENTENCE_MIN_PAIRS` subject pairs, and
+        how many of those share none with the two sentences before."""
+        if self.sentences < 2:
+            return 0, 0
+        pair, sentence = self.by_sentence >> 21, self.by_sentence & _UNIT_MASK
+        sizes = np.bincount(sentence, minlength=self.sentences)
+        # The sentence before in the same pair's order holds it too: one of the two before?
+        shared = (pair[1:] == pair[:-1]) & (sentence[1:] - sentence[:-1] <= 2)
+        hits = np.bincount(sentence[1:][shared], minlength=self.sentences)
+        judged = sizes[1:] >= _SENTENCE_MIN_PAIRS
+        return int(judged.sum()), int((judged & (hits[1:] == 0)).sum())
+
+
+_UNIT_MASK = (1 << 21) - 1
+# The marks that end a sentence of _SENTENCE.
+_SENTENCE_SPLIT_CHARS = CodePointTable(frozenset("。！？!?；;").__contains__)
+_HAN_CHAR = regex.compile(r"\p{Han}")
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` stand in ``sorted_keys``."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[where] == keys
+
+
+@dataclass(frozen=True)
+class _CommonKeys:
+    """`CommonPairs` as sorted integers ``first << 21 | second``, and which code points may
+    stand in a subject pair: Han characters other than the function ones."""
+
+    pairs: np.ndarray
+    subject_chars: CodePointTable
+
+    @staticmethod
+    @lru_cache(maxsize=4)
+    def of(common: CommonPairs) -> _CommonKeys:
+        pairs = sorted(ord(p[0]) << 21 | ord(p[1]) for p in common.pairs if len(p) == 2)
+        return _CommonKeys(np.array(pairs, dtype=np.int64), CodePointTable(
+            lambda char: char not in common.function and _HAN_CHAR.match(char)))
 
 
 def described(name: str, value: float) -> str:

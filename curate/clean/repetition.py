@@ -64,6 +64,12 @@ _CLAUSE_MARKS = re.compile(r"[，,；;]")
 NOTICE_CLAUSES = 3
 
 
+# The characters NFKC changes that stand in most lines of Chinese text (，in nine lines of
+# ten of news, the development set and the generated dumps, down to the no-break space in
+# one line of 70).
+_WIDE_MARKS = tuple((mark, unicodedata.normalize("NFKD", mark)) for mark in "，：；（）？！…\xa0")
+
+
 # Lines whose keys are remembered: the counting pass and the step key the same paragraphs.
 REMEMBERED_KEYS = 65_536
 
@@ -81,7 +87,7 @@ def line_key(text: str) -> str | None:
     >>> line_key("2005-03-18 01:58:01") == line_key("2023-10-18 09:30:00")
     False
     """
-    written = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    written = "".join(nfkc(text).lower().split())
     if len(written) < MIN_KEY_CHARS:
         return None
     folded, digit_runs = _DIGITS.subn("0", written)
@@ -89,6 +95,19 @@ def line_key(text: str) -> str | None:
         folded = written
     folded = convert_to_simplified(folded)
     return KEY_FORM + hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, the full-width marks of Chinese text (，：)
+    first replaced by their decompositions: the line is then most often normalized already,
+    which NFKC finds at once, and the result is the same (NFKC decomposes them so).
+
+    >>> nfkc("记者：王毅（外交部长）说，Ｈ２０芯片…")
+    '记者:王毅(外交部长)说,H20芯片...'
+    """
+    for mark, decomposed in _WIDE_MARKS:
+        text = text.replace(mark, decomposed)
+    return unicodedata.normalize("NFKC", text)
 
 
 def count_lines(documents: Iterable[Document]) -> Counter:

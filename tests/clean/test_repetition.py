@@ -1,12 +1,13 @@
 """A line recurring across a dump's documents is template; its counts stay with the corpus."""
 
 import json
+import unicodedata
 from pathlib import Path
 
-from curate.clean.repetition import COUNTS_FILE, line_key, read_counts
+from curate.clean.repetition import COUNTS_FILE, line_key, nfkc, read_counts
 from curate.rules import Rules
 from curate.run import run
-from tests.fixtures import corpus_records, seed_text
+from tests.fixtures import SEEDS, SHARED, corpus_records, seed_text
 
 # A blog platform's trackback notice under every post (CWCED gold set, page ab65832c, MIT).
 TRACKBACK = "你可以使用这个链接引用该篇文章 http://publishblog.blogchina.com/blog/tb.b?diaryID=2756656"
@@ -153,3 +154,17 @@ def test_rows_left_open_go_with_the_notice_they_open(tmp_path):
     assert sorted(doc["text"] for doc in documents) == sorted(bodies)
     assert all([e["text"] for e in repeated_edits(doc)] == rules.split("\n")
                for doc in documents)
+
+
+def test_keys_fold_width_as_nfkc_does_on_every_seed_and_development_line():
+    lines = [line for path in sorted(SEEDS.glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    raw = SHARED / "eval" / "dev" / "raw"
+    lines += [line for path in sorted(raw.glob("*.txt"))
+              for line in path.read_bytes().decode("utf-8", errors="replace").splitlines()]
+    # Full-width marks next to what NFKC composes or reorders: an accent after a comma,
+    # a voiced half-width kana, Hangul jamo, a ligature.
+    lines += ["，\u0301结果", "ｶﾞ：ガ", "（\u1100\u1161\u11a8）", "ﬁ…\xa0½！"]
+    assert [nfkc(line) for line in lines] == [unicodedata.normalize("NFKC", line)
+                                              for line in lines]
+    assert line_key("记者：王毅（外交部长）说，Ｈ２０芯片") == line_key("记者:王毅(外交部长)说,H20芯片")
