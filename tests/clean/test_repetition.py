@@ -131,6 +131,21 @@ def test_line_counted_whatever_its_numbers_and_script(tmp_path):
         "repeated in 5 documents of this dump and the corpus"}
 
 
+def test_counter_under_a_short_label_is_counted_whatever_its_number(tmp_path):
+    # A Q&A page's counters under the answerer (held-out set D): the label is the template's,
+    # the number the page's; a date is no label and stays counted as written.
+    rows = ["赞同数 7665", "赞同数 303", "赞同数 3943", "赞同数 8136"]
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    bodies = seed_paragraphs()[:4]
+    for number, (body, row) in enumerate(zip(bodies, rows, strict=True)):
+        (dump / f"{number:03d}.txt").write_text(f"{body}\n{row}\n", encoding="utf-8")
+    documents = run_dump(dump, tmp_path / "out")
+    assert sorted(doc["text"] for doc in documents) == sorted(bodies)
+    assert sorted(edit["text"] for doc in documents for edit in repeated_edits(doc)) == sorted(rows)
+    assert line_key("2023年10月18日") != line_key("2021年3月9日")
+
+
 def test_counts_kept_under_an_earlier_key_are_read_and_counting_starts_again(tmp_path):
     out = tmp_path / "out"
     paragraphs = seed_paragraphs()
