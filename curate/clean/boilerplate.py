@@ -19,8 +19,8 @@ import regex
 from curate.clean.header import HeaderRules
 from curate.clean.lines import LineMatch, line_classifier
 from curate.clean.script import convert_to_simplified
-from curate.clean.teasers import body_pairs, share_of_pairs
-from curate.document import Document
+from curate.clean.teasers import UNRELATED_BELOW, body_pairs, share_of_pairs
+from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 
 EDGE_RUNS = "edge_runs.yaml"
@@ -30,6 +30,16 @@ RELATED_HEADINGS = "related_headings.txt"
 # Headlines run long (奋力开创中国式现代化建设新局面——省部级主要领导干部学习贯彻…).
 LIST_ITEM_MAX_CHARS = 100
 _LABEL_MARKS = regex.compile(r"[\s\p{P}\p{S}]+")
+# A heading of unknown wording over a list of other stories: a few characters, no sentence or
+# clause mark, no digit (a date or a numbered item is no heading).
+HEADING_MAX_CHARS = 8
+_HEADING_NOT = regex.compile(r"[。！？!?；;，,、\d]")
+_HAN_CHAR = regex.compile(r"\p{Han}")
+# Titles under such a heading: one title is no list, and a page lists a few other stories,
+# not dozens; each is a headline of some length in Han characters.
+MIN_UNKNOWN_LIST = 2
+MAX_UNKNOWN_LIST = 10
+UNRELATED_TITLE_MIN_HAN = 6
 # A row of buttons, counters or label-value pairs (阅读(5754) | 评论(43) | 收藏,
 # 【打印本页】【关闭窗口】, 主办单位：某局　　网站标识码：…): short pieces set off by bars,
 # wide spaces or brackets.
@@ -61,26 +71,65 @@ def drop_related_lists(doc: Document, ctx: Context) -> Document:
         寒武纪一季度营收增长42倍                   -> removed (related-list)
 
     Only when everything from the heading to the end of the article is short title lines
-    or teasers: a heading followed by article text cuts nothing.
+    or teasers: a heading followed by article text cuts nothing. A heading of any wording
+    (本周热门, 猜你想看) counts when two titles or more follow it and, together, they share
+    less than `UNRELATED_BELOW` of their character pairs with the text above
+    (``unrelated-heading``): a list of the article's own uses its words.
     """
     headings = ctx.resource("related_headings", lambda: {
         _label(word) for word in ctx.rules.lines(RELATED_HEADINGS)
     })
     classifier = line_classifier(ctx)
     for index, paragraph in enumerate(doc.paragraphs):
-        if len(paragraph.text) > 20 or _label(paragraph.text) not in headings:
+        if len(paragraph.text) > 20:
             continue
         listed = doc.paragraphs[index + 1 :]
+        known = _label(paragraph.text) in headings
+        # Only under an article: a page that is nothing but such a list is judged whole.
+        if not known and not (MIN_UNKNOWN_LIST <= len(listed) <= MAX_UNKNOWN_LIST
+                              and _is_heading(paragraph.text)
+                              and any(classifier.is_body(p.text) for p in doc.paragraphs[:index])):
+            continue
         if not all(_is_list_item(p.text, classifier) for p in listed):
             continue
-        doc.record("drop_related_lists", "related-heading", "remove", paragraph.text,
-                   paragraph.lines[0], why="a heading over a list of other articles")
+        if known:
+            rule, why = "related-heading", "a heading over a list of other articles"
+        else:
+            shared = _unrelated_titles(paragraph.text, listed, doc.paragraphs[:index])
+            if shared is None:
+                continue
+            rule, why = "unrelated-heading", (
+                f"a heading over {len(listed)} headlines to the end of the article, none "
+                f"sharing more than {shared:.0%} of its character pairs with the text above: "
+                "other stories")
+        doc.record("drop_related_lists", rule, "remove", paragraph.text, paragraph.lines[0],
+                   why=why)
         for item in listed:
             doc.record("drop_related_lists", "related-list", "remove", item.text, item.lines[0],
                        why="a title in a list of other articles after a related-reading heading")
         doc.paragraphs = doc.paragraphs[:index]
         break
     return doc
+
+
+def _unrelated_titles(heading: str, listed: list[Paragraph],
+                      above: list[Paragraph]) -> float | None:
+    """The largest share of character pairs that the heading or one of the listed lines has
+    in common with the text above, when every listed line is a headline of some length
+    (`UNRELATED_TITLE_MIN_HAN` Han characters) and none shares `UNRELATED_BELOW` of its
+    pairs; None otherwise. The rows of a datasheet (1个比较器, QFN32 5 x 5 mm) are short."""
+    if any(len(_HAN_CHAR.findall(p.text)) < UNRELATED_TITLE_MIN_HAN for p in listed):
+        return None
+    pairs = body_pairs(above)
+    shared = max(share_of_pairs(text, pairs) for text in [heading, *(p.text for p in listed)])
+    return shared if shared < UNRELATED_BELOW else None
+
+
+def _is_heading(text: str) -> bool:
+    """A short line of a few words, no sentence and no item of a list: 本周热门, 更多阅读 >."""
+    label = _LABEL_MARKS.sub("", text)
+    return (2 <= len(label) <= HEADING_MAX_CHARS and _HAN_CHAR.search(label) is not None
+            and not _HEADING_NOT.search(text))
 
 
 def _label(text: str) -> str:

@@ -66,6 +66,8 @@ BOUNDARY_RANK = {"subject-change": 0, "header-block": 1, "closing-line": 2, "nex
 COMMENT_MAX_CHARS = 40
 # How many metadata lines a header holds between its title and its text.
 HEADER_META_LINES = 4
+# How many short lines (subtitles, a lead's headings) may stand between a header and its text.
+SUBTITLE_LINES = 4
 TITLE_MAX_CHARS = 64
 LONG_TITLE_MAX_CHARS = 200
 CLOSING_MAX_CHARS = 40
@@ -98,8 +100,9 @@ _END_MARK = regex.compile(
     r"[\s\-—－_=*~·.。]*$"
 )
 
-# A separator row: three marks or more of one rule kind and nothing else (——————, * * *, ~~~).
-_SEPARATOR = regex.compile(r"^(?:[\-—－_=*~·•#]\s*){3,}$")
+# A separator row: three marks or more of one rule kind and nothing else (——————, * * *, ~~~),
+# or one symbol of any kind repeated three times or more (❖ ❖ ❖, ◆◆◆, ★ ★ ★).
+_SEPARATOR = regex.compile(r"^(?:(?:[\-—－_=*~·•#]\s*){3,}|([\p{S}\p{Po}])(?:\s*\1){2,}\s*)$")
 
 _CLOSING_SHAPES = (_BRACKETED_ROW, _BRACKETED_NAMES, _ROLE_ROW, _END_MARK, _SEPARATOR)
 
@@ -219,7 +222,7 @@ class ArticleStructure:
             if not self.is_meta(position):
                 break
             position += 1
-        return position > index + 1 and any(self.body_han[position:position + 3])
+        return position > index + 1 and any(self.body_han[position:position + SUBTITLE_LINES + 1])
 
     def after_text(self, index: int, titles: bool = False) -> bool:
         """Whether an article's text ends just before ``index``: the line before is text, or

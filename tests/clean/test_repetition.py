@@ -115,21 +115,36 @@ def test_show_opening_left_open_for_the_next_line_stays(tmp_path):
     assert all(doc["text"].startswith(SHOW_OPENING) for doc in documents)
 
 
+def run_rows(tmp_path: Path, rows: list[str]) -> tuple[list[str], list[dict]]:
+    """A dump of one seed paragraph a file, each with one row of ``rows`` under it, run."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    bodies = seed_paragraphs()[: len(rows)]
+    for number, (body, row) in enumerate(zip(bodies, rows, strict=True)):
+        (dump / f"{number:03d}.txt").write_text(f"{body}\n{row}\n", encoding="utf-8")
+    return bodies, run_dump(dump, tmp_path / "out")
+
+
 def test_line_counted_whatever_its_numbers_and_script(tmp_path):
     # A Q&A site's vote row (held-out set C), its count and its script changing by page.
     rows = ["7423 人赞同了该回答", "4861 人贊同了該回答", "2553 人贊同了該回答", "6630 人赞同了该回答",
             "5645 人赞同了该回答"]
-    dump = tmp_path / "dump"
-    dump.mkdir()
-    bodies = seed_paragraphs()[:5]
-    for number, (body, row) in enumerate(zip(bodies, rows, strict=True)):
-        (dump / f"{number:03d}.txt").write_text(f"{body}\n{row}\n", encoding="utf-8")
-    documents = run_dump(dump, tmp_path / "out")
+    bodies, documents = run_rows(tmp_path, rows)
     assert sorted(doc["text"] for doc in documents) == sorted(bodies)
     removed = sorted(edit["text"] for doc in documents for edit in repeated_edits(doc))
     assert removed == sorted(rows)
     assert {edit["why"] for doc in documents for edit in repeated_edits(doc)} == {
         "repeated in 5 documents of this dump and the corpus"}
+
+
+def test_counter_under_a_short_label_is_counted_whatever_its_number(tmp_path):
+    # A Q&A page's counters under the answerer (held-out set D): the label is the template's,
+    # the number the page's; a date is no label and stays counted as written.
+    rows = ["赞同数 7665", "赞同数 303", "赞同数 3943", "赞同数 8136"]
+    bodies, documents = run_rows(tmp_path, rows)
+    assert sorted(doc["text"] for doc in documents) == sorted(bodies)
+    assert sorted(edit["text"] for doc in documents for edit in repeated_edits(doc)) == sorted(rows)
+    assert line_key("2023年10月18日") != line_key("2021年3月9日")
 
 
 def test_counts_kept_under_an_earlier_key_are_read_and_counting_starts_again(tmp_path):

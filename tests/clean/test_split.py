@@ -80,6 +80,13 @@ def gold_articles(eval_dir, count: int) -> list[dict]:
     return found[:count]
 
 
+def titled_pair(eval_dir) -> tuple[dict, dict]:
+    """The set's first article and the first titled one on another subject entirely."""
+    first, *others = gold_articles(eval_dir, 40)
+    return first, next(a for a in others if 6 <= len(a["title"]) <= 30
+                       and bigram_cosine(first["text"], a["text"]) < 0.03)
+
+
 def lines_of(text: str) -> str:
     """A gold text as the cleaned document holds it: without its blank lines."""
     return "\n".join(line for line in text.split("\n") if line.strip())
@@ -199,6 +206,33 @@ def test_a_separator_row_between_unrelated_articles_splits_them(clean, eval_dir)
     assert split_rules(docs[1]) == ["split-closing-line"]
     assert ("closing-line", "remove", "——————") in [(e.rule, e.action, e.text)
                                                     for e in docs[0].edits]
+
+
+def test_a_row_of_one_symbol_repeated_between_unrelated_articles_splits_them(clean, eval_dir):
+    first, second = titled_pair(eval_dir)
+    text = "\n".join([*first["text"].split("\n"), "❖ ❖ ❖", second["title"],
+                      *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert [d.text for d in docs] == [lines_of(first["text"]), lines_of(second["text"])]
+    assert docs[1].metadata["title"] == second["title"]
+    assert split_rules(docs[1]) == ["split-closing-line"]
+    assert ("closing-line", "remove", "❖ ❖ ❖") in [(e.rule, e.action, e.text)
+                                                  for e in docs[0].edits]
+
+
+def test_a_header_over_subtitle_lines_opens_the_next_article(clean, eval_dir):
+    # A SogouCS story under its title and byline opens with four short subtitle lines.
+    first, second = titled_pair(eval_dir)
+    subtitles = ["前提差但省了房租，公寓太挤没法安家", "记者探访", "省会八千多环卫工，三成多遭受留宿难",
+                 "商报立场　不能让环卫工流完汗再流泪"]
+    text = "\n".join([*first["text"].split("\n"), second["title"], "史可的观察 昨天",
+                      *subtitles, *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-next-header"]
+    assert docs[0].text == lines_of(first["text"])
+    assert docs[1].metadata["title"] == second["title"]
+    assert docs[1].text == "\n".join([*subtitles, lines_of(second["text"])])
 
 
 def test_a_title_over_header_lines_of_unfamiliar_wording_opens_an_unrelated_article(

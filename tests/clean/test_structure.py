@@ -129,6 +129,33 @@ def test_related_reading_heading_and_its_list_are_cut(clean, removed_spans):
     assert [rule for rule, _ in removed_spans(doc)] == ["related-heading"] + ["related-list"] * 3
 
 
+def test_a_heading_of_any_wording_over_other_stories_headlines_is_cut(clean, removed_spans):
+    # 本周热门 is in no list of headings: what says the lines under it are other stories is
+    # that they are headlines, to the end of the article, sharing nothing with its text.
+    text = (f"{BODY}\n本周热门\n69、“十四五”期间我国物流市场规模持续保持世界第一\n"
+            "• 李强与经济界政协委员共商国是\n全国水利工程供水能力超过8900亿立方米（01-10）")
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == BODY
+    assert [rule for rule, _ in removed_spans(doc)] == ["unrelated-heading"] + ["related-list"] * 3
+    assert doc.edits[0].why == ("a heading over 3 headlines to the end of the article, none "
+                                "sharing more than 5% of its character pairs with the text "
+                                "above: other stories")
+
+
+def test_a_heading_of_unknown_wording_over_the_articles_own_list_stays(clean):
+    # The lines under 国产芯片股 use the text's words: the article's own list, not teasers.
+    text = f"{BODY}\n国产芯片股\n半导体板块芯片股集体上涨\n国产替代的风潮吹起A股"
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == text
+
+
+def test_a_datasheet_under_a_short_heading_stays(clean):
+    # Rows of a specification (cwt-cc-2021-43-095) are too short to be other stories' headlines.
+    text = f"{BODY}\n外设接口\n2 x SPI / I²S\nLQFP48 7 x 7 mm\n1个比较器"
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == text
+
+
 def test_related_heading_followed_by_article_text_cuts_nothing(clean):
     text = f"相关阅读\n{BODY}"
     (doc,) = clean(text, ["drop_related_lists"])
@@ -445,9 +472,18 @@ def test_menu_between_title_and_body_is_cut_as_a_run(clean, removed_spans):
 def test_trailing_titles_of_other_stories_without_a_heading_are_cut(clean, removed_spans):
     titles = ["著名戏曲导演沈斌去世 享年74岁", "印尼苏门答腊岛一客船倾覆 致6人死亡",
               "2月14日冬奥看点 谷爱凌再度出战"]
+    (doc,) = clean("\n".join([BODY, *titles]), FURNITURE)
+    assert doc.text == BODY
+    assert removed_spans(doc) == [("title-run", t) for t in titles]
+
+
+def test_trailing_titles_under_a_menu_label_go_with_it_as_a_list(clean, removed_spans):
+    titles = ["著名戏曲导演沈斌去世 享年74岁", "印尼苏门答腊岛一客船倾覆 致6人死亡",
+              "2月14日冬奥看点 谷爱凌再度出战"]
     (doc,) = clean("\n".join([BODY, "| 最新", *titles]), FURNITURE)
     assert doc.text == BODY
-    assert removed_spans(doc) == [("menu-run", "| 最新")] + [("title-run", t) for t in titles]
+    assert removed_spans(doc) == [("unrelated-heading", "| 最新")] + [
+        ("related-list", t) for t in titles]
 
 
 def test_separator_line_after_the_body_is_cut(clean, removed_spans):
