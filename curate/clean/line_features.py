@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from curate.sorted_unique import sorted_unique
+
 # One column each, in this order; rules/line_classifier.yaml names them.
 FEATURES = (
     "chars",  # length in characters
@@ -100,7 +102,7 @@ class CodePointTable:
     def __call__(self, points: np.ndarray) -> np.ndarray:
         found = self._table[points]
         if not found.all():
-            for point in np.unique(points[found == 0]).tolist():
+            for point in sorted_unique(points[found == 0]).tolist():
                 self._table[point] = 1 if self._has(chr(point)) else 2
             found = self._table[points]
         return found == 1
@@ -367,12 +369,6 @@ class LinePairs:
         group = np.cumsum(starts) - 1
         return cls(line, group, int(starts.sum()),
                    np.bincount(line, minlength=count).astype(np.float64))
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` by a sort (its hash table costs more on a page's pairs)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 def _related(pairs: LinePairs, body: np.ndarray, count: int) -> np.ndarray:

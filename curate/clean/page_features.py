@@ -29,9 +29,9 @@ from curate.clean.line_features import (
     INDEX,
     SHORT_MAX_CHARS,
     CodePointTable,
-    sorted_unique,
 )
 from curate.rules import Rules
+from curate.sorted_unique import sorted_unique
 
 # One column each, in this order; rules/page_classifier.yaml names them.
 PAGE_FEATURES = (

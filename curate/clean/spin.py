@@ -24,6 +24,7 @@ import regex
 from curate.clean.language import count_scripts
 from curate.edits import Change
 from curate.rules import RuleError, Rules, compile_pattern
+from curate.sorted_unique import sorted_unique
 
 LEXICON_FILE = "spin_lexicon.tsv"
 REPAIRS_FILE = "spin_repairs.tsv"
@@ -62,7 +63,7 @@ class FormMatcher:
 
     def __post_init__(self) -> None:
         pairs = _pair_codes("".join(self.lengths))[::_PREFIX]  # each key is two characters
-        object.__setattr__(self, "prefix_codes", np.unique(pairs))
+        object.__setattr__(self, "prefix_codes", sorted_unique(pairs))
 
     @classmethod
     def of(cls, forms: Iterable[str]) -> FormMatcher:

@@ -83,6 +83,7 @@ from curate.dedup.minhash import (
     estimated_jaccard,
     lsh_params,
 )
+from curate.sorted_unique import sorted_unique
 
 FORMAT = 1
 # Names the band hash below; stored with the parameters so a change is detected.
@@ -622,7 +623,7 @@ class DedupIndex:
         needle_of = np.concatenate([np.empty(0, np.int64)] + [order[f[0]] for f in found])
         members = np.concatenate([np.empty(0, np.uint32)] + [f[1] for f in found])
         rows = (needle_of // self.params.bands).astype(np.uint64)
-        pairs = np.unique(rows << np.uint64(32) | members.astype(np.uint64))
+        pairs = sorted_unique(rows << np.uint64(32) | members.astype(np.uint64))
         candidates: list[list[int]] = [[] for _ in range(len(signatures))]
         for row, key in zip((pairs >> np.uint64(32)).tolist(),
                             (pairs & np.uint64(0xFFFFFFFF)).tolist(), strict=True):

@@ -49,6 +49,7 @@ from functools import cache
 import numpy as np
 
 from curate.dedup.exact import normalized_text
+from curate.sorted_unique import sorted_unique
 
 SHINGLE_SIZE = 3
 # Names the shingle hash below; an index built with another hash must not be reused.
@@ -117,7 +118,7 @@ def _targets_of(code_points: np.ndarray) -> np.ndarray:
     targets = table[code_points]
     unknown = targets == _UNKNOWN
     if unknown.any():
-        for cp in np.unique(code_points[unknown]).tolist():
+        for cp in sorted_unique(code_points[unknown]).tolist():
             table[cp] = _target(cp)
         targets = table[code_points]
     return targets
