@@ -16,4 +16,14 @@ import numpy as np
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """``np.unique(values)`` of a one-dimensional array of integers."""
     values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+    return values[run_starts(values)]
+
+
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted one-dimensional array begins.
+
+    >>> run_starts(np.array([1, 1, 2, 3, 3])).tolist()
+    [True, False, True, True, False]
+    """
+    return np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else \
+        np.zeros(0, dtype=bool)

@@ -17,7 +17,7 @@ from functools import cache
 import regex
 
 from curate.clean.header import HeaderRules
-from curate.clean.lines import LineMatch, line_classifier
+from curate.clean.lines import LineMatch, han_count, line_classifier
 from curate.clean.script import convert_to_simplified
 from curate.clean.teasers import UNRELATED_BELOW, body_pairs, share_of_pairs
 from curate.document import Document, Paragraph
@@ -34,7 +34,6 @@ _LABEL_MARKS = regex.compile(r"[\s\p{P}\p{S}]+")
 # clause mark, no digit (a date or a numbered item is no heading).
 HEADING_MAX_CHARS = 8
 _HEADING_NOT = regex.compile(r"[。！？!?；;，,、\d]")
-_HAN_CHAR = regex.compile(r"\p{Han}")
 # Titles under such a heading: one title is no list, and a page lists a few other stories,
 # not dozens; each is a headline of some length in Han characters.
 MIN_UNKNOWN_LIST = 2
@@ -118,7 +117,7 @@ def _unrelated_titles(heading: str, listed: list[Paragraph],
     in common with the text above, when every listed line is a headline of some length
     (`UNRELATED_TITLE_MIN_HAN` Han characters) and none shares `UNRELATED_BELOW` of its
     pairs; None otherwise. The rows of a datasheet (1个比较器, QFN32 5 x 5 mm) are short."""
-    if any(len(_HAN_CHAR.findall(p.text)) < UNRELATED_TITLE_MIN_HAN for p in listed):
+    if any(han_count(p.text) < UNRELATED_TITLE_MIN_HAN for p in listed):
         return None
     pairs = body_pairs(above)
     shared = max(share_of_pairs(text, pairs) for text in [heading, *(p.text for p in listed)])
@@ -128,7 +127,7 @@ def _unrelated_titles(heading: str, listed: list[Paragraph],
 def _is_heading(text: str) -> bool:
     """A short line of a few words, no sentence and no item of a list: 本周热门, 更多阅读 >."""
     label = _LABEL_MARKS.sub("", text)
-    return (2 <= len(label) <= HEADING_MAX_CHARS and _HAN_CHAR.search(label) is not None
+    return (2 <= len(label) <= HEADING_MAX_CHARS and han_count(label) > 0
             and not _HEADING_NOT.search(text))
 
 

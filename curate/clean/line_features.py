@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from curate.sorted_unique import sorted_unique
+from curate.sorted_unique import run_starts, sorted_unique
 
 # One column each, in this order; rules/line_classifier.yaml names them.
 FEATURES = (
@@ -365,7 +365,7 @@ class LinePairs:
         combined = sorted_unique(keys[pair] << 21 | line_of[:-1][pair].astype(np.int64))
         line = combined & ((1 << 21) - 1)
         pair_of = combined >> 21
-        starts = np.concatenate(([True], pair_of[1:] != pair_of[:-1])) if len(combined) else pair_of
+        starts = run_starts(pair_of)
         group = np.cumsum(starts) - 1
         return cls(line, group, int(starts.sum()),
                    np.bincount(line, minlength=count).astype(np.float64))

@@ -31,7 +31,7 @@ from curate.clean.line_features import (
     CodePointTable,
 )
 from curate.rules import Rules
-from curate.sorted_unique import sorted_unique
+from curate.sorted_unique import run_starts, sorted_unique
 
 # One column each, in this order; rules/page_classifier.yaml names them.
 PAGE_FEATURES = (
@@ -245,8 +245,9 @@ class _SubjectPairs:
         if joints < 1 or not len(self.by_line):
             return [False] * max(joints, 0)
         pair, line = self.by_line >> 21, self.by_line & _UNIT_MASK
-        same = pair[1:] == pair[:-1]
-        group = np.cumsum(np.concatenate(([True], ~same))) - 1
+        starts = run_starts(pair)
+        same = ~starts[1:]
+        group = np.cumsum(starts) - 1
         lines_with = np.bincount(group)
         shared = same & (line[1:] == line[:-1] + 1)
         above = line[:-1][shared]

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from curate.dedup.index import IndexParams, band_keys
+from curate.sorted_unique import run_starts
 
 
 @dataclass
@@ -81,7 +82,7 @@ class BandPartition:
         """Each document of a bucket of several linked to the bucket's first (smallest id)."""
         if len(self.keys) < 2:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        starts = np.flatnonzero(np.r_[True, self.keys[1:] != self.keys[:-1]])
+        starts = np.flatnonzero(run_starts(self.keys))
         sizes = np.diff(np.r_[starts, len(self.keys)])
         first = np.repeat(self.documents[starts], sizes)
         linked = self.documents != first

@@ -183,8 +183,7 @@ def shingles(text: str, n: int = SHINGLE_SIZE) -> np.ndarray:
     for k in range(span):
         h ^= code_points[k : k + windows]
         h *= np.uint64(_FNV_PRIME)
-    hashes = np.sort((h ^ (h >> np.uint64(32))).astype(np.uint32))
-    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if len(hashes) else hashes
+    return sorted_unique((h ^ (h >> np.uint64(32))).astype(np.uint32))
 
 
 def shingles_many(texts: Sequence[str], n: int = SHINGLE_SIZE) -> list[np.ndarray]:
@@ -221,9 +220,8 @@ def shingles_many(texts: Sequence[str], n: int = SHINGLE_SIZE) -> list[np.ndarra
             h *= np.uint64(_FNV_PRIME)
         hashes = (h ^ (h >> np.uint64(32))).astype(np.uint32)
         whole = owners[:windows] == owners[n - 1 :]  # windows inside one text
-        keys = np.sort(owners[:windows][whole].astype(np.uint64) << np.uint64(32)
-                       | hashes[whole].astype(np.uint64))
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+        keys = sorted_unique(owners[:windows][whole].astype(np.uint64) << np.uint64(32)
+                             | hashes[whole].astype(np.uint64))
         keyed = (keys >> np.uint64(32)).astype(np.int64)
         bounds = np.searchsorted(keyed, np.arange(len(texts) + 1))
         values = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
