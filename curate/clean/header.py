@@ -56,12 +56,18 @@ ABOVE_HEADER_MAX_LINES = 3
 # UNDER_HEADER_RELATED of their character pairs with the text are the header's furniture,
 # whatever their wording (7680 人赞同了该回答, 科技话题下的优秀答主); a subheading of the
 # article uses its words and stays, and so do a labelled line (央视网消息（新闻联播）：,
-# 规格及价格：30ml／300 元) and a reporter's byline (记者 魏奋), which the text may open with.
+# 规格及价格：30ml／300 元) and a reporter's byline (记者 魏奋), which the text may open with;
+# a tag (标签：经济) is judged by its label, its value being the text's subject.
 # At most UNDER_HEADER_MAX_LINES of them, none a sentence.
-UNDER_HEADER_MAX_LINES = 3
+UNDER_HEADER_MAX_LINES = 4
 UNDER_HEADER_MAX_CHARS = 30
 UNDER_HEADER_RELATED = 0.2
 _LABELLED = regex.compile(r"[:：]")
+# A row of tags: labels, each over a word or a few, no count, no clause (标签：观察,
+# 分类专栏： 公益 文章标签： 政策 热点).
+TAG_VALUE_MAX_CHARS = 8
+_TAG_VALUE_NOT = regex.compile(r"[\d。，,；;！？!?]")
+_TAG_WORD = regex.compile(r"[^\s:：]+[:：]?")
 # The paragraphs of text a line under the header is compared with.
 UNDER_HEADER_TEXT_PARAGRAPHS = 12
 # A bold line in a Markdown header naming the site is short.
@@ -354,15 +360,32 @@ def _drop_unrelated_lines_under_header(doc: Document) -> None:
     if not start:
         return
     pairs = body_pairs(paragraphs[start:start + UNDER_HEADER_TEXT_PARAGRAPHS])
-    unrelated = [p for p in paragraphs[:start]
-                 if len(p.text) <= UNDER_HEADER_MAX_CHARS and han_count(p.text) >= 2
-                 and not _LABELLED.search(p.text) and not p.text.startswith(tuple(WRITER_LABELS))
-                 and share_of_pairs(p.text, pairs) < UNDER_HEADER_RELATED]
+    unrelated = [p for p in paragraphs[:start] if _header_furniture(p.text, pairs)]
     for paragraph in unrelated:
         doc.record(STEP, "header-unrelated-line", "remove", paragraph.text, paragraph.lines[0],
                    why="a short line between the header and the text that shares none of the "
                        "text's words is the page's furniture")
     doc.paragraphs = [p for p in paragraphs if all(p is not u for u in unrelated)]
+
+
+def _header_furniture(text: str, pairs: set[str]) -> bool:
+    """Whether a short line under the header shares (almost) none of its character pairs
+    with the text. A row of tags (``标签：经济``) names what the text is about, so its labels
+    are what is judged; a labelled line with a count or a clause after its label
+    (``规格及价格：30ml／300 元``), or nothing (``央视网消息（新闻联播）：``), may open the text
+    and stays."""
+    if (len(text) > UNDER_HEADER_MAX_CHARS or han_count(text) < 2
+            or text.startswith(tuple(WRITER_LABELS))):
+        return False
+    if _LABELLED.search(text):
+        words = _TAG_WORD.findall(text)
+        values = [word for word in words if not _LABELLED.search(word)]
+        if (not values or not _LABELLED.search(words[0])
+                or any(len(value) > TAG_VALUE_MAX_CHARS or _TAG_VALUE_NOT.search(value)
+                       for value in values)):
+            return False
+        text = "".join(word for word in words if _LABELLED.search(word))
+    return share_of_pairs(text, pairs) < UNDER_HEADER_RELATED
 
 
 def title_without_spam(title: str, rules: Rules, spam_header: SpamHeaderRule) -> str | None:

@@ -20,6 +20,10 @@ its label (``【特别说明】…``, ``声明：…``) or runs to three clauses
 a notice's heading (反侵权公告：) with the notice, while 央视网消息（新闻联播）：, which opens
 many CCTV stories, stays with the story it opens.
 
+A short line outside the text that stands between two such lines goes with them when it
+shares little with the text: the answerer's name and topic between the counters of a Q&A
+page (``4692 个回答`` / ``lucky星`` / ``健康养生领域创作者`` / ``赞同数 7665``), which the page
+fills in.
 A document whose text would be mostly such lines is a copy of another, not a template page:
 its lines stay, for deduplication to judge.
 """
@@ -34,14 +38,18 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from curate.clean.line_features import BODY_MIN_HAN
+from curate.clean.lines import paragraph_han
 from curate.clean.script import convert_to_simplified
+from curate.clean.teasers import body_pairs, share_of_pairs
 from curate.corpus import LINE_COUNTS
-from curate.document import Document
+from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import RuleError
 
 STEP = "drop_repeated_lines"
 RULE = "repeated-line"
+ENCLOSED_RULE = "enclosed-line"
 SETTINGS_FILE = "repetition.yaml"
 COUNTS_FILE = LINE_COUNTS
 # The context resource the run fills with the counts; without it the step does nothing.
@@ -74,6 +82,12 @@ NOTICE_CLAUSES = 3
 _WIDE_MARKS = tuple((mark, unicodedata.normalize("NFKD", mark)) for mark in "，：；（）？！…\xa0")
 
 
+# Lines between two repeated lines outside the text: at most this many in a row, each short,
+# no sentence, sharing less than ENCLOSED_RELATED of its character pairs with the text.
+ENCLOSED_MAX_LINES = 2
+ENCLOSED_MAX_CHARS = 30
+ENCLOSED_RELATED = 0.35
+_SENTENCE_MARKS = re.compile(r"[。，,；;！？!?]")
 # Lines whose keys are remembered: the counting pass and the step key the same paragraphs.
 REMEMBERED_KEYS = 65_536
 
@@ -180,15 +194,47 @@ def drop_repeated_lines(doc: Document, ctx: Context) -> Document:
     for index in range(len(repeated) - 1, -1, -1):
         if found[index] >= minimum and _left_open(doc.paragraphs[index].text):
             repeated[index] = index + 1 == len(repeated) or repeated[index + 1]
+    enclosed = _enclosed_lines(doc.paragraphs, repeated)
     kept = []
-    for paragraph, seen, is_repeated in zip(doc.paragraphs, found, repeated, strict=True):
-        if not is_repeated:
+    for index, (paragraph, seen, is_repeated) in enumerate(
+            zip(doc.paragraphs, found, repeated, strict=True)):
+        if is_repeated:
+            doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
+                       why=f"repeated in {seen} documents of this dump and the corpus")
+        elif index in enclosed:
+            doc.record(STEP, ENCLOSED_RULE, "remove", paragraph.text, paragraph.lines[0],
+                       why="a short line between two repeated lines outside the text, sharing "
+                           "none of the text's words, is what the template fills in per page")
+        else:
             kept.append(paragraph)
-            continue
-        doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
-                   why=f"repeated in {seen} documents of this dump and the corpus")
     doc.paragraphs = kept
     return doc
+
+
+def _enclosed_lines(paragraphs: list[Paragraph], repeated: list[bool]) -> set[int]:
+    """Indexes of the short lines outside the text that stand between two repeated lines
+    (``lucky星`` / ``健康养生领域创作者`` between ``4692 个回答`` and ``赞同数 7665``) and share
+    little with the text; a subtitle uses the text's words and stays."""
+    body = [i for i, p in enumerate(paragraphs) if not repeated[i]
+            and paragraph_han(p.text) >= BODY_MIN_HAN and _SENTENCE_MARKS.search(p.text)]
+    if not body:
+        return set()
+    pairs = body_pairs([paragraphs[i] for i in body])
+    found: set[int] = set()
+    start = None
+    for index, is_repeated in enumerate(repeated):
+        if not is_repeated:
+            continue
+        if start is not None and 0 < index - start - 1 <= ENCLOSED_MAX_LINES:
+            run = range(start + 1, index)
+            if (run.stop <= body[0] or run.start > body[-1]) and all(
+                    len(paragraphs[i].text) <= ENCLOSED_MAX_CHARS
+                    and not _SENTENCE_MARKS.search(paragraphs[i].text)
+                    and share_of_pairs(paragraphs[i].text, pairs) < ENCLOSED_RELATED
+                    for i in run):
+                found.update(run)
+        start = index
+    return found
 
 
 def _left_open(text: str) -> bool:

@@ -161,8 +161,27 @@ def test_short_lines_under_the_header_that_share_no_words_with_the_text_are_furn
         ("header-unrelated-line", "remove", "科技话题下的优秀答主")]
 
 
+def test_four_lines_of_a_q_and_a_answer_under_the_header_are_furniture(clean):
+    # An answer's header (held-out set D): answers, answerer, topic and votes over the text.
+    rows = ["4692 个回答", "江南烟雨", "健康养生领域创作者", "赞同数 7665"]
+    (doc,) = clean("\n".join(["英伟达芯片一片难求", *rows, BODY]), ["extract_header"])
+    assert doc.text == BODY
+    assert [(e.rule, e.text) for e in doc.edits[1:]] == [
+        ("header-unrelated-line", row) for row in rows]
+
+
+@pytest.mark.parametrize("line", ["标签：观察", "分类专栏： 公益 文章标签： 政策 热点"])
+def test_a_row_of_tags_under_the_header_is_furniture_even_when_a_tag_is_the_texts_subject(
+        clean, line):
+    # The tags name the subject (芯片); their labels are no word of the text.
+    (doc,) = clean(f"英伟达芯片一片难求\n{line.replace('观察', '芯片')}\n{BODY}", ["extract_header"])
+    assert doc.text == BODY
+    assert [(e.rule, e.action) for e in doc.edits] == [
+        ("header-title", "metadata"), ("header-unrelated-line", "remove")]
+
+
 @pytest.mark.parametrize("line", ["国产替代的风潮悄然吹起", "记者　董温淑", "规格及价格：30ml／300　元",
-                                  "央视网消息（新闻联播）："])
+                                  "央视网消息（新闻联播）：", "导语：半导体板块回暖，芯片股集体上涨"])
 def test_a_subheading_a_byline_or_a_label_under_the_header_stays(clean, line):
     # A subheading uses the text's words; a byline or a labelled line may open a text.
     (doc,) = clean(f"英伟达芯片一片难求\n{line}\n{BODY}", ["extract_header"])

@@ -1,6 +1,7 @@
 """A line recurring across a dump's documents is template; its counts stay with the corpus."""
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -145,6 +146,53 @@ def test_counter_under_a_short_label_is_counted_whatever_its_number(tmp_path):
     assert sorted(doc["text"] for doc in documents) == sorted(bodies)
     assert sorted(edit["text"] for doc in documents for edit in repeated_edits(doc)) == sorted(rows)
     assert line_key("2023年10月18日") != line_key("2021年3月9日")
+
+
+# Headlines of four Q&A pages (held-out set D), over their answers' counters.
+QA_HEADLINES = ["【奋进强国路 阔步新征程】中国航天实现历史性高质量跨越式发展",
+                "第二十八次全国高校党的建设工作会议在京召开 丁薛祥出席会议并讲话",
+                "国务院新闻办公室发表《新时代的中国国家安全》白皮书全文",
+                "黄河几字弯攻坚战正式启动 三北工程片区治理全面推进"]
+
+
+def run_answers(tmp_path: Path, between: list[list[str]]) -> tuple[list[str], list[dict]]:
+    """Four Q&A pages whose header step takes the font row for the title, so the headline
+    is the first line, with ``between`` the two counters under it; the bodies and the run."""
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    bodies = seed_paragraphs()[:4]
+    for number, (body, headline, lines) in enumerate(
+            zip(bodies, QA_HEADLINES, between, strict=True)):
+        page = ["字体：A+ A-　打印", headline, f"{1000 + number} 个回答", *lines,
+                f"赞同数 {300 + number}", body]
+        (dump / f"{number:03d}.txt").write_text("\n".join(page) + "\n", encoding="utf-8")
+    return bodies, run_dump(dump, tmp_path / "out")
+
+
+def test_answerer_lines_between_two_repeated_counters_go_with_them(tmp_path):
+    # The counters recur; the answerer's name and topic between them are the page's own.
+    names = [["江南烟雨", "健康养生领域创作者"], ["奶茶续命", "科教领域创作者"],
+             ["二狗子不二", "社会万象领域创作者"], ["码农小周", "财经观察领域创作者"]]
+    bodies, documents = run_answers(tmp_path, names)
+    assert sorted(doc["text"] for doc in documents) == sorted(
+        f"{headline}\n{body}" for headline, body in zip(QA_HEADLINES, bodies, strict=True))
+    enclosed = sorted((e["text"], e["why"]) for doc in documents
+                      for e in doc["provenance"]["edits"] if e["rule"] == "enclosed-line")
+    why = ("a short line between two repeated lines outside the text, sharing none of the "
+           "text's words, is what the template fills in per page")
+    assert enclosed == sorted((line, why) for pair in names for line in pair)
+
+
+def test_a_subtitle_between_two_repeated_lines_stays(tmp_path):
+    # A subtitle uses the text's words: the text's own line, whatever stands around it.
+    subtitles = [re.search(r"[\u4e00-\u9fff]{10}", body).group(0) for body in seed_paragraphs()[:4]]
+    bodies, documents = run_answers(tmp_path, [[line] for line in subtitles])
+    texts = [doc["text"] for doc in documents]
+    for subtitle, body in zip(subtitles, bodies, strict=True):
+        assert [text for text in texts if text.endswith(f"\n{body}")][0].endswith(
+            f"{subtitle}\n{body}")
+    assert not [e for doc in documents for e in doc["provenance"]["edits"]
+                if e["rule"] == "enclosed-line"]
 
 
 def test_counts_kept_under_an_earlier_key_are_read_and_counting_starts_again(tmp_path):
