@@ -38,6 +38,10 @@ from curate.pipeline import Context, step
 from curate.rules import Rules
 
 STEP = "extract_header"
+# Where the record's own title goes when the text's heading over its byline replaces it.
+PAGE_TITLE = "page_title"
+_HEADER_WHY = {("title", True): "the heading the text prints over its byline is the article's "
+                                "title; the record's title is kept as page_title"}
 # The rule of a title taken from the lead's first clause, for a page with no title line.
 RULE_TITLE_FROM_LEAD = "header-title-from-lead"
 _NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
@@ -296,10 +300,16 @@ def extract_header(doc: Document, ctx: Context) -> Document:
             site = rules.date_line.match(_unbracketed(paragraph.text))["site"]
             if site and "site" not in doc.metadata:
                 doc.metadata["site"] = site
+        elif name == "title" and doc.metadata.get("title") not in (None, value):
+            # The record's title is the page's (a site's slogan, the page's <title>); the
+            # heading the text prints over its byline is the article's.
+            doc.metadata[PAGE_TITLE] = doc.metadata["title"]
+            doc.metadata["title"] = value
         else:
             doc.metadata[name] = value
         doc.record(STEP, f"header-{name}", "metadata", paragraph.text, paragraph.lines[0],
-                   why=f"the page header's {name} line is metadata, not body text")
+                   why=_HEADER_WHY.get((name, PAGE_TITLE in doc.metadata),
+                                       f"the page header's {name} line is metadata, not body text"))
         consumed += 1
     doc.paragraphs = paragraphs[consumed:]
     if consumed:
@@ -488,6 +498,15 @@ def _author_from_credit(doc: Document) -> None:
                    why="the closing credit names the reporter (the credit stays in the text)")
 
 
+def _own_heading(following: Paragraph | None, doc: Document, rules: HeaderRules) -> bool:
+    """Whether a title line at the top of a record that came with a title of its own is the
+    article's heading: the first line, right over a date, byline or dated row, and no title
+    taken from the text yet (``转变观念，助力国家“双碳”目标早日实现`` over ``2022年04月14日　来源：
+    南方周末`` in a record titled ``为了生活更美好``)."""
+    return (following is not None and rules.header_line(following.text)
+            and not any(edit.rule == "header-title" for edit in doc.edits))
+
+
 def _header_field(
     paragraph: Paragraph, following: Paragraph | None, doc: Document, rules: HeaderRules
 ) -> tuple[str, Any] | None:
@@ -506,7 +525,8 @@ def _header_field(
     row_date = rules.row_date(text)
     if row_date is not None:
         return "dated-row", rules.date(row_date.group(0))
-    if "title" not in doc.metadata and rules.is_title(paragraph, following):
+    if rules.is_title(paragraph, following) and (
+            "title" not in doc.metadata or _own_heading(following, doc, rules)):
         return "title", text
     if paragraph.kind == "strong" and len(text) <= SITE_MAX_CHARS and "title" in doc.metadata:
         return "site", text

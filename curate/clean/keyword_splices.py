@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import regex
 
-from curate.clean.header import RULE_TITLE_FROM_LEAD
+from curate.clean.header import PAGE_TITLE, RULE_TITLE_FROM_LEAD
 from curate.clean.lines import han_count
 from curate.document import Document
 from curate.edits import Change, apply_changes
@@ -111,11 +111,14 @@ def page_keywords(doc: Document, settings: KeywordSettings) -> dict[str, tuple[s
         if len(regex.sub(r"\s", "", phrase)) >= settings.min_chars and phrase not in found:
             found[phrase] = (rule, why)
 
-    title = doc.metadata.get("title")
-    # A title the header step took from the lead is the text's own first clause, not what
-    # the page claims to be about: its words are no keywords.
-    from_lead = any(edit.rule == RULE_TITLE_FROM_LEAD and edit.text == title for edit in doc.edits)
-    if isinstance(title, str) and not from_lead:
+    # The record's own title where the text's heading replaced it, then the title.
+    for title in (doc.metadata.get(PAGE_TITLE), doc.metadata.get("title")):
+        # A title the header step took from the lead is the text's own first clause, not
+        # what the page claims to be about: its words are no keywords.
+        from_lead = any(edit.rule == RULE_TITLE_FROM_LEAD and edit.text == title
+                        for edit in doc.edits)
+        if not isinstance(title, str) or from_lead:
+            continue
         for part in _TITLE_PARTS.split(title):
             lines = sum(1 for p in doc.paragraphs if _stands_as_clause(part.strip(), p.text))
             if lines >= settings.min_clause_lines:

@@ -187,3 +187,42 @@ def test_a_subheading_a_byline_or_a_label_under_the_header_stays(clean, line):
     (doc,) = clean(f"英伟达芯片一片难求\n{line}\n{BODY}", ["extract_header"])
     assert doc.text == f"{line}\n{BODY}"
     assert doc.metadata["title"] == "英伟达芯片一片难求"
+
+
+def record_of(title: str, lines: list[str]) -> Document:
+    """A record read with a ``title`` field (as from JSONL) and these lines of text, through
+    the header step."""
+    paragraphs = [Paragraph(line, (n, n)) for n, line in enumerate(lines, start=1)]
+    document = Document(paragraphs, Provenance("dump.jsonl", "0" * 64, "utf-8"), "dump",
+                        metadata={"title": title})
+    (doc,) = Pipeline(Context(Rules()), ["extract_header"]).run([document])
+    return doc
+
+
+def test_the_texts_heading_over_its_byline_is_the_title_when_the_record_titles_the_site():
+    heading, row = "转变观念，助力国家“双碳”目标早日实现", "2022年04月14日　来源：南方周末 分享到"
+    doc = record_of("为了生活更美好", [heading, row, BODY])
+    assert doc.text == BODY
+    assert doc.metadata["title"] == heading
+    assert doc.metadata["page_title"] == "为了生活更美好"
+    assert doc.created == "2022-04-14"
+    assert [(e.rule, e.text) for e in doc.edits] == [("header-title", heading),
+                                                     ("header-dated-row", row)]
+    assert "page_title" in doc.edits[0].why
+
+
+def test_a_heading_equal_to_the_records_title_leaves_no_page_title():
+    doc = record_of("新款浪琴精神腕表具有复古气息",
+                    ["新款浪琴精神腕表具有复古气息", "发布时间：2021.06.03 浏览量：人 作者：北京浪琴维修",
+                     BODY])
+    assert doc.text == BODY
+    assert doc.metadata["title"] == "新款浪琴精神腕表具有复古气息"
+    assert "page_title" not in doc.metadata
+
+
+def test_a_short_first_line_of_a_titled_record_with_no_byline_under_it_stays():
+    lines = ["浪琴表，绿色表面和棕色皮革表带", BODY]
+    doc = record_of("上海浪琴手表维修服务", lines)
+    assert doc.text == "\n".join(lines)
+    assert doc.metadata == {"title": "上海浪琴手表维修服务"}
+    assert doc.edits == []

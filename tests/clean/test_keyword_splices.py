@@ -203,3 +203,12 @@ def test_a_title_taken_from_the_lead_is_no_keyword_of_the_page(clean):
     assert doc.metadata["title"] == "今年的新茶已经上市"
     assert [p.text for p in doc.paragraphs] == lines
     assert [e.rule for e in doc.edits] == ["header-title-from-lead"]
+
+
+def test_the_records_own_title_still_names_the_keywords_when_the_heading_replaced_it():
+    parsed = parse_text("\n".join(PAGE[1:]), markdown=False)
+    doc = Document(parsed.paragraphs, Provenance("page.txt", "0", "utf-8"), "text",
+                   metadata={"title": "红外测温门的原理", "page_title": TITLE})
+    (out,) = Pipeline(Context(Rules()), [STEP]).run([doc])
+    assert ("keyword-splice:title", "，带你了解红外测温门厂家") in [
+        (e.rule, e.text) for e in out.edits]
