@@ -37,6 +37,7 @@ from curate.clean.page_features import (
     PAGE_INDEX,
     CommonPairs,
     described,
+    longest_line_share,
     page_row,
 )
 from curate.document import Document
@@ -150,7 +151,7 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
 
     Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
     """
-    lines_model, page_model, settings, common = _models(ctx)
+    settings = _models(ctx)[2]
     texts = [p.text for p in doc.paragraphs]
     if not texts:
         return doc
@@ -162,22 +163,12 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
                "was stored mis-decoded")
         return None
     rows = line_features(texts)
-    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)
-    chance = float(page_model.probabilities(page))
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
-    prose_page = (page[PAGE_INDEX["prose_line_share"]] == 1.0
-                  and all(_FINISHED.search(text) for text in texts)
-                  and han.sum() >= settings.prose_page_han)
-    needed = settings.prose_page_at if prose_page else settings.no_article_at
-    if (chance >= needed and len(texts) >= settings.min_lines
-            and page[PAGE_INDEX["longest_line_share"]] < settings.one_line_share
-            and page[PAGE_INDEX["coherent_long_run"]] < settings.protect_run):
-        held = (f", over the {needed:.2f} a page of prose sentences only needs"
-                if prose_page else "")
-        reject(doc, STEP, "no-article-page",
-               f"the page classifier gives {chance:.2f} that its {len(texts)} lines hold no "
-               f"article (a listing, a teaser list or a page of links){held}, most of all by "
-               f"{', '.join(page_model.evidence(page))}")
+    # The margins keeping a page whatever the classifier says are read off the line rows
+    # first: a page they keep needs no page row.
+    if (len(texts) >= settings.min_lines
+            and longest_line_share(han) < settings.one_line_share
+            and _judged_articleless(doc, texts, rows, han, ctx)):
         return None
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
     # Running text: sentences, or long lines a dump stored without their punctuation.
@@ -189,3 +180,27 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
                f"{settings.min_sentence_han}: no article")
         return None
     return doc
+
+
+def _judged_articleless(doc: Document, texts: list[str], rows: np.ndarray, han: np.ndarray,
+                        ctx: Context) -> bool:
+    """Reject a page the page classifier takes for no article, unless it holds a run of
+    ``protect_run`` coherent long paragraphs."""
+    lines_model, page_model, settings, common = _models(ctx)
+    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)
+    if page[PAGE_INDEX["coherent_long_run"]] >= settings.protect_run:
+        return False
+    chance = float(page_model.probabilities(page))
+    prose_page = (page[PAGE_INDEX["prose_line_share"]] == 1.0
+                  and all(_FINISHED.search(text) for text in texts)
+                  and han.sum() >= settings.prose_page_han)
+    needed = settings.prose_page_at if prose_page else settings.no_article_at
+    if chance < needed:
+        return False
+    held = (f", over the {needed:.2f} a page of prose sentences only needs"
+            if prose_page else "")
+    reject(doc, STEP, "no-article-page",
+           f"the page classifier gives {chance:.2f} that its {len(texts)} lines hold no "
+           f"article (a listing, a teaser list or a page of links){held}, most of all by "
+           f"{', '.join(page_model.evidence(page))}")
+    return True

@@ -324,12 +324,14 @@ def _repeated_on_page(texts: list[str]) -> np.ndarray:
     seen: dict[str, int] = {}
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
-    longer = [key for key in keys if len(key) >= 8]
+    # The keys hold no line break: each key of 8 characters or more stands once in the
+    # joined text by itself, and again only where another line holds it.
+    longer = "\n".join(key for key in keys if len(key) >= 8)
     flags = np.zeros(len(texts), dtype=np.float64)
     for index, key in enumerate(keys):
         if len(key) < 8:
             continue
-        if seen[key] > 1 or any(key != other and key in other for other in longer):
+        if seen[key] > 1 or longer.count(key) > 1:
             flags[index] = 1.0
     return flags
 

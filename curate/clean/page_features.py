@@ -147,7 +147,7 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
     if prose.any():
         out[PAGE_INDEX["prose_related"]] = float(rows[prose, INDEX["related"]].mean())
     out[PAGE_INDEX["longest_line"]] = np.log2(1 + float(han.max()))
-    out[PAGE_INDEX["longest_line_share"]] = float(han.max()) / total_han
+    out[PAGE_INDEX["longest_line_share"]] = longest_line_share(han)
     relatedness = prose_relatedness([t for t, p in zip(texts, prose.tolist(), strict=True) if p],
                                     np.flatnonzero(prose), han[prose], long[prose], common)
     for name, value in zip(("unrelated_joints", "unrelated_sentences", "coherent_run",
@@ -159,6 +159,12 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
             1 for t, p in zip(texts, prose.tolist(), strict=True)
             if p and _FRAGMENT_START.match(t)) / float(prose.sum())
     return out
+
+
+def longest_line_share(han: np.ndarray) -> float:
+    """The share of a page's Han characters (``han``, a count for each line) in its longest
+    line."""
+    return float(han.max()) / max(float(han.sum()), 1.0)
 
 
 def subject_pairs(text: str, common: CommonPairs) -> set[str]:

@@ -74,3 +74,15 @@ def test_a_line_with_marks_before_its_first_sentence_and_han_beyond_the_basic_bl
 def test_date_marks_are_marks_after_a_digit_of_any_script():
     rows = line_features(["发布时间：2021年10月20日 08:30", "２０２１年年初", "年月日：无"])
     assert rows[:, FEATURES.index("date_marks")].tolist() == [4.0, 1.0, 0.0]
+
+
+def test_a_line_is_repeated_on_its_page_only_where_another_line_holds_it_whole():
+    from curate.clean.line_features import FEATURES, line_features
+
+    title = "国产芯片趁势崛起市场格局"
+    lines = [title, "据报道，" + title + "正在改写。", "国产芯片趁势崛起",
+             "市场格局正在改写行业", "趁势崛起市场格局正在改写行业"]
+    rows = line_features(lines)
+    # The title stands inside the second line, the third inside the title, the fourth inside
+    # the fifth; the second and the fifth stand in no other line.
+    assert rows[:, FEATURES.index("repeated_on_page")].tolist() == [1.0, 0.0, 1.0, 1.0, 0.0]
