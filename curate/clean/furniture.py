@@ -23,6 +23,7 @@ import numpy as np
 import regex
 
 from curate.clean.article_core import Core, article_core, item_rows
+from curate.clean.header import RULE_TITLE as TITLE_RULE  # the title taken out of the text
 from curate.clean.line_features import (
     BODY_MIN_HAN,
     FEATURES,
@@ -39,7 +40,6 @@ MODEL_FILE = "line_classifier.yaml"
 SETTINGS_FILE = "furniture.yaml"
 RULE = "line-classifier"
 REPEAT_RULE = "repeated-heading"
-TITLE_RULE = "header-title"  # the edit of extract_header that takes the title out of the text
 _REPEATS = {"title": "repeats the title or a line over it",
             "paragraph": "a labelled summary: 90% of its character pairs stand in a paragraph "
                          "below"}

@@ -40,8 +40,8 @@ from curate.rules import Rules
 STEP = "extract_header"
 # Where the record's own title goes when the text's heading over its byline replaces it.
 PAGE_TITLE = "page_title"
-_HEADER_WHY = {("title", True): "the heading the text prints over its byline is the article's "
-                                "title; the record's title is kept as page_title"}
+# The rule of the title line taken out of the text.
+RULE_TITLE = "header-title"
 # The rule of a title taken from the lead's first clause, for a page with no title line.
 RULE_TITLE_FROM_LEAD = "header-title-from-lead"
 _NOT_A_TITLE_END = regex.compile(r"[，,、；;：:…]$|\.{2,}$")
@@ -281,6 +281,7 @@ def extract_header(doc: Document, ctx: Context) -> Document:
         if field is None:
             break
         name, value = field
+        why = f"the page header's {name} line is metadata, not body text"
         if name == "byline":
             for key, found in (value or {}).items():
                 if key == "created":
@@ -305,11 +306,12 @@ def extract_header(doc: Document, ctx: Context) -> Document:
             # heading the text prints over its byline is the article's.
             doc.metadata[PAGE_TITLE] = doc.metadata["title"]
             doc.metadata["title"] = value
+            why = ("the heading the text prints over its byline is the article's title; the "
+                   f"record's title is kept as {PAGE_TITLE}")
         else:
             doc.metadata[name] = value
         doc.record(STEP, f"header-{name}", "metadata", paragraph.text, paragraph.lines[0],
-                   why=_HEADER_WHY.get((name, PAGE_TITLE in doc.metadata),
-                                       f"the page header's {name} line is metadata, not body text"))
+                   why=why)
         consumed += 1
     doc.paragraphs = paragraphs[consumed:]
     if consumed:
@@ -499,12 +501,12 @@ def _author_from_credit(doc: Document) -> None:
 
 
 def _own_heading(following: Paragraph | None, doc: Document, rules: HeaderRules) -> bool:
-    """Whether a title line at the top of a record that came with a title of its own is the
-    article's heading: the first line, right over a date, byline or dated row, and no title
-    taken from the text yet (``转变观念，助力国家“双碳”目标早日实现`` over ``2022年04月14日　来源：
-    南方周末`` in a record titled ``为了生活更美好``)."""
+    """Whether a title line of a record that came with a title of its own is the article's
+    heading: right over a date, byline or dated row, and no title taken from the text yet
+    (``转变观念，助力国家“双碳”目标早日实现`` over ``2022年04月14日　来源：南方周末`` in a
+    record titled ``为了生活更美好``)."""
     return (following is not None and rules.header_line(following.text)
-            and not any(edit.rule == "header-title" for edit in doc.edits))
+            and not any(edit.rule == RULE_TITLE for edit in doc.edits))
 
 
 def _header_field(
