@@ -14,9 +14,10 @@ shape, teasers cut off, the line classifier's scores summed over the page), trai
        article (…), most of all by han_weighted_score 0.53, longest_prose_run 0,
        teaser_share 0.50
 
-A page holding long prose paragraphs one after another that share the words of a subject,
-only a line or two, or one line holding most of its text (a list of names in one line under
-its heading), is never dropped by the classifier; long paragraphs glued from unrelated
+A page holding long prose paragraphs one after another that share the words of a subject
+(or with a subheading between each two: an article's sections), only a line or two, or one
+line holding most of its text (a list of names in one line under its heading), is never
+dropped by the classifier; long paragraphs glued from unrelated
 stories (a scrambled content-farm page) are no such margin.
 The thresholds are in ``rules/articleless_pages.yaml``, the model in
 ``rules/page_classifier.yaml``.
@@ -39,6 +40,7 @@ from curate.clean.page_features import (
     described,
     longest_line_share,
     page_row,
+    sectioned_long_run,
 )
 from curate.document import Document
 from curate.pipeline import Context, reject, step
@@ -58,6 +60,7 @@ class PageSettings:
     replacement_share: float
     no_article_at: float
     protect_run: int
+    protect_sections: int
     min_lines: int
     one_line_share: float
     prose_page_at: float
@@ -69,13 +72,14 @@ class PageSettings:
         try:
             return cls(int(data["min_sentence_han"]), float(data["replacement_share"]),
                        float(data["no_article_at"]), int(data["protect_run"]),
-                       int(data["min_lines"]), float(data["one_line_share"]),
-                       float(data["prose_page_at"]),
+                       int(data["protect_sections"]), int(data["min_lines"]),
+                       float(data["one_line_share"]), float(data["prose_page_at"]),
                        int(data["prose_page_han"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs min_sentence_han, "
-                            "replacement_share, no_article_at, protect_run, min_lines, "
-                            f"one_line_share, prose_page_at and prose_page_han ({exc!r})") from None
+                            "replacement_share, no_article_at, protect_run, protect_sections, "
+                            "min_lines, one_line_share, prose_page_at and prose_page_han "
+                            f"({exc!r})") from None
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,9 @@ def _judged_articleless(doc: Document, texts: list[str], rows: np.ndarray, han: 
     if page[PAGE_INDEX["coherent_long_run"]] >= settings.protect_run:
         return False
     chance = float(page_model.probabilities(page))
+    if chance >= settings.no_article_at and sectioned_long_run(
+            texts, rows, common) >= settings.protect_sections:
+        return False
     prose_page = (page[PAGE_INDEX["prose_line_share"]] == 1.0
                   and all(_FINISHED.search(text) for text in texts)
                   and han.sum() >= settings.prose_page_han)

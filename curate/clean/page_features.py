@@ -161,6 +161,48 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
     return out
 
 
+def sectioned_long_run(texts: list[str], rows: np.ndarray, common: CommonPairs) -> int:
+    """The most long paragraphs (`LONG_HAN` Han characters, `LONG_MARKS` marks, not cut off)
+    in a row, each sharing words of its subject with the one before, with at most one short
+    line (a subheading, `SHORT_MAX_CHARS` characters and no sentence mark) between two of
+    them: an article's sections under their headings (问题 1：…, then its paragraph). A
+    listing's blurbs under their headlines are cut off or on other subjects.
+
+    >>> from curate.clean.line_features import line_features
+    >>> chip = "英伟达芯片一片难求，国产芯片趁势崛起，芯片市场格局正在改写，" * 4 + "。"
+    >>> texts = ["一、芯片市场", chip, "二、市场格局", chip, "三、格局改写", chip]
+    >>> sectioned_long_run(texts, line_features(texts), CommonPairs())
+    3
+    >>> texts[2] = "秒速赛车开奖结果网址"
+    >>> sectioned_long_run(texts, line_features(texts), CommonPairs())
+    2
+    """
+    chars = rows[:, INDEX["chars"]]
+    han = rows[:, INDEX["han_share"]] * chars
+    marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
+    long = (han >= LONG_HAN) & (marks >= LONG_MARKS) & ~cut_off_lines(texts)
+    at = np.flatnonzero(long)
+    if len(at) < 2:
+        return int(len(at))
+    heading = (chars <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
+    related = _SubjectPairs([texts[i] for i in at.tolist()], common).related_joints()
+    best = run = 1
+    for index in range(1, len(at)):
+        gap, line = at[index] - at[index - 1], int(at[index])
+        joined = related[index - 1] and (gap == 1 or (
+            gap == 2 and heading[line - 1] and _heads(texts[line - 1], texts[line], common)))
+        run = run + 1 if joined else 1
+        best = max(best, run)
+    return best
+
+
+def _heads(heading: str, paragraph: str, common: CommonPairs) -> bool:
+    """Whether a heading names what the paragraph under it is about: a word of its subject
+    in both (问题 2：多吃营养滋补品 over …吃营养的滋补品…), which a keyword stuffed between
+    two blurbs (秒速赛车开奖结果网址) is not."""
+    return bool(subject_pairs(heading, common) & subject_pairs(paragraph, common))
+
+
 def longest_line_share(han: np.ndarray) -> float:
     """The share of a page's Han characters (``han``, a count for each line) in its longest
     line."""

@@ -12,15 +12,25 @@ one ends is read from structure, not from one wording:
       **2025-02-25 17:29**
 
 - ``closing-line``: a line that closes an article (a source line of any wording, a credit
-  or editor row, a bracketed ``（完）``), when a new title-like line or text on another
-  subject follows; ``本文源自：创业邦`` closes seed 004's first article;
+  or editor row, a bracketed ``（完）``, a one-sentence notice that the article is the
+  writer's own), when a new title-like line or text on another subject follows;
+  ``本文源自：创业邦`` closes seed 004's first article;
 - ``subject-change``: a title-like line between two stretches of text that share almost
   no character pairs (cosine of their Han bigram counts under `SUBJECT_CHANGE_BELOW`: 1% of
   the splits inside the development set's articles fall that low, 70% of pairs of different
-  articles do).
+  articles do); a short section before it counts with the sections before it on its
+  subject (one article's parts under their subheadings);
+- ``header-block``: after text, a title-like line over up to `HEADER_META_LINES` short
+  lines of unfamiliar wording (a Q&A page's answerer, counters and buttons), when the text
+  under it is on another subject, or when one of those lines repeats in shape a line of the
+  page's first header (``奶茶续命 · 回答了问题`` / ``Tony_王 · 回答了问题``): the page's
+  template opening its next article.
 
-A part must hold some article text (`MIN_PART_HAN`): a closing line followed only by teasers
-and navigation closes the last article and splits nothing. Each new part records which
+No line within two under a line holding only an ordinal (``一．``) opens an article: that is
+an item of a numbered list. A part must hold some article text (`MIN_PART_HAN`): a closing line followed only by teasers
+and navigation closes the last article and splits nothing. Two boundaries close together
+are one (the teasers or credits between a closing line and the next header), unless what
+stands between is whole sentences enough for a short article of its own. Each new part records which
 evidence started it (an edit of action ``flag``), so ``curate explain`` can say why.
 """
 
@@ -56,6 +66,9 @@ CLOSING_RELATED_BELOW = 0.12
 # teasers or a credit between a closing line and the next header stay with the next article.
 NEAR_PARAGRAPHS = 5
 NEAR_HAN = 300
+# ... unless what stands between holds this much text in whole sentences: a short article of
+# its own under the first (teasers are cut off mid-sentence, credits are no text).
+WHOLE_ARTICLE_HAN = 150
 # The closing lines whose wording says the article ends ("this article comes from X").
 CLOSING_RULES = {"source-line", "source-note"}
 # Of two boundaries close together, the one whose evidence says more exactly where the next
@@ -71,6 +84,9 @@ SUBTITLE_LINES = 4
 TITLE_MAX_CHARS = 64
 LONG_TITLE_MAX_CHARS = 200
 CLOSING_MAX_CHARS = 40
+# A closing notice written as a sentence: at most this long, of these kinds of furniture.
+CLOSING_SENTENCE_MAX_CHARS = 60
+CLOSING_SENTENCE_KINDS = ("disclaimer",)
 # A title is no sentence: no full stop inside or at the end, no clause mark at the end.
 _SENTENCE_MARK = regex.compile(r"[。；;]|[，,、：:…]$|[。！？!?]$|\.{2,}$")
 _HAN = regex.compile(r"\p{Han}")
@@ -78,6 +94,15 @@ _HAN_RUN = regex.compile(r"\p{Han}{2,}")
 _COMMA = regex.compile(r"[，,]")
 _COLON = regex.compile(r"[:：]")
 _SENTENCE_END = regex.compile(r"[。！？!?][”’」』）)]?$")
+_LABEL_ROW = regex.compile(r"^\p{Han}{2,6}[:：]")
+_DIGITS = regex.compile(r"\d+")
+_ORDINAL_LINE = regex.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[)）]?\s*[．.、，,]?|[（(]\d{1,2}[)）]"
+    r"|\d{1,2}\s*[．.、，,)）]|[①-⑳])\s*$")
+# Header rows repeat their template's words at one end: this many characters, in rows of at
+# most SHAPE_MAX_CHARS.
+SHAPE_CHARS = 4
+SHAPE_MAX_CHARS = 30
 _SPACED_CLAUSES = regex.compile(r"\p{Han}[ \u3000]+\p{Han}")
 # A closing row of any wording: a bracketed label, separator and value (【编辑：李某】,
 # （稿件来源：某报）), or a bare one whose label names a role or a source (责任编辑：王某,
@@ -140,11 +165,13 @@ class ArticleStructure:
         # A title is no article text, however long.
         self.body_han = [0 if title else self._body_han(index)
                          for index, title in enumerate(self.header_title)]
+        self._first_header: list[str] | None = None
 
     def _body_han(self, index: int) -> int:
         """Han characters of article text: a sentence of some length that is no furniture."""
         han = paragraph_han(self.paragraphs[index].text)
-        return han if han >= BODY_MIN_HAN and self.furniture[index] is None else 0
+        return (han if han >= BODY_MIN_HAN and self.furniture[index] is None
+                and not self.closing[index] else 0)
 
     def is_furniture(self, index: int) -> bool:
         """Whether a furniture rule knows the line, a sentence of furniture (特别声明：…。)
@@ -204,7 +231,12 @@ class ArticleStructure:
         """A line that closes an article: a source, credit or editor line of any wording, or
         an end mark."""
         text = self.paragraphs[index].text
-        if len(text) > CLOSING_MAX_CHARS or "。" in text:
+        if "。" in text:
+            # A notice of one sentence that the article is the writer's own or reprinted
+            # (本文为某某号作者原创，未经授权不得转载。) closes it too.
+            return len(text) <= CLOSING_SENTENCE_MAX_CHARS and self.classifier.match(
+                text, CLOSING_SENTENCE_KINDS) is not None
+        if len(text) > CLOSING_MAX_CHARS:
             return False
         found = self.furniture[index]
         if found is not None and found.kind in ("source", "credit"):
@@ -223,6 +255,13 @@ class ArticleStructure:
                 break
             position += 1
         return position > index + 1 and any(self.body_han[position:position + SUBTITLE_LINES + 1])
+
+    def under_ordinal(self, index: int) -> bool:
+        """Whether a line stands right under a line holding only an ordinal (一．, 2、, （三）,
+        ④), or one line under it: an item of a numbered list in one article, with its own
+        name and credit (一． / 留住童真 / 作品名称：留住童真 / 作者：…), is no new article."""
+        return any(_ORDINAL_LINE.match(self.paragraphs[i].text)
+                   for i in range(max(0, index - 2), index))
 
     def after_text(self, index: int, titles: bool = False) -> bool:
         """Whether an article's text ends just before ``index``: the line before is text, or
@@ -248,13 +287,31 @@ class ArticleStructure:
         if not self.header_title[index]:
             return None
         position = index + 1
-        while position < len(self.paragraphs) and position <= index + HEADER_META_LINES:
+        while position < len(self.paragraphs) and position <= index + HEADER_META_LINES + 1:
             if self.body_han[position]:
                 return position if position > index + 1 else None
             text = self.paragraphs[position].text
             if not text or len(text) > TITLE_MAX_CHARS or _SENTENCE_END.search(text):
                 return None
             position += 1
+        return None
+
+    def echoes_first_header(self, lines: range) -> str | None:
+        """The line of the page's first header block (the short lines between its first
+        title and its first text) that one of ``lines`` repeats in shape: the same row with
+        other names or numbers (``奶茶续命 · 回答了问题`` / ``Tony_王 · 回答了问题``,
+        ``文化话题下的优秀答主`` / ``汽车话题下的优秀答主``). None when none does."""
+        if self._first_header is None:
+            first = next((i for i, han in enumerate(self.body_han) if han), None)
+            title = next((i for i in range(first or 0) if self.header_title[i]
+                          and self.header_block_end(i) == first), None)
+            self._first_header = ([self.paragraphs[i].text for i in range(title + 1, first)]
+                                  if title is not None and first is not None else [])
+        for index in lines:
+            text = self.paragraphs[index].text
+            for row in self._first_header:
+                if _same_shape(text, row):
+                    return row
         return None
 
     def ends_text(self, index: int) -> bool:
@@ -266,9 +323,34 @@ class ArticleStructure:
         return (index > 0 and self.body_han[index - 1] > 0 and self.furniture[index] is None
                 and not self.closing[index] and _SENTENCE_END.search(text) is not None)
 
+    def sentences_han(self, start: int, end: int) -> int:
+        """Han characters of the text from ``start`` to ``end`` in lines that end like a
+        sentence."""
+        return sum(han for p, han in zip(self.paragraphs[start:end], self.body_han[start:end],
+                                         strict=True)
+                   if han and _SENTENCE_END.search(p.text))
+
     def text_between(self, start: int, end: int) -> str:
         return "\n".join(p.text for p, han in zip(self.paragraphs[start:end],
                                                    self.body_han[start:end], strict=True) if han)
+
+
+def _same_shape(line: str, row: str) -> bool:
+    """Whether two short header rows are one row of a template with its own names or
+    numbers: the same up to digits, or the same first or last `SHAPE_CHARS` characters.
+
+    >>> _same_shape("奶茶续命 · 回答了问题", "Tony_王 · 回答了问题")
+    True
+    >>> _same_shape("3713 个回答", "25 个回答"), _same_shape("北漂十年", "momo_酱")
+    (True, False)
+    """
+    a, b = _DIGITS.sub("0", line.strip()), _DIGITS.sub("0", row.strip())
+    if not a or not b or len(a) > SHAPE_MAX_CHARS or len(b) > SHAPE_MAX_CHARS:
+        return False
+    if a == b:
+        return True
+    n = SHAPE_CHARS
+    return len(a) > n and len(b) > n and (a[:n] == b[:n] or a[-n:] == b[-n:])
 
 
 def bigram_cosine(left: str, right: str) -> float:
@@ -297,7 +379,7 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
     paragraphs = structure.paragraphs
     found: dict[int, Boundary] = {}
     for index in range(1, len(paragraphs)):
-        if index in found:
+        if index in found or structure.under_ordinal(index):
             continue
         if structure.header_at(index):
             found[index] = Boundary(index, "next-header",
@@ -316,18 +398,29 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
     merged: list[Boundary] = []
     for boundary in sorted(found.values(), key=lambda boundary: boundary.index):
         if merged and boundary.index - merged[-1].index <= NEAR_PARAGRAPHS and sum(
-                structure.body_han[merged[-1].index:boundary.index]) < NEAR_HAN:
+                structure.body_han[merged[-1].index:boundary.index]) < NEAR_HAN and (
+                structure.sentences_han(merged[-1].index, boundary.index) < WHOLE_ARTICLE_HAN):
             # A header says exactly where the next article starts; a title-like line of a
             # subject change just before it (转载自环球网) closes the previous one, and so does
             # a credit or a teaser that looked like a title over a header block; a title over
             # header lines of its own stays where it is.
-            if BOUNDARY_RANK[boundary.rule] > BOUNDARY_RANK[merged[-1].rule] and not (
-                    boundary.rule == "header-block"
-                    and structure.header_block_end(merged[-1].index) is not None):
+            if _label_row_over_title(structure, merged[-1].index, boundary) or (
+                    BOUNDARY_RANK[boundary.rule] > BOUNDARY_RANK[merged[-1].rule] and not (
+                        boundary.rule == "header-block"
+                        and structure.header_block_end(merged[-1].index) is not None)):
                 merged[-1] = boundary
             continue
         merged.append(boundary)
     return merged
+
+
+def _label_row_over_title(structure: ArticleStructure, index: int, boundary: Boundary) -> bool:
+    """Whether the line at ``index`` is a label's row (原文标题：《…》) right over the title
+    of ``boundary``'s header block: it closes the article before, and the next starts under
+    it, where the title is."""
+    return (boundary.rule == "header-block" and boundary.index == index + 1
+            and _LABEL_ROW.match(structure.paragraphs[index].text) is not None
+            and not _COLON.search(structure.paragraphs[boundary.index].text))
 
 
 def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
@@ -360,9 +453,18 @@ def _after_closing(structure: ArticleStructure, index: int) -> Boundary | None:
 def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
     """A title-like line closing a section of text that shares almost nothing with the text
     after it."""
-    start = max([i for i, title in enumerate(structure.title_like[:index]) if title], default=0)
-    related = _unrelated(structure.text_between(start, index),
-                         structure.text_between(index + 1, index + 9),
+    starts = [0, *(i for i, title in enumerate(structure.title_like[:index]) if title and i)]
+    start = starts.pop()
+    before = structure.text_between(start, index)
+    # A short section counts with the sections before it that share its subject (the parts
+    # of one article under their subheadings); the items of a roundup share none.
+    while han_count(before) < SUBJECT_MIN_HAN and starts:
+        earlier = structure.text_between(starts[-1], start)
+        if not earlier or bigram_cosine(earlier, before) < CLOSING_RELATED_BELOW:
+            break
+        start = starts.pop()
+        before = structure.text_between(start, index)
+    related = _unrelated(before, structure.text_between(index + 1, index + 9),
                          SUBJECT_MIN_HAN, SUBJECT_CHANGE_BELOW)
     if related is None:
         return None
@@ -378,6 +480,11 @@ def _header_block(structure: ArticleStructure, index: int) -> Boundary | None:
     start = structure.header_block_end(index)
     if start is None:
         return None
+    echoed = structure.echoes_first_header(range(index + 1, start))
+    if echoed is not None:
+        return Boundary(index, "header-block",
+                        f"a title line over {start - index - 1} short header line(s) shaped as "
+                        f"the page's first header (“{echoed}”) opens an article")
     related = _unrelated(structure.text_between(max(0, index - 8), index),
                          structure.text_between(start, start + 8),
                          CLOSING_MIN_HAN, CLOSING_RELATED_BELOW, after_min_han=CLOSING_MIN_HAN)

@@ -7,7 +7,7 @@ import pytest
 from curate.clean.articleless import PageModel, PageSettings
 from curate.clean.furniture import TreeEnsemble, numbered
 from curate.clean.line_features import line_features
-from curate.clean.page_features import PAGE_INDEX, CommonPairs, page_row
+from curate.clean.page_features import PAGE_INDEX, CommonPairs, page_row, sectioned_long_run
 from curate.pipeline import DEFAULT_STEPS, clean_text
 from curate.rules import RuleError, Rules
 
@@ -111,6 +111,33 @@ def test_long_prose_paragraphs_in_a_row_keep_a_page_the_classifier_would_drop(cl
                         numbered(page))
     assert features[PAGE_INDEX["long_paragraph_run"]] == 2
     (doc,) = clean("\n".join(page), UP_TO_PAGES, markdown=False)
+    assert doc.rejected is None
+
+
+# A parenting blog post in sections, each under a question of one pattern (the shape of a
+# SogouCS post the page classifier took for a listing, in words of our own).
+SECTIONS = [
+    "问题　1　：早餐用方便面代替",
+    "不少家长早上来不及做饭，就给孩子泡一碗方便面当早餐，觉得加上鸡蛋和青菜就够营养了。其实方便面油脂和盐分偏高，蛋白质和维生素却很少，长期用方便面代替早餐，孩子上午容易饿，注意力也难以集中，家长应当尽量为孩子准备一份简单而均衡的早餐，哪怕只是一杯牛奶、一个鸡蛋和一片面包。",
+    "问题　2　：用营养品弥补挑食",
+    "有的家长看孩子挑食、吃得少，就买来各种营养品给孩子补，以为这样就能把缺的营养补回来。可是孩子正在长身体，营养首先要从一日三餐里来，营养品吃多了反而会影响食欲，家长更应该耐心调整孩子的饮食习惯，让孩子愿意好好吃饭，营养自然就跟上了。",
+    "问题　3　：用饮料代替牛奶和水果",
+    "很多家长问我，乳饮料和果汁饮料能不能代替牛奶和水果。答案是不能，乳饮料里的蛋白质和钙远远比不上牛奶，果汁饮料也没有水果里的膳食纤维，孩子喝多了饮料还容易摄入过多的糖，家长给孩子准备牛奶和新鲜水果才是正确的做法，一天一杯牛奶、一个水果并不难做到。",
+    "问题　4　：用甜饮料解渴",
+    "现在不少孩子口渴了就喝甜饮料，吃饭前也要先来一瓶，这个习惯其实很不好。甜饮料里的糖会让孩子在饭前就没了胃口，正餐吃不下去，零食却越吃越多，时间长了还容易长蛀牙、发胖，家长应当让孩子从小养成口渴喝白开水的习惯。",
+    "转载请注明：某某的博客 » 家长自检：孩子的这些饮食习惯对吗",
+]
+
+
+def test_sections_under_their_headings_keep_a_page_the_classifier_would_drop(clean, rules):
+    settings = PageSettings.from_rules(rules)
+    rows = line_features(SECTIONS)
+    features = page_row(SECTIONS, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
+                        numbered(SECTIONS), CommonPairs.from_rules(rules))
+    assert float(PageModel.from_rules(rules).probabilities(features)) >= settings.no_article_at
+    assert features[PAGE_INDEX["coherent_long_run"]] < settings.protect_run
+    assert sectioned_long_run(SECTIONS, rows, CommonPairs.from_rules(rules)) >= 3
+    (doc,) = clean("\n".join(SECTIONS), ["drop_articleless_pages"], markdown=False)
     assert doc.rejected is None
 
 

@@ -276,3 +276,127 @@ def test_a_notice_signed_and_dated_after_its_text_keeps_its_date(clean):
     lines = [*paragraphs("000")[:12], "某某区教育局", "2024年3月2日"]
     (doc,) = clean("\n".join(lines), ["split_articles"])
     assert doc.text == "\n".join(lines)
+
+
+def test_a_short_article_between_two_closings_is_an_article_of_its_own(clean):
+    # A repost page: three articles, each closed by its own credit; the second is short, so
+    # its two boundaries stand close together, yet what lies between is whole sentences.
+    first, third = paragraphs("000")[:8], paragraphs("002")[5:12]
+    second = [paragraphs("003")[6], paragraphs("003")[8]]  # whole sentences, 206 Han
+    lines = [*first, "信息来源：人民日报客户端", "国产芯片厂商的新一轮业务震荡期", *second,
+             "本文为企鹅号作者高峰原创，未经授权不得转载。", "——————",
+             "国产GPU的差距到底有多大", "人民日报客户端号 | 2020-04-21", *third]
+    docs = clean("\n".join(lines), STEPS)
+    assert [d.metadata.get("title") for d in docs][1:] == [
+        "国产芯片厂商的新一轮业务震荡期", "国产GPU的差距到底有多大"]
+    # The second closes with a notice that it is the writer's own, which closes it too.
+    assert [split_rules(d) for d in docs[1:]] == [["split-closing-line"]] * 2
+    assert docs[1].text == "\n".join(second)
+    assert docs[2].text == "\n".join(third)
+
+
+def short_answer(article: dict) -> list[str]:
+    """An article's first lines, about 200 characters: too short for a title line alone to
+    mark a change of subject after it."""
+    answer: list[str] = []
+    for line in lines_of(article["text"]).split("\n"):
+        if sum(map(len, answer)) < 200:
+            answer.append(line)
+    return answer
+
+
+def test_a_title_over_four_header_lines_opens_an_unrelated_article(clean, eval_dir):
+    # A Q&A page's next answer: its question over the answer count, the answerer, a badge
+    # and the votes.
+    first, second = titled_pair(eval_dir)
+    answer = short_answer(first)
+    header = ["3713 个回答", "Tony_王", "科教领域创作者", "赞同数 520"]
+    text = "\n".join([*answer, second["title"], *header, *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-header-block"]
+    assert docs[0].text == "\n".join(answer)
+    assert docs[1].metadata["title"] == second["title"]
+    assert docs[1].text.endswith(lines_of(second["text"]))
+
+
+def test_a_header_row_shaped_as_the_pages_first_opens_an_article_on_the_same_subject(clean):
+    # Two answers on one subject: nothing tells them apart but the answer's header, whose
+    # row repeats the first answer's with another name.
+    first, second = paragraphs("000")[:6], paragraphs("002")[5:12]
+    lines = ["英伟达芯片一片难求", "奶茶续命 · 回答了问题", *first,
+             "国产GPU的差距到底有多大", "Tony_王 · 回答了问题", *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-header-block"]
+    assert "奶茶续命 · 回答了问题" in docs[1].edits[0].why
+    assert docs[1].metadata["title"] == "国产GPU的差距到底有多大"
+    assert docs[1].text == "\n".join(second)
+
+
+def test_one_articles_short_sections_count_together_against_the_next_article(clean, eval_dir):
+    # An article in short sections under subheadings, then an unrelated one under its title:
+    # the last section alone holds too little text to judge a change of subject, the
+    # sections together do.
+    articles = gold_articles(eval_dir, 200)
+    first = next(a for a in articles if len(a["text"]) >= 1200)
+    second = next(a for a in articles if 6 <= len(a["title"]) <= 30
+                  and bigram_cosine(first["text"], a["text"]) < 0.03)
+    sections, section = [], []
+    for line in lines_of(first["text"]).split("\n"):
+        section.append(line)
+        if sum(map(len, section)) >= 150:
+            sections.append(section)
+            section = []
+    assert len(sections) >= 3 and all(sum(map(len, part)) < 300 for part in sections[:3])
+    text = [first["title"]]
+    for number, part in enumerate(sections[:3], 1):
+        text += [f"第{number}部分的要点", *part]
+    text += [second["title"], *second["text"].split("\n")]
+    docs = clean("\n".join(text), STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-subject-change"]
+    assert docs[1].metadata["title"] == second["title"]
+
+
+def test_a_label_row_over_the_next_title_and_its_header_closes_the_article_before(
+        clean, eval_dir):
+    first, second = titled_pair(eval_dir)
+    header = ["关注问题　写回答", "Kevin_Li", "教育话题下的优秀答主"]
+    text = "\n".join([*short_answer(first), "原文标题：《南丁格尔奖颁奖大会在京举行》",
+                      second["title"], *header, *second["text"].split("\n")])
+    docs = clean(text, STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-header-block"]
+    assert docs[1].metadata["title"] == second["title"]
+    assert docs[1].text.endswith(lines_of(second["text"]))
+
+
+def test_a_one_sentence_reprint_notice_closes_an_article_before_the_next_title(clean):
+    # What follows the notice is too short to judge a change of subject by: the notice that
+    # the article is the writer's own closes it.
+    first, second = paragraphs("000")[:8], [paragraphs("003")[6], paragraphs("003")[8]]
+    lines = [*first, "本文为大鱼号作者林小雨原创，未经授权不得转载。", "国产芯片的新一轮震荡期",
+             *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-closing-line"]
+    assert docs[1].metadata["title"] == "国产芯片的新一轮震荡期"
+    assert docs[1].text == "\n".join(second)
+
+
+def test_numbered_entries_each_with_a_name_and_a_credit_stay_one_article(clean):
+    # A contest's shortlist: under each ordinal an entry's name, its title row and its
+    # makers, which read like the header of an article of their own.
+    intro = paragraphs("000")[:4]
+    entries = []
+    for number, (name, makers) in enumerate([("留住童真", "王小雨／某某学院"),
+                                             ("缘分", "李在锦／某某大学"),
+                                             ("幸福在文明时", "周泽娜、陈晓曼／某某农业大学")]):
+        entries += ["一．二．三．"[number * 2:number * 2 + 2], name, f"作品名称：{name}",
+                    f"作者：{makers}",
+                    f"创意说明：短片以{name}为题，讲述一个关于文明驾驶的简单故事，画面朴素，"
+                    "情节紧凑，提醒观众开车时不要分心，平安出行才是对家人最好的承诺。"]
+    docs = clean("\n".join([*intro, "视频入围作品展示如下：", *entries]), STEPS)
+    assert len(docs) == 1
+    assert split_rules(docs[0]) == []
