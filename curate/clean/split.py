@@ -27,11 +27,12 @@ one ends is read from structure, not from one wording:
   template opening its next article.
 
 No line within two under a line holding only an ordinal (``一．``) opens an article: that is
-an item of a numbered list. A part must hold some article text (`MIN_PART_HAN`): a closing line followed only by teasers
-and navigation closes the last article and splits nothing. Two boundaries close together
-are one (the teasers or credits between a closing line and the next header), unless what
-stands between is whole sentences enough for a short article of its own. Each new part records which
-evidence started it (an edit of action ``flag``), so ``curate explain`` can say why.
+an item of a numbered list. A part must hold some article text (`MIN_PART_HAN`): a closing
+line followed only by teasers and navigation closes the last article and splits nothing. Two
+boundaries close together are one (the teasers or credits between a closing line and the
+next header), unless what stands between is whole sentences enough for a short article of
+its own. Each new part records which evidence started it (an edit of action ``flag``), so
+``curate explain`` can say why.
 """
 
 from __future__ import annotations

@@ -163,16 +163,27 @@ def utf16_byte_order(data: bytes) -> str | None:
         return None
     little_endian_nuls = data[1::2].count(0)
     big_endian_nuls = data[0::2].count(0)
-    if little_endian_nuls > big_endian_nuls:
-        return "utf-16-le"
-    if big_endian_nuls > little_endian_nuls:
-        return "utf-16-be"
+    if little_endian_nuls != big_endian_nuls:
+        # Chinese text full of ideographic spaces (U+3000) or of 一 (U+4E00) puts NULs on
+        # the other side too: the order the NULs point to loses to the other when only the
+        # other reads as UTF-16 at all.
+        ranked = ["utf-16-le", "utf-16-be"][:: 1 if little_endian_nuls > big_endian_nuls else -1]
+        readable = [encoding for encoding in ranked if _reads_as(data, encoding)]
+        return readable[0] if readable else ranked[0]
     # A tie, e.g. one newline against one U+XX00 ideograph: the order that reads as Han wins.
     little_endian_han = _han_count(data.decode("utf-16-le", errors="replace"))
     big_endian_han = _han_count(data.decode("utf-16-be", errors="replace"))
     if little_endian_han == big_endian_han:
         return None
     return "utf-16-le" if little_endian_han > big_endian_han else "utf-16-be"
+
+
+def _reads_as(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _han_count(text: str) -> int:

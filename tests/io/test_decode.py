@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import doctest
 import json
+import re
 import time
 from pathlib import Path
 
@@ -61,6 +62,22 @@ def test_gbk_file_is_reported_as_its_superset_gb18030() -> None:
 def test_utf16_file_without_bom_is_detected_by_where_its_nul_bytes_sit(encoding: str) -> None:
     article = seed_text("000")
     assert decode_bytes(article.encode(encoding)) == Decoded(article, encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_file_of_ideographic_spaces_is_read_in_the_order_that_decodes(encoding: str) -> None:
+    # Han text set off by ideographic spaces (U+3000), newlines its only ASCII: most NULs
+    # stand where the other byte order puts them, which reads as unpaired surrogates.
+    lines = []
+    for line in seed_text("000").split("\n"):
+        han = "".join(re.findall(r"[\u4e00-\u9fff]+", line))
+        if len(han) >= 20:
+            lines.append("\u3000".join(han[i:i + 4] for i in range(0, len(han), 4)) + "。")
+    text = "\n".join(lines[:6]) + "\n"
+    raw = text.encode(encoding)
+    other = raw[0::2] if encoding == "utf-16-le" else raw[1::2]
+    assert other.count(0) > raw.count(0) - other.count(0)  # the NULs point the wrong way
+    assert decode_bytes(raw) == Decoded(text, encoding)
 
 
 @pytest.mark.parametrize(
