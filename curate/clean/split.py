@@ -255,7 +255,10 @@ class ArticleStructure:
             if not self.is_meta(position):
                 break
             position += 1
-        return position > index + 1 and any(self.body_han[position:position + SUBTITLE_LINES + 1])
+        # Right after an article's text, a title over its date or byline opens the next
+        # article even when a table, not text, comes first under it.
+        return position > index + 1 and (any(self.body_han[position:position + SUBTITLE_LINES + 1])
+                                         or self.after_text(index))
 
     def under_ordinal(self, index: int) -> bool:
         """Whether a line stands right under a line holding only an ordinal (一．, 2、, （三）,

@@ -400,3 +400,16 @@ def test_numbered_entries_each_with_a_name_and_a_credit_stay_one_article(clean):
     docs = clean("\n".join([*intro, "视频入围作品展示如下：", *entries]), STEPS)
     assert len(docs) == 1
     assert split_rules(docs[0]) == []
+
+
+def test_a_title_over_its_byline_after_the_text_opens_an_article_that_starts_with_a_table(
+        clean):
+    first, second = paragraphs("000")[:8], paragraphs("002")[5:12]
+    table = ["城市", "调整情况", "青岛", "无", "南昌", "无", "大连", "无", "深圳", "2．00元／运次"]
+    lines = [*first, "出租车燃油费跟涨不跟跌 全国仅有11个城市下调", "齐鲁晚报 2023-09-02 发表于山东",
+             *table, *second]
+    docs = clean("\n".join(lines), STEPS)
+    assert len(docs) == 2
+    assert split_rules(docs[1]) == ["split-next-header"]
+    assert docs[0].text == "\n".join(first)
+    assert docs[1].metadata["title"] == "出租车燃油费跟涨不跟跌 全国仅有11个城市下调"
