@@ -29,6 +29,7 @@ from curate.clean.line_features import (
     INDEX,
     SHORT_MAX_CHARS,
     CodePointTable,
+    code_points,
 )
 from curate.rules import Rules
 from curate.sorted_unique import run_starts, sorted_unique
@@ -221,16 +222,13 @@ class _SubjectPairs:
 
     def __init__(self, prose: list[str], common: CommonPairs) -> None:
         lengths = np.fromiter((len(t) for t in prose), dtype=np.int64, count=len(prose))
-        points = np.frombuffer("\n".join(prose).encode("utf-32-le"), dtype=np.uint32)
+        points = code_points("\n".join(prose))
         line_of = np.repeat(np.arange(len(prose)), lengths + 1)[: len(points)]
         line_start = np.zeros(len(points), dtype=bool)
         line_start[(np.cumsum(lengths + 1) - lengths - 1)[lengths > 0]] = True
         known = _CommonKeys.of(common)
         han = known.subject_chars(points)
-        first, second = points[:-1].astype(np.int64), points[1:].astype(np.int64)
-        keys = first << 21 | second
-        pair = han[:-1] & han[1:]
-        pair[pair] = ~_contains(known.pairs, keys[pair])
+        pair = han[:-1] & han[1:] & ~known.common(points)
         # A sentence begins at a character that is no sentence mark after a mark or at
         # the start of its line (the matches of _SENTENCE).
         mark = _SENTENCE_SPLIT_CHARS(points)
@@ -239,10 +237,18 @@ class _SubjectPairs:
         after_mark = np.concatenate([[False], mark[:-1]])
         begins = ~mark & ~separator & (line_start | after_mark)
         sentence_of = np.cumsum(begins) - 1
+        at = np.flatnonzero(pair)
+        keys = (points[at] << 21 | points[at + 1]) << 21
         self.lines = len(prose)
         self.sentences = int(begins.sum())
-        self.by_line = sorted_unique(keys[pair] << 21 | line_of[:-1][pair])
-        self.by_sentence = sorted_unique(keys[pair] << 21 | sentence_of[:-1][pair])
+        self.by_sentence = sorted_unique(keys | sentence_of[at])
+        # A sentence stands inside one line, and the sentences of a line after those of
+        # the line before: ordered by (pair, sentence), the entries are ordered by (pair,
+        # line) too.
+        line_of_sentence = line_of[begins]
+        by_line = (self.by_sentence & ~_UNIT_MASK) | line_of_sentence[
+            self.by_sentence & _UNIT_MASK]
+        self.by_line = by_line[run_starts(by_line)]
 
     def related_joints(self) -> list[bool]:
         """For each two consecutive prose lines, whether they share `RELATED_PAIRS`
@@ -282,28 +288,36 @@ _SENTENCE_SPLIT_CHARS = CodePointTable(frozenset("。！？!?；;").__contains__
 _HAN_CHAR = regex.compile(r"\p{Han}")
 
 
-def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Which of ``keys`` stand in ``sorted_keys``."""
-    if not len(sorted_keys):
-        return np.zeros(len(keys), dtype=bool)
-    where = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return sorted_keys[where] == keys
-
-
 @dataclass(frozen=True)
 class _CommonKeys:
-    """`CommonPairs` as sorted integers ``first << 21 | second``, and which code points may
-    stand in a subject pair: Han characters other than the function ones."""
+    """Which code points may stand in a subject pair (Han characters other than the
+    function ones), and `CommonPairs` as a table: each character of a common pair numbered
+    from 1 (``number``, 0 for the others), and ``table[first * width + second]`` true for
+    the pairs listed."""
 
-    pairs: np.ndarray
     subject_chars: CodePointTable
+    number: np.ndarray
+    width: int
+    table: np.ndarray
 
     @staticmethod
     @lru_cache(maxsize=4)
     def of(common: CommonPairs) -> _CommonKeys:
-        pairs = sorted(ord(p[0]) << 21 | ord(p[1]) for p in common.pairs if len(p) == 2)
-        return _CommonKeys(np.array(pairs, dtype=np.int64), CodePointTable(
-            lambda char: char not in common.function and _HAN_CHAR.match(char)))
+        listed = [pair for pair in common.pairs if len(pair) == 2]
+        chars = sorted({char for pair in listed for char in pair})
+        number = np.zeros(0x110000, dtype=np.intp)
+        number[[ord(char) for char in chars]] = np.arange(1, len(chars) + 1)
+        width = len(chars) + 1
+        table = np.zeros(width * width, dtype=bool)
+        table[[int(number[ord(a)]) * width + int(number[ord(b)]) for a, b in listed]] = True
+        return _CommonKeys(CodePointTable(
+            lambda char: char not in common.function and _HAN_CHAR.match(char)),
+            number, width, table)
+
+    def common(self, points: np.ndarray) -> np.ndarray:
+        """For each two neighbouring code points, whether they are a listed pair."""
+        numbers = self.number[points]
+        return self.table[numbers[:-1] * self.width + numbers[1:]]
 
 
 def described(name: str, value: float) -> str:
@@ -318,7 +332,9 @@ def described(name: str, value: float) -> str:
 
 
 def cut_off_lines(texts: list[str]) -> np.ndarray:
-    return np.fromiter((bool(CUT_OFF.search(t)) for t in texts), dtype=bool, count=len(texts))
+    # Most lines hold neither ... nor …: no need to search them.
+    return np.fromiter((("…" in t or "..." in t) and bool(CUT_OFF.search(t)) for t in texts),
+                       dtype=bool, count=len(texts))
 
 
 def longest_run(han: np.ndarray, prose: np.ndarray) -> int:
