@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -120,20 +121,6 @@ class CodePointClasses:
                 self._table[point] = self._ASKED | self._classes(chr(point))
             found = self._table[points]
         return found & (self._ASKED - 1)
-
-
-class CodePointTable(CodePointClasses):
-    """Whether code points have a property a `str` method or pattern tells of one character.
-
-    >>> CodePointTable(str.isdigit)(np.array([0x31, 0xFF11, 0x4E00], dtype=np.uint32)).tolist()
-    [True, True, False]
-    """
-
-    def __init__(self, has: Callable[[str], object]) -> None:
-        super().__init__(lambda char: 1 if has(char) else 0)
-
-    def __call__(self, points: np.ndarray) -> np.ndarray:
-        return super().__call__(points) != 0
 
 
 # What the line features count of a character, one bit each.
@@ -280,9 +267,10 @@ def _featured(texts: list[str]) -> np.ndarray:
 
 def _label_value(text: str) -> bool:
     """A short label, then ：or : (来源：新华网)."""
-    colon = max(text.find("："), text.find(":"))
-    first_colon = min(c for c in (text.find("："), text.find(":"), len(text)) if c >= 0)
-    return colon >= 0 and 0 < first_colon <= 8
+    wide, narrow = text.find("："), text.find(":")
+    if wide < 0 or narrow < 0:
+        return 0 < max(wide, narrow) <= 8
+    return 0 < min(wide, narrow) <= 8
 
 
 def _core_columns(texts: list[str], rows: np.ndarray, pairs: LinePairs) -> None:
@@ -310,19 +298,17 @@ def _shape_runs(rows: np.ndarray) -> np.ndarray:
     """For each line, the length of the run of neighbours it forms with lines of its shape:
     both short, both ending like a sentence or neither, lengths within `SHAPE_RATIO` of
     each other (a list of headlines, of links, of label: value rows)."""
-    lengths = np.maximum(rows[:, INDEX["chars"]], 1)
-    ends = rows[:, INDEX["ends_sentence"]]
-    short = lengths <= SHORT_MAX_CHARS
-    alike = (short[1:] & short[:-1] & (ends[1:] == ends[:-1])
-             & (np.maximum(lengths[1:], lengths[:-1])
-                <= SHAPE_RATIO * np.minimum(lengths[1:], lengths[:-1])))
+    lengths = [max(length, 1.0) for length in rows[:, INDEX["chars"]].tolist()]
+    ends = rows[:, INDEX["ends_sentence"]].tolist()
+    alike = np.array([
+        above <= SHORT_MAX_CHARS and below <= SHORT_MAX_CHARS and end_above == end_below
+        and max(above, below) <= SHAPE_RATIO * min(above, below)
+        for (above, end_above), (below, end_below) in pairwise(zip(lengths, ends, strict=True))],
+        dtype=bool)
     # A run of n alike pairs joins n + 1 lines; a line alike with neither neighbour is 1.
-    pair_runs = _run_lengths(alike)
-    runs = np.ones(len(lengths), dtype=np.float64)
-    if len(alike):
-        runs[:-1] = np.maximum(runs[:-1], pair_runs + (pair_runs > 0))
-        runs[1:] = np.maximum(runs[1:], pair_runs + (pair_runs > 0))
-    return runs
+    spans = [run + 1 if run > 0 else 0 for run in _run_lengths(alike).tolist()]
+    return np.array([max([1, *spans[max(index - 1, 0): index + 1]])
+                     for index in range(len(lengths))], dtype=np.float64)
 
 
 def prose_paragraphs(rows: np.ndarray, min_han: int, min_marks: int) -> tuple[int, int]:
@@ -405,14 +391,14 @@ def _repeated_on_page(texts: list[str]) -> np.ndarray:
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
     """For each position, the length of the run of True it is in (0 where False)."""
-    runs = np.zeros(len(flags), dtype=np.float64)
+    runs: list[int] = []
     start = 0
-    for index in range(len(flags) + 1):
-        if index < len(flags) and flags[index]:
-            continue
-        runs[start:index] = index - start
-        start = index + 1
-    return runs
+    for index, flag in enumerate(flags.tolist()):
+        if not flag:
+            runs += [index - start] * (index - start) + [0]
+            start = index + 1
+    runs += [len(flags) - start] * (len(flags) - start)
+    return np.array(runs, dtype=np.float64)
 
 
 @dataclass(frozen=True)
