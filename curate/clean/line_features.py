@@ -89,8 +89,8 @@ _SUMMARY_SHARE = 0.9
 
 
 def code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` as ``np.intp``: a table looked up with them reads them
-    four times faster than with the ``uint32`` of the encoding.
+    """The code points of ``text`` as ``np.intp``: a table is looked up with them four
+    times faster than with the ``uint32`` of the encoding.
 
     >>> code_points("中a").tolist()
     [20013, 97]
@@ -201,7 +201,8 @@ def _featured(texts: list[str]) -> np.ndarray:
     line_of = np.repeat(np.arange(count), lengths + 1)[: len(points)]
     classes = _CLASSES(points)
     # Each line's counts of each class, its line break with it (a line break is in none):
-    # one sum over the rows of a line, and a row of zeros for a last line left empty.
+    # one sum over the characters of a line, and a zero after the last for a last line
+    # left empty.
     starts = np.cumsum(lengths + 1) - lengths - 1
     counted = np.zeros((len(_COUNTED), len(points) + 1), dtype=np.uint8)
     counted[:, :-1] = (_COUNTED_BITS[:, None] & classes) != 0
