@@ -86,3 +86,39 @@ def test_a_line_is_repeated_on_its_page_only_where_another_line_holds_it_whole()
     # The title stands inside the second line, the third inside the title, the fourth inside
     # the fifth; the second and the fifth stand in no other line.
     assert rows[:, FEATURES.index("repeated_on_page")].tolist() == [1.0, 0.0, 1.0, 1.0, 0.0]
+
+
+def by_character(line: str) -> dict[str, float]:
+    """A line's counts as the columns define them, character by character."""
+    def han(c):
+        return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+    def mark(c):
+        return not (han(c) or c.isascii() and c.isalnum() or c in " \u3000\t") and any(
+            low <= ord(c) <= high for low, high in
+            ((0x21, 0x7E), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFF00, 0xFFEF)))
+
+    size = max(len(line), 1)
+    return {"chars": len(line),
+            "han_share": sum(map(han, line)) / size,
+            "digit_share": sum(c in "0123456789" for c in line) / size,
+            "latin_share": sum(c.isascii() and c.isalpha() for c in line) / size,
+            "mark_share": sum(map(mark, line)) / size,
+            "space_share": sum(c in " \u3000\t" for c in line) / size,
+            "replacement_share": line.count("\ufffd") / size,
+            "sentence_marks": sum(c in "。！？；!?" for c in line),
+            "commas": sum(c in "，、," for c in line),
+            "link_marks": sum(c in "|｜>»·›" for c in line) + sum(
+                line.count(word) for word in ("http", "www.", ".com", ".cn"))}
+
+
+@pytest.mark.parametrize("page", [
+    *(page for page in real_pages()[:20] if page),
+    ["来源：www.news.cn | 2021-10-20 » 国际", "Ｈ２０芯片\ufffd\ufffd解禁，１２３。", "",
+     "〇々𠀀㐀 \t\u3000", "http://a.com http://b.cn › 首页", ""],
+], ids=lambda page: page[0][:12] if page else "")
+def test_the_character_counts_of_a_line_are_those_of_its_characters(page):
+    rows = line_features(page)
+    for row, line in zip(rows, page, strict=True):
+        assert {name: row[FEATURES.index(name)] for name in by_character(line)} == \
+            by_character(line), line
