@@ -168,7 +168,7 @@ def utf16_byte_order(data: bytes) -> str | None:
         # the other side too: the order the NULs point to loses to the other when only the
         # other reads as UTF-16 at all.
         ranked = ["utf-16-le", "utf-16-be"][:: 1 if little_endian_nuls > big_endian_nuls else -1]
-        readable = [encoding for encoding in ranked if _reads_as(data, encoding)]
+        readable = [encoding for encoding in ranked if _decodes(data, encoding)]
         return readable[0] if readable else ranked[0]
     # A tie, e.g. one newline against one U+XX00 ideograph: the order that reads as Han wins.
     little_endian_han = _han_count(data.decode("utf-16-le", errors="replace"))
@@ -176,14 +176,6 @@ def utf16_byte_order(data: bytes) -> str | None:
     if little_endian_han == big_endian_han:
         return None
     return "utf-16-le" if little_endian_han > big_endian_han else "utf-16-be"
-
-
-def _reads_as(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _han_count(text: str) -> int:
