@@ -48,6 +48,7 @@ _NEVER = -1.0
 # A line that is a date and nothing else: 2022年12月6日, 2021-10-20 08:30.
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
+_TIME_OF_DAY = regex.compile(r"\d{1,2}[:：时]\d{1,2}")
 # The marks that leave a sentence open for the next line to finish.
 _LEFT_OPEN = ("；", ";", "，", ",", "：", ":", "、")
 # A line that is a label and a name in brackets and nothing else: （撰稿：施韵）, (编辑: 王强).
@@ -186,6 +187,14 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     # a sentence right under the body closes the text (谢谢！).
     date_alone = np.fromiter((bool(_DATE_ALONE.fullmatch(t)) for t in texts), dtype=bool,
                              count=len(texts))
+    # A notice is signed with its date, not with a time of day: a date and time closing the
+    # page under a name (a reply's floor, its user, then when it was posted) is the reply's.
+    # Under a sentence or a post's text, and on a thread of posts each dated, it stays.
+    timed = date_alone & np.fromiter((bool(_TIME_OF_DAY.search(t)) for t in texts),
+                                     dtype=bool, count=len(texts))
+    if (len(texts) > 1 and timed.sum() == 1 and timed[-1] and not running[-2]
+            and rows[-2, INDEX["ends_sentence"]] == 0):
+        date_alone[-1] = False
     # A credit in brackets (（撰稿：施韵）) ends like a sentence but closes no text.
     credit = np.fromiter((bool(_CREDIT.fullmatch(t)) for t in texts), dtype=bool,
                          count=len(texts))

@@ -229,3 +229,19 @@ def test_a_sentence_finishing_a_line_left_open_stays_at_the_bottom(shared_data, 
     (doc,) = clean(story["text"], UP_TO_CLASSIFIER, markdown=False)
     assert doc.paragraphs[-1].text == lines[-1]
     assert not [e for e in doc.edits if e.step == "drop_furniture_lines"]
+
+
+def test_a_replys_floor_name_and_time_closing_the_page_go(clean):
+    # Under the article the one reply's floor, its user and when it was posted (the footer
+    # a forum template puts under a reposted story, written for this test).
+    footer = ["72#", "江南烟雨", "2020年03月05日06:15"]
+    (doc,) = clean("\n".join(ARTICLE + footer), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.text == "\n".join(ARTICLE[1:])
+    assert [e.text for e in doc.edits if e.step == "drop_furniture_lines"] == footer
+
+
+def test_a_notice_signed_with_its_name_and_date_keeps_them(clean):
+    # A notice is signed with its date alone, no time of day.
+    signature = ["中国共产党中央委员会", "2022年10月24日"]
+    (doc,) = clean("\n".join(ARTICLE + signature), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.text.endswith("\n".join(signature))
