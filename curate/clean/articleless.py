@@ -155,7 +155,8 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
 
     Runs before `drop_furniture_lines`, on the whole page as the rule steps left it.
     """
-    settings = _models(ctx)[2]
+    models = _models(ctx)
+    settings = models[2]
     texts = [p.text for p in doc.paragraphs]
     if not texts:
         return doc
@@ -172,7 +173,7 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
     # first: a page they keep needs no page row.
     if (len(texts) >= settings.min_lines
             and longest_line_share(han) < settings.one_line_share
-            and _judged_articleless(doc, texts, rows, han, ctx)):
+            and _judged_articleless(doc, texts, rows, han, models)):
         return None
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
     # Running text: sentences, or long lines a dump stored without their punctuation.
@@ -187,10 +188,12 @@ def drop_articleless_pages(doc: Document, ctx: Context) -> Document | None:
 
 
 def _judged_articleless(doc: Document, texts: list[str], rows: np.ndarray, han: np.ndarray,
-                        ctx: Context) -> bool:
-    """Reject a page the page classifier takes for no article, unless it holds a run of
-    ``protect_run`` coherent long paragraphs."""
-    lines_model, page_model, settings, common = _models(ctx)
+                        models: tuple[TreeEnsemble, PageModel, PageSettings, CommonPairs]
+                        ) -> bool:
+    """Reject a page the page classifier takes for no article (``models``: `_models`),
+    unless it holds a run of ``protect_run`` coherent long paragraphs, or of
+    ``protect_sections`` sections."""
+    lines_model, page_model, settings, common = models
     page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)
     if page[PAGE_INDEX["coherent_long_run"]] >= settings.protect_run:
         return False

@@ -190,9 +190,8 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     # A notice is signed with its date, not with a time of day: a date and time closing the
     # page under a name (a reply's floor, its user, then when it was posted) is the reply's.
     # Under a sentence or a post's text, and on a thread of posts each dated, it stays.
-    timed = date_alone & np.fromiter((bool(_TIME_OF_DAY.search(t)) for t in texts),
-                                     dtype=bool, count=len(texts))
-    if (len(texts) > 1 and timed.sum() == 1 and timed[-1] and not running[-2]
+    timed = [i for i in np.flatnonzero(date_alone).tolist() if _TIME_OF_DAY.search(texts[i])]
+    if (timed == [len(texts) - 1] and len(texts) > 1 and not running[-2]
             and rows[-2, INDEX["ends_sentence"]] == 0):
         date_alone[-1] = False
     # A credit in brackets (（撰稿：施韵）) ends like a sentence but closes no text.

@@ -134,8 +134,12 @@ def _is_nul_separated_ascii(data: bytes) -> bool:
     return data.isascii() and data.count(0) < len(data) // 4
 
 
+_OTHER_BYTE_ORDER = {"utf-16-le": "utf-16-be", "utf-16-be": "utf-16-le"}
+
+
 def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:
-    r"""Decode NUL-bearing ``data`` as UTF-16 in the byte order its NUL bytes point to.
+    r"""Decode NUL-bearing ``data`` as UTF-16 in the byte order its NUL bytes point to, or
+    in the other when only that one decodes.
 
     >>> _decode_utf16_without_bom("熱門\n".encode("utf-16-le"))
     ('熱門\n', 'utf-16-le')
@@ -144,7 +148,19 @@ def _decode_utf16_without_bom(data: bytes) -> tuple[str, str]:
     if encoding is None:
         raise DecodeError("contains NUL bytes but is not UTF-16 text; looks like binary data")
     why = "contains NUL bytes (UTF-16 or binary data)"
-    return _decode_strictly(data, encoding, why), encoding
+    try:
+        return _decode_strictly(data, encoding, why), encoding
+    except DecodeError:
+        # Chinese text full of ideographic spaces (U+3000) or of 一 (U+4E00) puts most of its
+        # NULs where the other order expects them: the order they point to loses to the
+        # other when only the other reads as UTF-16 at all.
+        if data[1::2].count(0) != data[0::2].count(0):
+            other = _OTHER_BYTE_ORDER[encoding]
+            try:
+                return data.decode(other), other
+            except UnicodeDecodeError:
+                pass
+        raise
 
 
 def utf16_byte_order(data: bytes) -> str | None:
@@ -163,13 +179,10 @@ def utf16_byte_order(data: bytes) -> str | None:
         return None
     little_endian_nuls = data[1::2].count(0)
     big_endian_nuls = data[0::2].count(0)
-    if little_endian_nuls != big_endian_nuls:
-        # Chinese text full of ideographic spaces (U+3000) or of 一 (U+4E00) puts NULs on
-        # the other side too: the order the NULs point to loses to the other when only the
-        # other reads as UTF-16 at all.
-        ranked = ["utf-16-le", "utf-16-be"][:: 1 if little_endian_nuls > big_endian_nuls else -1]
-        readable = [encoding for encoding in ranked if _decodes(data, encoding)]
-        return readable[0] if readable else ranked[0]
+    if little_endian_nuls > big_endian_nuls:
+        return "utf-16-le"
+    if big_endian_nuls > little_endian_nuls:
+        return "utf-16-be"
     # A tie, e.g. one newline against one U+XX00 ideograph: the order that reads as Han wins.
     little_endian_han = _han_count(data.decode("utf-16-le", errors="replace"))
     big_endian_han = _han_count(data.decode("utf-16-be", errors="replace"))
