@@ -32,7 +32,7 @@ from curate.clean.line_features import BODY_MIN_HAN
 from curate.clean.lines import REMEMBERED_LINES, han_count, paragraph_han
 from curate.clean.script import convert_to_simplified
 from curate.clean.spam import SpamHeaderRule, spam_header_rule
-from curate.clean.teasers import body_pairs, share_of_pairs
+from curate.clean.teasers import body_pairs, pairs_of, share_of_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 from curate.rules import Rules
@@ -52,10 +52,26 @@ _SENTENCE_END = regex.compile(r"[？！?!]$")
 DATED_ROW_MAX_CHARS = 64
 DATED_ROW_PIECE_MAX_CHARS = 14
 DATED_ROW_MAX_PIECES = 6
-_ROW_BREAK = regex.compile(r"[\s|丨｜/·•>]+")
+# Pieces may also stand in brackets: 【发布单位：省商务厅】【发布日期：2021年11月25日】.
+_ROW_BREAK = regex.compile(r"[\s|丨｜/·•>【】\[\]]+")
 _SENTENCE_MARKS = regex.compile(r"[。，,；;！？!?]")
 # How many lines of furniture may stand above a title and its date row.
 ABOVE_HEADER_MAX_LINES = 3
+# A title candidate sharing none of its character pairs with the text, or less than
+# ABOVE_TITLE_UNRELATED of them as a row of links or a spam header, over one sharing
+# ABOVE_TITLE_RELATED or more, is the page's furniture above the article's title
+# (无障碍浏览 | 长者模式, 导航：首页 > 汽车 > 详情 over a story that names 汽车 once, a
+# gambling site's name). A line the text holds word for word is a subheading or a pull quote
+# taken from it, not the title: the title over it stays.
+ABOVE_TITLE_UNRELATED = 0.15
+# Sharing a pair or two, it is furniture when it is a row of this many items or a spam header.
+ABOVE_TITLE_ROW_ITEMS = 3
+_ITEM_BREAK = regex.compile(r"[\s|丨｜/·•>»_]+")
+ABOVE_TITLE_RELATED = 0.3
+# and at least this many of its pairs: a tag's one word (标签：芯片) names no title.
+ABOVE_TITLE_SHARED_PAIRS = 3
+# A line left open for the next to finish (央视网消息（新闻联播）：) opens what follows.
+LEFT_OPEN = ("：", ":", "，", ",")
 # Short lines between the header and the first paragraph of text that share less than
 # UNDER_HEADER_RELATED of their character pairs with the text are the header's furniture,
 # whatever their wording (7680 人赞同了该回答, 科技话题下的优秀答主); a subheading of the
@@ -272,6 +288,7 @@ class HeaderRules:
 def extract_header(doc: Document, ctx: Context) -> Document:
     rules = ctx.resource("header_rules", lambda: HeaderRules.from_rules(ctx.rules))
     _drop_lines_above_header(doc, rules)
+    _drop_unrelated_lines_above_title(doc, rules, spam_header_rule(ctx))
     paragraphs = doc.paragraphs
     consumed = 0
     while consumed < min(len(paragraphs), rules.window):
@@ -355,6 +372,63 @@ def _drop_lines_above_header(doc: Document, rules: HeaderRules) -> None:
                                "furniture, not body text")
             doc.paragraphs = paragraphs[start:]
             return
+
+
+def _drop_unrelated_lines_above_title(doc: Document, rules: HeaderRules,
+                                      spam_header: SpamHeaderRule) -> None:
+    """Short lines that are no sentence nor left open (央视网消息（新闻联播）：), share
+    none of their character pairs with the text, and stand over a title that shares many,
+    are page furniture above the title, whatever their wording::
+
+        无障碍浏览 | 长者模式                      -> removed (header-furniture-above)
+        【在希望的田野上】春播迎高峰 各地全力保夏粮丰收
+        央视网消息（新闻联播）：眼下，全国春播迎来高峰，夏粮进入产量形成关键期。……
+    """
+    paragraphs = doc.paragraphs
+    top = paragraphs[:ABOVE_HEADER_MAX_LINES + UNDER_HEADER_MAX_LINES + 2]
+    text_at = next((i for i, p in enumerate(top)
+                    if paragraph_han(p.text) >= BODY_MIN_HAN and _SENTENCE_MARKS.search(p.text)),
+                   None)
+    if not text_at or text_at < 2:
+        return
+    text = paragraphs[text_at:text_at + UNDER_HEADER_TEXT_PARAGRAPHS]
+    pairs = body_pairs(text)
+    for start in range(1, min(text_at, ABOVE_HEADER_MAX_LINES + 1)):
+        above = paragraphs[start - 1]
+        if ("。" in above.text or len(above.text) > rules.title_max_chars
+                or above.text.rstrip().endswith(LEFT_OPEN)
+                or rules.header_line(above.text) or above.kind == "heading"
+                or not _furniture_over_title(above.text, pairs, spam_header)):
+            return
+        title = paragraphs[start]
+        shared = pairs_of(title.text) & pairs
+        if (rules.is_title(title, paragraphs[start + 1])
+                and len(shared) >= ABOVE_TITLE_SHARED_PAIRS and not _quoted_from(title, text)
+                and share_of_pairs(title.text, pairs) >= ABOVE_TITLE_RELATED):
+            for paragraph in paragraphs[:start]:
+                doc.record(STEP, "header-furniture-above", "remove", paragraph.text,
+                           paragraph.lines[0],
+                           why="a short line above the article's title that shares none of "
+                               "the text's words, where the title shares many, is page "
+                               "furniture, not body text")
+            doc.paragraphs = paragraphs[start:]
+            return
+
+
+def _furniture_over_title(text: str, pairs: set[str], spam_header: SpamHeaderRule) -> bool:
+    """Whether a line over a title shares none of the text's character pairs, or almost
+    none while being a row of links or items (导航：首页 > 汽车 > 详情) or a spam header."""
+    share = share_of_pairs(text, pairs)
+    if share == 0:
+        return True
+    return share < ABOVE_TITLE_UNRELATED and (
+        len([piece for piece in _ITEM_BREAK.split(text) if piece]) >= ABOVE_TITLE_ROW_ITEMS
+        or spam_header.matches(text))
+
+
+def _quoted_from(line: Paragraph, text: list[Paragraph]) -> bool:
+    """Whether ``line`` stands word for word in one of the paragraphs of ``text``."""
+    return any(line.text.strip() in paragraph.text for paragraph in text)
 
 
 def _drop_unrelated_lines_under_header(doc: Document) -> None:

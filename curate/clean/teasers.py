@@ -90,16 +90,17 @@ def relatedness(text: str, body: list[Paragraph]) -> float:
 
 def body_pairs(body: list[Paragraph]) -> set[str]:
     """The character pairs of ``body``, for measuring many lines against it."""
-    return set().union(*(_pairs(p.text) for p in body)) if body else set()
+    return set().union(*(pairs_of(p.text) for p in body)) if body else set()
 
 
 def share_of_pairs(text: str, pairs: set[str]) -> float:
     """Share of the character pairs of ``text`` found in ``pairs``."""
-    own = _pairs(text)
+    own = pairs_of(text)
     return len(own & pairs) / len(own) if own else 0.0
 
 
-def _pairs(text: str) -> set[str]:
+def pairs_of(text: str) -> set[str]:
+    """The pairs of neighbouring Han characters of ``text`` (marks and spaces left out)."""
     han = _NOT_PAIRED.sub("", text)
     return {han[i : i + 2] for i in range(len(han) - 1)}
 

@@ -226,3 +226,63 @@ def test_a_short_first_line_of_a_titled_record_with_no_byline_under_it_stays():
     assert doc.text == "\n".join(lines)
     assert doc.metadata == {"title": "上海浪琴手表维修服务"}
     assert doc.edits == []
+
+
+# A story of the kind the generated pages carry, with its title restating it.
+HOUSING = ("央视网消息（新闻联播）：国务院新闻办公室今天举行新闻发布会，介绍打好房地产“组合拳”的情况。\n"
+           "住房城乡建设部表示，房地产市场出现积极变化，城中村和危旧房改造将新增实施100万套。")
+
+
+@pytest.mark.parametrize("above", ["无障碍浏览 | 长者模式", "导航：首页 > 本地 > 详情",
+                                   "APP下载　意见反馈　举报中心"])
+def test_a_line_over_the_title_sharing_none_of_the_texts_words_is_furniture(clean, above):
+    (doc,) = clean(f"{above}\n打好“组合拳” 房地产市场出现积极变化\n{HOUSING}", ["extract_header"])
+    assert doc.metadata["title"] == "打好“组合拳” 房地产市场出现积极变化"
+    assert doc.text == HOUSING
+    assert [(e.rule, e.action, e.text) for e in doc.edits][0] == (
+        "header-furniture-above", "remove", above)
+
+
+def test_a_row_of_links_over_the_title_may_share_a_word_with_the_text(clean):
+    # 汽车 stands once in the story; the row is still the site's menu.
+    story = HOUSING.replace("积极变化，", "积极变化，汽车消费回暖，")
+    (doc,) = clean(f"导航：首页 > 汽车 > 详情\n打好“组合拳” 房地产市场出现积极变化\n{story}",
+                   ["extract_header"])
+    assert doc.metadata["title"] == "打好“组合拳” 房地产市场出现积极变化"
+    assert doc.text == story
+
+
+def test_the_questions_header_between_title_and_text_does_not_hide_the_title(clean):
+    # A Q&A page: the answerer's lines stand between the title and the text.
+    lines = "关注问题　写回答\nmomo_酱\n汽车话题下的优秀答主"
+    (doc,) = clean(f"首页 推荐 热榜 视频 问答 更多\n打好“组合拳” 房地产市场出现积极变化\n{lines}\n"
+                   f"{HOUSING}", ["extract_header"])
+    assert doc.metadata["title"] == "打好“组合拳” 房地产市场出现积极变化"
+    # Under the title, the lines sharing none of the text's words go too (a name of Latin
+    # letters is left to the line classifier).
+    assert doc.text.endswith(HOUSING)
+    assert "首页" not in doc.text and "关注问题" not in doc.text and "话题下" not in doc.text
+
+
+def test_a_line_left_open_over_a_title_like_line_stays(clean):
+    # CCTV sets its show's opening on a line of its own over a quoted heading.
+    text = f"央视网消息（新闻联播）：\n打好“组合拳” 房地产市场出现积极变化\n{HOUSING}"
+    (doc,) = clean(text, ["extract_header"])
+    assert not [e for e in doc.edits if e.rule == "header-furniture-above"]
+
+
+@pytest.mark.parametrize("row", ["【发布单位：省商务厅】【发布日期：2021年11月25日】",
+                                 "【发布单位：县农业农村局】【发布日期：2020-04-06 19:09:00】"])
+def test_a_row_of_bracketed_labels_with_a_date_under_the_title_is_header(clean, row):
+    (doc,) = clean(f"打好“组合拳” 房地产市场出现积极变化\n{row}\n{HOUSING}", ["extract_header"])
+    assert doc.text == HOUSING
+    assert ("header-dated-row", "metadata", row) in [(e.rule, e.action, e.text) for e in doc.edits]
+
+
+@pytest.mark.parametrize("row, created", [
+    ("2019-02-28T22:01:00+08:00", "2019-02-28T22:01:00"),
+    ("山城小雨 于 2020-10-29T10:54:00+08:00 发布", "2020-10-29T10:54:00")])
+def test_an_iso_8601_time_under_the_title_is_the_articles_date(clean, row, created):
+    (doc,) = clean(f"打好“组合拳” 房地产市场出现积极变化\n{row}\n{HOUSING}", ["extract_header"])
+    assert doc.text == HOUSING
+    assert doc.created == created
