@@ -41,10 +41,10 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = Path(os.environ.get("CURATE_SHARED", REPO.parent / "shared")) / "eval"
 # Clean news, beside the evaluation set: no character of it may be taken for furniture.
 CLEAN_NEWS = ["xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smarty.jsonl"]
-# The steps that remove page furniture, from the spam header to the line classifier, and
+# The steps that remove page furniture, from the spam header to the site's notices, and
 # the one that cuts a page's keywords from its sentences (given the story's own title).
 FURNITURE_STEPS = DEFAULT_STEPS[DEFAULT_STEPS.index("drop_spam_header"):
-                                DEFAULT_STEPS.index("drop_furniture_lines") + 1]
+                                DEFAULT_STEPS.index("drop_page_notices") + 1]
 KEYWORD_STEP = "remove_keyword_splices"
 # The step that drops pages holding no article: every clean story must stay an article.
 PAGE_STEP = "drop_articleless_pages"

@@ -1,0 +1,124 @@
+"""Drop a site's notices at the edges of an article, by the words they are made of.
+
+A notice speaks of the page rather than of the world: of the text and who wrote it, of
+rights and liability, of the platform that stores it, of what the reader should click.
+Sites word them in a thousand ways, so no pattern of one wording finds them; what they share
+is their vocabulary (``rules/notices.yaml``):
+
+    内容由作者提供，某某号仅提供信息存储空间服务。        -> removed (page-notice)
+    投资有风险，入市须谨慎。本文不构成任何投资建议。      -> removed (page-notice)
+    (本章未完，请点击下一页继续阅读)                      -> removed (page-notice)
+    丁薛祥、何立峰、张国清、刘国中、王小洪、吴政隆出席。  stays: none of those words
+
+A line is removed only outside the article's prose, above its first paragraph of prose or
+under its last, and only when it shares little with the article (a story about copyright
+that ends on the rights of its authors keeps its last line). A notice among the paragraphs
+of the text stays: there it may be the article's own words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from curate.clean.line_features import BODY_MIN_HAN
+from curate.clean.lines import paragraph_han
+from curate.clean.script import convert_to_simplified
+from curate.clean.teasers import UNRELATED_BELOW, body_pairs, share_of_pairs
+from curate.document import Document, Paragraph
+from curate.pipeline import Context, step
+from curate.rules import RuleError, Rules
+
+STEP = "drop_page_notices"
+RULE = "page-notice"
+SETTINGS_FILE = "notices.yaml"
+_HAN = regex.compile(r"\p{Han}")
+_SENTENCE_END = regex.compile(r"[。！？!?…][”」』’）)\"]*\s*$")
+
+
+@dataclass(frozen=True)
+class NoticeWords:
+    """The words of ``rules/notices.yaml`` and the thresholds that make a line a notice."""
+
+    words: regex.Pattern
+    min_words: int
+    min_coverage: float
+    max_chars: int
+    unrelated_below: float
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> NoticeWords:
+        data = rules.yaml(SETTINGS_FILE)
+        keys = ("words", "min_words", "min_coverage", "max_chars", "unrelated_below")
+        if not isinstance(data, dict) or any(key not in data for key in keys):
+            raise RuleError(f"rules/{SETTINGS_FILE}: needs {', '.join(keys)}")
+        words = [str(word) for word in data["words"] if str(word).strip()]
+        if not words:
+            raise RuleError(f"rules/{SETTINGS_FILE}: the list of words is empty")
+        # Longest first, so that 存储空间 counts as one word and not as its parts.
+        alternation = "|".join(regex.escape(word) for word in sorted(words, key=len, reverse=True))
+        return cls(regex.compile(alternation), int(data["min_words"]),
+                   float(data["min_coverage"]), int(data["max_chars"]),
+                   float(data.get("unrelated_below", UNRELATED_BELOW)))
+
+    def measure(self, text: str) -> tuple[list[str], float]:
+        """The different notice words of ``text`` and the share of its Han characters they
+        cover (both empty for a line longer than ``max_chars``).
+
+        >>> pattern = regex.compile("作者|转载|原文|链接|保留|信息|本文")
+        >>> words = NoticeWords(pattern, 3, 0.4, 80, 0.35)
+        >>> words.measure("本文作者：某某，转载请保留作者信息及原文链接。")
+        (['本文', '作者', '转载', '保留', '信息', '原文', '链接'], 0.8)
+        """
+        if len(text) > self.max_chars:
+            return [], 0.0
+        simplified = convert_to_simplified(text)
+        han = len(_HAN.findall(simplified))
+        if not han:
+            return [], 0.0
+        found = self.words.findall(simplified)
+        return list(dict.fromkeys(found)), sum(map(len, found)) / han
+
+    def is_notice(self, text: str) -> bool:
+        found, coverage = self.measure(text)
+        return len(found) >= self.min_words and coverage >= self.min_coverage
+
+
+@step(STEP)
+def drop_page_notices(doc: Document, ctx: Context) -> Document:
+    notices = ctx.resource("notice_words", lambda: NoticeWords.from_rules(ctx.rules))
+    paragraphs = doc.paragraphs
+    flagged = [notices.is_notice(p.text) for p in paragraphs]
+    prose = [i for i, p in enumerate(paragraphs) if not flagged[i] and _is_prose(p.text)]
+    if not prose:
+        return doc  # no article to stand outside of: the page classifier's to judge
+    edges = [i for i in range(len(paragraphs))
+             if flagged[i] and (i < prose[0] or i > prose[-1])]
+    if not edges:
+        return doc
+    body = body_pairs([p for i, p in enumerate(paragraphs) if i not in edges])
+    removed = set()
+    for i in edges:
+        paragraph = paragraphs[i]
+        share = share_of_pairs(paragraph.text, body)
+        if share < notices.unrelated_below:
+            _record(doc, paragraph, notices, share, "top" if i < prose[0] else "bottom")
+            removed.add(i)
+    if removed:
+        doc.paragraphs = [p for i, p in enumerate(paragraphs) if i not in removed]
+    return doc
+
+
+def _is_prose(text: str) -> bool:
+    return paragraph_han(text) >= BODY_MIN_HAN and bool(_SENTENCE_END.search(text))
+
+
+def _record(doc: Document, paragraph: Paragraph, notices: NoticeWords, share: float,
+            edge: str) -> None:
+    found, coverage = notices.measure(paragraph.text)
+    doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
+               why=(f"a line at the {edge} of the page made of the words a site uses about "
+                    f"its pages ({len(found)}: {'、'.join(found)}; {coverage:.0%} of its "
+                    f"characters), sharing {share:.0%} of its character pairs with the "
+                    "article, is the site's notice"))
