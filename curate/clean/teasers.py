@@ -44,6 +44,13 @@ _NOT_PAIRED = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 # A paragraph of prose ends like a sentence.
 _SENTENCE_END = regex.compile(r"[。！？!?][”」』’）)\"]*\s*$")
 _HAN = regex.compile(r"\p{Han}")
+# A headline of another story listed under the article: an item of a list (a bullet or a
+# number opens it), a few Han characters, no sentence; a snippet above up to this many of
+# them is still found.
+_LIST_ITEM = regex.compile(r"\s*(?:[·•▪►▶◆◇■□●○※\-–—*]|\d{1,3}\s*[、.．)）])")
+HEADLINE_MIN_HAN = 6
+HEADLINE_MAX_HAN = 60
+MAX_HEADLINES_PASSED = 8
 
 
 @step(STEP)
@@ -63,10 +70,37 @@ def trim_teasers(doc: Document, ctx: Context) -> Document:
     paragraphs = list(doc.paragraphs)
     while paragraphs and is_teaser(paragraphs[0], paragraphs[1:]):
         _record(doc, paragraphs.pop(0), "leading")
-    while paragraphs and is_teaser(paragraphs[-1], paragraphs[:-1], trailing=True):
-        _record(doc, paragraphs.pop(), "trailing")
+    # Under the article, snippets and other stories' headlines are listed together: a snippet
+    # is found above headlines of other stories as well as under the text, and the headlines
+    # are left where they are, for the furniture steps.
+    index, passed = len(paragraphs) - 1, 0
+    while index >= 0:
+        paragraph, above = paragraphs[index], paragraphs[:index]
+        if is_teaser(paragraph, above, trailing=True):
+            _record(doc, paragraphs.pop(index), "trailing")
+        elif passed < MAX_HEADLINES_PASSED and is_other_headline(paragraph.text, above):
+            passed += 1
+        else:
+            break
+        index -= 1
     doc.paragraphs = paragraphs
     return doc
+
+
+def is_other_headline(text: str, body: list[Paragraph]) -> bool:
+    """Whether ``text`` reads as the headline of another story listed under ``body``: a line
+    of a list of a few Han characters, no sentence, sharing little with the text above it.
+
+    >>> body = [Paragraph("国务院新闻办公室今天举行例行吹风会，介绍代表建议办理情况。", (1, 1))]
+    >>> is_other_headline("· 习近平会见巴巴多斯总理", body)
+    True
+    >>> is_other_headline("记者 秦岚 通讯员 袁野", body)
+    False
+    """
+    han = len(_HAN.findall(text))
+    return (bool(body) and bool(_LIST_ITEM.match(text))
+            and HEADLINE_MIN_HAN <= han <= HEADLINE_MAX_HAN
+            and not _SENTENCE_END.search(text) and relatedness(text, body) < UNRELATED_BELOW)
 
 
 def continues_prose(text: str, above: str, common: CommonPairs) -> bool:

@@ -373,6 +373,25 @@ def test_snippet_cut_off_under_a_body_paragraph_of_another_subject_is_trimmed(cl
     assert removed_spans(doc) == [("teaser-trailing", snippet)]
 
 
+def test_a_snippet_listed_among_other_stories_headlines_is_trimmed_and_they_are_left(
+        clean, removed_spans):
+    # Under an article, a page lists snippets and headlines of other stories together; the
+    # headlines, items of a list, are the furniture steps' to judge.
+    snippet = "央视网消息（新闻联播）：全国人大常委会委员长20日在北京会见越南国会副主席。...【详情】"
+    headlines = ["· 各地加快推进住宅老旧电梯更新改造", "· 习近平会见巴巴多斯总理"]
+    (doc,) = clean("\n".join([BODY, headlines[0], snippet, headlines[1]]), STRUCTURE)
+    assert removed_spans(doc) == [("teaser-trailing", snippet)]
+    assert doc.text == "\n".join([BODY, *headlines])
+
+
+def test_a_snippet_of_the_page_above_its_credit_line_is_not_looked_for(clean, removed_spans):
+    # A credit is no item of a list of other stories: a page that is a list of snippets and
+    # closes with its reporters keeps them, for the page classifier to judge.
+    snippet = "国家统计局今天发布数据，前两个月规模以上工业增加值同比增长，消费市场稳中有升…［　详细　］"
+    (doc,) = clean("\n".join([BODY, snippet, "记者 秦岚 通讯员 袁野"]), STRUCTURE)
+    assert [rule for rule, _ in removed_spans(doc)] == []
+
+
 @pytest.mark.parametrize("label", ["【详情】", "[阅读]", "（原文）"])
 def test_snippets_cut_off_before_a_link_label_of_any_wording_are_trimmed(clean, removed_spans,
                                                                          label):
