@@ -1,4 +1,4 @@
-"""Drop a site's notices at the edges of an article, by the words they are made of.
+"""Drop a site's notices around and inside an article, by the words they are made of.
 
 A notice speaks of the page rather than of the world: of the text and who wrote it, of
 rights and liability, of the platform that stores it, of what the reader should click.
@@ -10,10 +10,12 @@ is their vocabulary (``rules/notices.yaml``):
     (本章未完，请点击下一页继续阅读)                      -> removed (page-notice)
     丁薛祥、何立峰、张国清、刘国中、王小洪、吴政隆出席。  stays: none of those words
 
-A line is removed only outside the article's prose, above its first paragraph of prose or
-under its last, and only when it shares little with the article (a story about copyright
-that ends on the rights of its authors keeps its last line). A notice among the paragraphs
-of the text stays: there it may be the article's own words.
+A line is removed only when it shares little with the article (a story about copyright that
+ends on the rights of its authors keeps its last line), and only outside the article's
+prose, above its first paragraph of prose or under its last, unless it is too short to be a
+paragraph of prose itself: a page breaks its text with ``(本章未完，请点击下一页继续阅读)`` or
+``（点击图片查看大图）``, where a sentence of notice words among the paragraphs may be the
+article's own.
 """
 
 from __future__ import annotations
@@ -93,17 +95,19 @@ def drop_page_notices(doc: Document, ctx: Context) -> Document:
     prose = [i for i, p in enumerate(paragraphs) if not flagged[i] and _is_prose(p.text)]
     if not prose:
         return doc  # no article to stand outside of: the page classifier's to judge
-    edges = [i for i in range(len(paragraphs))
-             if flagged[i] and (i < prose[0] or i > prose[-1])]
-    if not edges:
+    candidates = [i for i, p in enumerate(paragraphs) if flagged[i] and (
+        i < prose[0] or i > prose[-1] or paragraph_han(p.text) < BODY_MIN_HAN)]
+    if not candidates:
         return doc
-    body = body_pairs([p for i, p in enumerate(paragraphs) if i not in edges])
+    body = body_pairs([p for i, p in enumerate(paragraphs) if i not in candidates])
     removed = set()
-    for i in edges:
+    for i in candidates:
         paragraph = paragraphs[i]
         share = share_of_pairs(paragraph.text, body)
         if share < notices.unrelated_below:
-            _record(doc, paragraph, notices, share, "top" if i < prose[0] else "bottom")
+            where = ("above the article" if i < prose[0] else "under the article"
+                     if i > prose[-1] else "between the article's paragraphs")
+            _record(doc, paragraph, notices, share, where)
             removed.add(i)
     if removed:
         doc.paragraphs = [p for i, p in enumerate(paragraphs) if i not in removed]
@@ -115,10 +119,10 @@ def _is_prose(text: str) -> bool:
 
 
 def _record(doc: Document, paragraph: Paragraph, notices: NoticeWords, share: float,
-            edge: str) -> None:
+            where: str) -> None:
     found, coverage = notices.measure(paragraph.text)
     doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
-               why=(f"a line at the {edge} of the page made of the words a site uses about "
+               why=(f"a line {where} made of the words a site uses about "
                     f"its pages ({len(found)}: {'、'.join(found)}; {coverage:.0%} of its "
                     f"characters), sharing {share:.0%} of its character pairs with the "
                     "article, is the site's notice"))

@@ -39,7 +39,7 @@ def test_a_notice_in_traditional_script_goes_and_the_reason_names_its_words(clea
     assert (edit.step, edit.rule, edit.text, edit.line) == ("drop_page_notices", "page-notice",
                                                             notice, 4)
     assert "作者、提供、信息、存储空间、服务" in edit.why
-    assert "at the bottom of the page" in edit.why
+    assert "under the article" in edit.why
 
 
 def test_a_notice_over_the_article_goes(clean, removed_spans):
@@ -63,10 +63,21 @@ def test_a_sentence_of_the_article_with_a_few_such_words_stays(clean, removed_sp
     assert removed_spans(doc) == []
 
 
-def test_a_notice_between_paragraphs_of_the_text_stays(clean, removed_spans):
-    notice = "内容由作者提供，某某号仅提供信息存储空间服务。"
+def test_a_sentence_of_notice_words_between_paragraphs_of_the_text_stays(clean, removed_spans):
+    # As long as a paragraph of prose, it may be the article's own words.
+    notice = "本站所载内容均来自网友投稿或网络转载，如侵犯您的权益请来信告知，核实后第一时间删除。"
     (doc,) = clean(page(STORY[0], notice, STORY[1], STORY[2]), STEPS)
     assert removed_spans(doc) == []
+
+
+@pytest.mark.parametrize("notice", ["(本章未完，请点击下一页继续阅读)", "（点击图片查看大图）",
+                                    "天才一秒记住本站地址：www.example.cc"])
+def test_a_short_notice_that_breaks_the_text_goes(clean, removed_spans, notice):
+    (doc,) = clean(page(STORY[0], notice, STORY[1], STORY[2]), STEPS)
+    assert doc.text == page(*STORY)
+    (edit,) = doc.edits
+    assert (edit.rule, edit.text) == ("page-notice", notice)
+    assert "between the article's paragraphs" in edit.why
 
 
 def test_the_last_line_of_an_article_about_the_same_rights_stays(clean, removed_spans):
