@@ -55,6 +55,27 @@ def test_credits_leave_the_body_and_the_writer_becomes_the_author(clean, removed
     assert credits == ["作者 | 董温淑", "编辑 | 孙春芳", "运营 | 刘 珊"]
 
 
+@pytest.mark.parametrize(("row", "rule"), [
+    ("来源 | 华商报　编辑 | 高峰", "credit-row"),
+    ("◆ 编辑 邓楠 ◆ 复核 韩磊", "credit-row"),
+    ("本期编辑 赵晴 审核 周子健", "credit-row"),
+    ("（本文作者：谢天）", "credit-this-piece"),
+])
+def test_a_row_of_roles_and_names_between_paragraphs_is_a_credit(clean, removed_spans, row,
+                                                                 rule):
+    second = "据介绍，新开通的线路主要覆盖新建居住区、产业园区和学校周边，方便市民日常出行。"
+    (doc,) = clean(f"{BODY}\n{row}\n{second}", STRUCTURE)
+    assert doc.text == f"{BODY}\n{second}"
+    assert removed_spans(doc) == [(rule, row)]
+
+
+def test_one_role_word_before_a_word_is_no_credit_row(clean, removed_spans):
+    # A row holds two roles or more: 摄影 with a word after it may open a heading.
+    line = "摄影 爱好者"
+    (doc,) = clean(f"{BODY}\n{line}\n{BODY}", ["drop_boilerplate"])
+    assert removed_spans(doc) == []
+
+
 def test_plain_text_title_and_date_lines_become_metadata(clean):
     (doc,) = clean("潮州\n2025-06-16 10:11\n" + BODY, STRUCTURE)
     assert doc.metadata["title"] == "潮州"
