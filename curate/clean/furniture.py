@@ -62,6 +62,8 @@ _TITLE_MIN_CHARS = 8
 ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
 
+# A headline is written in Han characters: this share of its characters at least.
+_HEADLINE_MIN_HAN = 0.5
 # A bullet: one dash or more, or a bullet dot.
 _BULLET = regex.compile(r"\s*(?:-+|•)\s*[^\s\d-]")
 
@@ -149,9 +151,9 @@ class FurnitureSettings:
 class HeadlineRun:
     """A list of other stories' titles at the core's edge: ``min_lines`` headline-shaped
     lines in a row (``min_chars`` to `SHORT_MAX_CHARS` characters, half of them Han, no
-    sentence mark, comma or sentence end, each within ``length_ratio`` of its neighbour's
-    length), each sharing under `UNRELATED_BELOW` of its character pairs with the core;
-    their scores rise by ``raise``."""
+    sentence mark, comma or sentence end but a closing question mark, each within
+    ``length_ratio`` of its neighbour's length), each sharing under `UNRELATED_BELOW` of
+    its character pairs with the core; their scores rise by ``raise``."""
 
     min_lines: int
     min_chars: int
@@ -189,7 +191,7 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
         return doc
     rows = line_features(texts)
     core = article_core(texts, rows)
-    runs = headline_runs(rows, core, settings.headline_run)
+    runs = headline_runs(texts, rows, core, settings.headline_run)
     classified = model.probabilities(rows)
     scores = np.minimum(classified + settings.headline_run.raise_by * (runs > 0), 1.0)
     # A bullet is no reason to keep another story's title: in a headline run only the
@@ -283,7 +285,8 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     return doc
 
 
-def headline_runs(rows: np.ndarray, core: Core | None, shape: HeadlineRun) -> np.ndarray:
+def headline_runs(texts: list[str], rows: np.ndarray, core: Core | None,
+                  shape: HeadlineRun) -> np.ndarray:
     """For each line, the length of the run of headline-shaped lines outside the article's
     core it stands in, when the run holds ``shape.min_lines`` lines or more and each shares
     under `UNRELATED_BELOW` of its character pairs with the core; else 0. Other stories'
@@ -291,6 +294,7 @@ def headline_runs(rows: np.ndarray, core: Core | None, shape: HeadlineRun) -> np
 
         英伟达芯片一片难求 / 小米汽车首批交付 / 苹果下调销量预期 / 华为发布新款手机
 
+    A headline may ask (葡萄酒对身体健康有什么作用？): its one sentence mark closes it.
     A table of contents shares the article's words, a list of steps is numbered (and stays
     as numbered items do), a poem's lines are short or end in marks; a bulleted list of a
     product's features holds clauses (``- 吸附样板架，以适合…``) or ends in brackets."""
@@ -300,10 +304,12 @@ def headline_runs(rows: np.ndarray, core: Core | None, shape: HeadlineRun) -> np
     chars = rows[:, INDEX["chars"]]
     outside = np.ones(len(rows), dtype=bool)
     outside[core.start: core.end + 1] = False
-    shaped = (outside & (chars >= shape.min_chars) & (chars <= SHORT_MAX_CHARS)
-              & (rows[:, INDEX["sentence_marks"]] == 0) & (rows[:, INDEX["ends_sentence"]] == 0)
+    marks = rows[:, INDEX["sentence_marks"]]
+    open_ended = ((marks == 0) & (rows[:, INDEX["ends_sentence"]] == 0)) | (
+        (marks == 1) & asks(texts))
+    shaped = (outside & (chars >= shape.min_chars) & (chars <= SHORT_MAX_CHARS) & open_ended
               & (rows[:, INDEX["commas"]] == 0)
-              & (rows[:, INDEX["han_share"]] >= 0.5)
+              & (rows[:, INDEX["han_share"]] >= _HEADLINE_MIN_HAN)
               & (rows[:, INDEX["core_related"]] < UNRELATED_BELOW))
     start = 0
     for index in range(1, len(rows) + 1):
@@ -366,6 +372,12 @@ def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
     return (han >= BODY_MIN_HAN) & (marks >= 2) & ~item_rows(texts)
+
+
+def asks(texts: list[str]) -> np.ndarray:
+    """The lines that end in a question mark: 干型葡萄酒都有哪些特点？"""
+    return np.fromiter((t.rstrip().endswith(("？", "?")) for t in texts), dtype=bool,
+                       count=len(texts))
 
 
 def bulleted(texts: list[str]) -> np.ndarray:

@@ -268,7 +268,7 @@ DASHED = ["---（独家）深圳股票要成", "---宝洁的日本滑铁卢（�
 
 def _runs(page):
     rows = line_features(page)
-    return headline_runs(rows, article_core(page, rows),
+    return headline_runs(page, rows, article_core(page, rows),
                          FurnitureSettings.from_rules(Rules()).headline_run).tolist()
 
 
@@ -344,3 +344,14 @@ def test_the_headline_runs_go_alone_when_the_bottom_edge_is_too_much(clean):
     page = story + SLIDES + MENU[3:]
     (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
     assert doc.text == "\n".join(story + MENU[3:])
+
+
+def test_a_list_of_other_questions_under_the_article_goes(clean):
+    # A question-and-answer site's other questions, written for this test: a headline may
+    # ask, its question mark its only sentence mark.
+    questions = ["葡萄酒对身体健康有什么作用？", "干型葡萄酒都有哪些特点？", "红酒开瓶后能放多久？",
+                 "喝葡萄酒会不会发胖？"]
+    page = ARTICLE + questions
+    assert _runs(page)[len(ARTICLE):] == [4] * 4
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
