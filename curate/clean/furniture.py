@@ -64,8 +64,8 @@ ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*
 
 # A headline is written in Han characters: this share of its characters at least.
 _HEADLINE_MIN_HAN = 0.5
-# A bullet: one dash or more, or a bullet dot.
-_BULLET = regex.compile(r"\s*(?:-+|•)\s*[^\s\d-]")
+# What opens a bulleted item of ORDINAL: a dash (- …, --- …) or a bullet dot (• …).
+_BULLETS = ("-", "•")
 
 
 @dataclass(frozen=True)
@@ -255,14 +255,19 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     from_bottom = edge_block(bottom[::-1])
     cut[len(texts) - from_bottom:] = True
     sizes = rows[:, INDEX["chars"]]
+    alone = ""
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
         # Both edges together are too much; a related list under a short story may still
         # be taken alone.
         edges = cut.copy()
+        over = (f"; the edges held over {settings.max_removed_share:.0%} of the page's "
+                "characters: ")
         cut[:] = False
         cut[len(texts) - from_bottom:] = True
+        alone = over + "the bottom edge taken alone"
         if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
             cut[:] = edges & (runs > 0)
+            alone = over + "its headline runs taken alone"
             if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
                 cut[:] = False
     # The heading printed again and a summary the body repeats, down to the first sentence.
@@ -280,7 +285,7 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
         elif cut[index]:
             doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
                        why=f"classifier {score:.2f}: {evidence(row)}{_from_core(core, index)}"
-                           f"{_in_headline_run(runs[index], settings.headline_run)}")
+                           f"{_in_headline_run(runs[index], settings.headline_run)}{alone}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
     return doc
 
@@ -381,9 +386,10 @@ def asks(texts: list[str]) -> np.ndarray:
 
 
 def bulleted(texts: list[str]) -> np.ndarray:
-    """The items of a list the writer bulleted with dashes or dots: - …, --- …, • … (a
+    """The `numbered` items the writer bulleted with dashes or dots: - …, --- …, • … (a
     middle dot opens a name, 阿沛·阿旺晋美, not an item)."""
-    return np.fromiter((bool(_BULLET.match(t)) for t in texts), dtype=bool, count=len(texts))
+    return numbered(texts) & np.fromiter((t.lstrip().startswith(_BULLETS) for t in texts),
+                                         dtype=bool, count=len(texts))
 
 
 def numbered(texts: list[str]) -> np.ndarray:

@@ -265,6 +265,10 @@ SLIDES = ["明星性感演出犒赏美军", "婚纱泳衣让人耳目一新", "�
 DASHED = ["---（独家）深圳股票要成", "---宝洁的日本滑铁卢（哈", "---印度“盖茨”和中国富",
           "---郎咸平谈投资中国上市", "---月薪八万的小姐的MBA"]
 
+# More of that page's lists: its advertisers' and other stories' titles.
+MORE_TITLES = ["第五代刘三姐造型抢先曝光", "金龙鱼进入黑名单", "区区几百元就能治好糖尿病", "强肾保肝袋为健康保驾护航",
+               "上海十大最具潜力创业项目", "开中国第一家暴利小店", "教育界金字品牌出击"]
+
 
 def _runs(page):
     rows = line_features(page)
@@ -329,12 +333,19 @@ def test_a_page_of_short_poem_lines_stays(clean):
 
 
 def test_a_related_list_under_a_short_story_goes_when_both_edges_are_too_much(clean):
-    # The menu and the lists together hold over 70% of the page: the list under the story
-    # goes alone, the menu over it stays.
+    # The rows of links over a story of the same set (page 47f387e6) and the lists under it
+    # hold over 70% of the page: the lists go alone, the rows stay.
+    rows = ["最新更新设为首页收藏本站", "社会国际财经教育旅游数码房产汽车体育娱乐时尚理财育儿",
+            "健康营销网络传媒专家评论管理商业创业科技文化文案策划"]
     story = ARTICLE[1:3]
-    page = MENU + story + SLIDES + DASHED
+    lists = SLIDES + DASHED + MORE_TITLES
+    page = rows + story + lists
     (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
-    assert doc.text == "\n".join(MENU + story)
+    assert doc.text == "\n".join(rows + story)
+    edits = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert [e.text for e in edits] == lists
+    assert edits[0].why.endswith("; the edges held over 70% of the page's characters: the "
+                                 "bottom edge taken alone")
 
 
 def test_the_headline_runs_go_alone_when_the_bottom_edge_is_too_much(clean):
@@ -344,6 +355,9 @@ def test_the_headline_runs_go_alone_when_the_bottom_edge_is_too_much(clean):
     page = story + SLIDES + MENU[3:]
     (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
     assert doc.text == "\n".join(story + MENU[3:])
+    (edit, *_) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert edit.why.endswith("; the edges held over 70% of the page's characters: its "
+                             "headline runs taken alone")
 
 
 def test_a_list_of_other_questions_under_the_article_goes(clean):
