@@ -28,9 +28,11 @@ from curate.clean.line_features import (
     BODY_MIN_HAN,
     FEATURES,
     INDEX,
+    SHORT_MAX_CHARS,
     line_features,
     repeats_at_top,
 )
+from curate.clean.teasers import UNRELATED_BELOW
 from curate.document import Document
 from curate.pipeline import Context, step
 from curate.rules import RuleError, Rules
@@ -59,6 +61,11 @@ _TITLE_MIN_CHARS = 8
 # An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
 ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
                          r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
+
+# A headline is written in Han characters: this share of its characters at least.
+_HEADLINE_MIN_HAN = 0.5
+# What opens a bulleted item of ORDINAL: a dash (- …, --- …) or a bullet dot (• …).
+_BULLETS = ("-", "•")
 
 
 @dataclass(frozen=True)
@@ -117,22 +124,41 @@ class FurnitureSettings:
     max_removed_share: float
     far_from_core: int
     block_floor_far_from_core: float
+    headline_run: HeadlineRun
 
     @classmethod
     def from_rules(cls, rules: Rules) -> FurnitureSettings:
         data = rules.yaml(SETTINGS_FILE)
         try:
+            run = data["headline_run"]
             return cls(float(data["remove_at"]["top"]), float(data["remove_at"]["bottom"]),
                        float(data["remove_at"]["running_text_at_bottom"]),
                        float(data["block_floor"]["top"]), float(data["block_floor"]["bottom"]),
                        float(data["max_removed_share"]),
                        int(data["above_core"]["far_from_core"]),
-                       float(data["above_core"]["block_floor"]))
+                       float(data["above_core"]["block_floor"]),
+                       HeadlineRun(int(run["min_lines"]), int(run["min_chars"]),
+                                   float(run["length_ratio"]), float(run["raise"])))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"rules/{SETTINGS_FILE}: needs remove_at (top, bottom, "
                             "running_text_at_bottom), block_floor (top, bottom), "
-                            "max_removed_share and above_core (far_from_core, block_floor) "
-                            f"({exc!r})") from None
+                            "max_removed_share, above_core (far_from_core, block_floor) and "
+                            f"headline_run (min_lines, min_chars, length_ratio, raise) ({exc!r})"
+                            ) from None
+
+
+@dataclass(frozen=True)
+class HeadlineRun:
+    """A list of other stories' titles at the core's edge: ``min_lines`` headline-shaped
+    lines in a row (``min_chars`` to `SHORT_MAX_CHARS` characters, half of them Han, no
+    sentence mark, comma or sentence end but a closing question mark, each within
+    ``length_ratio`` of its neighbour's length), each sharing under `UNRELATED_BELOW` of
+    its character pairs with the core; their scores rise by ``raise``."""
+
+    min_lines: int
+    min_chars: int
+    length_ratio: float
+    raise_by: float
 
 
 def _model(ctx: Context) -> tuple[TreeEnsemble, FurnitureSettings]:
@@ -151,17 +177,26 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     specification list) stays whatever its score, and so do numbered items, the heading and
     a lead-in right over the body, a date alone and a closing sentence right under it.
     Running text stays over the body; under it, it goes only in a block of teasers scored
-    over ``remove_at.running_text_at_bottom``. When the edges would take more than
-    ``max_removed_share`` of the page's characters the body itself is list-like (a
-    datasheet, a code listing) and nothing is removed: the page decision judges it.
+    over ``remove_at.running_text_at_bottom``. A run of other stories' titles at the core's
+    edge (`headline_runs`) raises its lines' scores by ``headline_run.raise``, and its
+    bulleted lines are no items. When the edges would take more than ``max_removed_share``
+    of the page's characters, the bottom edge alone is measured (a related list under a
+    short story), then the edges' headline runs alone; when even those are too much the
+    body itself is list-like (a datasheet, a code listing) and nothing is removed: the page
+    decision judges it.
     """
     model, settings = _model(ctx)
     texts = [p.text for p in doc.paragraphs]
     if not texts:
         return doc
     rows = line_features(texts)
-    scores = model.probabilities(rows)
-    items = numbered(texts)
+    core = article_core(texts, rows)
+    runs = headline_runs(texts, rows, core, settings.headline_run)
+    classified = model.probabilities(rows)
+    scores = np.minimum(classified + settings.headline_run.raise_by * (runs > 0), 1.0)
+    # A bullet is no reason to keep another story's title: in a headline run only the
+    # numbered items stay.
+    items = numbered(texts) & ~((runs > 0) & bulleted(texts))
     running = protected(texts, rows)
     lead_in = np.fromiter((t.rstrip().endswith(("：", ":")) for t in texts), dtype=bool,
                           count=len(texts))
@@ -172,7 +207,6 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     # Far above the article's core stand menus and other stories' headlines and teasers,
     # not its heading or lead: a lower score ends no block there, and a line of running
     # text or the one over the first long line is no reason to stop.
-    core = article_core(texts, rows)
     far = np.zeros(len(texts), dtype=bool)
     if core is not None:
         far[: max(core.start - settings.far_from_core, 0)] = True
@@ -218,17 +252,31 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
         cut[start: start + edge_block(top[start:])] = True
     else:
         cut[: edge_block(top)] = True
-    cut[len(texts) - edge_block(bottom[::-1]):] = True
+    from_bottom = edge_block(bottom[::-1])
+    cut[len(texts) - from_bottom:] = True
     sizes = rows[:, INDEX["chars"]]
+    alone = ""
     if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
+        # Both edges together are too much; a related list under a short story may still
+        # be taken alone.
+        edges = cut.copy()
+        over = (f"; the edges held over {settings.max_removed_share:.0%} of the page's "
+                "characters: ")
         cut[:] = False
+        cut[len(texts) - from_bottom:] = True
+        alone = over + "the bottom edge taken alone"
+        if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
+            cut[:] = edges & (runs > 0)
+            alone = over + "its headline runs taken alone"
+            if sizes[cut].sum() > settings.max_removed_share * sizes.sum():
+                cut[:] = False
     # The heading printed again and a summary the body repeats, down to the first sentence.
     inside = rows[:, INDEX["outside_body"]] == 0
     first_body = int(np.argmax(inside)) if inside.any() else len(texts) - 1
     # The title counts when it was taken out of this text; else its first line stays.
     title = next((edit.text for edit in doc.edits if edit.rule == TITLE_RULE), None)
     repeats = repeats_at_top(texts, title, first_body + 1)
-    for index, (paragraph, row, score) in enumerate(zip(doc.paragraphs, rows, scores,
+    for index, (paragraph, row, score) in enumerate(zip(doc.paragraphs, rows, classified,
                                                         strict=True)):
         if repeats[index] is not None:
             cut[index] = True
@@ -236,9 +284,58 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
                        why=_REPEATS[repeats[index]])
         elif cut[index]:
             doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
-                       why=f"classifier {score:.2f}: {evidence(row)}{_from_core(core, index)}")
+                       why=f"classifier {score:.2f}: {evidence(row)}{_from_core(core, index)}"
+                           f"{_in_headline_run(runs[index], settings.headline_run)}{alone}")
     doc.paragraphs = [p for p, removed in zip(doc.paragraphs, cut, strict=True) if not removed]
     return doc
+
+
+def headline_runs(texts: list[str], rows: np.ndarray, core: Core | None,
+                  shape: HeadlineRun) -> np.ndarray:
+    """For each line, the length of the run of headline-shaped lines outside the article's
+    core it stands in, when the run holds ``shape.min_lines`` lines or more and each shares
+    under `UNRELATED_BELOW` of its character pairs with the core; else 0. Other stories'
+    titles listed one a line under or over the story, whatever the list is called:
+
+        英伟达芯片一片难求 / 小米汽车首批交付 / 苹果下调销量预期 / 华为发布新款手机
+
+    A headline may ask (葡萄酒对身体健康有什么作用？): its one sentence mark closes it.
+    A table of contents shares the article's words, a list of steps is numbered (and stays
+    as numbered items do), a poem's lines are short or end in marks; a bulleted list of a
+    product's features holds clauses (``- 吸附样板架，以适合…``) or ends in brackets."""
+    found = np.zeros(len(rows), dtype=np.float64)
+    if core is None:
+        return found
+    chars = rows[:, INDEX["chars"]]
+    outside = np.ones(len(rows), dtype=bool)
+    outside[core.start: core.end + 1] = False
+    marks = rows[:, INDEX["sentence_marks"]]
+    open_ended = ((marks == 0) & (rows[:, INDEX["ends_sentence"]] == 0)) | (
+        (marks == 1) & asks(texts))
+    shaped = (outside & (chars >= shape.min_chars) & (chars <= SHORT_MAX_CHARS) & open_ended
+              & (rows[:, INDEX["commas"]] == 0)
+              & (rows[:, INDEX["han_share"]] >= _HEADLINE_MIN_HAN)
+              & (rows[:, INDEX["core_related"]] < UNRELATED_BELOW))
+    start = 0
+    for index in range(1, len(rows) + 1):
+        joined = (index < len(rows) and shaped[index] and shaped[index - 1]
+                  and max(chars[index], chars[index - 1])
+                  <= shape.length_ratio * min(chars[index], chars[index - 1]))
+        if joined:
+            continue
+        if shaped[start] and index - start >= shape.min_lines:
+            found[start:index] = index - start
+        start = index
+    return found
+
+
+def _in_headline_run(run: float, shape: HeadlineRun) -> str:
+    """What the run of headlines added to the score: ``; +0.20: one of 5 headline-like
+    lines in a row, each sharing under 35% of its character pairs with the article's core``."""
+    if not run:
+        return ""
+    return (f"; +{shape.raise_by:.2f}: one of {int(run)} headline-like lines in a row, each "
+            f"sharing under {UNRELATED_BELOW:.0%} of its character pairs with the article's core")
 
 
 def title_line(doc: Document) -> tuple[int, bool]:
@@ -280,6 +377,19 @@ def protected(texts: list[str], rows: np.ndarray) -> np.ndarray:
     han = rows[:, INDEX["han_share"]] * rows[:, INDEX["chars"]]
     marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
     return (han >= BODY_MIN_HAN) & (marks >= 2) & ~item_rows(texts)
+
+
+def asks(texts: list[str]) -> np.ndarray:
+    """The lines that end in a question mark: 干型葡萄酒都有哪些特点？"""
+    return np.fromiter((t.rstrip().endswith(("？", "?")) for t in texts), dtype=bool,
+                       count=len(texts))
+
+
+def bulleted(texts: list[str]) -> np.ndarray:
+    """The `numbered` items the writer bulleted with dashes or dots: - …, --- …, • … (a
+    middle dot opens a name, 阿沛·阿旺晋美, not an item)."""
+    return numbered(texts) & np.fromiter((t.lstrip().startswith(_BULLETS) for t in texts),
+                                         dtype=bool, count=len(texts))
 
 
 def numbered(texts: list[str]) -> np.ndarray:

@@ -5,7 +5,13 @@ import json
 import pytest
 
 from curate.clean.article_core import Core, article_core, item_rows
-from curate.clean.furniture import TreeEnsemble, protected
+from curate.clean.furniture import (
+    FurnitureSettings,
+    TreeEnsemble,
+    bulleted,
+    headline_runs,
+    protected,
+)
 from curate.clean.line_features import FEATURES, line_features
 from curate.pipeline import DEFAULT_STEPS
 from curate.rules import RuleError, Rules
@@ -245,3 +251,121 @@ def test_a_notice_signed_with_its_name_and_date_keeps_them(clean):
     signature = ["中国共产党中央委员会", "2022年10月24日"]
     (doc,) = clean("\n".join(ARTICLE + signature), UP_TO_CLASSIFIER, markdown=False)
     assert doc.text.endswith("\n".join(signature))
+
+
+# Other stories' titles and a menu of a news page of the CWCED set (MIT), page 2bac7fb2,
+# as its HTML renders: the site's menu over the story, its slide shows and other stories
+# under it.
+MENU = ["西门子无绳电话邀您", "看新闻 读新闻 评新闻", "真切 持久 更自由", "首页", "滚动", "国内",
+        "国际", "财经", "社会", "声音", "专题", "两性", "幻灯"]
+SLIDES = ["明星性感演出犒赏美军", "婚纱泳衣让人耳目一新", "令人捧腹的“盗版”千手观音", "现代和尚与时俱进",
+          "地下长城仅供“外宾”参观", "三峡库区掀起肃贪风暴", "宁高宁无缝对接周明臣", "热钱短期不会撤离中国",
+          "盖茨巴菲特联姻的幕后", "讨北京老婆的成本核算", "白领家庭的豪华别墅梦", "聚焦第一次全国经济普查"]
+# A list of other stories bulleted with dashes under a story of the same set (page 5acac71b).
+DASHED = ["---（独家）深圳股票要成", "---宝洁的日本滑铁卢（哈", "---印度“盖茨”和中国富",
+          "---郎咸平谈投资中国上市", "---月薪八万的小姐的MBA"]
+
+# More of that page's lists: its advertisers' and other stories' titles.
+MORE_TITLES = ["第五代刘三姐造型抢先曝光", "金龙鱼进入黑名单", "区区几百元就能治好糖尿病", "强肾保肝袋为健康保驾护航",
+               "上海十大最具潜力创业项目", "开中国第一家暴利小店", "教育界金字品牌出击"]
+
+
+def _runs(page):
+    rows = line_features(page)
+    return headline_runs(page, rows, article_core(page, rows),
+                         FurnitureSettings.from_rules(Rules()).headline_run).tolist()
+
+
+def test_other_stories_titles_under_the_article_are_a_headline_run():
+    page = ARTICLE + SLIDES[:5]
+    assert _runs(page) == [0] * len(ARTICLE) + [5] * 5
+
+
+def test_a_related_list_under_the_article_goes_with_the_headline_run_in_the_edit(clean):
+    (doc,) = clean("\n".join(ARTICLE + SLIDES[5:10]), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
+    edits = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert [e.text for e in edits] == SLIDES[5:10]
+    assert edits[0].why.endswith("; 1 line under the article's core; +0.20: one of 5 "
+                                 "headline-like lines in a row, each sharing under 35% of its "
+                                 "character pairs with the article's core")
+
+
+def test_dashes_before_other_stories_titles_are_no_list_items_of_the_article(clean):
+    # A dash opens a bulleted item, which stays; in a run of other stories' titles it does not.
+    assert bulleted(DASHED).tolist() == [True] * 5
+    (doc,) = clean("\n".join(ARTICLE + DASHED), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
+
+
+def test_a_middle_dot_opens_a_name_not_a_bullet():
+    assert bulleted(["·点击注册网易部落", "阿沛·阿旺晋美", "- 吸附样板架", "• 礼品"]).tolist() == [
+        False, False, True, True]
+
+
+def test_a_table_of_contents_sharing_the_articles_words_stays(clean):
+    # The sections of the article, as a contents list over it, written for this test.
+    contents = ["拆房工地事故频发的软肋所在", "层层转包落在外地民工身上", "拆房队和建筑单位的操作规范",
+                "无序拆房为何一再断送人命"]
+    page = contents + ARTICLE[1:]
+    assert _runs(page) == [0] * len(page)
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(page)
+
+
+def test_a_numbered_list_of_steps_under_the_article_stays(clean):
+    # What the article asks of a demolition, as numbered steps, written for this test.
+    steps = ["1. 拆房前先查清房屋结构", "2. 拆房队须有施工资质", "3. 工地四周拉起警戒线",
+             "4. 民工上岗前接受安全培训"]
+    (doc,) = clean("\n".join(ARTICLE + steps), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE + steps)
+
+
+def test_a_page_of_short_poem_lines_stays(clean):
+    # The first stanzas of 徐志摩's 再别康桥 (1928) and a note on it, written for this test.
+    poem = ["再别康桥", "轻轻的我走了，", "正如我轻轻的来；", "我轻轻的招手，", "作别西天的云彩。",
+            "那河畔的金柳，", "是夕阳中的新娘；", "波光里的艳影，", "在我的心头荡漾。",
+            "软泥上的青荇，", "油油的在水底招摇；", "在康河的柔波里，", "我甘心做一条水草！",
+            "这首诗写于1928年诗人重游剑桥之后，全诗以离别康桥时感情起伏为线索，抒发了对康桥依依惜别的深情。"]
+    assert _runs(poem) == [0] * len(poem)
+    (doc,) = clean("\n".join(poem), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(poem)
+
+
+def test_a_related_list_under_a_short_story_goes_when_both_edges_are_too_much(clean):
+    # The rows of links over a story of the same set (page 47f387e6) and the lists under it
+    # hold over 70% of the page: the lists go alone, the rows stay.
+    rows = ["最新更新设为首页收藏本站", "社会国际财经教育旅游数码房产汽车体育娱乐时尚理财育儿",
+            "健康营销网络传媒专家评论管理商业创业科技文化文案策划"]
+    story = ARTICLE[1:3]
+    lists = SLIDES + DASHED + MORE_TITLES
+    page = rows + story + lists
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(rows + story)
+    edits = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert [e.text for e in edits] == lists
+    assert edits[0].why.endswith("; the edges held over 70% of the page's characters: the "
+                                 "bottom edge taken alone")
+
+
+def test_the_headline_runs_go_alone_when_the_bottom_edge_is_too_much(clean):
+    # Under a one-line story the lists and a menu hold over 70% of the page: the lists go,
+    # the menu's short labels stay.
+    story = ARTICLE[1:2]
+    page = story + SLIDES + MENU[3:]
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(story + MENU[3:])
+    (edit, *_) = [e for e in doc.edits if e.step == "drop_furniture_lines"]
+    assert edit.why.endswith("; the edges held over 70% of the page's characters: its "
+                             "headline runs taken alone")
+
+
+def test_a_list_of_other_questions_under_the_article_goes(clean):
+    # A question-and-answer site's other questions, written for this test: a headline may
+    # ask, its question mark its only sentence mark.
+    questions = ["葡萄酒对身体健康有什么作用？", "干型葡萄酒都有哪些特点？", "红酒开瓶后能放多久？",
+                 "喝葡萄酒会不会发胖？"]
+    page = ARTICLE + questions
+    assert _runs(page)[len(ARTICLE):] == [4] * 4
+    (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
+    assert doc.text == "\n".join(ARTICLE)
