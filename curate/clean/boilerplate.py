@@ -19,7 +19,7 @@ import regex
 from curate.clean.header import HeaderRules
 from curate.clean.lines import LineMatch, han_count, line_classifier
 from curate.clean.script import convert_to_simplified
-from curate.clean.teasers import UNRELATED_BELOW, body_pairs, share_of_pairs
+from curate.clean.teasers import UNRELATED_BELOW, body_pairs, pairs_of, share_of_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
 
@@ -39,6 +39,8 @@ _HEADING_NOT = regex.compile(r"[。！？!?；;，,、\d]")
 MIN_UNKNOWN_LIST = 2
 MAX_UNKNOWN_LIST = 10
 UNRELATED_TITLE_MIN_HAN = 6
+# From this many titles under such a heading, their shares are measured together.
+POOLED_LIST = 3
 # A row of buttons, counters or label-value pairs (阅读(5754) | 评论(43) | 收藏,
 # 【打印本页】【关闭窗口】, 主办单位：某局　　网站标识码：…): short pieces set off by bars,
 # wide spaces or brackets.
@@ -98,9 +100,10 @@ def drop_related_lists(doc: Document, ctx: Context) -> Document:
             if shared is None:
                 continue
             rule, why = "unrelated-heading", (
-                f"a heading over {len(listed)} headlines to the end of the article, none "
-                f"sharing more than {shared:.0%} of its character pairs with the text above: "
-                "other stories")
+                f"a heading over {len(listed)} headlines to the end of the article, "
+                + (f"{shared:.0%} of their character pairs" if len(listed) >= POOLED_LIST
+                   else f"none sharing more than {shared:.0%} of its character pairs")
+                + " found in the text above: other stories")
         doc.record("drop_related_lists", rule, "remove", paragraph.text, paragraph.lines[0],
                    why=why)
         for item in listed:
@@ -113,14 +116,26 @@ def drop_related_lists(doc: Document, ctx: Context) -> Document:
 
 def _unrelated_titles(heading: str, listed: list[Paragraph],
                       above: list[Paragraph]) -> float | None:
-    """The largest share of character pairs that the heading or one of the listed lines has
-    in common with the text above, when every listed line is a headline of some length
-    (`UNRELATED_TITLE_MIN_HAN` Han characters) and none shares `UNRELATED_BELOW` of its
-    pairs; None otherwise. The rows of a datasheet (1个比较器, QFN32 5 x 5 mm) are short."""
+    """The share of character pairs that the listed lines have in common with the text
+    above, when every listed line is a headline of some length (`UNRELATED_TITLE_MIN_HAN`
+    Han characters), the heading shares under `UNRELATED_BELOW` of its pairs and so do the
+    titles; None otherwise. The rows of a datasheet (1个比较器, QFN32 5 x 5 mm) are short.
+
+    Two titles must each share under that; from `POOLED_LIST` titles on, their pairs are
+    counted together: a site lists other stories of the people its story names
+    (李强同芬兰总理会谈 under a story of 李强), one title sharing its names, the list as a
+    whole not."""
     if any(han_count(p.text) < UNRELATED_TITLE_MIN_HAN for p in listed):
         return None
     pairs = body_pairs(above)
-    shared = max(share_of_pairs(text, pairs) for text in [heading, *(p.text for p in listed)])
+    if share_of_pairs(heading, pairs) >= UNRELATED_BELOW:
+        return None
+    if len(listed) >= POOLED_LIST:
+        own = [pairs_of(p.text) for p in listed]
+        total = sum(map(len, own))
+        shared = sum(len(titles & pairs) for titles in own) / total if total else 0.0
+    else:
+        shared = max(share_of_pairs(p.text, pairs) for p in listed)
     return shared if shared < UNRELATED_BELOW else None
 
 

@@ -158,9 +158,25 @@ def test_a_heading_of_any_wording_over_other_stories_headlines_is_cut(clean, rem
     (doc,) = clean(text, ["drop_related_lists"])
     assert doc.text == BODY
     assert [rule for rule, _ in removed_spans(doc)] == ["unrelated-heading"] + ["related-list"] * 3
-    assert doc.edits[0].why == ("a heading over 3 headlines to the end of the article, none "
-                                "sharing more than 5% of its character pairs with the text "
-                                "above: other stories")
+    assert doc.edits[0].why == ("a heading over 3 headlines to the end of the article, 3% of "
+                                "their character pairs found in the text above: other stories")
+
+
+def test_other_stories_headlines_are_cut_though_one_shares_the_storys_words(clean,
+                                                                              removed_spans):
+    # A site lists other stories of what its story is about: one title shares its words, the
+    # list as a whole does not.
+    text = (f"{BODY}\n本周热门\n芯片股集体上涨 半导体板块回暖\n"
+            "• 李强与经济界政协委员共商国是\n全国水利工程供水能力超过8900亿立方米（01-10）")
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == BODY
+    assert "24% of their character pairs" in doc.edits[0].why
+
+
+def test_two_headlines_under_a_heading_of_any_wording_each_share_little(clean):
+    text = f"{BODY}\n本周热门\n芯片股集体上涨 半导体板块回暖\n• 李强与经济界政协委员共商国是"
+    (doc,) = clean(text, ["drop_related_lists"])
+    assert doc.text == text
 
 
 def test_a_heading_of_unknown_wording_over_the_articles_own_list_stays(clean):
