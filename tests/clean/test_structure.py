@@ -69,6 +69,19 @@ def test_a_row_of_roles_and_names_between_paragraphs_is_a_credit(clean, removed_
     assert removed_spans(doc) == [(rule, row)]
 
 
+@pytest.mark.parametrize("row", ["¥4931.00 去购买 >", "券后价 3323 元 立即领取"])
+def test_a_shops_row_between_paragraphs_is_an_advertisement(clean, removed_spans, row):
+    second = "据介绍，新开通的线路主要覆盖新建居住区、产业园区和学校周边，方便市民日常出行。"
+    (doc,) = clean(f"{BODY}\n{row}\n{second}", STRUCTURE)
+    assert removed_spans(doc) == [("shopping-row", row)]
+
+
+def test_a_sentence_naming_a_price_stays(clean, removed_spans):
+    line = "新机售价4999元，即日起可在官方商城立即购买。"
+    (doc,) = clean(f"{BODY}\n{line}", ["drop_boilerplate"])
+    assert removed_spans(doc) == []
+
+
 def test_one_role_word_before_a_word_is_no_credit_row(clean, removed_spans):
     # A row holds two roles or more: 摄影 with a word after it may open a heading.
     line = "摄影 爱好者"
