@@ -8,9 +8,11 @@ pypinyin knows that character (traditional characters included). Everything else
 ``(BIS)``, ``(688256.SH)``, ``(house)``, ``(a)`` list markers, and any syllable after a
 non-Han character (``貢r(shí)``). Tone marks and tone numbers (``bu3``, ``lv4``, ``lü4``) are
 accepted. A toneless syllable (``烟(yan)台市(shi)``, as some sites write the readings) goes
-when it is a reading of its character with the tone left out and the paragraph holds at
-least `TONELESS_MIN` such readings: one ``(shi)`` after 市 could be anything, a paragraph of
-them is an annotation.
+when it is a reading of its character with the tone left out and the text holds at least
+`TONELESS_MIN` such readings: one ``(shi)`` after 市 could be anything, a text of them is an
+annotation. The text is the paragraph for `find_glued_pinyin`, the whole document for
+`glued_pinyin_finder`: a page annotates a character here and there, one or two a paragraph
+(``拥(yong)军`` in one, ``多次(ci)强调要(yao)坚持`` in the next).
 
 A valid syllable that is not a reading of the character before it also stays. Sites are said
 to annotate the neighbouring character of a word at times, but on the development set (6,684
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from importlib import import_module
 from types import ModuleType
@@ -98,6 +101,30 @@ def find_glued_pinyin(text: str) -> list[Change]:
     >>> apply_changes(text, find_glued_pinyin(text))
     '7日，由烟台市教育装备与技术研究中心主办'
     """
+    changes, toneless = _readings_in(text)
+    return _chosen(changes, toneless, len(toneless) >= TONELESS_MIN)
+
+
+def glued_pinyin_finder(texts: list[str]) -> Callable[[str], list[Change]]:
+    """`find_glued_pinyin` for the paragraphs of one document, whose toneless readings are
+    counted over all of them: ``texts`` holding `TONELESS_MIN` together are annotated.
+
+    >>> find = glued_pinyin_finder(["各地要建立拥(yong)军观念。", "中方多次(ci)强调要(yao)坚持。"])
+    >>> [change.old for change in find("各地要建立拥(yong)军观念。")]
+    ['(yong)']
+    """
+    found = {text: _readings_in(text) for text in texts}
+    annotated = sum(len(toneless) for _, toneless in found.values()) >= TONELESS_MIN
+
+    def find(text: str) -> list[Change]:
+        changes, toneless = found[text] if text in found else _readings_in(text)
+        return _chosen(changes, toneless, annotated or len(toneless) >= TONELESS_MIN)
+
+    return find
+
+
+def _readings_in(text: str) -> tuple[list[Change], list[Change]]:
+    """The glued readings of ``text`` with their tone, and those without."""
     changes, toneless = [], []
     for match in _GLUED_CANDIDATE.finditer(text):
         syllable, char = match.group(2), match.group(1)
@@ -106,6 +133,10 @@ def find_glued_pinyin(text: str) -> list[Change]:
             changes.append(change)
         elif syllable.isascii() and syllable.isalpha() and syllable in _toneless(char):
             toneless.append(change)
-    if len(toneless) >= TONELESS_MIN:
-        changes = sorted(changes + toneless, key=lambda change: change.start)
-    return changes
+    return changes, toneless
+
+
+def _chosen(changes: list[Change], toneless: list[Change], annotated: bool) -> list[Change]:
+    if not annotated or not toneless:
+        return changes
+    return sorted(changes + toneless, key=lambda change: change.start)

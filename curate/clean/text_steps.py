@@ -75,7 +75,8 @@ def repair_mojibake(doc: Document, ctx: Context) -> Document:
 
 @step("strip_glued_pinyin")
 def strip_glued_pinyin(doc: Document, ctx: Context) -> Document:
-    return apply_in_paragraphs(doc, "strip_glued_pinyin", pinyin.find_glued_pinyin)
+    find = pinyin.glued_pinyin_finder([paragraph.text for paragraph in doc.paragraphs])
+    return apply_in_paragraphs(doc, "strip_glued_pinyin", find)
 
 
 # How many of a document's conversions (國→国 ×3) its edit names, the commonest first.

@@ -153,3 +153,18 @@ def test_toneless_glued_pinyin_of_a_real_page_is_removed(shared_data: Path):
             for match in SCORER_PINYIN.finditer(without_pinyin(paragraph))]
     assert "烟台市" in without_pinyin(text)
     assert left == []
+
+
+def test_toneless_readings_spread_over_a_documents_paragraphs_go_together(clean):
+    # A page annotates a character here and there: one or two a paragraph, three in all.
+    text = ("各地各部门要建立依法拥(yong)军观念，认真落实优抚安置各项政策法规。\n"
+            "习近平表示，在乌克兰危机问题上，中方多次(ci)强调要(yao)坚持三原则。")
+    (doc,) = clean(text, ["strip_glued_pinyin"])
+    assert doc.text == text.replace("(yong)", "").replace("(ci)", "").replace("(yao)", "")
+    assert [e.text for e in doc.edits] == ["(yong)", "(ci)", "(yao)"]
+
+
+def test_a_toneless_syllable_alone_in_a_document_stays(clean):
+    text = "在北京市(shi)举行的发布会上，主办方介绍了活动安排。\n活动将持续三天，免费向公众开放。"
+    (doc,) = clean(text, ["strip_glued_pinyin"])
+    assert doc.text == text
