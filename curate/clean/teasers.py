@@ -49,6 +49,7 @@ _HAN = regex.compile(r"\p{Han}")
 @step(STEP)
 def trim_teasers(doc: Document, ctx: Context) -> Document:
     classifier = line_classifier(ctx)
+    classifier.screen_page(p.text for p in doc.paragraphs)
     common = ctx.resource("common_pairs", lambda: CommonPairs.from_rules(ctx.rules))
 
     def is_teaser(paragraph: Paragraph, body: list[Paragraph], trailing: bool = False) -> bool:
