@@ -431,10 +431,10 @@ class _PageWords:
             else:
                 starting.setdefault(word[:2], []).append((word, mask))
         self.any_single = bool(self.singles.any())
-        self.longer = [tuple(words) for _, words in sorted(starting.items())]
-        self.starting = {start: tuple(words) for start, words in starting.items()}
+        self.starting = {start: tuple(starting[start]) for start in sorted(starting)}
+        self.longer = list(self.starting.values())
         self.pairs = np.zeros(self.width * self.width, dtype=np.intp)
-        for place, (start, _) in enumerate(sorted(starting.items()), start=1):
+        for place, start in enumerate(self.starting, start=1):
             self.pairs[self.number[ord(start[0])] * self.width + self.number[ord(start[1])]] = place
 
     def found(self, texts: Sequence[str], page: str) -> list[int]:
