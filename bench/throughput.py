@@ -4,6 +4,7 @@ gain of two worker processes, against the I/O floor measured in the same run.
     python bench/throughput.py                 # 1 MB of generated articles, the HTML pages
     python bench/throughput.py --size 4MB      # a larger dump
     python bench/throughput.py --pages 40      # fewer HTML pages
+    python bench/throughput.py --size 2MB --instructions   # instructions, not CPU-seconds
 
 Two inputs: a JSONL dump of generated text articles (the generator of ``bench/memory.py``,
 with its near and exact copies), and HTML pages, the pages of
@@ -28,6 +29,11 @@ with its near and exact copies), and HTML pages, the pages of
 
 The corpus of both runs must be byte-identical (it says so). Prints figures; never fails on
 timing. On a shared machine wall-clock ratios move with the other load: quote CPU-seconds.
+
+``--instructions`` counts instead, with valgrind's callgrind, the instructions of ``curate run
+--workers 1`` on the text articles' dump and on its first document alone, and prints them a
+document net of the start-up: a figure the other load of the machine does not move (a few
+minutes: valgrind runs the code some fifty times slower).
 """
 
 from __future__ import annotations
@@ -120,6 +126,39 @@ def extraction_floor(pages: Path) -> float:
     return own_cpu() - start
 
 
+def instructions(inputs: Path, out: Path, env: dict[str, str]) -> int:
+    """The instructions callgrind counts in ``curate run --workers 1`` on ``inputs``."""
+    done = subprocess.run(["valgrind", "--tool=callgrind",
+                           f"--callgrind-out-file={out.with_name(out.name + '.callgrind')}",
+                           sys.executable, "-m", "curate", "run", str(inputs), "-o", str(out),
+                           "--workers", "1", "-q"], capture_output=True, text=True, check=False,
+                          env=env, cwd=out.parent)
+    return int(done.stderr.split("Collected :")[1].split()[0])
+
+
+def measure_instructions(dump: Path, first: Path, documents: int, folder: Path) -> None:
+    # Python's hash seed fixed, so that the order of sets, and so the work, is the same from
+    # run to run; one BLAS thread (what the command line asks; the code before it measured
+    # alike), whose spinning would count as long as the scheduler let it; the bytecode of
+    # every module written by a run first, so that neither counted run compiles any. Run
+    # outside the repository, whose curate/ would come before a PYTHONPATH.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env.update(SOURCE_DATE_EPOCH="1767225600", PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1",
+               PYTHONPYCACHEPREFIX=str(folder / "bytecode"))
+    subprocess.run([sys.executable, "-m", "curate", "run", str(dump), "-o",
+                    str(folder / "dump-compiled"), "--workers", "1", "-q"], check=True, env=env,
+                   cwd=folder)
+    start_up = instructions(first, folder / "first-counted", env)
+    run = instructions(dump, folder / "dump-counted", env)
+    print(f"  instructions of curate run --workers 1 (callgrind): start-up (the first document "
+          f"alone) {start_up / 1e9:.3f} billion, the dump {run / 1e9:.3f} billion; net of "
+          f"start-up {(run - start_up) / max(documents - 1, 1) / 1e6:.2f} million a document")
+    # Fifty times slower, a rule pattern may pass its timeout: the count is then of other work.
+    same = same_corpus(folder / "dump-compiled", folder / "dump-counted")
+    print(f"  corpus under callgrind {'byte-identical' if same else 'DIFFERENT'} to the run "
+          f"outside it{'' if same else ': the count is not comparable'}")
+
+
 def measure(label: str, inputs: Path, first: Path, records: list[bytes], documents: int,
             folder: Path, extraction: float | None = None) -> None:
     floor = io_floor(records, folder)
@@ -168,6 +207,8 @@ def main() -> None:
     parser.add_argument("--size", type=parse_size, default=parse_size("1MB"),
                         help="size of the generated JSONL dump (default 1MB)")
     parser.add_argument("--pages", type=int, default=100, help="HTML pages (default 100; 0 skips them)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the text articles' instructions with callgrind instead")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +218,10 @@ def main() -> None:
         first = folder / "first" / "dump.jsonl"
         first.parent.mkdir()
         first.write_bytes(records[0] + b"\n")
+        if args.instructions:
+            print(f"text articles ({size / 1e6:.1f} MB JSONL): {count:,} documents")
+            measure_instructions(dump, first, count, folder)
+            return
         measure(f"text articles ({size / 1e6:.1f} MB JSONL)", dump, first, records, count,
                 folder)
         found = html_pages(folder, args.pages) if args.pages > 0 else None

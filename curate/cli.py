@@ -8,6 +8,13 @@ shard, a damaged manifest or index); on 3 and 4 the corpus stays as it was befor
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread, set before NumPy loads OpenBLAS (through the imports below), which reads
+# it then: work is spread over worker processes, and OpenBLAS's threads spin for a while
+# after each call they share (one eigenvalue call of `lsh_params` a run: 0.1 CPU-s).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import sys
 from collections import Counter
 from importlib import import_module

@@ -11,10 +11,11 @@ long a text it can match whole, so that a pattern whose words are absent is not 
     >>> [sorted(group) for group in pattern_needs(r"(?:威尼斯人|皇冠)\d*(?:官网|网址)").words]
     [['威尼斯人', '皇冠'], ['官网', '网址']]
 
-`WordScreen` finds all the words of many patterns in one pass (an Aho-Corasick automaton)
-and answers which patterns may match. Both only ever skip a pattern that cannot match: the
-pattern itself still decides. Syntax this reader does not know (a backreference, a nested
-set, verbose mode) makes it say nothing of that pattern, which is then always tried.
+`WordScreen` finds all the words of many patterns in the lines of a page in one pass over
+the page and answers, line by line, which patterns may match. Both only ever skip a pattern
+that cannot match: the pattern itself still decides. Syntax this reader does not know (a
+backreference, a nested set, verbose mode) makes it say nothing of that pattern, which is
+then always tried.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-import ahocorasick
+import numpy as np
 import regex
+
+from curate.clean.line_features import code_points
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -38,6 +41,9 @@ _ASCII_LETTER = regex.compile(r"[A-Za-z]")
 SCREEN_MAX_WORDS = 8
 # Combinations of words found and lengths whose answers are remembered (then afresh).
 _REMEMBERED_ANSWERS = 4096
+_MASK64 = (1 << 64) - 1
+# A page up to this many characters is read character by character (see `_PageWords`).
+_SHORT_PAGE = 64
 _PLAIN = regex.compile(r"[^\\^$.|?*+()\[\]{}]+")
 _INLINE_FLAGS = regex.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]+))?([:)])")
 _GROUP_NAME = regex.compile(r"\(\?P?<([A-Za-z_]\w*)>")
@@ -340,13 +346,20 @@ def _selectivity(words: frozenset[str]) -> tuple[int, int]:
 
 
 class WordScreen:
-    """The needs of many patterns, checked against a text in one pass.
+    """The needs of many patterns, checked against the lines of a page in one pass.
 
-    ``may_match(text)`` gives, for each pattern in order, whether it may match ``text``;
-    a pattern whose needs are unknown always may. Each group of words is a bit: the
-    automaton gives, for each word found, the bits of its groups, and the answer depends
-    only on the bits found, the length and whether the text holds a folding character, so
-    it is worked out once for each such combination met.
+    ``may_match_lines(texts)`` gives, for each text and each pattern in order, whether the
+    pattern may match the text; a pattern whose needs are unknown always may. Each group of
+    words is a bit. The words are found in the page's texts joined, over its code points:
+    a character that is a word alone gives its bits through a table, and a longer word is
+    compared only where the page holds its first two characters; a word found counts for
+    the text it stands inside, never for two texts it straddles. The answer for a text
+    depends only on the bits found in it, its length and whether it holds a folding
+    character, so it is worked out once for each such combination met.
+
+    >>> screen = WordScreen([r"^(?:编辑|责编)[:：]\\S{1,8}$", r"(?:来源|来自)[:：]"])
+    >>> screen.may_match_lines(["编辑：康晓", "稿件来", "源：新华社", "来源：新华社"])
+    [(True, False), (False, False), (False, False), (False, True)]
     """
 
     def __init__(self, patterns: Iterable[str], flags: int = 0) -> None:
@@ -362,31 +375,109 @@ class WordScreen:
         for group, bit in bits.items():
             for word in group:
                 masks[word] = masks.get(word, 0) | bit
-        self.automaton: ahocorasick.Automaton | None = None
-        if masks:
-            self.automaton = ahocorasick.Automaton()
-            for word, mask in masks.items():
-                self.automaton.add_word(word, mask)
-            self.automaton.make_automaton()
+        self._words = _PageWords(masks, len(bits))
         self._answers: dict[tuple[int, bool, int], tuple[bool, ...]] = {}
 
     def may_match(self, text: str) -> tuple[bool, ...]:
-        found = 0
-        if self.automaton is not None:
-            for _, mask in self.automaton.iter(ascii_lowered(text)):
-                found |= mask
+        """`may_match_lines` of one text."""
+        return self.may_match_lines([text])[0]
+
+    def may_match_lines(self, texts: Sequence[str]) -> list[tuple[bool, ...]]:
+        if not texts:
+            return []
+        page = "\n".join(texts)
+        found = self._words.found(texts, page)
         # A pattern that ignores case may take ß or the Kelvin sign for an ASCII letter.
-        folding = _ASCII_FOLDING.search(text) is not None
-        key = (found, folding, bisect_left(self._limits, len(text)))
+        folding = ([_ASCII_FOLDING.search(text) is not None for text in texts]
+                   if _ASCII_FOLDING.search(page) is not None else [False] * len(texts))
+        return [self._answer(bits, folds, len(text))
+                for bits, folds, text in zip(found, folding, texts, strict=True)]
+
+    def _answer(self, found: int, folding: bool, length: int) -> tuple[bool, ...]:
+        key = (found, folding, bisect_left(self._limits, length))
         answer = self._answers.get(key)
         if answer is None:
             if len(self._answers) >= _REMEMBERED_ANSWERS:
                 self._answers.clear()
             answer = self._answers[key] = tuple(
-                (need.max_chars is None or len(text) <= need.max_chars)
+                (need.max_chars is None or length <= need.max_chars)
                 and ((need.folds and folding) or (found & required) == required)
                 for need, required in zip(self.needs, self._required, strict=True))
         return answer
+
+
+class _PageWords:
+    """Words (ASCII letters lowered) with the bits of their groups, found in the texts of a
+    page at once. Each character a word begins with, continues with or is has a number;
+    ``singles[number]`` holds the bits of that character as a word alone, 64 to a column,
+    and ``pairs[first * width + second]`` the place in ``longer`` (from 1) of the words of
+    two characters or more that begin with those two. A page of a few characters (a title
+    asked alone) is read character by character instead: NumPy's calls would cost more."""
+
+    def __init__(self, masks: dict[str, int], bits: int) -> None:
+        self.single = {word: mask for word, mask in masks.items() if len(word) == 1}
+        chars = sorted({word[i] for word in masks for i in range(min(len(word), 2))})
+        self.number = np.zeros(0x110000, dtype=np.intp)
+        self.number[[ord(char) for char in chars]] = np.arange(1, len(chars) + 1)
+        self.width = len(chars) + 1
+        self.columns = max(1, -(-bits // 64))
+        self.singles = np.zeros((self.width, self.columns), dtype=np.uint64)
+        starting: dict[str, list[tuple[str, int]]] = {}
+        for word, mask in masks.items():
+            if len(word) == 1:
+                row = self.singles[self.number[ord(word)]]
+                for column in range(self.columns):
+                    row[column] |= np.uint64((mask >> (64 * column)) & _MASK64)
+            else:
+                starting.setdefault(word[:2], []).append((word, mask))
+        self.any_single = bool(self.singles.any())
+        self.starting = {start: tuple(starting[start]) for start in sorted(starting)}
+        self.longer = list(self.starting.values())
+        self.pairs = np.zeros(self.width * self.width, dtype=np.intp)
+        for place, start in enumerate(self.starting, start=1):
+            self.pairs[self.number[ord(start[0])] * self.width + self.number[ord(start[1])]] = place
+
+    def found(self, texts: Sequence[str], page: str) -> list[int]:
+        """The bits of the words standing inside each of ``texts``, joined into ``page`` with
+        one character between each two."""
+        if len(page) <= _SHORT_PAGE:
+            return [self._found_in(ascii_lowered(text)) for text in texts]
+        lowered = ascii_lowered(page)
+        numbers = self.number[code_points(lowered)]
+        lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+        starts = np.cumsum(lengths + 1) - lengths - 1
+        ends = starts + lengths
+        found = [0] * len(texts)
+        if self.any_single:
+            bits = self.singles[numbers]
+            bits[ends[:-1]] = 0  # the characters joining the texts
+            # One character past the page's end, so that every text's span holds one at least.
+            bits = np.concatenate([bits, np.zeros((1, self.columns), dtype=np.uint64)])
+            rows = np.bitwise_or.reduceat(bits, starts, axis=0).tolist()
+            found = [sum(value << (64 * column) for column, value in enumerate(row))
+                     for row in rows] if self.columns > 1 else [row[0] for row in rows]
+        if self.longer and len(numbers) > 1:
+            places = self.pairs[numbers[:-1] * self.width + numbers[1:]]
+            at = np.flatnonzero(places)
+            if len(at):
+                lines = np.searchsorted(starts, at, side="right") - 1
+                for position, line, place in zip(at.tolist(), lines.tolist(),
+                                                 places[at].tolist(), strict=True):
+                    end = int(ends[line])
+                    for word, mask in self.longer[place - 1]:
+                        if position + len(word) <= end and lowered.startswith(word, position):
+                            found[line] |= mask
+        return found
+
+    def _found_in(self, lowered: str) -> int:
+        found = 0
+        for char in set(lowered):
+            found |= self.single.get(char, 0)
+        for position in range(len(lowered) - 1):
+            for word, mask in self.starting.get(lowered[position:position + 2], ()):
+                if lowered.startswith(word, position):
+                    found |= mask
+        return found
 
 
 class PatternScreen:

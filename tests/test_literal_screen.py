@@ -77,6 +77,33 @@ def test_a_gambling_shape_needs_a_brand_and_a_site_word(rules):
     assert screen.may_match("国际足联官网显示，体育彩票中心下载量上升") == (False,)
 
 
+def source_line(rules) -> str:
+    """The pattern of ``rules/source_lines.yaml`` that names ``本文源自:创业邦``."""
+    return next(p.regex.pattern for p in rules.patterns("source_lines.yaml")
+                if p.regex.search("本文源自:创业邦"))
+
+
+def test_a_word_straddling_two_lines_of_a_page_is_found_in_neither(rules):
+    # Seed 004's source line, and the same words cut over two lines of one page.
+    screen = WordScreen([source_line(rules)], regex.V1)
+    page = ["关于此刻处在风口浪尖的国产GPU厂商而言,怎么活下去,好像比", "本文源",
+            "自:创业邦", "本文源自:创业邦", "本文", "源自:金融界"]
+    assert screen.may_match_lines(page) == [(False,), (False,), (False,), (True,),
+                                            (False,), (False,)]
+    assert screen.may_match_lines(page) == [screen.may_match(text) for text in page]
+
+
+def test_the_words_of_a_page_are_those_of_each_line_alone(rules, shared_data):
+    """One pass over a page finds in each line the words a pass over the line alone finds:
+    on the real pages, cut into their lines, and on those lines upper-cased."""
+    for pattern_flags in (regex.V1, regex.IGNORECASE):
+        patterns = [p for p, flags in rule_patterns(rules) if flags == pattern_flags]
+        screen = WordScreen(patterns, pattern_flags)
+        for text in real_texts(shared_data)[:200]:
+            for lines in (text.split("\n"), text.upper().split("\n")):
+                assert screen.may_match_lines(lines) == [screen.may_match(t) for t in lines]
+
+
 def test_syntax_it_does_not_follow_says_nothing():
     for pattern, flags in [(r"(\d)\1年", 0), (r"官网 # a comment", regex.VERBOSE),
                            (r"[[a-z]--[aeiou]]官网", regex.V1), (r"(?m)^官网$", 0),

@@ -41,3 +41,25 @@ def test_sorted_unique_is_numpy_unique_on_the_code_points_of_every_seed():
         assert found.dtype == points.dtype
         assert found.tolist() == np.unique(points).tolist()
     assert sorted_unique(np.empty(0, dtype=np.int64)).tolist() == []
+
+
+_BLAS_THREADS_WHEN_NUMPY_LOADS = """import builtins, json, os
+seen = {}
+real_import = builtins.__import__
+def noting(name, *args, **kwargs):
+    if name == "numpy" and "threads" not in seen:
+        seen["threads"] = os.environ.get("OPENBLAS_NUM_THREADS")
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = noting
+import curate.cli
+print(json.dumps(seen))
+"""
+
+
+def test_the_command_line_asks_one_blas_thread_before_numpy_loads_openblas():
+    # OpenBLAS reads the variable when NumPy first loads it: its idle threads would spin
+    # after each call they share, beside the worker processes.
+    env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", _BLAS_THREADS_WHEN_NUMPY_LOADS],
+                          capture_output=True, text=True, check=True, cwd=REPO, env=env)
+    assert json.loads(done.stdout) == {"threads": "1"}

@@ -37,6 +37,7 @@ from curate.clean.page_features import (
     PAGE_FEATURES,
     PAGE_INDEX,
     CommonPairs,
+    MeasuredPage,
     described,
     longest_line_share,
     page_row,
@@ -194,12 +195,15 @@ def _judged_articleless(doc: Document, texts: list[str], rows: np.ndarray, han: 
     unless it holds a run of ``protect_run`` coherent long paragraphs, or of
     ``protect_sections`` sections."""
     lines_model, page_model, settings, common = models
-    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common)
+    # The page row and the sections' run read the same prose lines and subject pairs.
+    measured = MeasuredPage(texts, rows, common)
+    page = page_row(texts, rows, lines_model.probabilities(rows), numbered(texts), common,
+                    measured)
     if page[PAGE_INDEX["coherent_long_run"]] >= settings.protect_run:
         return False
     chance = float(page_model.probabilities(page))
     if chance >= settings.no_article_at and sectioned_long_run(
-            texts, rows, common) >= settings.protect_sections:
+            texts, rows, common, measured) >= settings.protect_sections:
         return False
     prose_page = (page[PAGE_INDEX["prose_line_share"]] == 1.0
                   and all(_FINISHED.search(text) for text in texts)

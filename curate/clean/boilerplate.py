@@ -81,6 +81,7 @@ def drop_related_lists(doc: Document, ctx: Context) -> Document:
         _label(word) for word in ctx.rules.lines(RELATED_HEADINGS)
     })
     classifier = line_classifier(ctx)
+    classifier.screen_page(p.text for p in doc.paragraphs)
     for index, paragraph in enumerate(doc.paragraphs):
         if len(paragraph.text) > 20:
             continue
@@ -182,6 +183,7 @@ def _drop_edge_runs(doc: Document, ctx: Context) -> Document:
                                                            "mark_line")))
     classifier = line_classifier(ctx)
     paragraphs = doc.paragraphs
+    classifier.screen_page(p.text for p in paragraphs)
     # The body is sentences: a headline of twenty characters is not, as it has no marks.
     body = [i for i, p in enumerate(paragraphs)
             if classifier.is_body(p.text) and marks.search(p.text)]
@@ -312,6 +314,7 @@ def _is_header_line(text: str, header: HeaderRules) -> bool:
 
 def _drop_lines(doc: Document, ctx: Context, name: str, kinds: tuple[str, ...]) -> Document:
     classifier = line_classifier(ctx)
+    classifier.screen_page(p.text for p in doc.paragraphs)
     kept = []
     for paragraph in doc.paragraphs:
         found = classifier.match(paragraph.text, kinds)

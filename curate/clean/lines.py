@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -78,7 +79,8 @@ class LineClassifier:
     that ask again (``is_body``, boilerplate, breadcrumbs, teasers, splitting) cost a
     look-up. A pattern whose words (`curate.literal_screen`) the paragraph lacks, or that
     matches only shorter lines, is not tried: all the words of all the patterns are looked
-    for in one pass. When every pattern of a kind may match, they are first tried together
+    for in one pass over the page (`screen_page`, which a step calls with its paragraphs
+    first). When every pattern of a kind may match, they are first tried together
     as one alternation (compiled the first time), which matches exactly when one of them
     does; the patterns left are tried one by one, and the first that matches in file order
     names the rule.
@@ -103,13 +105,23 @@ class LineClassifier:
         )
         self._known: dict[str, _Answers] = {}
 
+    def screen_page(self, texts: Iterable[str]) -> None:
+        """Find the patterns' words in the paragraphs of a page not met before, in one pass
+        over them together, for `match` to know which patterns each may match."""
+        new = [text for text in dict.fromkeys(texts) if text not in self._known]
+        if not new:
+            return
+        if len(self._known) + len(new) > REMEMBERED_LINES:
+            self._known.clear()
+        for text, may_match in zip(new, self.word_screen.may_match_lines(new), strict=True):
+            self._known[text] = _Answers(may_match)
+
     def match(self, text: str, kinds: tuple[str, ...] | None = None) -> LineMatch | None:
         """The first kind of furniture ``text`` is, or None for article text."""
         known = self._known.get(text)
         if known is None:
-            if len(self._known) >= REMEMBERED_LINES:
-                self._known.clear()
-            known = self._known[text] = _Answers(self.word_screen.may_match(text))
+            self.screen_page([text])
+            known = self._known[text]
         answers = known.kinds
         for kind in kinds or (*LINE_KINDS, "navigation"):
             if kind not in answers:

@@ -109,21 +109,47 @@ class CommonPairs:
         return cls(listed, frozenset(c for c, n in counts.items() if n >= FUNCTION_PAIRS))
 
 
+class MeasuredPage:
+    """What `page_row` and `sectioned_long_run` both read of a page's lines, worked out
+    once: their characters, Han characters and marks (from the `line_features` rows), the
+    lines cut off, the prose lines, the long ones, and the subject pairs of the prose lines
+    (found when first asked)."""
+
+    def __init__(self, texts: list[str], rows: np.ndarray, common: CommonPairs) -> None:
+        self.texts = texts
+        self.common = common
+        self.chars = rows[:, INDEX["chars"]]
+        self.han = rows[:, INDEX["han_share"]] * self.chars
+        self.marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
+        self.cut_off = cut_off_lines(texts)
+        self.prose = (self.han >= BODY_MIN_HAN) & (self.marks >= 2) & ~self.cut_off
+        self.long = (self.han >= LONG_HAN) & (self.marks >= LONG_MARKS)
+        self._pairs: _SubjectPairs | None = None
+
+    @property
+    def prose_pairs(self) -> _SubjectPairs:
+        """The `_SubjectPairs` of the prose lines, in order."""
+        if self._pairs is None:
+            self._pairs = _SubjectPairs(
+                [t for t, p in zip(self.texts, self.prose.tolist(), strict=True) if p],
+                self.common)
+        return self._pairs
+
+
 def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
-             enumerated: np.ndarray, common: CommonPairs = CommonPairs()) -> np.ndarray:
+             enumerated: np.ndarray, common: CommonPairs = CommonPairs(),
+             measured: MeasuredPage | None = None) -> np.ndarray:
     """The `PAGE_FEATURES` of one page from its lines, their `line_features` rows, the line
     classifier's scores, which lines the writer numbered and the character pairs any story
-    uses (`CommonPairs`), which relate no two lines."""
+    uses (`CommonPairs`), which relate no two lines; ``measured``, the `MeasuredPage` of
+    the same lines and rows, when the caller has it."""
     count = len(texts)
     out = np.zeros(len(PAGE_FEATURES), dtype=np.float64)
     if not count:
         return out
-    chars = rows[:, INDEX["chars"]]
-    han = rows[:, INDEX["han_share"]] * chars
-    marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
-    cut_off = cut_off_lines(texts)
-    prose = (han >= BODY_MIN_HAN) & (marks >= 2) & ~cut_off
-    long = (han >= LONG_HAN) & (marks >= LONG_MARKS)
+    measured = measured or MeasuredPage(texts, rows, common)
+    chars, han, cut_off = measured.chars, measured.han, measured.cut_off
+    prose, long = measured.prose, measured.long
     scored = np.where(enumerated, 0.0, scores)
     total_han = max(float(han.sum()), 1.0)
     total_chars = max(float(chars.sum()), 1.0)
@@ -149,8 +175,8 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
         out[PAGE_INDEX["prose_related"]] = _mean(rows[prose, INDEX["related"]])
     out[PAGE_INDEX["longest_line"]] = np.log2(1 + float(han.max()))
     out[PAGE_INDEX["longest_line_share"]] = longest_line_share(han)
-    relatedness = prose_relatedness([t for t, p in zip(texts, prose.tolist(), strict=True) if p],
-                                    np.flatnonzero(prose), han[prose], long[prose], common)
+    relatedness = _relatedness(measured.prose_pairs, np.flatnonzero(prose), han[prose],
+                               long[prose])
     for name, value in zip(("unrelated_joints", "unrelated_sentences", "coherent_run",
                             "coherent_long_run"), relatedness, strict=True):
         out[PAGE_INDEX[name]] = np.log2(1 + value) if name in LOG_FEATURES else value
@@ -162,7 +188,8 @@ def page_row(texts: list[str], rows: np.ndarray, scores: np.ndarray,
     return out
 
 
-def sectioned_long_run(texts: list[str], rows: np.ndarray, common: CommonPairs) -> int:
+def sectioned_long_run(texts: list[str], rows: np.ndarray, common: CommonPairs,
+                       measured: MeasuredPage | None = None) -> int:
     """The most long paragraphs (`LONG_HAN` Han characters, `LONG_MARKS` marks, not cut off)
     in a row, each sharing words of its subject with the one before, with at most one short
     line (a subheading, `SHORT_MAX_CHARS` characters and no sentence mark) between two of
@@ -177,16 +204,18 @@ def sectioned_long_run(texts: list[str], rows: np.ndarray, common: CommonPairs) 
     >>> texts[2] = "秒速赛车开奖结果网址"
     >>> sectioned_long_run(texts, line_features(texts), CommonPairs())
     2
+
+    The long paragraphs are prose lines: their subject pairs are those of the page row's
+    (``measured``, the `MeasuredPage` of the same lines and rows, when the caller has it).
     """
-    chars = rows[:, INDEX["chars"]]
-    han = rows[:, INDEX["han_share"]] * chars
-    marks = rows[:, INDEX["sentence_marks"]] + rows[:, INDEX["commas"]]
-    long = (han >= LONG_HAN) & (marks >= LONG_MARKS) & ~cut_off_lines(texts)
+    measured = measured or MeasuredPage(texts, rows, common)
+    long = measured.long & ~measured.cut_off
     at = np.flatnonzero(long)
     if len(at) < 2:
         return int(len(at))
-    heading = (chars <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
-    related = _SubjectPairs([texts[i] for i in at.tolist()], common).related_joints()
+    heading = (measured.chars <= SHORT_MAX_CHARS) & (rows[:, INDEX["sentence_marks"]] == 0)
+    among_prose = (np.cumsum(measured.prose) - 1)[at]
+    related = measured.prose_pairs.related_joints(among_prose)
     best = run = 1
     for index in range(1, len(at)):
         gap, line = at[index] - at[index - 1], int(at[index])
@@ -246,9 +275,14 @@ def prose_relatedness(prose: list[str], at: np.ndarray, han: np.ndarray, long: n
     ...                   np.array([False] * 3), CommonPairs())
     (0.3333333333333333, 0.5, 52.0, 0.0)
     """
-    pairs = _SubjectPairs(prose, common)
+    return _relatedness(_SubjectPairs(prose, common), at, han, long)
+
+
+def _relatedness(pairs: _SubjectPairs, at: np.ndarray, han: np.ndarray, long: np.ndarray
+                 ) -> tuple[float, float, float, float]:
+    """`prose_relatedness` from the prose lines' `_SubjectPairs`."""
     related = pairs.related_joints()
-    unrelated_joints = (len(related) - sum(related)) / len(prose) if prose else 0.0
+    unrelated_joints = (len(related) - sum(related)) / pairs.lines if pairs.lines else 0.0
     best_run = run = 0.0
     best_long = long_run = 0
     for index, count in enumerate(han.tolist()):
@@ -299,13 +333,24 @@ class _SubjectPairs:
             self.by_sentence & _UNIT_MASK]
         self.by_line = by_line[run_starts(by_line)]
 
-    def related_joints(self) -> list[bool]:
+    def related_joints(self, among: np.ndarray | None = None) -> list[bool]:
         """For each two consecutive prose lines, whether they share `RELATED_PAIRS`
-        subject pairs or one that stands in `SUBJECT_LINES` prose lines."""
-        joints = self.lines - 1
-        if joints < 1 or not len(self.by_line):
+        subject pairs or one that stands in `SUBJECT_LINES` prose lines; of the lines
+        ``among`` alone (their places among the prose lines, in order) when given, as if
+        they were the only ones."""
+        entries, lines = self.by_line, self.lines
+        if among is not None:
+            place = np.full(lines, -1, dtype=np.int64)
+            place[among] = np.arange(len(among))
+            renumbered = place[entries & _UNIT_MASK]
+            kept = renumbered >= 0
+            # The places keep the lines' order: the entries stay sorted by (pair, line).
+            entries = (entries[kept] & ~_UNIT_MASK) | renumbered[kept]
+            lines = len(among)
+        joints = lines - 1
+        if joints < 1 or not len(entries):
             return [False] * max(joints, 0)
-        pair, line = self.by_line >> 21, self.by_line & _UNIT_MASK
+        pair, line = entries >> 21, entries & _UNIT_MASK
         starts = run_starts(pair)
         same = ~starts[1:]
         group = np.cumsum(starts) - 1

@@ -40,9 +40,11 @@ TONELESS_MIN = 3
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
 # Candidates only: latin letters with tone marks (or combining marks), an optional tone number,
-# in ASCII or full-width parentheses. Whether it is pinyin is decided by `readings`.
+# in ASCII or full-width parentheses after a Han character. Whether it is pinyin is decided by
+# `readings`. The pattern begins with the parenthesis and looks back past it to the character:
+# the engine then skips to each parenthesis instead of trying every position of the text.
 _GLUED_CANDIDATE = re.compile(
-    rf"(?<=([{HAN}]))[(（]([a-zA-Z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]{{1,7}}[0-5]?)[)）]"
+    rf"[(（](?<=([{HAN}])[(（])([a-zA-Z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]{{1,7}}[0-5]?)[)）]"
 )
 
 

@@ -150,6 +150,7 @@ class ArticleStructure:
         self.paragraphs = paragraphs
         self.classifier = classifier
         self.header = header
+        classifier.screen_page(p.text for p in paragraphs)
         # Titles, header and closing lines are short and hold no full stop: only such lines
         # are matched against the furniture patterns (once), which saves most of the matching
         # (a sentence of furniture, a disclaimer, then counts as text here).

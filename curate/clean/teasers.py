@@ -56,6 +56,7 @@ MAX_HEADLINES_PASSED = 8
 @step(STEP)
 def trim_teasers(doc: Document, ctx: Context) -> Document:
     classifier = line_classifier(ctx)
+    classifier.screen_page(p.text for p in doc.paragraphs)
     common = ctx.resource("common_pairs", lambda: CommonPairs.from_rules(ctx.rules))
 
     def is_teaser(paragraph: Paragraph, body: list[Paragraph], trailing: bool = False) -> bool:
