@@ -20,6 +20,7 @@ article's own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -35,7 +36,9 @@ from curate.rules import RuleError, Rules
 STEP = "drop_page_notices"
 RULE = "page-notice"
 SETTINGS_FILE = "notices.yaml"
-_HAN = regex.compile(r"\p{Han}")
+# Han ideographs (the basic block, extension A, compatibility ideographs, extensions B on), with
+# the standard library's engine: the words and the count run on every short line of a page.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _SENTENCE_END = regex.compile(r"[。！？!?…][”」』’）)\"]*\s*$")
 
 
@@ -43,7 +46,7 @@ _SENTENCE_END = regex.compile(r"[。！？!?…][”」』’）)\"]*\s*$")
 class NoticeWords:
     """The words of ``rules/notices.yaml`` and the thresholds that make a line a notice."""
 
-    words: regex.Pattern
+    words: re.Pattern
     min_words: int
     min_coverage: float
     max_chars: int
@@ -59,8 +62,8 @@ class NoticeWords:
         if not words:
             raise RuleError(f"rules/{SETTINGS_FILE}: the list of words is empty")
         # Longest first, so that 存储空间 counts as one word and not as its parts.
-        alternation = "|".join(regex.escape(word) for word in sorted(words, key=len, reverse=True))
-        return cls(regex.compile(alternation), int(data["min_words"]),
+        alternation = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+        return cls(re.compile(alternation), int(data["min_words"]),
                    float(data["min_coverage"]), int(data["max_chars"]),
                    float(data.get("unrelated_below", UNRELATED_BELOW)))
 
@@ -68,7 +71,7 @@ class NoticeWords:
         """The different notice words of ``text`` and the share of its Han characters they
         cover (both empty for a line longer than ``max_chars``).
 
-        >>> pattern = regex.compile("作者|转载|原文|链接|保留|信息|本文")
+        >>> pattern = re.compile("作者|转载|原文|链接|保留|信息|本文")
         >>> words = NoticeWords(pattern, 3, 0.4, 80, 0.35)
         >>> words.measure("本文作者：某某，转载请保留作者信息及原文链接。")
         (['本文', '作者', '转载', '保留', '信息', '原文', '链接'], 0.8)
@@ -83,8 +86,14 @@ class NoticeWords:
         return list(dict.fromkeys(found)), sum(map(len, found)) / han
 
     def is_notice(self, text: str) -> bool:
-        found, coverage = self.measure(text)
-        return len(found) >= self.min_words and coverage >= self.min_coverage
+        if len(text) > self.max_chars:
+            return False
+        simplified = convert_to_simplified(text)
+        found = self.words.findall(simplified)
+        if len(set(found)) < self.min_words:  # most lines: no need to count their characters
+            return False
+        han = len(_HAN.findall(simplified))
+        return bool(han) and sum(map(len, found)) / han >= self.min_coverage
 
 
 @step(STEP)
