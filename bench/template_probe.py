@@ -44,7 +44,8 @@ CLEAN_NEWS = ["xwlb-cctv-news.jsonl", "thucnews-cnews-1000.jsonl", "sogoucs-smar
 # The steps that remove page furniture, from the spam header to the site's notices, and
 # the one that cuts a page's keywords from its sentences (given the story's own title).
 FURNITURE_STEPS = DEFAULT_STEPS[DEFAULT_STEPS.index("drop_spam_header"):
-                                DEFAULT_STEPS.index("drop_page_notices") + 1]
+                                max(DEFAULT_STEPS.index("drop_page_notices"),
+                                    DEFAULT_STEPS.index("drop_furniture_lines")) + 1]
 KEYWORD_STEP = "remove_keyword_splices"
 # The step that drops pages holding no article: every clean story must stay an article.
 PAGE_STEP = "drop_articleless_pages"
