@@ -401,10 +401,11 @@ def _drop_unrelated_lines_above_title(doc: Document, rules: HeaderRules,
                 or not _furniture_over_title(above.text, pairs, spam_header)):
             return
         title = paragraphs[start]
-        shared = pairs_of(title.text) & pairs
+        own = pairs_of(title.text)
+        shared = own & pairs
         if (rules.is_title(title, paragraphs[start + 1])
                 and len(shared) >= ABOVE_TITLE_SHARED_PAIRS and not _quoted_from(title, text)
-                and share_of_pairs(title.text, pairs) >= ABOVE_TITLE_RELATED):
+                and len(shared) / len(own) >= ABOVE_TITLE_RELATED):
             for paragraph in paragraphs[:start]:
                 doc.record(STEP, "header-furniture-above", "remove", paragraph.text,
                            paragraph.lines[0],

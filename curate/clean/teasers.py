@@ -26,7 +26,7 @@ from __future__ import annotations
 import regex
 
 from curate.clean.line_features import BODY_MIN_HAN
-from curate.clean.lines import line_classifier
+from curate.clean.lines import han_count, line_classifier
 from curate.clean.page_features import RELATED_PAIRS, CommonPairs, subject_pairs
 from curate.document import Document, Paragraph
 from curate.pipeline import Context, step
@@ -43,7 +43,6 @@ UNRELATED_BELOW = 0.35
 _NOT_PAIRED = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 # A paragraph of prose ends like a sentence.
 _SENTENCE_END = regex.compile(r"[。！？!?][”」』’）)\"]*\s*$")
-_HAN = regex.compile(r"\p{Han}")
 # A headline of another story listed under the article: an item of a list (a bullet or a
 # number opens it), a few Han characters, no sentence; a snippet above up to this many of
 # them is still found.
@@ -98,7 +97,7 @@ def is_other_headline(text: str, body: list[Paragraph]) -> bool:
     >>> is_other_headline("记者 秦岚 通讯员 袁野", body)
     False
     """
-    han = len(_HAN.findall(text))
+    han = han_count(text)
     return (bool(body) and bool(_LIST_ITEM.match(text))
             and HEADLINE_MIN_HAN <= han <= HEADLINE_MAX_HAN
             and not _SENTENCE_END.search(text) and relatedness(text, body) < UNRELATED_BELOW)
@@ -114,7 +113,7 @@ def continues_prose(text: str, above: str, common: CommonPairs) -> bool:
     ...                 CommonPairs())
     True
     """
-    return (bool(_SENTENCE_END.search(above)) and len(_HAN.findall(above)) >= BODY_MIN_HAN
+    return (bool(_SENTENCE_END.search(above)) and han_count(above) >= BODY_MIN_HAN
             and len(subject_pairs(text, common) & subject_pairs(above, common)) >= RELATED_PAIRS)
 
 
