@@ -58,9 +58,11 @@ _CREDIT = regex.compile(r"\s*[(（]\s*\p{Han}{1,6}\s*[:：]\s*[^()（）。！�
 # What parts a page's title from the site's name: 标题_站名, 标题 | 站名, 标题 – 站名.
 _TITLE_PARTS = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s)")
 _TITLE_MIN_CHARS = 8
-# An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •
+# An item the writer numbered or bulleted: 1. 2、 (3) 一、 第四， - •, or counted with the
+# word of what it counts: 第一站：, 第三步，, 第十二条 (a list of stops, steps or articles).
 ORDINAL = regex.compile(r"\s*(?:[(（]?\d{1,2}[.．、)）](?!\d)\s*\S|[-•]\s*[^\s\d]"
-                         r"|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[，、：])")
+                         r"|[一二三四五六七八九十]{1,3}、"
+                         r"|第[一二三四五六七八九十]{1,3}[站步条章节点项天期轮场部]?\s*[，、：:])")
 
 # A headline is written in Han characters: this share of its characters at least.
 _HEADLINE_MIN_HAN = 0.5

@@ -259,6 +259,13 @@ class HeaderRules:
             return day
         return f"{day}T{int(found['hour']):02d}:{found['minute']}:{found['second'] or '00'}"
 
+    def _colon_title(self, text: str, following: Paragraph) -> bool:
+        """A title ending in a colon, a salutation (致各位亲爱的同胞：), over a date or byline
+        row: a list's lead-in (活动历程：) has its items under it, not a header row."""
+        head = text.rstrip()
+        return (head.endswith(("：", ":")) and not _CLAUSE_BREAK.search(head[:-1])
+                and self.header_line(following.text))
+
     def is_title(self, paragraph: Paragraph, following: Paragraph | None) -> bool:
         """A heading, or a line that is no sentence: no comma, or one comma and short.
 
@@ -269,7 +276,9 @@ class HeaderRules:
         if paragraph.kind == "heading":
             return True
         text = paragraph.text
-        if following is None or "。" in text or _NOT_A_TITLE_END.search(text):
+        if following is None or "。" in text:
+            return False
+        if _NOT_A_TITLE_END.search(text) and not self._colon_title(text, following):
             return False
         han = paragraph_han(text)
         if han == 0 or len(text) > self.long_title_max_chars:

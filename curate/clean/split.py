@@ -91,6 +91,11 @@ CLOSING_SENTENCE_KINDS = ("disclaimer",)
 # A title is no sentence: no full stop inside or at the end, no clause mark at the end.
 _SENTENCE_MARK = regex.compile(r"[。；;]|[，,、：:…]$|[。！？!?]$|\.{2,}$")
 _HAN = regex.compile(r"\p{Han}")
+# How a news story's first paragraph opens, whatever the outlet: its name and programme or
+# reporter in brackets and a colon (央视网消息（新闻联播）：, 本报讯（记者 王强）：), or a
+# dateline (新华社北京5月7日电, 中新网3月2日电).
+_NEWS_LEAD = regex.compile(r"\s*(?:\p{Han}{2,8}[（(][^（）()]{2,16}[）)]\s*[：:]"
+                           r"|\p{Han}{2,12}\d{1,2}月\d{1,2}日[电讯])")
 _HAN_RUN = regex.compile(r"\p{Han}{2,}")
 _COMMA = regex.compile(r"[，,]")
 _COLON = regex.compile(r"[:：]")
@@ -207,6 +212,18 @@ class ArticleStructure:
             return False
         return self.furniture[index] is None and not self.meta[index] and not self.closing[index]
 
+    def _is_colon_title(self, index: int) -> bool:
+        """A short line that would be title-like but for the colon it ends in: a salutation
+        (致各位亲爱的同胞：) as a title, or a list's lead-in (活动历程：)."""
+        text = self.paragraphs[index].text.rstrip()
+        if not text.endswith(("：", ":")) or len(text) > TITLE_MAX_CHARS:
+            return False
+        head = text[:-1]
+        if paragraph_han(head) < 4 or _SENTENCE_MARK.search(head) or _COLON.search(head) \
+                or _COMMA.search(head):
+            return False
+        return self.furniture[index] is None and not self.meta[index] and not self.closing[index]
+
     def is_meta(self, index: int) -> bool:
         return self.meta[index]
 
@@ -249,6 +266,12 @@ class ArticleStructure:
         """A title-like line followed by metadata lines, then text; or, after text, a date or
         byline line standing alone over text (a header whose title line is missing)."""
         if not self.header_title[index]:
+            if self._is_colon_title(index):
+                # A title ending in a colon (致各位亲爱的同胞：) reads as a list's lead-in
+                # unless a date or byline row stands under it, right after an article's text.
+                return (index + 1 < len(self.paragraphs) and self.is_dateline(index + 1)
+                        and self.after_text(index)
+                        and any(self.body_han[index + 2:index + 2 + SUBTITLE_LINES]))
             return self.after_text(index) and self.is_dateline(index) and any(
                 self.body_han[index + 1:index + 3])
         position = index + 1
@@ -469,8 +492,18 @@ def _subject_change(structure: ArticleStructure, index: int) -> Boundary | None:
             break
         start = starts.pop()
         before = structure.text_between(start, index)
-    related = _unrelated(before, structure.text_between(index + 1, index + 9),
-                         SUBJECT_MIN_HAN, SUBJECT_CHANGE_BELOW)
+    after = structure.text_between(index + 1, index + 9)
+    related = _unrelated(before, after, SUBJECT_MIN_HAN, SUBJECT_CHANGE_BELOW)
+    if related is None and index + 1 < len(structure.paragraphs) and _NEWS_LEAD.match(
+            structure.paragraphs[index + 1].text):
+        # A story's lead under the title (央视网消息（新闻联播）：…, 新华社北京5月7日电) opens
+        # a story: a shorter text before, on another subject, is one of its own.
+        related = _unrelated(before, after, CLOSING_MIN_HAN, CLOSING_RELATED_BELOW,
+                             after_min_han=CLOSING_MIN_HAN)
+        if related is not None:
+            return Boundary(index, "subject-change",
+                            f"a title line over a story's lead, between texts that share "
+                            f"little (bigram cosine {related:.2f})")
     if related is None:
         return None
     return Boundary(index, "subject-change",

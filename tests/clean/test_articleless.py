@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from curate.clean.articleless import PageModel, PageSettings
@@ -202,3 +203,38 @@ def _cctv_page(shared_data, rules, story_id):
     page = page_row(texts, rows, TreeEnsemble.from_rules(rules).probabilities(rows),
                     numbered(texts), CommonPairs.from_rules(rules))
     return story, texts, page
+
+
+# A programme's page: two paragraphs on what it does, then its stops, each counted with the
+# word of what it counts (第一站：…), a list the writer numbered, not a page of links, however
+# alike its rows end.
+STOPS = [
+    "“山里书屋”乡村学校阅读计划简介",
+    "主办单位：某某晨报",
+    "我们相信：书本能让孩子看见更远的地方。山里的孩子和城里的孩子一样聪明好学，除了课堂上老师的讲解以外，如果能有足够的课外书，养成读书的习惯，他们就能走出大山的局限，打开眼界，丰富自己的内心。",
+    "可是受经济条件所限，不少山区学校和家庭都买不起课外书，很多孩子一年也读不到一本课外书。也许一本书就能改变一个孩子，正因为如此，某某晨报联合多家出版社共同发起“山里书屋”计划，为山区学校建起图书角，送去适合孩子阅读的图书，并组织志愿者陪孩子们读书。",
+    "活动历程：",
+    "第一站：2015年3月2日－6日，贵州省黔东南州某某乡希望小学",
+    "第二站：2015年5月11日－15日，云南省怒江州某某镇希望小学",
+    "第三站：2015年9月7日－11日，甘肃省定西市某某乡希望小学",
+    "第四站：2016年4月18日－22日，湖南省湘西州某某镇希望小学",
+    "第五站：2016年6月13日－17日，四川省凉山州某某乡希望小学",
+    "第六站：2016年10月10日－14日，广西百色市某某乡希望小学",
+    "第七站：2017年3月20日－24日，江西省赣州市某某镇希望小学",
+    "第八站：2017年5月8日－12日，河北省张家口市某某乡希望小学",
+    "第九站：2017年9月11日－15日，山西省吕梁市某某镇希望小学",
+    "第十站：2018年4月9日－13日，青海省海东市某某乡希望小学",
+]
+
+
+def test_a_programmes_stops_counted_with_their_word_are_its_list_not_a_listing(clean, rules):
+    assert numbered(STOPS).tolist() == [False] * 5 + [True] * 10
+    rows = line_features(STOPS)
+    scores = TreeEnsemble.from_rules(rules).probabilities(rows)
+    common = CommonPairs.from_rules(rules)
+    model, settings = PageModel.from_rules(rules), PageSettings.from_rules(rules)
+    # Read as unnumbered rows, the stops make the page look like a listing.
+    unnumbered = page_row(STOPS, rows, scores, np.zeros(len(STOPS), dtype=bool), common)
+    assert float(model.probabilities(unnumbered)) >= settings.no_article_at
+    (doc,) = clean("\n".join(STOPS), ["drop_articleless_pages"], markdown=False)
+    assert doc.rejected is None

@@ -413,3 +413,39 @@ def test_a_title_over_its_byline_after_the_text_opens_an_article_that_starts_wit
     assert split_rules(docs[1]) == ["split-next-header"]
     assert docs[0].text == "\n".join(first)
     assert docs[1].metadata["title"] == "出租车燃油费跟涨不跟跌 全国仅有11个城市下调"
+
+
+# Two short stories of a news round, written for these tests: each under its bare title.
+FERRY = ["琼州海峡客滚运输迎来返程高峰",
+         "今天是春节假期最后一天，琼州海峡客滚运输迎来返程高峰。海口新海港和秀英港一早就排起了长长的车队，港口部门加开夜间航班，增派引导人员，确保车辆有序候渡。",
+         "据港航部门统计，今天预计运送旅客八万人次、车辆一万五千辆次，比去年同期增长两成。港口提醒返程旅客提前在网上预约船票，错峰出行，尽量避开上午十点到下午三点的高峰时段。",
+         "为了缓解候渡压力，海口市在城区外围设置了三处临时待渡停车场，免费为旅客提供热水和食品。"]
+VISIT = ["两国外长在京举行会谈",
+         "新华社北京3月12日电 外交部长今天在北京同来访的某国外长举行会谈。双方表示，愿意加强高层交往，扩大经贸、人文和地方合作，推动两国关系在新的一年取得更多成果。",
+         "会谈后，两国外长共同见证签署了经济技术、教育和海关检验检疫等领域的合作文件，并共同会见记者。",
+         "某国外长表示，某国坚定奉行一个中国原则，欢迎更多中国企业前来投资兴业，愿同中方密切在联合国等多边机制中的沟通与协调。"]
+
+
+def test_a_bare_title_over_a_storys_lead_opens_the_next_story_after_a_short_one(clean):
+    # The first story is too short for a change of subject alone to split it (roundup items
+    # are one article); the dateline lead under the next title says a story starts there.
+    docs = clean("\n".join([*FERRY, *VISIT]), STEPS)
+    assert [d.metadata.get("title") for d in docs] == [FERRY[0], VISIT[0]]
+    assert split_rules(docs[1]) == ["split-subject-change"]
+    assert docs[1].text == "\n".join(VISIT[1:])
+
+
+def test_a_title_ending_in_a_colon_over_its_byline_opens_an_article(clean):
+    letter = ["致全市广大市民的一封信：", "发布者：某某市文明办　发布时间：2023年10月30日",
+              "在我们的城市一天天变美的今天，还有不少山区的孩子穿不上一双合脚的鞋。一双布鞋、一件棉衣，对我们来说微不足道，对他们却是一个温暖的冬天。",
+              "我们倡议全市市民伸出援手，把闲置的衣物和文具捐给山区学校，让孩子们感受到这座城市的温度。"]
+    docs = clean("\n".join([*FERRY, *letter]), STEPS)
+    assert [d.metadata.get("title") for d in docs] == [FERRY[0], "致全市广大市民的一封信："]
+    assert docs[1].text == "\n".join(letter[2:])
+
+
+def test_a_lead_in_ending_in_a_colon_over_its_items_stays_in_the_article(clean):
+    lines = [*FERRY, "活动安排：", "2月3日，港口志愿者为旅客发放热水和食品",
+             "2月4日，交警部门在主要路口增派警力疏导交通"]
+    (doc,) = clean("\n".join(lines), STEPS)
+    assert "活动安排：" in doc.text
