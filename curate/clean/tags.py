@@ -1,0 +1,42 @@
+"""Drop the row of tags left as the last line under an article.
+
+A blog or a portal lists a story's tags under it, among its buttons and the author's box:
+
+    …蔡奇、王毅等参加会见。
+    观察 经济                 -> removed (tag-row)
+
+The furniture steps take the buttons and the box; the tags, which share the story's words,
+may stay behind as its last line. The row's shape (``rules/tag_rows.yaml``) and its place
+under the body's last sentence say what it is. Runs after `drop_furniture_lines`, so the line
+classifier still sees the tags among the lines it judges.
+"""
+
+from __future__ import annotations
+
+from curate.clean.line_features import BODY_MIN_HAN
+from curate.clean.lines import paragraph_han
+from curate.document import Document
+from curate.pipeline import Context, step
+
+STEP = "drop_tag_rows"
+RULE = "tag-row"
+RULES_FILE = "tag_rows.yaml"
+
+
+@step(STEP)
+def drop_tag_rows(doc: Document, ctx: Context) -> Document:
+    """Remove the tag rows at the end of the text, when a paragraph of prose stands above."""
+    pattern = ctx.resource("tag_row", lambda: ctx.rules.yaml_pattern(RULES_FILE, "tag_row"))
+    paragraphs = doc.paragraphs
+    end = len(paragraphs)
+    while end > 1 and pattern.fullmatch(paragraphs[end - 1].text):
+        end -= 1
+    if end == len(paragraphs) or not any(paragraph_han(p.text) >= BODY_MIN_HAN
+                                         for p in paragraphs[:end]):
+        return doc
+    for paragraph in paragraphs[end:]:
+        doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
+                   why="a row of two to six short words set off by spaces, the last line "
+                       "under the body, is the page's tags for the story")
+    doc.paragraphs = paragraphs[:end]
+    return doc
