@@ -90,6 +90,22 @@ def test_the_last_line_of_an_article_about_the_same_rights_stays(clean, removed_
     assert removed_spans(doc) == []
 
 
+def test_the_sites_owner_describing_itself_under_the_story_goes(clean, removed_spans):
+    profile = ["关于某某网络科技有限公司",
+               "某某网络科技有限公司成立于2019年，是一家集研发、生产、销售于一体的高新技术企业。"]
+    (doc,) = clean(page(*STORY, *profile), STEPS)
+    assert doc.text == page(*STORY)
+    assert removed_spans(doc) == [("page-notice", line) for line in profile]
+
+
+def test_a_story_about_the_company_keeps_its_profile(clean, removed_spans):
+    story = ["某某智能装备有限公司今天在科创板上市，首日股价上涨36%，市值突破200亿元。",
+             "据招股书，某某智能装备有限公司主要生产工业机器人和自动化产线，去年销售收入18亿元，研发投入占收入的12%。",
+             "某某智能装备有限公司成立于2009年，是一家集研发、生产、销售于一体的高新技术企业。"]
+    (doc,) = clean(page(*story), STEPS)
+    assert removed_spans(doc) == []
+
+
 def test_a_page_without_prose_is_left_to_the_page_classifier(clean, removed_spans):
     lines = ["本站所有内容均来自网络转载", "如有侵权请联系删除", "投资有风险，本文仅供参考"]
     (doc,) = clean(page(*lines), STEPS)
