@@ -51,6 +51,8 @@ _NEVER = -1.0
 _DATE_ALONE = regex.compile(r"\s*\d{2,4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?"
                             r"(?:\s*\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?)?\s*")
 _TIME_OF_DAY = regex.compile(r"\d{1,2}[:：时]\d{1,2}")
+# A reply's floor number, on a line of its own over its user and time: 21#, 3楼, #7.
+_FLOOR = regex.compile(r"\s*(?:\d{1,5}\s*[#＃楼樓]|[#＃]\s*\d{1,5})\s*")
 # The marks that leave a sentence open for the next line to finish.
 _LEFT_OPEN = ("；", ";", "，", ",", "：", ":", "、")
 # A line that is a label and a name in brackets and nothing else: （撰稿：施韵）, (编辑: 王强).
@@ -230,6 +232,11 @@ def drop_furniture_lines(doc: Document, ctx: Context) -> Document:
     if (timed == [len(texts) - 1] and len(texts) > 1 and not running[-2]
             and rows[-2, INDEX["ends_sentence"]] == 0):
         date_alone[-1] = False
+    # Under a floor number (21# / 码农小周 / 2021-02-25 08:25 / the reply) the date is the
+    # reply's wherever the reply ends.
+    for i in timed:
+        if any(_FLOOR.fullmatch(texts[j]) for j in range(max(i - 2, 0), i)):
+            date_alone[i] = False
     # A credit in brackets (（撰稿：施韵）) ends like a sentence but closes no text.
     credit = np.fromiter((bool(_CREDIT.fullmatch(t)) for t in texts), dtype=bool,
                          count=len(texts))

@@ -246,6 +246,13 @@ def test_a_replys_floor_name_and_time_closing_the_page_go(clean):
     assert [e.text for e in doc.edits if e.step == "drop_furniture_lines"] == footer
 
 
+def test_a_reply_under_its_floor_goes_whole_when_its_text_follows_the_time(clean):
+    # The reply's floor, user and time, then what it says and the forum's button.
+    footer = ["21#", "码农小周", "2021-02-25 08:25", "好文，收藏了", "返回版块"]
+    (doc,) = clean("\n".join(ARTICLE + footer), UP_TO_CLASSIFIER, markdown=False)
+    assert doc.text == "\n".join(ARTICLE[1:])
+
+
 def test_a_notice_signed_with_its_name_and_date_keeps_them(clean):
     # A notice is signed with its date alone, no time of day.
     signature = ["中国共产党中央委员会", "2022年10月24日"]

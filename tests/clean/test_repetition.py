@@ -170,7 +170,7 @@ def run_answers(tmp_path: Path, between: list[list[str]]) -> tuple[list[str], li
 
 
 def test_answerer_lines_between_two_repeated_counters_go_with_them(tmp_path):
-    # The counters recur; the answerer's name and topic between them are the page's own.
+    # The counters recur; the answerer's name between them is the page's own.
     names = [["江南烟雨", "健康养生领域创作者"], ["奶茶续命", "科教领域创作者"],
              ["二狗子不二", "社会万象领域创作者"], ["码农小周", "财经观察领域创作者"]]
     bodies, documents = run_answers(tmp_path, names)
@@ -180,7 +180,11 @@ def test_answerer_lines_between_two_repeated_counters_go_with_them(tmp_path):
                       for e in doc["provenance"]["edits"] if e["rule"] == "enclosed-line")
     why = ("a short line between two repeated lines outside the text, sharing none of the "
            "text's words, is what the template fills in per page")
-    assert enclosed == sorted((line, why) for pair in names for line in pair)
+    assert enclosed == sorted((name, why) for name, _ in names)
+    # The badges are known by their form before the counters are counted.
+    badges = sorted(e["text"] for doc in documents for e in doc["provenance"]["edits"]
+                    if e["rule"] == "answerer-badge")
+    assert badges == sorted(badge for _, badge in names)
 
 
 def test_a_subtitle_between_two_repeated_lines_stays(tmp_path):
