@@ -518,6 +518,16 @@ class PatternScreen:
         return True
 
 
+def folds_to_ascii(text: str) -> bool:
+    """Whether ``text`` holds a character besides ASCII letters that ignoring case may take
+    for an ASCII letter (ß, the Kelvin sign): lowering ASCII alone does not ignore case there.
+
+    >>> folds_to_ascii("ſexinſex"), folds_to_ascii("国产 QQ")
+    (True, False)
+    """
+    return _ASCII_FOLDING.search(text) is not None
+
+
 def ascii_lowered(text: str) -> str:
     """``text`` with its ASCII capitals lowered and every other character as it is.
 

@@ -133,11 +133,11 @@ class LineClassifier:
     def _match_kind(self, text: str, kind: str, may_match: tuple[bool, ...]) -> LineMatch | None:
         if kind == "navigation":
             return LineMatch(kind, self.navigation_rule, None) if self.is_navigation(text) else None
-        patterns = self.patterns[kind]
-        screened = zip(patterns, may_match[self._places[kind]], strict=True)
-        left = [pattern for pattern, may in screened if may]
-        if not left:
+        screened = may_match[self._places[kind]]
+        if not any(screened):  # most paragraphs: no pattern of the kind may match
             return None
+        patterns = self.patterns[kind]
+        left = [pattern for pattern, may in zip(patterns, screened, strict=True) if may]
         try:
             if len(left) == len(patterns) and (screen := self._screen(kind)) is not None \
                     and screen.search(text) is None:

@@ -37,6 +37,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
+from curate.clean.line_features import CodePointClasses, code_points
 from curate.clean.pinyin import HAN, is_reading_of
 from curate.edits import Change
 
@@ -273,9 +276,27 @@ _MIN_REPAIRED_HAN = 2
 _MAX_BRIDGED = 4  # characters up to two losses leave at a stretch's edge
 
 
+# How many bytes GB18030 writes each character with (1, 2 or 4), asked once a character.
+_GB18030_WIDTHS = CodePointClasses(lambda char: len(char.encode("gb18030")))
+
+
 def _gbk_reading(text: str) -> tuple[bytes, list[int]]:
     """The bytes GBK/GB18030 read as ``text`` and where each character's bytes start (one
-    more offset at the end); U+FFFD, and what GB18030 cannot encode, stand for lost bytes."""
+    more offset at the end); U+FFFD, and what GB18030 cannot encode, stand for lost bytes.
+    A text with neither is encoded whole, its offsets summed from each character's width
+    (GB18030 writes a character the same bytes wherever it stands).
+
+    >>> _gbk_reading("鍙戝a")
+    (b'\\xe5\\x8f\\x91\\xe5a', [0, 2, 4, 5])
+    """
+    if "\ufffd" not in text:
+        try:
+            data = text.encode("gb18030")
+        except UnicodeEncodeError:  # a lone surrogate: character by character below
+            pass
+        else:
+            widths = _GB18030_WIDTHS(code_points(text))
+            return data, [0, *np.cumsum(widths).tolist()]
     pieces, starts, at = [], [], 0
     for char in text:
         starts.append(at)

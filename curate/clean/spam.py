@@ -8,13 +8,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
 
 from curate.clean.script import convert_to_simplified
+from curate.clean.spin import FormMatcher
 from curate.document import Document
+from curate.literal_screen import ascii_lowered, folds_to_ascii
 from curate.pipeline import Context, step
 from curate.rules import Rules
 
@@ -41,10 +43,9 @@ class SpamHeaderRule:
     lexicon: tuple[str, ...]  # longest first
 
     @cached_property
-    def words(self) -> regex.Pattern:
-        """The lexicon as one pattern, compiled when a line first has a header's shape (a
-        twelfth of a CPU-second, which a dump without such lines never pays)."""
-        return regex.compile("|".join(regex.escape(w) for w in self.lexicon), regex.IGNORECASE)
+    def words(self) -> LexiconWords:
+        """The lexicon's finder, made when a line first has a header's shape."""
+        return LexiconWords(self.lexicon)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> SpamHeaderRule:
@@ -108,6 +109,48 @@ class SpamHeaderRule:
         if sum(1 for words in found if words) < self.min_lexicon_segments:
             return 0
         return len(set().union(*found))
+
+
+@dataclass
+class LexiconWords:
+    """Finds the words of a lexicon in a text as the alternation of them all, longest first
+    and ignoring case, finds them (``findall``: leftmost, longest first, without overlaps),
+    with a `FormMatcher` over the text with its ASCII letters lowered. That is the
+    alternation's answer whenever the words hold no cased letter beyond ASCII and the text
+    no character whose case folding is an ASCII letter (ſ, the Kelvin sign); for the rest
+    the alternation is compiled and asked (it takes a twelfth of a CPU-second to compile:
+    1,117 words).
+
+    >>> LexiconWords(("开云体育", "开云", "QQ")).findall("加qq看开云体育直播")
+    ['qq', '开云体育']
+    """
+
+    lexicon: tuple[str, ...]  # longest first
+    matcher: FormMatcher | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A form is two characters or more, and lowering ASCII must be all that case does.
+        plain = all(len(word) >= 2 and all(char.isascii() or _caseless(char) for char in word)
+                    for word in self.lexicon)
+        self.matcher = FormMatcher.of(ascii_lowered(word) for word in self.lexicon) \
+            if plain else None
+
+    @cached_property
+    def alternation(self) -> regex.Pattern:
+        """The lexicon as one pattern, for the texts the matcher cannot read."""
+        return regex.compile("|".join(regex.escape(w) for w in self.lexicon), regex.IGNORECASE)
+
+    def findall(self, text: str) -> list[str]:
+        """The words found in ``text``, as ``text`` writes them."""
+        if self.matcher is None or folds_to_ascii(text):
+            return self.alternation.findall(text)
+        return [text[start:start + len(form)]
+                for start, form in self.matcher.finditer(ascii_lowered(text))]
+
+
+def _caseless(char: str) -> bool:
+    """Whether ``char`` has no other case for ignoring case to take it for."""
+    return char.lower() == char.upper() == char.casefold() == char
 
 
 def _most_shared_word(segments: list[str]) -> tuple[str, int]:

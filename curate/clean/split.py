@@ -162,6 +162,9 @@ class ArticleStructure:
         self.furniture = [classifier.match(p.text)
                           if len(p.text) <= LONG_TITLE_MAX_CHARS and "。" not in p.text
                           else None for p in paragraphs]
+        # A Markdown front matter line, looked for once: both kinds of title ask it.
+        self.front = [None if p.kind == "heading" else header.front_matter(p.text)
+                      for p in paragraphs]
         self.meta = [self._is_meta(index) for index in range(len(paragraphs))]
         self.closing = [self._is_closing(index) for index in range(len(paragraphs))]
         self.title_like = [self._is_title_like(index) for index in range(len(paragraphs))]
@@ -198,7 +201,7 @@ class ArticleStructure:
         text = paragraph.text
         if paragraph.kind == "heading":
             return bool(_HAN.search(text))
-        front = self.header.front_matter(text)
+        front = self.front[index]
         if front is not None:  # title: 多国反对美国加征钢铝关税, in a Markdown front matter
             return front[0] == "title"
         if len(text) > max_chars or paragraph_han(text) < min_han:

@@ -213,8 +213,12 @@ def _encoded(value: Any) -> Any:
         return {"d": {key: _encoded(item) for key, item in value.items()}}
     name = type(value).__name__
     if _RECORDS.get(name) is type(value):
-        return {"r": name, "f": {field: _encoded(getattr(value, field))
-                                 for field in _field_names(type(value))}}
+        fields = {}
+        for field in _field_names(type(value)):
+            item = getattr(value, field)
+            # Most fields are strings, numbers or None: kept as they are without a call.
+            fields[field] = item if type(item) in _PLAIN or item is None else _encoded(item)
+        return {"r": name, "f": fields}
     raise TypeError(f"cannot store a {name}")
 
 

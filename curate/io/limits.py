@@ -111,14 +111,15 @@ def problem_kind(rule: str, why: str) -> tuple[str, str]:
 
 class Prefix(io.RawIOBase):
     """The first ``size`` bytes of ``stream`` (what a file held when reading began, however
-    it grows), counted and hashed as they are read."""
+    it grows), counted as they are read, and hashed when ``hashed`` (a reading whose digest
+    is known already, or not wanted, skips the hash: sha256 is most of what reading costs)."""
 
-    def __init__(self, stream: IO[bytes], size: int) -> None:
+    def __init__(self, stream: IO[bytes], size: int, hashed: bool = False) -> None:
         super().__init__()
         self.stream = stream
         self.left = size
         self.count = 0
-        self.hasher = hashlib.sha256()
+        self.hasher = hashlib.sha256() if hashed else None
 
     def readable(self) -> bool:
         return True
@@ -131,11 +132,18 @@ class Prefix(io.RawIOBase):
         buffer[: len(data)] = data
         self.left -= len(data)
         self.count += len(data)
-        self.hasher.update(data)
+        if self.hasher is not None:
+            self.hasher.update(data)
         return len(data)
+
+    def digest(self) -> str:
+        """The sha256 of what has been read (of a hashed reading)."""
+        if self.hasher is None:
+            raise ValueError("this reading is not hashed: open it with hashed=True")
+        return self.hasher.hexdigest()
 
     def drain(self) -> str:
         """Read the rest (for the hash, holding nothing) and return the sha256 of it all."""
         while self.read(1 << 20):
             pass
-        return self.hasher.hexdigest()
+        return self.digest()

@@ -266,7 +266,7 @@ def read_documents(item: InputFile, options: ReadOptions, span: Span | None = No
         yield from _read_jsonl(item, compressed, options, span, report)
         return
     try:
-        with _content(item, compressed) as (content, source):
+        with _content(item, compressed, hashed=True) as (content, source):
             raw, problem = _read_at_most(content, source, MAX_TEXT_BYTES, compressed)
             sha256 = source.drain()
     except OSError as exc:
@@ -627,24 +627,27 @@ def _hash_and_sample(item: InputFile, compressed: bool, size: int) -> tuple[str,
     key = _digest_key(item, size)
     known = _DIGESTS.get(key) if key is not None else None
     with item.open_raw() as raw:
-        source = Prefix(raw, size)
+        source = Prefix(raw, size, hashed=known is None)
         while chunk := source.read(_CHUNK_BYTES):
             room = SAMPLE_BYTES - len(sample)
             if not sampling or room <= 0:
-                if known is not None:  # hashed already: the sample is all that is wanted
-                    break
                 continue
             if inflate is None:
                 sample += chunk[:room]
-                continue
-            try:
-                sample += inflate.decompress(inflate.unconsumed_tail + chunk, room)
-            except zlib.error:
-                sampling = False
+            else:
+                try:
+                    sample += inflate.decompress(inflate.unconsumed_tail + chunk, room)
+                except zlib.error:
+                    sampling = False
+            # Hashed already: the sample is all that is wanted, read no further.
+            if known is not None and (not sampling or len(sample) >= SAMPLE_BYTES):
+                break
     sample = _cut_sample(sample)
-    if known is None and key is not None:
-        known = _DIGESTS[key] = source.hasher.hexdigest()
-    return known or source.hasher.hexdigest(), sample
+    if known is None:
+        known = source.digest()
+        if key is not None:
+            _DIGESTS[key] = known
+    return known, sample
 
 
 def _cut_sample(head: bytes) -> bytes:
@@ -656,8 +659,10 @@ def _cut_sample(head: bytes) -> bytes:
 
 
 def _utf16(sample: bytes) -> bool:
-    """Whether a dump whose sample is ``sample`` is UTF-16 (a BOM, or NUL bytes throughout)."""
-    return sample.startswith(_UTF16_BOMS) or sample.count(0) > len(sample) // 8
+    """Whether a dump whose sample is ``sample`` is UTF-16 (a BOM, or NUL bytes throughout);
+    the NUL bytes are counted only in a sample holding one."""
+    return sample.startswith(_UTF16_BOMS) or (b"\x00" in sample
+                                              and sample.count(0) > len(sample) // 8)
 
 
 def _first_foreign_line(item: InputFile, compressed: bool, before: int) -> bytes | None:
@@ -679,15 +684,16 @@ def _first_foreign_line(item: InputFile, compressed: bool, before: int) -> bytes
 
 @contextmanager
 def _content(item: InputFile, compressed: bool, size: int | None = None,
-             span: Span | None = None) -> Iterator[tuple[IO[bytes], Prefix]]:
+             span: Span | None = None,
+             hashed: bool = False) -> Iterator[tuple[IO[bytes], Prefix]]:
     """The input's content up to ``size`` bytes (default: what it holds now), or the bytes of
     ``span`` alone, decompressed when ``compressed``, and the raw stream under it, which
-    counts and hashes what is read."""
+    counts what is read and, when ``hashed``, hashes it."""
     with item.open_raw() as raw:
         if span is not None:
             raw.seek(span.offset)
             size = span.end - span.offset
-        source = Prefix(raw, _size_at_start(item) if size is None else size)
+        source = Prefix(raw, _size_at_start(item) if size is None else size, hashed)
         buffered = io.BufferedReader(source, _CHUNK_BYTES)
         if not compressed:
             yield buffered, source

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from curate.clean.article_core import Core, article_core, item_rows
@@ -376,3 +377,25 @@ def test_a_list_of_other_questions_under_the_article_goes(clean):
     assert _runs(page)[len(ARTICLE):] == [4] * 4
     (doc,) = clean("\n".join(page), ["drop_furniture_lines"], markdown=False)
     assert doc.text == "\n".join(ARTICLE)
+
+
+def test_the_trees_read_flat_give_the_probabilities_of_indexing_by_tree_and_node(rules):
+    model = TreeEnsemble.from_rules(rules)
+
+    def indexed(rows):
+        node = np.zeros((len(rows), len(model.features)), dtype=np.int64)
+        trees, lines = np.arange(len(model.features)), np.arange(len(rows))[:, None]
+        for _ in range(model.depth):
+            right = rows[lines, model.features[trees, node]] > model.thresholds[trees, node]
+            node = 2 * node + 1 + right
+        leaves = model.leaves[trees, node - (2**model.depth - 1)].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-(model.base + model.learning_rate * leaves)))
+
+    chosen = np.random.default_rng(0)
+    for seed in sorted(SEEDS.glob("*.txt")):
+        rows = line_features([line for line in seed.read_text(encoding="utf-8").splitlines()
+                              if line.strip()])
+        # Scaled at random, rows fall on both sides of every threshold; every other row is
+        # an array that is not contiguous.
+        for variant in (rows, rows * chosen.uniform(0.5, 1.5, rows.shape), rows[::2]):
+            assert np.array_equal(model.probabilities(variant), indexed(variant))

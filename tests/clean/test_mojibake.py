@@ -339,3 +339,24 @@ def test_the_gbk_screen_passes_every_paragraph_the_full_search_repairs(shared_da
     assert len(screened) > len(paragraphs) / 2
     assert [line for line in screened if _gbk_repairs(line)] == []
     assert sum(bool(find_gbk_mojibake(line)) for line in garbled) > 1500
+
+
+def test_gbk_reading_of_a_whole_text_is_each_character_encoded_in_turn():
+    from curate.clean.mojibake import _LOST_BYTES, _gbk_reading
+
+    def one_by_one(text: str) -> tuple[bytes, list[int]]:
+        pieces, starts = [], [0]
+        for char in text:
+            try:
+                piece = _LOST_BYTES if char == "\ufffd" else char.encode("gb18030")
+            except UnicodeEncodeError:
+                piece = _LOST_BYTES
+            pieces.append(piece)
+            starts.append(starts[-1] + len(piece))
+        return b"".join(pieces), starts
+
+    lines = [line for seed in sorted(SEEDS.glob("*.txt"))
+             for line in seed.read_text(encoding="utf-8").splitlines()]
+    odd = ["鍙戝竷鐨勶紝a€\x80é😀𠀀ſ\u3000", "灏嗚繘鍏ョ湡绌烘湡銆\ufffd", "新\ud800闻", ""]
+    for text in lines + odd:
+        assert _gbk_reading(text) == one_by_one(text), text
