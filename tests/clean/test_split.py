@@ -449,3 +449,11 @@ def test_a_lead_in_ending_in_a_colon_over_its_items_stays_in_the_article(clean):
              "2月4日，交警部门在主要路口增派警力疏导交通"]
     (doc,) = clean("\n".join(lines), STEPS)
     assert "活动安排：" in doc.text
+
+
+@pytest.mark.parametrize("mark", ["（本文完）", "- THE END -", "（完）"])
+def test_an_end_mark_between_two_stories_closes_the_first(clean, mark):
+    first = paragraphs("000")[:8]
+    docs = clean("\n".join([*first, mark, *VISIT]), STEPS)
+    assert [d.metadata.get("title") for d in docs][1:] == [VISIT[0]]
+    assert docs[0].text == "\n".join(first)

@@ -329,6 +329,12 @@ def test_title_with_its_site_and_channel_is_not_keyword_stuffing(clean):
     ("历史领域创作者", "answerer-badge"),
     ("房產話題下的優秀答主", "answerer-badge"),
     ("码农小周 · 回答了问题", "answerer-action"),
+    ("▲图源：第一财经", "image-credit"),
+    ("（本文完）", "navigation-word"),
+    ("- THE END -", "navigation-word"),
+    ("（转自长江日报）", "source-bracketed"),
+    ("（極目新聞）", "source-bracketed"),
+    ("消息来源：新民晚报", "source-line-short"),
     ("已有0人参与", "participant-count"),
     ("字号：大 中 小", "font-size"),
     ("阅读量：1234", "view-count"),
@@ -341,6 +347,12 @@ def test_portal_furniture_after_the_article_is_removed(clean, removed_spans, lin
     (doc,) = clean(f"{BODY}\n{line}", STRUCTURE)
     assert doc.text == BODY
     assert removed_spans(doc) == [(rule, line)]
+
+
+@pytest.mark.parametrize("line", ["（上）", "（图文无关）", "（记者手记）"])
+def test_a_note_in_brackets_that_names_no_source_stays(clean, removed_spans, line):
+    (doc,) = clean(f"{BODY}\n{line}", STRUCTURE)
+    assert doc.text == f"{BODY}\n{line}"
 
 
 @pytest.mark.parametrize("crumb", ["您所在的位置：网站首页 > 政务公开 > 工作动态",
