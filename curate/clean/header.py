@@ -99,6 +99,8 @@ WRITER_LABELS = {"作者", "记者", "記者"}
 LEAD_TITLE_MAX_CHARS = 40
 _CLAUSE_END = regex.compile(r"[。！？!?；;]")
 _CLAUSE_BREAK = regex.compile(r"[，,、：:]")
+# A sentence's stop or a clause's end inside a line: no title holds one.
+_CLAUSE_STOP = regex.compile(r"[；;：:！？!?](?!\s*$)")
 # What joins a title to its site or to the keywords stuffed after it, left over when those go.
 _TITLE_EDGE = " \t\u3000_|｜-–—·•,，、:：【】[]"
 _BRACKETED = regex.compile(r"^[（(【\[]\s*(.+?)\s*[）)】\]]$")
@@ -259,11 +261,13 @@ class HeaderRules:
             return day
         return f"{day}T{int(found['hour']):02d}:{found['minute']}:{found['second'] or '00'}"
 
-    def _colon_title(self, text: str, following: Paragraph) -> bool:
-        """A title ending in a colon, a salutation (致各位亲爱的同胞：), over a date or byline
-        row: a list's lead-in (活动历程：) has its items under it, not a header row."""
+    def _open_title(self, text: str, following: Paragraph) -> bool:
+        """A title ending in a clause mark, a salutation (致各位亲爱的同胞：) or a first sentence
+        (使用彩妆产品时，做好双重清洁；), over a date or byline row: a list's lead-in
+        (活动历程：) has its items under it, not a header row."""
         head = text.rstrip()
-        return (head.endswith(("：", ":")) and not _CLAUSE_BREAK.search(head[:-1])
+        return (head.endswith(("：", ":", "；", ";", "，", ",", "、"))
+                and len(_COMMA.findall(head[:-1])) <= 2 and not _CLAUSE_STOP.search(head)
                 and self.header_line(following.text))
 
     def is_title(self, paragraph: Paragraph, following: Paragraph | None) -> bool:
@@ -278,7 +282,7 @@ class HeaderRules:
         text = paragraph.text
         if following is None or "。" in text:
             return False
-        if _NOT_A_TITLE_END.search(text) and not self._colon_title(text, following):
+        if _NOT_A_TITLE_END.search(text) and not self._open_title(text, following):
             return False
         han = paragraph_han(text)
         if han == 0 or len(text) > self.long_title_max_chars:

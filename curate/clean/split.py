@@ -91,6 +91,10 @@ CLOSING_SENTENCE_KINDS = ("disclaimer",)
 # A title is no sentence: no full stop inside or at the end, no clause mark at the end.
 _SENTENCE_MARK = regex.compile(r"[。；;]|[，,、：:…]$|[。！？!?]$|\.{2,}$")
 _HAN = regex.compile(r"\p{Han}")
+# What a title left open ends in, and what it holds at most (see `_is_open_title`).
+_OPEN_ENDS = ("：", ":", "；", ";", "，", ",", "、")
+_FULL_STOP = regex.compile(r"[。！？!?]")
+OPEN_TITLE_MAX_COMMAS = 2
 # How a news story's first paragraph opens, whatever the outlet: its name and programme or
 # reporter in brackets and a colon (央视网消息（新闻联播）：, 本报讯（记者 王强）：), or a
 # dateline (新华社北京5月7日电, 中新网3月2日电).
@@ -216,15 +220,16 @@ class ArticleStructure:
             return False
         return self.furniture[index] is None and not self.meta[index] and not self.closing[index]
 
-    def _is_colon_title(self, index: int) -> bool:
-        """A short line that would be title-like but for the colon it ends in: a salutation
-        (致各位亲爱的同胞：) as a title, or a list's lead-in (活动历程：)."""
+    def _is_open_title(self, index: int) -> bool:
+        """A short line that would be title-like but for the clause mark it ends in: a
+        salutation (致各位亲爱的同胞：) or a first sentence (使用彩妆产品时，做好双重清洁；) as a
+        title, or a list's lead-in (活动历程：) or a clause the next line finishes."""
         text = self.paragraphs[index].text.rstrip()
-        if not text.endswith(("：", ":")) or len(text) > TITLE_MAX_CHARS:
+        if not text.endswith(_OPEN_ENDS) or len(text) > TITLE_MAX_CHARS:
             return False
         head = text[:-1]
-        if paragraph_han(head) < 4 or _SENTENCE_MARK.search(head) or _COLON.search(head) \
-                or _COMMA.search(head):
+        if (paragraph_han(head) < 4 or _FULL_STOP.search(head)
+                or len(_COMMA.findall(head)) > OPEN_TITLE_MAX_COMMAS):
             return False
         return self.furniture[index] is None and not self.meta[index] and not self.closing[index]
 
@@ -270,9 +275,10 @@ class ArticleStructure:
         """A title-like line followed by metadata lines, then text; or, after text, a date or
         byline line standing alone over text (a header whose title line is missing)."""
         if not self.header_title[index]:
-            if self._is_colon_title(index):
-                # A title ending in a colon (致各位亲爱的同胞：) reads as a list's lead-in
-                # unless a date or byline row stands under it, right after an article's text.
+            if self._is_open_title(index):
+                # A title ending in a clause mark (致各位亲爱的同胞：) reads as a lead-in or an
+                # open clause unless a date or byline row stands under it, right after an
+                # article's text.
                 return (index + 1 < len(self.paragraphs) and self.is_dateline(index + 1)
                         and self.after_text(index)
                         and any(self.body_han[index + 2:index + 2 + SUBTITLE_LINES]))

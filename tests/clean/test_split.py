@@ -457,3 +457,15 @@ def test_an_end_mark_between_two_stories_closes_the_first(clean, mark):
     docs = clean("\n".join([*first, mark, *VISIT]), STEPS)
     assert [d.metadata.get("title") for d in docs][1:] == [VISIT[0]]
     assert docs[0].text == "\n".join(first)
+
+
+def test_a_first_sentence_as_a_title_over_its_byline_row_opens_an_article(clean):
+    # A title that is the story's first sentence, left open with a semicolon, over the
+    # site's byline row: the row says an article starts.
+    advice = ["夏天出门前涂好防晒霜，回家后及时清洁；",
+              "发布时间：2023/05/10 08:52:00 | 来源：某某网 | 作者：孟庆林",
+              "夏季紫外线强，皮肤科医生提醒，外出时要涂抹防晒指数合适的防晒霜，并且每隔两三个小时补涂一次，游泳或出汗后更要及时补涂。",
+              "回家后要用温和的洁面产品清洗面部，把防晒霜和汗液、灰尘一起洗掉，再涂上保湿产品，让皮肤得到休息。"]
+    docs = clean("\n".join([*FERRY, *advice]), STEPS)
+    assert [d.metadata.get("title") for d in docs] == [FERRY[0], advice[0]]
+    assert docs[1].text == "\n".join(advice[2:])
