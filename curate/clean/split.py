@@ -427,7 +427,7 @@ def find_boundaries(structure: ArticleStructure) -> list[Boundary]:
             boundary = _after_closing(structure, index)
             if boundary is not None:
                 found[index] = boundary
-        elif structure.header_title[index] and structure.ends_text(index - 1) and (
+        elif structure.header_title[index] and structure.after_text(index) and (
                 boundary := _subject_change(structure, index)) is not None:
             found[index] = boundary
         elif structure.after_text(index, titles=True) and (

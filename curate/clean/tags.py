@@ -1,4 +1,4 @@
-"""Drop the row of tags left as the last line under an article.
+"""Drop the rows of a story's tags: labelled anywhere, bare as the last line under it.
 
 A blog or a portal lists a story's tags under it, among its buttons and the author's box:
 
@@ -25,18 +25,27 @@ RULES_FILE = "tag_rows.yaml"
 
 @step(STEP)
 def drop_tag_rows(doc: Document, ctx: Context) -> Document:
-    """Remove the tag rows at the end of the text, when a paragraph of prose stands above."""
-    pattern = ctx.resource("tag_row", lambda: ctx.rules.yaml_pattern(RULES_FILE, "tag_row"))
+    """Remove the page's labelled rows of tags anywhere (标签：经济 观察), and the bare rows of
+    tags at the end of the text, when a paragraph of prose stands above."""
+    bare, labelled = ctx.resource("tag_rows", lambda: (
+        ctx.rules.yaml_pattern(RULES_FILE, "tag_row"),
+        ctx.rules.yaml_pattern(RULES_FILE, "labelled_row")))
     paragraphs = doc.paragraphs
-    end = len(paragraphs)
-    while end > 1 and pattern.fullmatch(paragraphs[end - 1].text):
-        end -= 1
-    if end == len(paragraphs) or not any(paragraph_han(p.text) >= BODY_MIN_HAN
-                                         for p in paragraphs[:end]):
+    if not any(paragraph_han(p.text) >= BODY_MIN_HAN for p in paragraphs):
         return doc
-    for paragraph in paragraphs[end:]:
-        doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0],
-                   why="a row of two to six short words set off by spaces, the last line "
-                       "under the body, is the page's tags for the story")
-    doc.paragraphs = paragraphs[:end]
+    end = len(paragraphs)
+    while end > 1 and bare.fullmatch(paragraphs[end - 1].text):
+        end -= 1
+    kept = []
+    for index, paragraph in enumerate(paragraphs):
+        if index >= end:
+            why = ("a row of two to six short words set off by spaces, the last line under "
+                   "the body, is the page's tags for the story")
+        elif labelled.fullmatch(paragraph.text.strip()):
+            why = "a labelled row of the page's tags or keywords is its index of the story"
+        else:
+            kept.append(paragraph)
+            continue
+        doc.record(STEP, RULE, "remove", paragraph.text, paragraph.lines[0], why=why)
+    doc.paragraphs = kept
     return doc

@@ -469,3 +469,9 @@ def test_a_first_sentence_as_a_title_over_its_byline_row_opens_an_article(clean)
     docs = clean("\n".join([*FERRY, *advice]), STEPS)
     assert [d.metadata.get("title") for d in docs] == [FERRY[0], advice[0]]
     assert docs[1].text == "\n".join(advice[2:])
+
+
+def test_a_pages_buttons_between_two_stories_do_not_hide_the_change_of_subject(clean):
+    first = paragraphs("000")[:8]
+    docs = clean("\n".join([*first, "收藏 举报", *VISIT]), STEPS)
+    assert [d.metadata.get("title") for d in docs][1:] == [VISIT[0]]

@@ -35,3 +35,17 @@ def test_a_page_without_prose_keeps_its_rows_for_the_page_decision(clean):
     (doc,) = clean("\n".join(["热门 排行", "政策 热点", "观察 经济"]), ["drop_tag_rows"],
                    markdown=False)
     assert removed(doc) == []
+
+
+def test_a_labelled_row_of_tags_or_keywords_goes_anywhere(clean):
+    row = "本文关键词：智利,会见,经贸合作"
+    lines = [*STORY[:2], row, *STORY[2:]]
+    (doc,) = clean("\n".join(lines), ["drop_tag_rows"], markdown=False)
+    assert removed(doc) == [("tag-row", row)]
+
+
+def test_a_papers_keywords_are_its_text(clean):
+    # A paper's abstract lists its keywords under a bare label: the line classifier judges it.
+    keywords = "关键词: 淘宝网；物流配送；电子商务"
+    (doc,) = clean("\n".join([*STORY, keywords]), ["drop_tag_rows"], markdown=False)
+    assert removed(doc) == []
