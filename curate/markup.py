@@ -121,11 +121,13 @@ def parse_markdown(text: str) -> Parsed:
     return Parsed(_drop_lone_captions(paragraphs, edits), edits)
 
 
-def parse_text(text: str, markdown: bool | None = None) -> Parsed:
+def parse_text(text: str, markdown: bool | None = None, *, controls: bool = True) -> Parsed:
     r"""Parse as Markdown when asked to, or when ``markdown`` is None and the text looks like it.
 
     Line breaks are made ``\n`` and control characters cut first (recorded as edits): files
     are decoded that way already, but a JSONL text field can hold ``\r\n`` or ``\u0000``.
+    ``controls=False`` says the text is known to hold no control character (the reader of
+    a JSON line tells, `curate.io.readers.json_may_hold_controls`): it is not searched.
 
     >>> [p.text for p in parse_text("第一段\r\n第二\x00段").paragraphs]
     ['第一段', '第二段']
@@ -133,7 +135,7 @@ def parse_text(text: str, markdown: bool | None = None) -> Parsed:
     edits: list[Edit] = []
     if "\r" in text:
         text = _LINE_BREAK.sub("\n", text)
-    if _CONTROL_CHARACTERS.search(text):
+    if controls and _CONTROL_CHARACTERS.search(text):
         text = _without_control_characters(text, edits)
     if markdown is None:
         markdown = looks_like_markdown(text)

@@ -92,7 +92,8 @@ def count_scripts(text: str) -> ScriptCounts:
     ScriptCounts(han=8, kana=0, hangul=0, alphabet=8)
     """
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    per_script = np.bincount(_BMP_SCRIPT[np.minimum(points, _BMP - 1)], minlength=1 + len(_SCRIPTS))
+    per_script = np.bincount(_BMP_SCRIPT.take(np.minimum(points, _BMP - 1)),
+                             minlength=1 + len(_SCRIPTS))
     counts = dict(zip(_SCRIPTS, (int(n) for n in per_script[1:]), strict=True))
     low, high = _ASTRAL_HAN
     counts["han"] += int(np.count_nonzero((points >= low) & (points <= high)))

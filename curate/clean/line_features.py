@@ -115,11 +115,11 @@ class CodePointClasses:
         self._table = np.zeros(0x110000, dtype=np.uint16)
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
-        found = self._table[points]
+        found = self._table.take(points)
         if len(found) and found.min() < self._ASKED:
             for point in sorted_unique(points[found < self._ASKED]).tolist():
                 self._table[point] = self._ASKED | self._classes(chr(point))
-            found = self._table[points]
+            found = self._table.take(points)
         return found & (self._ASKED - 1)
 
 

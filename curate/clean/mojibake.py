@@ -35,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -358,27 +358,45 @@ def _is_evidence(char: str) -> bool:
     return _is_common_hanzi(char) or _CJK_PUNCTUATION.match(char) is not None
 
 
+# What one UTF-8 unit of a text's GBK bytes is to a stretch (`_unit_role`).
+_READ_AS_ITSELF, _READ_AS_NOTHING, _EVIDENCE = range(3)
+# Units whose roles are remembered: each distinct character, byte or pair a run meets.
+_REMEMBERED_UNITS = 1 << 16
+
+
+@lru_cache(maxsize=_REMEMBERED_UNITS)
+def _unit_role(unit: bytes) -> int:
+    """Whether a UTF-8 unit read again is a wide character showing a stretch is mojibake
+    (`_is_evidence`), reads as nothing (a byte that starts no character, a character
+    Chinese text is not written with, a rare wide one), or as itself (ASCII, the ī of a
+    reading): asked once for each distinct unit, not at each of its places."""
+    if len(unit) >= 3 and _is_evidence(unit.decode("utf-8")):
+        return _EVIDENCE
+    return _READ_AS_NOTHING if len(unit) > 2 or _repaired_unit(unit) is None else _READ_AS_ITSELF
+
+
 def _gbk_spans(text: str, data: bytes, starts: list[int]) -> Iterator[tuple[int, int]]:
     """Stretches of ``text`` (character offsets) whose GBK bytes read as Chinese in UTF-8:
     wide characters read one after another, across what a loss leaves between them, and out
     to the paragraph's edge when only such a loss lies before it."""
     span: list[int] | None = None  # first byte, end byte, wide characters read
     gap = bytearray()  # bytes since the stretch's last wide character that read as nothing
-    for match in _UTF8_UNIT.finditer(data):
-        unit = match.group()
-        if len(unit) < 3 or not _is_evidence(unit.decode("utf-8")):
-            # ASCII and two-byte characters (the ī of a reading, xī) read as themselves
-            if len(unit) > 2 or _repaired_unit(unit) is None:
+    end = 0
+    for unit in _UTF8_UNIT.findall(data):
+        start, end = end, end + len(unit)
+        role = _unit_role(unit)
+        if role != _EVIDENCE:
+            if role == _READ_AS_NOTHING:
                 gap += unit
             continue
         if span is not None and _is_loss(bytes(gap)):
-            span[1:] = match.end(), span[2] + 1
+            span[1:] = end, span[2] + 1
             gap.clear()
             continue
         gap.clear()
         if span is not None:
             yield from _whole_characters(text, data, starts, span)
-        span = [match.start(), match.end(), 1]
+        span = [start, end, 1]
     if span is not None:
         yield from _whole_characters(text, data, starts, span)
 

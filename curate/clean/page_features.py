@@ -415,8 +415,8 @@ class _CommonKeys:
 
     def common(self, points: np.ndarray) -> np.ndarray:
         """For each two neighbouring code points, whether they are a listed pair."""
-        numbers = self.number[points]
-        return self.table[numbers[:-1] * self.width + numbers[1:]]
+        numbers = self.number.take(points)
+        return self.table.take(numbers[:-1] * self.width + numbers[1:])
 
 
 def described(name: str, value: float) -> str:

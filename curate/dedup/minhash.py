@@ -115,12 +115,12 @@ def _code_point_targets() -> np.ndarray:
 
 def _targets_of(code_points: np.ndarray) -> np.ndarray:
     table = _code_point_targets()
-    targets = table[code_points]
+    targets = table.take(code_points)
     unknown = targets == _UNKNOWN
     if unknown.any():
         for cp in sorted_unique(code_points[unknown]).tolist():
             table[cp] = _target(cp)
-        targets = table[code_points]
+        targets = table.take(code_points)
     return targets
 
 

@@ -755,10 +755,24 @@ def _jsonl_document(item: InputFile, provenance: Provenance, line: str, options:
     overlong = _overlong_line(text)
     if overlong is not None:
         return _too_long(item, provenance, overlong, line, options)
-    parsed = parse_text(text)
+    parsed = parse_text(text, controls=json_may_hold_controls(line))
     document = Document(parsed.paragraphs, provenance, options.source, edits=list(parsed.edits))
     _record_fields(document, record, options.text_field)
     return document
+
+
+def json_may_hold_controls(line: str) -> bool:
+    r"""Whether a string of the JSON ``line`` may hold a control character that
+    `curate.markup.parse_text` cuts: JSON holds none of U+0000-U+001F unescaped in a string,
+    so one comes only from a ``\u00XX`` or ``\b`` escape, or is a DEL as it is. Three
+    substring tests instead of searching the text a character at a time.
+
+    >>> json_may_hold_controls('{"text": "第一段\\n第二段"}')
+    False
+    >>> json_may_hold_controls('{"text": "第二\\u0000段"}'), json_may_hold_controls('{"t": "\x7f"}')
+    (True, True)
+    """
+    return "\\u00" in line or "\\b" in line or "\x7f" in line
 
 
 def _not_a_json_constant(name: str) -> Any:

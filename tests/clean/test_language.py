@@ -79,3 +79,36 @@ def test_langdetect_answers_the_same_every_time():
 @pytest.mark.parametrize("text", ["", "2025-07-19 11:04", "\n\n![](/1000)\n"])
 def test_text_without_letters_is_undetermined(text):
     assert identify_language(text) == LanguageGuess("und", "script", 0.0)
+
+
+def _seed_and_mixed_texts() -> list[str]:
+    """The seeds, and lines of every script the counts tell apart, with astral Han."""
+    texts = [seed_text(prefix) for prefix in ("000", "001", "002", "003", "004")]
+    texts += ["黃仁勛在Computex 2025期間表示", "ソニーの新型カメラ 삼성전자 발표", "𠀀𪚥 Ｇｐｕ ß Ω"]
+    return texts
+
+
+def test_script_counts_over_code_points_are_those_counted_character_by_character():
+    from curate.clean.language import _ASTRAL_HAN, _BMP, _BMP_SCRIPT, _SCRIPTS
+
+    for text in _seed_and_mixed_texts():
+        counts = dict.fromkeys(_SCRIPTS, 0)
+        for char in text:
+            script = int(_BMP_SCRIPT[min(ord(char), _BMP - 1)])
+            if script:
+                counts[_SCRIPTS[script - 1]] += 1
+            counts["han"] += _ASTRAL_HAN[0] <= ord(char) <= _ASTRAL_HAN[1]
+        assert count_scripts(text) == ScriptCounts(**counts)
+
+
+def test_code_point_classes_are_those_the_function_gives_each_character():
+    from curate.clean.line_features import CodePointClasses, code_points
+
+    def classes(char: str) -> int:
+        return char.isdigit() | char.isspace() << 1 | ("\u4e00" <= char <= "\u9fff") << 2
+
+    table = CodePointClasses(classes)
+    for text in _seed_and_mixed_texts():
+        points = code_points(text)
+        assert table(points).tolist() == [classes(char) for char in text]
+        assert table(points).tolist() == [classes(char) for char in text]  # asked before

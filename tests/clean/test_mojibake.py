@@ -322,19 +322,26 @@ def test_a_question_mark_before_latin_letters_is_left_alone(line: str):
     assert find_mojibake(line) == []
 
 
-def test_the_gbk_screen_passes_every_paragraph_the_full_search_repairs(shared_data, eval_dir):
-    """The screen (two common characters read again, anywhere in the paragraph's GBK bytes)
-    skips only paragraphs the full search leaves alone: clean news, the seeds, the development
-    set, and GBK mojibake made of the news, whole and with bytes lost."""
-    from curate.clean.mojibake import _gbk_repairs, _may_read_as_chinese, find_gbk_mojibake
-
+def _clean_and_garbled_texts(shared_data: Path, eval_dir: Path) -> tuple[list[str], list[str]]:
+    """Clean news, the seeds and the development set; and GBK mojibake made of the news,
+    whole and with bytes lost."""
     news = [json.loads(line)["text"] for line in
             (shared_data / "thucnews-cnews-1000.jsonl").read_text(encoding="utf-8").splitlines()]
     raw = [path.read_text(encoding="utf-8", errors="replace")
            for folder in (SEEDS, eval_dir / "dev" / "raw") for path in sorted(folder.iterdir())]
     garbled = [text[:300].encode("utf-8").decode("gb18030", errors="replace") for text in news]
     garbled += [text[:300].encode("utf-8")[1:-7].decode("gbk", errors="ignore") for text in news]
-    paragraphs = [line for text in news + raw + garbled for line in text.splitlines() if line]
+    return news + raw, garbled
+
+
+def test_the_gbk_screen_passes_every_paragraph_the_full_search_repairs(shared_data, eval_dir):
+    """The screen (two common characters read again, anywhere in the paragraph's GBK bytes)
+    skips only paragraphs the full search leaves alone: clean news, the seeds, the development
+    set, and GBK mojibake made of the news, whole and with bytes lost."""
+    from curate.clean.mojibake import _gbk_repairs, _may_read_as_chinese, find_gbk_mojibake
+
+    clean, garbled = _clean_and_garbled_texts(shared_data, eval_dir)
+    paragraphs = [line for text in clean + garbled for line in text.splitlines() if line]
     screened = [line for line in paragraphs if not _may_read_as_chinese(line)]
     assert len(screened) > len(paragraphs) / 2
     assert [line for line in screened if _gbk_repairs(line)] == []
@@ -360,3 +367,43 @@ def test_gbk_reading_of_a_whole_text_is_each_character_encoded_in_turn():
     odd = ["鍙戝竷鐨勶紝a€\x80é😀𠀀ſ\u3000", "灏嗚繘鍏ョ湡绌烘湡銆\ufffd", "新\ud800闻", ""]
     for text in lines + odd:
         assert _gbk_reading(text) == one_by_one(text), text
+
+
+def test_gbk_stretches_found_by_unit_roles_are_those_of_reading_each_unit_in_turn(
+        shared_data, eval_dir):
+    """The stretches of GBK mojibake, each distinct UTF-8 unit's role remembered, are those
+    of deciding every unit where it stands, on the paragraphs the screen lets through of
+    clean news, the seeds, the development set and GBK mojibake made of the news, whole and
+    with bytes lost."""
+    from curate.clean import mojibake
+
+    def unit_by_unit(text: str, data: bytes, starts: list[int]) -> list[tuple[int, int]]:
+        found, span, gap = [], None, bytearray()
+        for match in mojibake._UTF8_UNIT.finditer(data):
+            unit = match.group()
+            if len(unit) < 3 or not mojibake._is_evidence(unit.decode("utf-8")):
+                if len(unit) > 2 or mojibake._repaired_unit(unit) is None:
+                    gap += unit
+                continue
+            if span is not None and mojibake._is_loss(bytes(gap)):
+                span[1:] = match.end(), span[2] + 1
+                gap.clear()
+                continue
+            gap.clear()
+            if span is not None:
+                found += mojibake._whole_characters(text, data, starts, span)
+            span = [match.start(), match.end(), 1]
+        if span is not None:
+            found += mojibake._whole_characters(text, data, starts, span)
+        return found
+
+    clean, garbled = _clean_and_garbled_texts(shared_data, eval_dir)
+    paragraphs = [line for text in clean + garbled for line in text.splitlines()
+                  if line and mojibake._may_read_as_chinese(line)]
+    spans = 0
+    for line in paragraphs:
+        data, starts = mojibake._gbk_reading(line)
+        found = list(mojibake._gbk_spans(line, data, starts))
+        assert found == unit_by_unit(line, data, starts)
+        spans += len(found)
+    assert spans > 1500

@@ -168,3 +168,23 @@ def test_a_toneless_syllable_alone_in_a_document_stays(clean):
     text = "在北京市(shi)举行的发布会上，主办方介绍了活动安排。\n活动将持续三天，免费向公众开放。"
     (doc,) = clean(text, ["strip_glued_pinyin"])
     assert doc.text == text
+
+
+def test_the_parenthesis_screen_skips_no_text_holding_a_glued_reading(eval_dir: Path):
+    """Readings found with the screen are those of a full search, which a parenthesis added
+    at the end forces (no candidate can begin there): on the seeds' and the development
+    set's lines, each again without its ASCII or its full-width parentheses, and each with
+    its ASCII parentheses made full-width."""
+    from curate.clean.pinyin import _readings_in
+
+    lines = [line for folder in (SEEDS, eval_dir / "dev" / "raw")
+             for path in sorted(folder.iterdir())
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines += [line.replace(mark, "") for line in lines for mark in "(（" if mark in line]
+    lines += [line.replace("(", "（").replace(")", "）") for line in lines if "(" in line]
+    found = 0
+    for line in lines:
+        changes, toneless = _readings_in(line)
+        assert (changes, toneless) == _readings_in(line + "(")
+        found += len(changes) + len(toneless)
+    assert found > 20

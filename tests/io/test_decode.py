@@ -224,3 +224,33 @@ def test_ascii_fields_separated_by_nul_bytes_are_not_taken_for_utf16() -> None:
     with pytest.raises(DecodeError, match="ASCII fields separated by NUL bytes"):
         decode_bytes(environ)
     assert decode_bytes("HOME=/home/wang\n".encode("utf-16-le")).text == "HOME=/home/wang\n"
+
+
+def _lines_with_controls() -> list[str]:
+    """The seeds' lines, and each again with characters of every kind scattered in it: C0
+    controls, DEL, tab, form feed, Latin-1, CJK and astral characters."""
+    import random
+
+    sprinkled = [chr(c) for c in range(0x00, 0x80)] + ["\xe9", "\u3000", "英", "\U00020000"]
+    rng = random.Random(17)
+    lines = [line for prefix in ("000", "001", "002", "003", "004")
+             for line in seed_text(prefix).splitlines()]
+    for line in list(lines):
+        chars = list(line)
+        for _ in range(rng.randrange(4)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(sprinkled))
+        lines.append("".join(chars))
+    return lines
+
+
+def test_control_characters_counted_over_utf8_bytes_are_those_the_pattern_finds():
+    lines = _lines_with_controls()
+    counts = [len(decode._CONTROL_CHARACTER.findall(line)) for line in lines]
+
+    assert [decode.utf8_control_count(line.encode()) for line in lines] == counts
+    assert sum(counts) > 100  # the sprinkled lines hold some
+
+
+def test_a_utf8_line_of_control_characters_is_still_refused_as_binary():
+    with pytest.raises(DecodeError, match="3 of 3 characters are control characters"):
+        decode.LineDecoder().decode(b"\x01\x02\x1b")

@@ -184,3 +184,22 @@ def test_docstring_examples_of_the_limits_and_names_hold():
 
     assert doctest.testmod(limits).failed == 0
     assert doctest.testmod(readers).failed == 0
+
+
+def test_a_json_line_said_to_hold_no_control_character_parses_as_one_searched_for_them():
+    from curate.io.readers import json_may_hold_controls
+    from curate.markup import _CONTROL_CHARACTERS, parse_text
+    from tests.io.test_decode import _lines_with_controls
+
+    lines = _lines_with_controls()
+    texts = ["\n".join(lines[start:start + 5]) for start in range(0, len(lines), 5)]
+    said_none = searched = 0
+    for text in texts:
+        for ensure_ascii in (False, True):
+            line = json.dumps({"title": "标题\b", "text": text}, ensure_ascii=ensure_ascii)
+            hint = json_may_hold_controls(json.dumps({"text": text}, ensure_ascii=ensure_ascii))
+            assert hint or _CONTROL_CHARACTERS.search(text) is None
+            assert parse_text(text, controls=hint) == parse_text(text)
+            said_none += not hint
+            searched += json_may_hold_controls(line)
+    assert said_none > 10 and searched == 2 * len(texts)  # both answers given
